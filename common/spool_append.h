@@ -1,0 +1,18 @@
+/* Appending one record to a spool file: one write(2) per line, so readers see
+ * whole lines or a truncated last one, never two records interleaved. */
+#ifndef SCALABLE_SPOOL_APPEND_H
+#define SCALABLE_SPOOL_APPEND_H
+
+#include <stddef.h>
+
+/* Flags for a spool file: append-only, never through a symlink, not inherited. */
+#define SPOOL_OPEN_FLAGS (O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)
+
+/* Opens (creating with mode) name under dirfd for appending; returns fd or -1 with errno. */
+int spool_open_at(int dirfd, const char *name, int mode);
+
+/* Writes line (which ends in '\n') with a single write(2). On a short write it
+ * terminates the partial line so the next record starts clean. Returns 0 or -1 with errno. */
+int spool_append_line(int fd, const char *line, size_t len);
+
+#endif

@@ -1,0 +1,97 @@
+#include "step_event.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void step_id_name(uint32_t step_id, char *buf, size_t bufsz)
+{
+	switch (step_id) {
+	case STEP_ID_BATCH:       snprintf(buf, bufsz, "batch"); break;
+	case STEP_ID_EXTERN:      snprintf(buf, bufsz, "extern"); break;
+	case STEP_ID_INTERACTIVE: snprintf(buf, bufsz, "interactive"); break;
+	case STEP_ID_PENDING:     snprintf(buf, bufsz, "pending"); break;
+	default:                  snprintf(buf, bufsz, "%u", step_id); break;
+	}
+}
+
+/* Sets key to an integer, or to null when the value is the -1 "unknown" marker. */
+static int set_optional_int(json_t *obj, const char *key, int64_t value)
+{
+	json_t *v = value < 0 ? json_null() : json_integer(value);
+	return json_object_set_new(obj, key, v);
+}
+
+static int add_end_fields(json_t *obj, const struct step_event *ev)
+{
+	int rc = 0;
+	if (ev->has_outcome) {
+		rc |= json_object_set_new(obj, "exit_code", json_integer(ev->outcome.exit_code));
+		rc |= json_object_set_new(obj, "signal", json_integer(ev->outcome.signal));
+		rc |= json_object_set_new(obj, "core_dumped", json_boolean(ev->outcome.core_dumped));
+	} else {
+		rc |= json_object_set_new(obj, "exit_code", json_null());
+		rc |= json_object_set_new(obj, "signal", json_null());
+	}
+	rc |= json_object_set_new(obj, "elapsed_s", json_real(ev->elapsed_s));
+	rc |= set_optional_int(obj, "max_rss_bytes", ev->max_rss_bytes);
+	rc |= set_optional_int(obj, "oom_kill_count", ev->oom_kill_count);
+	rc |= json_object_set_new(obj, "inferred_cause",
+				  ev->inferred_cause ? json_string(ev->inferred_cause) : json_null());
+	rc |= json_object_set_new(obj, "ntasks", json_integer(ev->ntasks));
+	return rc;
+}
+
+char *step_event_to_json_line(const struct step_event *ev, size_t *len_out)
+{
+	char step[24];
+	step_id_name(ev->step_id, step, sizeof(step));
+	json_t *obj = json_pack("{s:s, s:i, s:s, s:s, s:I, s:s, s:I, s:s?, s:I, s:I}",
+				"event_type", "step",
+				"schema_version", STEP_EVENT_SCHEMA_VERSION,
+				"event", ev->event,
+				"timestamp", ev->timestamp,
+				"job_id", (json_int_t)ev->job_id,
+				"step_id", step,
+				"restart_count", (json_int_t)ev->restart_count,
+				"node", ev->node,
+				"uid", (json_int_t)ev->uid,
+				"pid", (json_int_t)ev->pid);
+	if (!obj)
+		return NULL;
+	int rc = 0;
+	rc |= set_optional_int(obj, "array_job_id", ev->array_job_id);
+	rc |= set_optional_int(obj, "array_task_id", ev->array_task_id);
+	rc |= json_object_set_new(obj, "run_id", ev->run_id ? json_string(ev->run_id) : json_null());
+	rc |= set_optional_int(obj, "task_id", ev->task_id);
+	rc |= set_optional_int(obj, "attempt", ev->attempt);
+	rc |= set_optional_int(obj, "time_limit_s", ev->time_limit_s);
+	rc |= set_optional_int(obj, "mem_limit_bytes", ev->mem_limit_bytes);
+	if (strcmp(ev->event, "end") == 0)
+		rc |= add_end_fields(obj, ev);
+	char *text = rc == 0 ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(obj);
+	if (!text)
+		return NULL;
+	size_t len = strlen(text);
+	char *line = realloc(text, len + 2);
+	if (!line) {
+		free(text);
+		return NULL;
+	}
+	line[len] = '\n';
+	line[len + 1] = '\0';
+	if (len_out)
+		*len_out = len + 1;
+	return line;
+}
+
+int step_event_file_name(uint32_t job_id, uint32_t step_id, uint32_t restart_count,
+			 char *buf, size_t bufsz)
+{
+	char step[24];
+	step_id_name(step_id, step, sizeof(step));
+	int n = snprintf(buf, bufsz, "%u.%s.%u.jsonl", job_id, step, restart_count);
+	return (n < 0 || (size_t)n >= bufsz) ? -1 : 0;
+}

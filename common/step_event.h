@@ -1,0 +1,59 @@
+/* The "step" event a job step leaves in <run_dir>/events/ (DESIGN.md, "Events
+ * from the node"): the record, its JSON line, and its file name. */
+#ifndef SCALABLE_STEP_EVENT_H
+#define SCALABLE_STEP_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "wait_status.h"
+
+#define STEP_EVENT_SCHEMA_VERSION 1
+
+/* Slurm's reserved step ids (slurm.h SLURM_*_SCRIPT / SLURM_EXTERN_CONT). */
+#define STEP_ID_PENDING     0xfffffffdU
+#define STEP_ID_BATCH       0xfffffffbU
+#define STEP_ID_EXTERN      0xfffffffcU
+#define STEP_ID_INTERACTIVE 0xfffffffaU
+
+/* Values absent on this step are encoded as -1 and written as JSON null. */
+struct step_event {
+	const char *event;          /* "start" or "end" */
+	char timestamp[32];
+	uint32_t job_id;
+	int64_t array_job_id;
+	int64_t array_task_id;
+	uint32_t step_id;
+	uint32_t restart_count;
+	const char *node;
+	uid_t uid;
+	pid_t pid;
+	const char *run_id;         /* NULL when not set */
+	int64_t task_id;
+	int64_t attempt;
+	int64_t time_limit_s;
+	int64_t mem_limit_bytes;
+	/* end only */
+	struct exit_outcome outcome;
+	bool has_outcome;           /* false when no task ever exited */
+	double elapsed_s;
+	int64_t max_rss_bytes;
+	int64_t oom_kill_count;
+	const char *inferred_cause;
+	uint32_t ntasks;
+};
+
+/* Writes the step id as DESIGN.md names it: "batch", "extern", "interactive" or a number. */
+void step_id_name(uint32_t step_id, char *buf, size_t bufsz);
+
+/* Renders the event as one JSON object and a newline; returns a malloc'd
+ * string (caller frees) or NULL on allocation failure. */
+char *step_event_to_json_line(const struct step_event *ev, size_t *len_out);
+
+/* Writes "<job>.<step>.<restart>.jsonl"; returns 0, or -1 if it does not fit. */
+int step_event_file_name(uint32_t job_id, uint32_t step_id, uint32_t restart_count,
+			 char *buf, size_t bufsz);
+
+#endif

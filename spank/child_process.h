@@ -1,0 +1,35 @@
+/* Work that must not run in slurmstepd itself: a forked child, optionally
+ * dropped to the job user, waited for with a hard bound. slurmstepd never
+ * changes its own uid (seteuid is unsafe in a multithreaded process). */
+#ifndef SCALABLE_CHILD_PROCESS_H
+#define SCALABLE_CHILD_PROCESS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct job_identity {
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;      /* supplementary groups, may be NULL */
+	int ngroups;
+};
+
+enum child_result {
+	CHILD_OK = 0,        /* the work returned 0 */
+	CHILD_FAILED,        /* the work returned non-zero; errno-like code in *child_errno */
+	CHILD_TIMED_OUT,     /* killed at the deadline */
+	CHILD_NOT_STARTED,   /* fork failed */
+	CHILD_LOST,          /* someone else reaped it: outcome unknown */
+};
+
+/* Runs work(arg) in a child. With who, the child first drops to that user for
+ * good (setgroups, setresgid, setresuid) and fails if it cannot. The child
+ * closes inherited descriptors and has default signal dispositions. The work's
+ * return value (0 = success, else an errno) becomes the child's exit status.
+ * Waits at most timeout_ms; on expiry the child is SIGKILLed. */
+enum child_result run_in_child(const struct job_identity *who, int timeout_ms,
+			       int (*work)(void *), void *arg, int *child_errno);
+
+const char *child_result_name(enum child_result r);
+
+#endif

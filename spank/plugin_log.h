@@ -1,0 +1,17 @@
+/* Logging from the plugin: every message prefixed "spank_scalable: ", routine
+ * detail at debug level, a problem once per step at verbose level (what
+ * slurm_error prints would reach the user's stderr, so it is never used). */
+#ifndef SCALABLE_PLUGIN_LOG_H
+#define SCALABLE_PLUGIN_LOG_H
+
+#include "plugin_config.h"
+
+void plugin_log_set_level(enum plugin_log_level level);
+
+/* Routine detail: slurm_debug (slurm_verbose with log=debug). */
+void plugin_log_routine(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A problem: the first per process at slurm_verbose, later ones at slurm_debug. */
+void plugin_log_problem(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

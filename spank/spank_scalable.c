@@ -1,0 +1,82 @@
+/* spank_scalable.so: records a start and an end event for every step of a job
+ * that asked for it (SCALABLE_RUN_DIR or --scalable-run), and optionally for
+ * every job into an admin spool. Every hook returns success: the plugin never
+ * fails a job. Only the remote context (slurmstepd) does anything; srun,
+ * sbatch and salloc merely load the plugin and see its option. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <slurm/spank.h>
+
+#include "cgroup_memory.h"
+#include "plugin_config.h"
+#include "plugin_log.h"
+#include "rfc3339.h"
+#include "step_event.h"
+#include "step_facts.h"
+#include "step_recorder.h"
+
+SPANK_PLUGIN(scalable, 1);
+
+static struct plugin_config config;
+static bool config_ok;
+static char option_run_dir[PATH_MAX];
+static struct step_recorder recorder;
+
+/* --scalable-run=DIR: stored here, validated in slurmstepd. */
+static int take_run_option(int val, const char *optarg, int remote)
+{
+	(void)val;
+	(void)remote;
+	snprintf(option_run_dir, sizeof(option_run_dir), "%s", optarg ? optarg : "");
+	return ESPANK_SUCCESS;
+}
+
+struct spank_option spank_options[] = {
+	{ "scalable-run", "DIR",
+	  "Record this job's steps (start, end, exit, memory) into the scalable run directory DIR",
+	  1, 0, take_run_option },
+	SPANK_OPTIONS_TABLE_END
+};
+
+int slurm_spank_init(spank_t sp, int ac, char **av)
+{
+	if (!spank_remote(sp))
+		return ESPANK_SUCCESS;
+	char err[512];
+	config_ok = plugin_config_parse(&config, ac, av, err, sizeof(err)) == 0;
+	plugin_log_set_level(config.log_level);
+	if (!config_ok)
+		plugin_log_problem("disabled by a bad plugstack.conf line: %s", err);
+	return ESPANK_SUCCESS;
+}
+
+int slurm_spank_init_post_opt(spank_t sp, int ac, char **av)
+{
+	(void)ac;
+	(void)av;
+	if (spank_remote(sp) && config_ok)
+		step_recorder_begin(&recorder, &config, sp, option_run_dir);
+	return ESPANK_SUCCESS;
+}
+
+int slurm_spank_task_exit(spank_t sp, int ac, char **av)
+{
+	(void)ac;
+	(void)av;
+	if (spank_remote(sp) && config_ok)
+		step_recorder_task_exited(&recorder, sp);
+	return ESPANK_SUCCESS;
+}
+
+int slurm_spank_exit(spank_t sp, int ac, char **av)
+{
+	(void)ac;
+	(void)av;
+	if (spank_remote(sp) && config_ok)
+		step_recorder_end(&recorder);
+	return ESPANK_SUCCESS;
+}

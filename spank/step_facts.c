@@ -1,0 +1,138 @@
+#include "step_facts.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run_dir_sink.h"
+
+#define MIB 1048576LL
+
+int64_t parse_nonnegative(const char *text)
+{
+	if (!text || !*text)
+		return -1;
+	char *end;
+	errno = 0;
+	long long v = strtoll(text, &end, 10);
+	if (errno || *end || v < 0 || end == text)
+		return -1;
+	return v;
+}
+
+/* Reads a job environment variable; "" when absent or too long for buf. */
+static void job_env(spank_t sp, const char *name, char *buf, int bufsz)
+{
+	if (spank_getenv(sp, name, buf, bufsz) != ESPANK_SUCCESS)
+		buf[0] = '\0';
+}
+
+static int64_t job_env_number(spank_t sp, const char *name)
+{
+	char buf[32];
+	job_env(sp, name, buf, sizeof(buf));
+	return parse_nonnegative(buf);
+}
+
+/* The orchestrator exports the walltime it asked for; otherwise derive it
+ * from the job's start and end times when Slurm provides them. */
+static int64_t time_limit_seconds(spank_t sp)
+{
+	int64_t limit = job_env_number(sp, "SCALABLE_TIME_LIMIT_S");
+	if (limit >= 0)
+		return limit;
+	int64_t start = job_env_number(sp, "SLURM_JOB_START_TIME");
+	int64_t end = job_env_number(sp, "SLURM_JOB_END_TIME");
+	return (start > 0 && end > start) ? end - start : -1;
+}
+
+static int64_t memory_limit_bytes(spank_t sp)
+{
+	uint64_t mb = 0;
+	if (spank_get_item(sp, S_STEP_ALLOC_MEM, &mb) != ESPANK_SUCCESS || mb == 0)
+		if (spank_get_item(sp, S_JOB_ALLOC_MEM, &mb) != ESPANK_SUCCESS)
+			mb = 0;
+	return (mb == 0 || mb > (uint64_t)(INT64_MAX / MIB)) ? -1 : (int64_t)mb * MIB;
+}
+
+static void collect_ids(spank_t sp, struct step_facts *f)
+{
+	uint32_t array_job = 0, array_task = 0;
+	if (spank_get_item(sp, S_JOB_ID, &f->job_id) != ESPANK_SUCCESS)
+		f->job_id = 0;
+	if (spank_get_item(sp, S_JOB_STEPID, &f->step_id) != ESPANK_SUCCESS)
+		f->step_id = 0;
+	if (spank_get_item(sp, S_SLURM_RESTART_COUNT, &f->restart_count) != ESPANK_SUCCESS)
+		f->restart_count = 0;
+	if (spank_get_item(sp, S_JOB_ARRAY_ID, &array_job) != ESPANK_SUCCESS)
+		array_job = 0;
+	if (spank_get_item(sp, S_JOB_ARRAY_TASK_ID, &array_task) != ESPANK_SUCCESS)
+		array_task = 0;
+	f->array_job_id = array_job ? (int64_t)array_job : -1;
+	f->array_task_id = array_job ? (int64_t)array_task : -1;
+}
+
+/* The job user's uid, gid and supplementary groups; returns 0 or -1. */
+static int collect_identity(spank_t sp, struct step_facts *f)
+{
+	if (spank_get_item(sp, S_JOB_UID, &f->who.uid) != ESPANK_SUCCESS ||
+	    spank_get_item(sp, S_JOB_GID, &f->who.gid) != ESPANK_SUCCESS)
+		return -1;
+	gid_t *groups = NULL;
+	int ngroups = 0;
+	if (spank_get_item(sp, S_JOB_SUPPLEMENTARY_GIDS, &groups, &ngroups) != ESPANK_SUCCESS ||
+	    !groups || ngroups < 0)
+		ngroups = 0;
+	if (ngroups > STEP_FACTS_MAX_GROUPS)
+		ngroups = STEP_FACTS_MAX_GROUPS;
+	if (ngroups > 0)
+		memcpy(f->groups, groups, (size_t)ngroups * sizeof(gid_t));
+	/* An empty list still must replace root's groups, so always pass the array. */
+	f->who.groups = f->groups;
+	f->who.ngroups = ngroups;
+	return 0;
+}
+
+static void collect_run_dir(spank_t sp, const char *option_run_dir, struct step_facts *f)
+{
+	char value[PATH_MAX];
+	if (option_run_dir && *option_run_dir)
+		snprintf(value, sizeof(value), "%s", option_run_dir);
+	else if (spank_getenv(sp, "SCALABLE_RUN_DIR", value, sizeof(value)) != ESPANK_SUCCESS)
+		value[0] = '\0';
+	f->run_dir[0] = '\0';
+	f->run_dir_rejected = false;
+	if (!value[0])
+		return;
+	if (run_dir_is_plausible(value))
+		snprintf(f->run_dir, sizeof(f->run_dir), "%s", value);
+	else
+		f->run_dir_rejected = true;
+}
+
+static void collect_node(spank_t sp, struct step_facts *f)
+{
+	job_env(sp, "SLURMD_NODENAME", f->node, sizeof(f->node));
+	if (!f->node[0] && gethostname(f->node, sizeof(f->node) - 1) != 0)
+		strcpy(f->node, "unknown");
+	f->node[sizeof(f->node) - 1] = '\0';
+}
+
+int step_facts_collect(spank_t sp, const char *option_run_dir, struct step_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	clock_gettime(CLOCK_MONOTONIC, &f->started);
+	collect_ids(sp, f);
+	if (collect_identity(sp, f) != 0)
+		return -1;
+	collect_node(sp, f);
+	collect_run_dir(sp, option_run_dir, f);
+	job_env(sp, "SCALABLE_RUN_ID", f->run_id, sizeof(f->run_id));
+	f->task_id = job_env_number(sp, "SCALABLE_TASK_ID");
+	f->attempt = job_env_number(sp, "SCALABLE_ATTEMPT");
+	f->time_limit_s = time_limit_seconds(sp);
+	f->mem_limit_bytes = memory_limit_bytes(sp);
+	return 0;
+}

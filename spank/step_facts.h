@@ -1,0 +1,43 @@
+/* What the plugin learns about its step in slurmstepd: ids from Slurm,
+ * scalable's variables from the job environment, the job user's identity. */
+#ifndef SCALABLE_STEP_FACTS_H
+#define SCALABLE_STEP_FACTS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <slurm/spank.h>
+
+#include "child_process.h"
+
+#define STEP_FACTS_MAX_GROUPS 256
+
+struct step_facts {
+	uint32_t job_id;
+	uint32_t step_id;
+	uint32_t restart_count;
+	int64_t array_job_id;       /* -1 when not an array task */
+	int64_t array_task_id;
+	struct job_identity who;
+	gid_t groups[STEP_FACTS_MAX_GROUPS];
+	char node[256];
+	char run_dir[PATH_MAX];     /* "" when the job did not ask for recording */
+	bool run_dir_rejected;      /* set but implausible */
+	char run_id[128];           /* "" when unknown */
+	int64_t task_id;            /* -1 when unknown */
+	int64_t attempt;
+	int64_t time_limit_s;
+	int64_t mem_limit_bytes;
+	struct timespec started;    /* CLOCK_MONOTONIC at start */
+};
+
+/* Collects the facts in a remote context. option_run_dir (from
+ * --scalable-run, may be "") wins over SCALABLE_RUN_DIR. Returns 0, or -1 if
+ * Slurm would not say who the job belongs to. */
+int step_facts_collect(spank_t sp, const char *option_run_dir, struct step_facts *f);
+
+/* Parses a non-negative decimal integer that fits int64; -1 when it does not. */
+int64_t parse_nonnegative(const char *text);
+
+#endif

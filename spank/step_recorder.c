@@ -1,0 +1,163 @@
+#include "step_recorder.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "admin_spool_sink.h"
+#include "http_forward.h"
+#include "plugin_log.h"
+#include "rfc3339.h"
+#include "run_dir_sink.h"
+#include "step_event.h"
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+
+/* Fills the fields every event shares from the step's facts. */
+static void event_from_facts(const struct step_facts *f, const char *name, struct step_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->event = name;
+	rfc3339_now(ev->timestamp, sizeof(ev->timestamp));
+	ev->job_id = f->job_id;
+	ev->array_job_id = f->array_job_id;
+	ev->array_task_id = f->array_task_id;
+	ev->step_id = f->step_id;
+	ev->restart_count = f->restart_count;
+	ev->node = f->node;
+	ev->uid = f->who.uid;
+	ev->pid = getpid();
+	ev->run_id = f->run_id[0] ? f->run_id : NULL;
+	ev->task_id = f->task_id;
+	ev->attempt = f->attempt;
+	ev->time_limit_s = f->time_limit_s;
+	ev->mem_limit_bytes = f->mem_limit_bytes;
+	ev->max_rss_bytes = -1;
+	ev->oom_kill_count = -1;
+}
+
+static void report_sink_failure(const char *sink, enum child_result res, int err)
+{
+	if (res == CHILD_FAILED)
+		plugin_log_problem("could not write to %s: %s", sink, strerror(err));
+	else if (res != CHILD_OK)
+		plugin_log_problem("could not write to %s: %s", sink, child_result_name(res));
+}
+
+/* Sends one rendered line to every destination of this step. */
+static void deliver(const struct step_recorder *r, const char *line, size_t len)
+{
+	const struct step_facts *f = &r->facts;
+	char file_name[96];
+	int err = 0;
+	enum child_result res;
+	if (step_event_file_name(f->job_id, f->step_id, f->restart_count, file_name,
+				 sizeof(file_name)) != 0)
+		return;
+	if (r->to_run_dir) {
+		res = run_dir_append(&f->who, f->run_dir, file_name, line, len,
+				     r->config->write_timeout_ms, &err);
+		report_sink_failure("the run directory", res, err);
+	}
+	if (r->to_spool) {
+		res = admin_spool_append(r->config->spool_dir, f->who.uid, f->who.gid, file_name,
+					 line, len, r->config->write_timeout_ms, &err);
+		report_sink_failure("the admin spool", res, err);
+	}
+	if (r->config->collector_url[0]) {
+		res = http_forward_post(&f->who, r->config->collector_url, line, len,
+					r->config->collector_timeout_ms, &err);
+		report_sink_failure("the collector", res, err);
+	}
+}
+
+static void emit(const struct step_recorder *r, const struct step_event *ev)
+{
+	size_t len = 0;
+	char *line = step_event_to_json_line(ev, &len);
+	if (!line) {
+		plugin_log_problem("could not render the %s event", ev->event);
+		return;
+	}
+	deliver(r, line, len);
+	free(line);
+}
+
+void step_recorder_begin(struct step_recorder *r, const struct plugin_config *config,
+			 spank_t sp, const char *option_run_dir)
+{
+	memset(r, 0, sizeof(*r));
+	r->config = config;
+	r->memory.peak_bytes = r->memory.oom_kill_count = r->memory.limit_bytes = -1;
+	if (step_facts_collect(sp, option_run_dir, &r->facts) != 0) {
+		plugin_log_problem("Slurm did not say who owns the job; not recording");
+		return;
+	}
+	if (r->facts.run_dir_rejected)
+		plugin_log_problem("job %u: ignoring an implausible run directory (not an absolute "
+				   "path, or holds control characters or '..')", r->facts.job_id);
+	r->to_run_dir = r->facts.run_dir[0] != '\0';
+	r->to_spool = config->spool_dir[0] && (config->all_jobs || r->to_run_dir);
+	r->active = r->to_run_dir || r->to_spool;
+	if (!r->active)
+		return;
+	plugin_log_routine("recording job %u step %u restart %u", r->facts.job_id,
+			   r->facts.step_id, r->facts.restart_count);
+	struct step_event ev;
+	event_from_facts(&r->facts, "start", &ev);
+	emit(r, &ev);
+}
+
+void step_outcome_merge(struct exit_outcome *acc, bool *has, const struct exit_outcome *next)
+{
+	if (!*has || (acc->signal == 0 && (next->signal != 0 || next->exit_code > acc->exit_code)))
+		*acc = *next;
+	*has = true;
+}
+
+void step_recorder_task_exited(struct step_recorder *r, spank_t sp)
+{
+	if (!r->active)
+		return;
+	int status = 0;
+	if (spank_get_item(sp, S_TASK_EXIT_STATUS, &status) == ESPANK_SUCCESS) {
+		struct exit_outcome o = exit_outcome_from_wait_status(status);
+		step_outcome_merge(&r->outcome, &r->has_outcome, &o);
+		r->ntasks_exited++;
+	}
+	struct cgroup_memory_sample now;
+	cgroup_memory_sample_self(CGROUP_ROOT, &now);
+	cgroup_memory_merge(&r->memory, &now);
+}
+
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+void step_recorder_end(struct step_recorder *r)
+{
+	if (!r->active)
+		return;
+	struct step_event ev;
+	event_from_facts(&r->facts, "end", &ev);
+	ev.has_outcome = r->has_outcome;
+	ev.outcome = r->outcome;
+	ev.elapsed_s = seconds_since(&r->facts.started);
+	ev.max_rss_bytes = r->memory.peak_bytes;
+	ev.oom_kill_count = r->memory.oom_kill_count;
+	ev.ntasks = r->ntasks_exited;
+	if (ev.mem_limit_bytes < 0)
+		ev.mem_limit_bytes = r->memory.limit_bytes;
+	struct end_evidence evidence = {
+		.outcome = r->outcome,
+		.oom_kill_count = r->memory.oom_kill_count > 0 ? (uint64_t)r->memory.oom_kill_count : 0,
+		.elapsed_s = ev.elapsed_s,
+		.time_limit_s = r->facts.time_limit_s > 0 ? (uint64_t)r->facts.time_limit_s : 0,
+	};
+	ev.inferred_cause = r->has_outcome ? infer_end_cause(&evidence) : NULL;
+	emit(r, &ev);
+	r->active = false;
+}

@@ -1,0 +1,42 @@
+/* The life of one step as the plugin records it: begin (start event), each
+ * task's exit (status and cgroup memory), end (end event), and where each
+ * event goes (run directory as the user, admin spool, HTTP collector). */
+#ifndef SCALABLE_STEP_RECORDER_H
+#define SCALABLE_STEP_RECORDER_H
+
+#include <stdbool.h>
+#include <slurm/spank.h>
+
+#include "cgroup_memory.h"
+#include "plugin_config.h"
+#include "step_facts.h"
+#include "wait_status.h"
+
+struct step_recorder {
+	const struct plugin_config *config;
+	struct step_facts facts;
+	bool to_run_dir;
+	bool to_spool;
+	bool active;
+	/* filled by task exits */
+	struct exit_outcome outcome;
+	bool has_outcome;
+	uint32_t ntasks_exited;
+	struct cgroup_memory_sample memory;
+};
+
+/* Decides whether this step is recorded, and if so writes its start event. */
+void step_recorder_begin(struct step_recorder *r, const struct plugin_config *config,
+			 spank_t sp, const char *option_run_dir);
+
+/* Folds one task's exit status and the step cgroup's memory into the record. */
+void step_recorder_task_exited(struct step_recorder *r, spank_t sp);
+
+/* Writes the end event. */
+void step_recorder_end(struct step_recorder *r);
+
+/* The step's outcome from its tasks: the first signal wins, else the largest
+ * exit code, as Slurm reports a step's exit code. */
+void step_outcome_merge(struct exit_outcome *acc, bool *has, const struct exit_outcome *next);
+
+#endif
