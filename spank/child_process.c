@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "child_process.h"
 
 #include <errno.h>

@@ -11,6 +11,7 @@ static bool problem_logged;
 void plugin_log_set_level(enum plugin_log_level level)
 {
 	current_level = level;
+	problem_logged = false;
 }
 
 static void format_message(char *buf, size_t bufsz, const char *fmt, va_list ap)

@@ -6,6 +6,7 @@
 
 #include "plugin_config.h"
 
+/* Sets the level and starts a new step's once-only problem log. */
 void plugin_log_set_level(enum plugin_log_level level);
 
 /* Routine detail: slurm_debug (slurm_verbose with log=debug). */

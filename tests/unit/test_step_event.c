@@ -1,0 +1,145 @@
+/* The step event's JSON line, file name and step naming; and appending to a spool. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "rfc3339.h"
+#include "spool_append.h"
+#include "step_event.h"
+#include "tmpdir.h"
+
+static struct step_event sample(const char *name)
+{
+	struct step_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.event = name;
+	strcpy(ev.timestamp, "2026-11-27T20:00:00.000Z");
+	ev.job_id = 5;
+	ev.array_job_id = -1;
+	ev.array_task_id = -1;
+	ev.step_id = 0;
+	ev.node = "n1";
+	ev.uid = 1000;
+	ev.pid = 42;
+	ev.run_id = "run-\"quoted\"\n";
+	ev.task_id = -1;
+	ev.attempt = 1;
+	ev.time_limit_s = -1;
+	ev.mem_limit_bytes = -1;
+	ev.max_rss_bytes = -1;
+	ev.oom_kill_count = 0;
+	return ev;
+}
+
+static void one_line_with_nulls_for_unknowns(void **state)
+{
+	(void)state;
+	struct step_event ev = sample("start");
+	size_t len;
+	char *line = step_event_to_json_line(&ev, &len);
+	assert_non_null(line);
+	assert_int_equal(len, strlen(line));
+	assert_int_equal(line[len - 1], '\n');
+	assert_null(memchr(line, '\n', len - 1)); /* the newline in run_id is escaped */
+	json_t *obj = json_loads(line, 0, NULL);
+	assert_non_null(obj);
+	assert_string_equal(json_string_value(json_object_get(obj, "event_type")), "step");
+	assert_int_equal(json_integer_value(json_object_get(obj, "schema_version")), STEP_EVENT_SCHEMA_VERSION);
+	assert_string_equal(json_string_value(json_object_get(obj, "step_id")), "0");
+	assert_string_equal(json_string_value(json_object_get(obj, "run_id")), "run-\"quoted\"\n");
+	assert_true(json_is_null(json_object_get(obj, "array_job_id")));
+	assert_true(json_is_null(json_object_get(obj, "task_id")));
+	assert_null(json_object_get(obj, "exit_code"));
+	json_decref(obj);
+	free(line);
+}
+
+static void end_without_any_task_exit_has_null_status(void **state)
+{
+	(void)state;
+	struct step_event ev = sample("end");
+	char *line = step_event_to_json_line(&ev, NULL);
+	json_t *obj = json_loads(line, 0, NULL);
+	assert_true(json_is_null(json_object_get(obj, "exit_code")));
+	assert_true(json_is_null(json_object_get(obj, "inferred_cause")));
+	assert_int_equal(json_integer_value(json_object_get(obj, "oom_kill_count")), 0);
+	json_decref(obj);
+	free(line);
+}
+
+static void file_names_and_step_names(void **state)
+{
+	(void)state;
+	char buf[64];
+	assert_int_equal(step_event_file_name(12, STEP_ID_BATCH, 0, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "12.batch.0.jsonl");
+	assert_int_equal(step_event_file_name(12, STEP_ID_EXTERN, 3, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "12.extern.3.jsonl");
+	assert_int_equal(step_event_file_name(12, 4, 1, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "12.4.1.jsonl");
+	assert_int_equal(step_event_file_name(4294967295U, 4, 1, buf, 8), -1);
+}
+
+static void appends_whole_lines(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create();
+	int dirfd = open(dir, O_RDONLY | O_DIRECTORY);
+	int fd = spool_open_at(dirfd, "x.jsonl", 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(spool_append_line(fd, "{\"a\":1}\n", 8), 0);
+	close(fd);
+	fd = spool_open_at(dirfd, "x.jsonl", 0644);
+	assert_int_equal(spool_append_line(fd, "{\"a\":2}\n", 8), 0);
+	close(fd);
+	assert_int_equal(tmpdir_count_lines(dir, "x.jsonl"), 2);
+	assert_int_equal(symlinkat("x.jsonl", dirfd, "link.jsonl"), 0);
+	assert_int_equal(spool_open_at(dirfd, "link.jsonl", 0644), -1);
+	assert_int_equal(errno, ELOOP);
+	close(dirfd);
+	tmpdir_remove(dir);
+}
+
+static void full_disk_is_reported(void **state)
+{
+	(void)state;
+	int fd = open("/dev/full", O_WRONLY);
+	if (fd < 0)
+		skip();
+	assert_int_equal(spool_append_line(fd, "{}\n", 3), -1);
+	assert_int_equal(errno, ENOSPC);
+	close(fd);
+}
+
+static void rfc3339_round_trip(void **state)
+{
+	(void)state;
+	struct timespec ts = { 1795812084, 123000000 }, back;
+	char buf[RFC3339_BUFSZ];
+	assert_non_null(rfc3339_format(&ts, buf, sizeof(buf)));
+	assert_string_equal(buf, "2026-11-27T20:41:24.123Z");
+	assert_int_equal(rfc3339_parse(buf, &back), 0);
+	assert_int_equal(back.tv_sec, ts.tv_sec);
+	assert_int_equal(back.tv_nsec, ts.tv_nsec);
+	assert_int_equal(rfc3339_parse("2026-11-27T20:41:24+01:00", &back), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(one_line_with_nulls_for_unknowns),
+		cmocka_unit_test(end_without_any_task_exit_has_null_status),
+		cmocka_unit_test(file_names_and_step_names),
+		cmocka_unit_test(appends_whole_lines),
+		cmocka_unit_test(full_disk_is_reported),
+		cmocka_unit_test(rfc3339_round_trip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,200 @@
+/* A step's life through the plugin's recorder, with a fake SPANK: which
+ * steps are recorded, and what their start and end events say. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "plugin_config.h"
+#include "plugin_log.h"
+#include "spank_stubs.h"
+#include "step_event.h"
+#include "step_recorder.h"
+#include "tmpdir.h"
+
+struct fixture {
+	char *run_dir;
+	char env_run_dir[4200];
+	struct plugin_config config;
+	struct step_recorder recorder;
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	fx->run_dir = tmpdir_create();
+	snprintf(fx->env_run_dir, sizeof(fx->env_run_dir), "SCALABLE_RUN_DIR=%s", fx->run_dir);
+	plugin_config_defaults(&fx->config);
+	plugin_log_set_level(PLUGIN_LOG_VERBOSE);
+	fake_spank_reset();
+	fake.job_id = 101;
+	fake.step_id = STEP_ID_BATCH;
+	fake.array_id = 100;
+	fake.array_task_id = 7;
+	fake.uid = getuid();
+	fake.gid = getgid();
+	fake.job_mem_mb = 64;
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	tmpdir_remove(fx->run_dir);
+	free(fx);
+	return 0;
+}
+
+/* Returns line n (0-based) of the step's event file, parsed. */
+static json_t *event_line(struct fixture *fx, const char *file, int n)
+{
+	char rel[256];
+	snprintf(rel, sizeof(rel), "events/%s", file);
+	char *text = tmpdir_read(fx->run_dir, rel);
+	assert_non_null(text);
+	char *line = text;
+	for (int i = 0; i < n; i++) {
+		line = strchr(line, '\n');
+		assert_non_null(line);
+		line++;
+	}
+	json_error_t err;
+	json_t *obj = json_loadb(line, strcspn(line, "\n"), 0, &err);
+	free(text);
+	assert_non_null(obj);
+	return obj;
+}
+
+static void run_step(struct fixture *fx, const char *option_dir, const int *statuses, int n)
+{
+	step_recorder_begin(&fx->recorder, &fx->config, NULL, option_dir);
+	for (int i = 0; i < n; i++) {
+		fake.task_exit_status = statuses[i];
+		step_recorder_task_exited(&fx->recorder, NULL);
+	}
+	step_recorder_end(&fx->recorder);
+}
+
+static void job_without_run_dir_is_not_recorded(void **state)
+{
+	struct fixture *fx = *state;
+	int ok = 0;
+	run_step(fx, "", &ok, 1);
+	assert_false(fx->recorder.active);
+	assert_int_equal(tmpdir_count_lines(fx->run_dir, "events/101.batch.0.jsonl"), -1);
+	assert_int_equal(fake.verbose_count, 0);
+}
+
+static void start_and_end_carry_the_contract_fields(void **state)
+{
+	struct fixture *fx = *state;
+	fake.env[0] = fx->env_run_dir;
+	fake.env[1] = "SCALABLE_TASK_ID=7";
+	fake.env[2] = "SCALABLE_ATTEMPT=2";
+	fake.env[3] = "SCALABLE_RUN_ID=run-x";
+	fake.env[4] = "SCALABLE_TIME_LIMIT_S=600";
+	fake.env[5] = "SLURMD_NODENAME=node7";
+	fake.restart_count = 1;
+	int exit3 = 3 << 8;
+	run_step(fx, "", &exit3, 1);
+	assert_int_equal(tmpdir_count_lines(fx->run_dir, "events/101.batch.1.jsonl"), 2);
+
+	json_t *start = event_line(fx, "101.batch.1.jsonl", 0);
+	json_t *end = event_line(fx, "101.batch.1.jsonl", 1);
+	const char *event, *step, *node, *run_id;
+	json_int_t job, array_job, array_task, restart, task, attempt, limit, mem;
+	assert_int_equal(json_unpack(start, "{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+				     "event", &event, "step_id", &step, "node", &node, "run_id", &run_id,
+				     "job_id", &job, "array_job_id", &array_job, "array_task_id", &array_task,
+				     "restart_count", &restart, "task_id", &task, "attempt", &attempt,
+				     "time_limit_s", &limit, "mem_limit_bytes", &mem), 0);
+	assert_string_equal(event, "start");
+	assert_string_equal(step, "batch");
+	assert_string_equal(node, "node7");
+	assert_string_equal(run_id, "run-x");
+	assert_int_equal(job, 101);
+	assert_int_equal(array_job, 100);
+	assert_int_equal(array_task, 7);
+	assert_int_equal(restart, 1);
+	assert_int_equal(task, 7);
+	assert_int_equal(attempt, 2);
+	assert_int_equal(limit, 600);
+	assert_int_equal(mem, 64LL * 1048576);
+	assert_null(json_object_get(start, "exit_code"));
+
+	json_int_t exit_code, signal_no;
+	const char *cause;
+	assert_int_equal(json_unpack(end, "{s:s, s:I, s:I, s:s}", "event", &event, "exit_code", &exit_code,
+				     "signal", &signal_no, "inferred_cause", &cause), 0);
+	assert_string_equal(event, "end");
+	assert_int_equal(exit_code, 3);
+	assert_int_equal(signal_no, 0);
+	assert_string_equal(cause, "exited");
+	assert_non_null(json_object_get(end, "elapsed_s"));
+	assert_non_null(json_object_get(end, "max_rss_bytes"));
+	assert_non_null(json_object_get(end, "oom_kill_count"));
+	json_decref(start);
+	json_decref(end);
+}
+
+static void a_signal_outweighs_exit_codes(void **state)
+{
+	struct fixture *fx = *state;
+	int statuses[] = { 0, 5 << 8, SIGKILL, 9 << 8 };
+	run_step(fx, fx->run_dir, statuses, 4);
+	json_t *end = event_line(fx, "101.batch.0.jsonl", 1);
+	assert_int_equal(json_integer_value(json_object_get(end, "signal")), SIGKILL);
+	assert_int_equal(json_integer_value(json_object_get(end, "exit_code")), 128 + SIGKILL);
+	assert_int_equal(json_integer_value(json_object_get(end, "ntasks")), 4);
+	assert_string_equal(json_string_value(json_object_get(end, "inferred_cause")), "signaled");
+	json_decref(end);
+}
+
+static void option_wins_over_environment(void **state)
+{
+	struct fixture *fx = *state;
+	fake.env[0] = "SCALABLE_RUN_DIR=/nonexistent/elsewhere";
+	int ok = 0;
+	run_step(fx, fx->run_dir, &ok, 1);
+	assert_int_equal(tmpdir_count_lines(fx->run_dir, "events/101.batch.0.jsonl"), 2);
+}
+
+static void garbage_run_dir_is_logged_once_and_ignored(void **state)
+{
+	struct fixture *fx = *state;
+	fake.env[0] = "SCALABLE_RUN_DIR=$(touch /tmp/pwned)\n";
+	int ok = 0;
+	run_step(fx, "", &ok, 1);
+	assert_false(fx->recorder.active);
+	assert_int_equal(fake.verbose_count, 1);
+	assert_non_null(strstr(fake.last_verbose, "spank_scalable"));
+}
+
+static void unwritable_run_dir_is_logged_once(void **state)
+{
+	struct fixture *fx = *state;
+	fake.env[0] = "SCALABLE_RUN_DIR=/nonexistent/run";
+	int ok = 0;
+	run_step(fx, "", &ok, 1); /* start and end both fail */
+	assert_int_equal(fake.verbose_count, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(job_without_run_dir_is_not_recorded, setup, teardown),
+		cmocka_unit_test_setup_teardown(start_and_end_carry_the_contract_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_signal_outweighs_exit_codes, setup, teardown),
+		cmocka_unit_test_setup_teardown(option_wins_over_environment, setup, teardown),
+		cmocka_unit_test_setup_teardown(garbage_run_dir_is_logged_once_and_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(unwritable_run_dir_is_logged_once, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
