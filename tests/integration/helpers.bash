@@ -1,0 +1,97 @@
+# Shared by the bats files: talk to the private cluster of tests/cluster/ as
+# its unprivileged test user, and read what the plugin recorded.
+
+TOP=${SCALABLE_TOP:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+BUILD=${SCALABLE_BUILD_DIR:-$TOP/_build}
+CLUSTER=$TOP/tests/cluster/cluster
+PLUGIN=$BUILD/spank/.libs/spank_scalable.so
+TEST_USER=${SCALABLE_TEST_USER:-scalable-test}
+eval "$("$CLUSTER" env)"
+
+# Bounded waits: nothing in a test may hang for ever.
+JOB_WAIT_S=${JOB_WAIT_S:-240}
+
+cluster_up() {
+	"$CLUSTER" status >/dev/null 2>&1 || skip "the private cluster is not running (tests/cluster/cluster start)"
+}
+
+# as_user CMD...: run a command as the test user with the cluster's config.
+as_user() {
+	runuser -u "$TEST_USER" -- env SLURM_CONF="$SLURM_CONF" PATH="$PATH" "$@"
+}
+
+# new_run_dir: a fresh run directory owned by the test user; prints its path.
+new_run_dir() {
+	local dir
+	dir=$(mktemp -d "$SCALABLE_CLUSTER_SCRATCH/run.XXXXXX")
+	chown "$TEST_USER:" "$dir"
+	chmod 0755 "$dir"
+	echo "$dir"
+}
+
+# plugstack ARGS...: load the built plugin with these arguments for new steps.
+plugstack() {
+	"$CLUSTER" plugstack "$PLUGIN" "$@" >/dev/null
+}
+
+# submit SBATCH-ARGS...: sbatch as the test user; prints the job id.
+submit() {
+	as_user sbatch --parsable --chdir="$SCALABLE_CLUSTER_SCRATCH" \
+		--output=/dev/null --error=/dev/null "$@" | cut -d';' -f1
+}
+
+# wait_gone JOBID: waits (bounded) until no task of the job is pending or running.
+wait_gone() {
+	local job=$1 deadline=$((SECONDS + JOB_WAIT_S))
+	while (( SECONDS < deadline )); do
+		[[ -z $(squeue -h -j "$job" -o %i 2>/dev/null) ]] && return 0
+		sleep 1
+	done
+	echo "job $job still in squeue after ${JOB_WAIT_S}s" >&2
+	squeue -j "$job" >&2
+	return 1
+}
+
+# wait_running JOBID: waits (bounded) until the job runs.
+wait_running() {
+	local job=$1 deadline=$((SECONDS + JOB_WAIT_S))
+	while (( SECONDS < deadline )); do
+		[[ $(squeue -h -j "$job" -o %T 2>/dev/null) == RUNNING ]] && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# sacct_field JOBID FIELD: the job allocation's field (no steps), settled in
+# the accounting database (bounded wait, slurmdbd writes asynchronously).
+sacct_field() {
+	local job=$1 field=$2 value deadline=$((SECONDS + 60))
+	while (( SECONDS < deadline )); do
+		value=$(sacct -n -X -P -j "$job" -o "$field" 2>/dev/null | head -1)
+		[[ -n $value && $value != PENDING && $value != RUNNING && $value != REQUEUED ]] && { echo "$value"; return 0; }
+		sleep 1
+	done
+	echo "${value:-unknown}"
+}
+
+# events DIR [JQ-FILTER]: every event line of the run directory, as JSON.
+events() {
+	cat "$1"/events/*.jsonl 2>/dev/null | jq -c "${2:-.}"
+}
+
+# node_idle: the node is usable (idle or mixed), neither drained nor down.
+node_idle() {
+	local state deadline=$((SECONDS + 30))
+	while (( SECONDS < deadline )); do
+		state=$(sinfo -h -N -o %T | head -1)
+		[[ $state == idle ]] && return 0
+		sleep 1
+	done
+	echo "node state: $state" >&2
+	return 1
+}
+
+# root_owned_files DIR: files under DIR owned by root (prints them).
+root_owned_files() {
+	find "$1" -mindepth 1 -user root -print 2>/dev/null
+}
