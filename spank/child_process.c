@@ -1,6 +1,8 @@
 #include "child_process.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -20,16 +22,26 @@ static int64_t monotonic_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Closes every descriptor above stderr; close_range may be missing on old kernels. */
-static void close_inherited_fds(void)
+/* Closes descriptors in [from, to]; close_range may be missing on old kernels. */
+static void close_fd_range(unsigned from, unsigned to)
 {
+	if (from > to)
+		return;
 #ifdef SYS_close_range
-	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
+	if (syscall(SYS_close_range, from, to, 0U) == 0)
 		return;
 #endif
 	long max = sysconf(_SC_OPEN_MAX);
-	for (long fd = 3; fd < (max > 0 ? max : 1024); fd++)
+	unsigned last = max > 0 && (unsigned long)max - 1 < to ? (unsigned)max - 1 : to;
+	for (unsigned fd = from; fd <= last && fd < 65536; fd++)
 		close((int)fd);
+}
+
+/* Closes every inherited descriptor above stderr except keep (the exit pipe). */
+static void close_inherited_fds(int keep)
+{
+	close_fd_range(3, (unsigned)keep - 1);
+	close_fd_range((unsigned)keep + 1, ~0U);
 }
 
 /* Drops to who for good and verifies it cannot come back; returns 0 or -1. */
@@ -56,10 +68,11 @@ static void reset_signals(void)
 			signal(sig, SIG_DFL);
 }
 
-static void child_main(const struct job_identity *who, int (*work)(void *), void *arg)
+static void child_main(const struct job_identity *who, int (*work)(void *), void *arg,
+		       int exit_pipe)
 {
 	reset_signals();
-	close_inherited_fds();
+	close_inherited_fds(exit_pipe);
 	umask(022);
 	if (who && drop_to_user(who) != 0)
 		_exit(CHILD_EXIT_DROP_FAILED);
@@ -67,44 +80,64 @@ static void child_main(const struct job_identity *who, int (*work)(void *), void
 	_exit(rc > 0 && rc < CHILD_EXIT_DROP_FAILED ? rc : (rc == 0 ? 0 : EIO));
 }
 
-/* Polls for the child's exit until the deadline with a growing sleep (0.2 ms to 20 ms). */
-static enum child_result wait_bounded(pid_t pid, int timeout_ms, int *status)
+/* True when the exit pipe reports end-of-file (the child exited) before timeout_ms. */
+static bool wait_for_hangup(int exit_pipe, int timeout_ms)
 {
 	int64_t deadline = monotonic_ms() + timeout_ms;
-	long sleep_ns = 200000;
+	struct pollfd pfd = { .fd = exit_pipe, .events = POLLIN };
 	for (;;) {
-		pid_t r = waitpid(pid, status, WNOHANG);
-		if (r == pid)
-			return CHILD_OK;
-		if (r < 0 && errno != EINTR)
-			return CHILD_LOST;
-		if (monotonic_ms() >= deadline)
-			break;
-		struct timespec ts = { 0, sleep_ns };
-		nanosleep(&ts, NULL);
-		if (sleep_ns < 20000000)
-			sleep_ns *= 2;
+		int left = (int)(deadline - monotonic_ms());
+		if (left <= 0)
+			return false;
+		int n = poll(&pfd, 1, left);
+		if (n > 0)
+			return true;
+		if (n < 0 && errno != EINTR)
+			return false;
 	}
-	kill(pid, SIGKILL);
-	/* A child stuck in uninterruptible I/O cannot be reaped now; never wait for it. */
-	(void)waitpid(pid, status, WNOHANG);
-	return CHILD_TIMED_OUT;
+}
+
+/* Waits for the child's exit with a hard bound; a late child is SIGKILLed. */
+static enum child_result wait_bounded(pid_t pid, int exit_pipe, int timeout_ms, int *status)
+{
+	if (!wait_for_hangup(exit_pipe, timeout_ms)) {
+		kill(pid, SIGKILL);
+		/* A child stuck in uninterruptible I/O cannot be reaped now; never wait for it. */
+		(void)waitpid(pid, status, WNOHANG);
+		return CHILD_TIMED_OUT;
+	}
+	pid_t r;
+	do {
+		r = waitpid(pid, status, 0);
+	} while (r < 0 && errno == EINTR);
+	return r == pid ? CHILD_OK : CHILD_LOST;
 }
 
 enum child_result run_in_child(const struct job_identity *who, int timeout_ms,
 			       int (*work)(void *), void *arg, int *child_errno)
 {
 	*child_errno = 0;
-	pid_t pid = fork();
-	if (pid < 0) {
+	/* The child holds the write end; its exit closes it and wakes poll() at once. */
+	int exit_pipe[2];
+	if (pipe2(exit_pipe, O_CLOEXEC) != 0) {
 		*child_errno = errno;
 		return CHILD_NOT_STARTED;
 	}
-	if (pid == 0)
-		child_main(who, work, arg);
-
+	pid_t pid = fork();
+	if (pid < 0) {
+		*child_errno = errno;
+		close(exit_pipe[0]);
+		close(exit_pipe[1]);
+		return CHILD_NOT_STARTED;
+	}
+	if (pid == 0) {
+		close(exit_pipe[0]);
+		child_main(who, work, arg, exit_pipe[1]);
+	}
+	close(exit_pipe[1]);
 	int status = 0;
-	enum child_result r = wait_bounded(pid, timeout_ms, &status);
+	enum child_result r = wait_bounded(pid, exit_pipe[0], timeout_ms, &status);
+	close(exit_pipe[0]);
 	if (r != CHILD_OK)
 		return r;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
