@@ -1,0 +1,25 @@
+/* The failure taxonomy (DESIGN.md, "Failure classes and retry"): the class
+ * names that failures.jsonl, retry policies and classify rules share. */
+#ifndef SCALABLE_FAILURE_CLASS_H
+#define SCALABLE_FAILURE_CLASS_H
+
+#include <stdbool.h>
+
+enum failure_class {
+	FAILURE_TRANSIENT,
+	FAILURE_OOM,
+	FAILURE_PREEMPTED,
+	FAILURE_TIMEOUT,
+	FAILURE_NODE_FAIL,
+	FAILURE_INPUT_ERROR,
+	FAILURE_DEPENDENCY_ERROR,
+	FAILURE_RUNTIME_ERROR,
+	FAILURE_CLASS_COUNT
+};
+
+/* "oom", "node_fail", ...; NULL for an out-of-range value. */
+const char *failure_class_name(enum failure_class class);
+/* Looks a name up exactly; false when it names no class. */
+bool failure_class_from_name(const char *name, enum failure_class *class);
+
+#endif
