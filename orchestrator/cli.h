@@ -1,0 +1,18 @@
+/* What every subcommand does the same way: error output, the config path. */
+#ifndef SCALABLE_CLI_H
+#define SCALABLE_CLI_H
+
+#include "error.h"
+
+#define DEFAULT_CONFIG_PATH "scalable.yaml"
+
+/* Prints "scalable: <error>" on stderr; returns the error's exit code. */
+int cli_fail(const struct error *err);
+/* Prints "scalable: <message>" on stderr; returns 2 (bad usage). */
+int cli_usage_error(const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The config path among the operands left after options: the one given, or
+ * scalable.yaml; NULL (with the error printed) when more than one is given. */
+const char *cli_config_path(const char *command, int argc, char **argv, int optind);
+
+#endif

@@ -1,0 +1,246 @@
+/* scalable plan [FILE] [--target NAME] [--max-array-size N] [--json]: the job
+ * arrays a run would submit, without submitting or writing anything. */
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "config_file.h"
+#include "exit_codes.h"
+#include "plan.h"
+#include "plan_json.h"
+#include "scenarios.h"
+#include "shell_quote.h"
+#include "slurm_config.h"
+
+static const char help[] =
+	"usage: scalable plan [FILE] [--target NAME] [--max-array-size N] [--json]\n"
+	"\n"
+	"Shows what `scalable run` would submit for FILE (default: ./scalable.yaml):\n"
+	"per component, the array chunks with their indices, resources and the\n"
+	"exact sbatch command line (one sbatch per chunk). Submits and writes\n"
+	"nothing. RUN_ID stands for the run directory a real run creates.\n"
+	"\n"
+	"  --target NAME         plan for this target (default: default_target,\n"
+	"                        else the first target)\n"
+	"  --max-array-size N    the cluster's MaxArraySize; default: the target's\n"
+	"                        max_array_size, else `scontrol show config` for a\n"
+	"                        slurm target, else 1001\n"
+	"  --json                print the plan as JSON (as plan.json)\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Array index = scenario index while it is below MaxArraySize; beyond, each\n"
+	"block of MaxArraySize indices is submitted with SCALABLE_INDEX_OFFSET set\n"
+	"and the script adds it back.\n"
+	"\n"
+	"Exit codes: 0 ok; 2 bad usage or invalid config; 3 I/O error.\n";
+
+struct plan_args {
+	const char *path, *target;
+	unsigned max_array_size;
+	bool json;
+};
+
+/* MaxArraySize for the plan, and where it came from. */
+static unsigned resolve_max_array_size(const struct plan_args *args,
+				       const struct target *target, const char **source)
+{
+	unsigned asked;
+
+	*source = "--max-array-size";
+	if (args->max_array_size)
+		return args->max_array_size;
+	*source = "the target's max_array_size";
+	if (target->max_array_size)
+		return target->max_array_size;
+	*source = "scontrol show config";
+	if (target->provider == PROVIDER_SLURM && (asked = slurm_max_array_size()) > 0)
+		return asked;
+	*source = "default";
+	return PLAN_DEFAULT_MAX_ARRAY_SIZE;
+}
+
+/* Where runs would go: $SCALABLE_RUNS_DIR or ./.scalable/runs, absolute. */
+static char *runs_dir(void)
+{
+	const char *dir = getenv("SCALABLE_RUNS_DIR");
+	char cwd[PATH_MAX], *path;
+
+	if (!dir || !*dir)
+		dir = ".scalable/runs";
+	if (dir[0] == '/')
+		return strdup(dir);
+	if (!getcwd(cwd, sizeof cwd) || asprintf(&path, "%s/%s", cwd, dir) < 0)
+		return NULL;
+	return path;
+}
+
+/* Prints a command line that a shell would read back as the same argv. */
+static void print_command(char *const *env, char *const *argv)
+{
+	struct strbuf line = { 0 };
+
+	for (char *const *e = env; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+
+		strbuf_printf(&line, "%.*s=", (int)(eq - *e + 0), *e);
+		shell_quote(&line, eq + 1);
+		strbuf_puts(&line, " ");
+	}
+	for (char *const *a = argv; *a; a++) {
+		shell_quote(&line, *a);
+		strbuf_puts(&line, a[1] ? " " : "");
+	}
+	printf("      %s\n", line.text ? line.text : "");
+	strbuf_free(&line);
+}
+
+static void print_group(const struct plan_group *g)
+{
+	printf("component %s: %zu task%s, %u cpu%s, %zu chunk%s\n", g->name, g->n_tasks,
+	       g->n_tasks == 1 ? "" : "s", g->resources.cpus,
+	       g->resources.cpus == 1 ? "" : "s", g->n_chunks, g->n_chunks == 1 ? "" : "s");
+	for (size_t c = 0; c < g->n_chunks; c++) {
+		const struct plan_chunk *chunk = &g->chunks[c];
+
+		printf("  chunk %zu: indices %zu-%zu (%zu), --array=%s, offset %zu\n", c + 1,
+		       g->tasks[chunk->first].index,
+		       g->tasks[chunk->first + chunk->count - 1].index, chunk->count,
+		       chunk->array, chunk->offset);
+		print_command(chunk->env, chunk->argv);
+	}
+}
+
+static void print_plan(const struct plan *plan, const char *source)
+{
+	size_t submissions = 0;
+
+	printf("project %s, target %s (%s), MaxArraySize %u (%s)\n",
+	       plan->config->project, plan->target->name,
+	       provider_name(plan->target->provider), plan->max_array_size, source);
+	printf("scenarios: %zu (%s)\n", scenarios_count(plan->config->scenarios),
+	       scenarios_kind_name(scenarios_kind(plan->config->scenarios)));
+	if (plan->target->provider == PROVIDER_LOCAL)
+		printf("local target: each index of a chunk runs as `bash SCRIPT` with "
+		       "SLURM_ARRAY_TASK_ID = index - offset\n");
+	for (size_t g = 0; g < plan->n_groups; g++) {
+		print_group(&plan->groups[g]);
+		submissions += plan->groups[g].n_chunks;
+	}
+	printf("%zu %s\n", submissions,
+	       plan->target->provider == PROVIDER_SLURM ? "sbatch call(s)" : "local chunk(s)");
+}
+
+static int print_plan_json(const struct plan *plan)
+{
+	json_t *json = plan_to_json(plan);
+	int rc = json ? json_dumpf(json, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
+
+	json_decref(json);
+	if (rc != 0) {
+		fprintf(stderr, "scalable: cannot print the plan\n");
+		return SCALABLE_EXIT_SYSTEM;
+	}
+	putchar('\n');
+	return SCALABLE_EXIT_OK;
+}
+
+/* Plans the config's first wave for the chosen target and prints it. */
+static int show_plan(const struct plan_args *args, const struct config *config)
+{
+	const struct target *target = config_target(config, args->target);
+	struct plan_options options = { .run_id = "RUN_ID", .wave = "w001" };
+	char *dir = runs_dir(), *run_dir = NULL;
+	struct plan *plan = NULL;
+	struct error err;
+	const char *source;
+	int rc;
+
+	if (!target) {
+		free(dir);
+		return cli_usage_error("plan", "no target named '%s' in %s", args->target,
+				       args->path);
+	}
+	options.target = target;
+	options.max_array_size = resolve_max_array_size(args, target, &source);
+	if (!dir || asprintf(&run_dir, "%s/RUN_ID", dir) < 0) {
+		free(dir);
+		perror("scalable");
+		return SCALABLE_EXIT_SYSTEM;
+	}
+	options.run_dir = run_dir;
+	rc = plan_initial(config, &options, &plan, &err);
+	if (rc != 0)
+		rc = cli_fail(&err);
+	else if (args->json)
+		rc = print_plan_json(plan);
+	else
+		print_plan(plan, source);
+	plan_free(plan);
+	free(run_dir);
+	free(dir);
+	return rc;
+}
+
+/* Reads the options; returns -1 to go on, else the exit code to stop with. */
+static int parse_args(int argc, char **argv, struct plan_args *args)
+{
+	static const struct option options[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "max-array-size", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		char *end;
+		unsigned long n;
+
+		switch (opt) {
+		case 'h':
+			fputs(help, stdout);
+			return SCALABLE_EXIT_OK;
+		case 't':
+			args->target = optarg;
+			break;
+		case 'j':
+			args->json = true;
+			break;
+		case 'm':
+			n = strtoul(optarg, &end, 10);
+			if (end == optarg || *end || optarg[0] == '-' || n == 0 || n > 4000001)
+				return cli_usage_error("plan", "--max-array-size needs a "
+						       "positive integer, got '%s'", optarg);
+			args->max_array_size = (unsigned)n;
+			break;
+		default:
+			return cli_usage_error("plan", "bad option");
+		}
+	}
+	if (!(args->path = cli_config_path("plan", argc, argv, optind)))
+		return SCALABLE_EXIT_USAGE;
+	return -1;
+}
+
+int cmd_plan(int argc, char **argv)
+{
+	struct plan_args args = { 0 };
+	struct config *config;
+	struct error err;
+	int rc = parse_args(argc, argv, &args);
+
+	if (rc >= 0)
+		return rc;
+	if (config_load(args.path, &config, &err) != 0)
+		return cli_fail(&err);
+	rc = show_plan(&args, config);
+	config_free(config);
+	return rc;
+}

@@ -1,0 +1,11 @@
+/* The subcommands of `scalable`, one file each (cmd_<name>.c). Each takes
+ * the arguments after its name (argv[0] is the command's name) and returns
+ * an exit code from exit_codes.h. */
+#ifndef SCALABLE_COMMANDS_H
+#define SCALABLE_COMMANDS_H
+
+int cmd_init(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+
+#endif

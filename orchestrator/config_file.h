@@ -1,0 +1,134 @@
+/* scalable.yaml, loaded and validated: targets, components, scenarios,
+ * retry policies, classify rules, notify and ai settings.
+ *
+ * config_load() reads the file with libyaml, checks every key and type, fills
+ * in defaults (DESIGN.md's failure table for retry), expands the scenario set
+ * and compiles each component's template against the parameter names; the
+ * first problem found becomes one error naming file:line:column. */
+#ifndef SCALABLE_CONFIG_FILE_H
+#define SCALABLE_CONFIG_FILE_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "failure_class.h"
+
+struct scenario_set;
+struct template;
+
+#define CONFIG_VERSION 1
+#define CONFIG_DEFAULT_POLL_INTERVAL_S 30
+#define CONFIG_UNLIMITED_ATTEMPTS 0u  /* max_attempts: unlimited */
+
+enum provider { PROVIDER_SLURM, PROVIDER_LOCAL };
+
+/* An ordered name = value pair (component env). */
+struct config_pair {
+	char *name;
+	char *value;
+};
+
+struct string_list {
+	char **item;
+	size_t count;
+};
+
+struct target {
+	char *name;
+	enum provider provider;
+	char *partition, *account, *qos;  /* NULL: cluster default */
+	uint64_t walltime_s;              /* 0: none; components may set theirs */
+	unsigned throttle;                /* the %N of --array; 0: none */
+	unsigned max_array_size;          /* 0: auto (ask scontrol, else 1001) */
+	struct string_list sbatch_options;
+	uint64_t poll_interval_s;
+	bool requeue;                     /* --requeue instead of --no-requeue */
+	unsigned local_concurrency;       /* 0: the CPU count */
+	uint64_t local_memory_bytes;      /* 0: no limit */
+};
+
+struct component {
+	char *name;
+	char *template_path;       /* resolved against the config's directory;
+				      NULL: the built-in default template */
+	struct template *template; /* compiled */
+	char *command;             /* NULL when not given */
+	struct template *command_template;  /* command compiled, or NULL */
+	unsigned cpus;             /* default 1 */
+	uint64_t memory_bytes;     /* 0: not requested (cluster default) */
+	uint64_t walltime_s;       /* 0: the target's */
+	struct config_pair *env;
+	size_t n_env;
+	struct string_list setup;  /* shell lines run before the command */
+	bool cache;
+	struct string_list inputs;
+};
+
+struct backoff {
+	uint64_t initial_s;
+	double factor;
+	uint64_t max_s;
+	double jitter;             /* fraction of the delay, 0..1 */
+};
+
+struct retry_policy {
+	unsigned max_attempts;     /* including the first; 0: unlimited */
+	struct backoff backoff;
+	double memory_factor;      /* oom only */
+	uint64_t memory_cap_bytes; /* oom only; 0: no cap */
+	double walltime_factor;    /* timeout only */
+	uint64_t walltime_cap_s;   /* timeout only; 0: no cap */
+};
+
+/* A classify rule: every matcher given must match; at least one is given. */
+struct classify_rule {
+	enum failure_class class;
+	bool has_exit_code, has_signal;
+	int exit_code, signal;
+	char *slurm_state;         /* NULL: any */
+	char *stderr_pattern;      /* NULL: any */
+	regex_t stderr_regex;      /* compiled when stderr_pattern is set */
+	unsigned line;             /* where the rule is, for messages */
+};
+
+struct notify_config {
+	char *webhook;             /* NULL: none */
+	uint64_t timeout_s;
+};
+
+struct ai_config {
+	char *url, *model, *api_key_env, *api_key_file;  /* NULL when unset */
+	uint64_t timeout_s;
+};
+
+struct config {
+	char *path;                /* as given */
+	char *dir;                 /* its directory: relative paths start here */
+	unsigned version;
+	char *project;
+	struct target *targets;
+	size_t n_targets;
+	size_t default_target;     /* index into targets */
+	struct component *components;
+	size_t n_components;
+	struct scenario_set *scenarios;
+	struct retry_policy retry[FAILURE_CLASS_COUNT];
+	struct classify_rule *rules;
+	size_t n_rules;
+	struct notify_config notify;
+	struct ai_config ai;
+};
+
+/* Loads and validates path; on failure returns -1 with err filled. */
+int config_load(const char *path, struct config **out, struct error *err);
+void config_free(struct config *config);
+
+/* The target called name (NULL: the default one); NULL when none is. */
+const struct target *config_target(const struct config *config, const char *name);
+/* "slurm" or "local". */
+const char *provider_name(enum provider provider);
+
+#endif

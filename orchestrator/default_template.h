@@ -1,0 +1,9 @@
+/* The template a component uses when it names none: generated at build
+ * time from templates/default.sbatch.tmpl, so the binary needs no data files. */
+#ifndef SCALABLE_DEFAULT_TEMPLATE_H
+#define SCALABLE_DEFAULT_TEMPLATE_H
+
+extern const char default_template_text[];
+extern const char default_template_origin[];
+
+#endif

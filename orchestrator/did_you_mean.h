@@ -1,0 +1,13 @@
+/* The closest known word to a misspelt one, for "did you mean ...?" hints. */
+#ifndef SCALABLE_DID_YOU_MEAN_H
+#define SCALABLE_DID_YOU_MEAN_H
+
+#include <stddef.h>
+
+/* Edit (Levenshtein) distance between a and b. */
+size_t edit_distance(const char *a, const char *b);
+/* The candidate nearest to word, if close enough to be a likely typo (at
+ * most a third of its length, at least 1, away); NULL otherwise. */
+const char *did_you_mean(const char *word, const char *const *candidates, size_t n);
+
+#endif

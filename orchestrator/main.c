@@ -1,0 +1,57 @@
+/* scalable: a thin dispatcher to one function per subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "exit_codes.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "init", cmd_init, "write an example scalable.yaml and template here" },
+	{ "validate", cmd_validate, "check a config file and summarise it" },
+	{ "plan", cmd_plan, "show the job arrays a run would submit" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: scalable COMMAND [ARGS...]\n"
+		     "       scalable COMMAND --help\n"
+		     "       scalable --help | --version\n\n"
+		     "Parameter sweeps as Slurm job arrays that survive their failures.\n\n"
+		     "commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\nexit codes:\n"
+		     "  0  success\n"
+		     "  1  the run finished with failed tasks\n"
+		     "  2  bad usage or invalid config (nothing was written)\n"
+		     "  3  system, Slurm or I/O error\n"
+		     "  4  the run is locked by another orchestrator\n"
+		     "  5  no such run\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return SCALABLE_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return SCALABLE_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("scalable %s\n", SCALABLE_VERSION);
+		return SCALABLE_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "scalable: unknown command '%s' (see scalable --help)\n", argv[1]);
+	return SCALABLE_EXIT_USAGE;
+}

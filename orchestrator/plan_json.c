@@ -1,0 +1,115 @@
+/* plan.json (see plan_json.h). */
+#include "plan_json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_json.h"
+#include "units.h"
+
+#define PLAN_SCHEMA_VERSION 1
+
+static json_t *string_array(char *const *items)
+{
+	json_t *array = json_array();
+
+	for (; array && items && *items; items++)
+		json_array_append_new(array, json_string(*items));
+	return array;
+}
+
+/* NAME=VALUE strings as an object. */
+static json_t *env_object(char *const *env)
+{
+	json_t *object = json_object();
+
+	for (; object && env && *env; env++) {
+		const char *eq = strchr(*env, '=');
+		char *name = strndup(*env, (size_t)(eq - *env));
+
+		if (name)
+			json_object_set_new(object, name, json_string(eq + 1));
+		free(name);
+	}
+	return object;
+}
+
+static json_t *resources_json(const struct resources *r)
+{
+	char memory[32] = "", walltime[32] = "";
+
+	if (r->memory_bytes)
+		units_format_mem(r->memory_bytes, memory, sizeof memory);
+	if (r->walltime_s)
+		units_format_walltime(r->walltime_s, walltime, sizeof walltime);
+	return json_pack("{s:i, s:I, s:s?, s:I, s:s?}", "cpus", (int)r->cpus,
+			 "memory_bytes", (json_int_t)r->memory_bytes,
+			 "memory", r->memory_bytes ? memory : NULL,
+			 "walltime_s", (json_int_t)r->walltime_s,
+			 "walltime", r->walltime_s ? walltime : NULL);
+}
+
+static json_t *chunk_json(const struct plan_group *g, const struct plan_chunk *c)
+{
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:o, s:o}", "array", c->array,
+			 "offset", (json_int_t)c->offset,
+			 "first_index", (json_int_t)g->tasks[c->first].index,
+			 "last_index", (json_int_t)g->tasks[c->first + c->count - 1].index,
+			 "tasks", (json_int_t)c->count, "argv", string_array(c->argv),
+			 "env", env_object(c->env));
+}
+
+static json_t *group_json(const struct plan_group *g)
+{
+	json_t *chunks = json_array();
+
+	for (size_t c = 0; chunks && c < g->n_chunks; c++)
+		json_array_append_new(chunks, chunk_json(g, &g->chunks[c]));
+	return json_pack("{s:s, s:s, s:o, s:I, s:I, s:s, s:s, s:o}", "name", g->name,
+			 "component", g->component->name,
+			 "resources", resources_json(&g->resources),
+			 "begin_delay_s", (json_int_t)g->begin_delay_s,
+			 "tasks", (json_int_t)g->n_tasks, "script", g->script_path,
+			 "tasks_file", g->tasks_path, "chunks", chunks);
+}
+
+json_t *plan_to_json(const struct plan *plan)
+{
+	json_t *groups = json_array();
+	size_t chunks = 0;
+
+	for (size_t g = 0; groups && g < plan->n_groups; g++) {
+		json_array_append_new(groups, group_json(&plan->groups[g]));
+		chunks += plan->groups[g].n_chunks;
+	}
+	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:{s:s, s:s}, s:i, s:I, s:o, s:o, s:o}",
+			 "event_type", "plan", "schema_version", PLAN_SCHEMA_VERSION,
+			 "project", plan->config->project, "run_id", plan->run_id,
+			 "wave", plan->wave, "target", "name", plan->target->name,
+			 "provider", provider_name(plan->target->provider),
+			 "max_array_size", (int)plan->max_array_size,
+			 "submissions", (json_int_t)chunks,
+			 "scenarios", scenarios_summary_json(plan->config->scenarios),
+			 "components", components_summary_json(plan->config), "groups", groups);
+}
+
+int plan_write_json(const struct plan *plan, const char *path, struct error *err)
+{
+	json_t *json = plan_to_json(plan);
+	char *tmp = NULL;
+	int rc = -1;
+
+	if (json && asprintf(&tmp, "%s.tmp", path) >= 0) {
+		rc = json_dump_file(json, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (rc == 0 && rename(tmp, path) != 0)
+			rc = -1;
+		if (rc != 0)
+			remove(tmp);
+	}
+	if (rc != 0)
+		error_system(err, "cannot write %s", path);
+	free(tmp);
+	json_decref(json);
+	return rc;
+}

@@ -1,0 +1,15 @@
+/* plan.json: the expanded plan (scenarios, components, groups, array
+ * chunks with their sbatch lines), for the run directory and `plan --json`. */
+#ifndef SCALABLE_PLAN_JSON_H
+#define SCALABLE_PLAN_JSON_H
+
+#include <jansson.h>
+
+#include "error.h"
+#include "plan.h"
+
+json_t *plan_to_json(const struct plan *plan);
+/* Writes plan.json at path (through a temporary file and rename). */
+int plan_write_json(const struct plan *plan, const char *path, struct error *err);
+
+#endif
