@@ -60,7 +60,7 @@ bool units_parse_size(const char *text, uint64_t *bytes, const char **why)
 		return false;
 	}
 	if (__builtin_mul_overflow(count, multiplier, &result)) {
-		*why = "size too large";
+		*why = "size too large (expected at most 16 EiB)";
 		return false;
 	}
 	*bytes = result;
@@ -146,7 +146,7 @@ bool units_parse_walltime(const char *text, uint64_t *seconds, const char **why)
 		return false;
 	}
 	if (!sum_seconds(days, h, m, s, &total)) {
-		*why = "walltime too large";
+		*why = "walltime too large (expected fewer days)";
 		return false;
 	}
 	if (total == 0) {
@@ -189,7 +189,7 @@ bool units_parse_duration(const char *text, uint64_t *seconds, const char **why)
 		}
 	}
 	if (__builtin_mul_overflow(count, unit, &result)) {
-		*why = "duration too large";
+		*why = "duration too large (expected fewer days)";
 		return false;
 	}
 	*seconds = result;

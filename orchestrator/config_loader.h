@@ -53,7 +53,8 @@ int read_string(struct loader *L, const struct ynode *node, char **out);
 int read_uint(struct loader *L, const struct ynode *node, unsigned min, unsigned max,
 	      unsigned *out);
 int read_int64(struct loader *L, const struct ynode *node, int64_t *out);
-int read_string_list(struct loader *L, const struct ynode *node, struct string_list *out);
+int read_string_list(struct loader *L, const struct ynode *node, const char *what,
+		     struct string_list *out);
 /* An absolute path, or path taken relative to the config's directory. */
 char *config_relative_path(const struct config *config, const char *path);
 

@@ -28,9 +28,9 @@ static int check_param_key(struct loader *L, const struct ynode *map, size_t i)
 	for (size_t j = 0; j < i; j++)
 		if (strcasecmp(ymap_key(map, j)->text, key->text) == 0)
 			return fail_at(L, key, "parameter '%s' differs from '%s' only in case "
-				       "(expected distinct names: both would be "
-				       "SCALABLE_PARAM_%s)", key->text,
-				       ymap_key(map, j)->text, key->text);
+				       "(expected names that stay distinct as "
+				       "SCALABLE_PARAM_<NAME uppercased>)", key->text,
+				       ymap_key(map, j)->text);
 	return 0;
 }
 

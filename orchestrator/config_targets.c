@@ -59,7 +59,7 @@ static int load_sbatch_options(struct loader *L, const struct ynode *value, void
 {
 	struct target *target = object;
 
-	if (read_string_list(L, value, &target->sbatch_options) != 0)
+	if (read_string_list(L, value, "sbatch_options", &target->sbatch_options) != 0)
 		return -1;
 	for (size_t i = 0; i < value->n_child; i++) {
 		const char *option = target->sbatch_options.item[i];

@@ -66,7 +66,8 @@ static int read_integer_text(struct loader *L, const struct ynode *node,
 	*out = strtoll(node->text, &end, 10);
 	if (!node->plain || end == node->text || *end != '\0' || errno != 0 ||
 	    strchr(node->text, ' ') || node->text[0] == '+')
-		return fail_at(L, node, "'%s' is not %s", node->text, what);
+		return fail_at(L, node, "'%s' is not %s (expected an unquoted whole "
+			       "number)", node->text, what);
 	return 0;
 }
 
@@ -154,9 +155,10 @@ void string_list_free(struct string_list *list)
 	list->count = 0;
 }
 
-int read_string_list(struct loader *L, const struct ynode *node, struct string_list *out)
+int read_string_list(struct loader *L, const struct ynode *node, const char *what,
+		     struct string_list *out)
 {
-	if (want_kind(L, node, YNODE_SEQUENCE, "this key") != 0)
+	if (want_kind(L, node, YNODE_SEQUENCE, what) != 0)
 		return -1;
 	string_list_free(out);
 	out->item = calloc(node->n_child ? node->n_child : 1, sizeof *out->item);
@@ -187,7 +189,7 @@ static int load_field(struct loader *L, const struct field *f, const struct ynod
 	case FIELD_DURATION: return read_unit(L, value, units_parse_duration, slot);
 	case FIELD_FACTOR: return read_double(L, value, 1.0, 1000.0, slot);
 	case FIELD_FRACTION: return read_double(L, value, 0.0, 1.0, slot);
-	case FIELD_STRING_LIST: return read_string_list(L, value, slot);
+	case FIELD_STRING_LIST: return read_string_list(L, value, f->key, slot);
 	case FIELD_CUSTOM: return f->parse(L, value, object);
 	}
 	return -1;

@@ -4,7 +4,8 @@
 
 #include <stddef.h>
 
-/* Edit (Levenshtein) distance between a and b. */
+/* Edit distance between a and b: Levenshtein, with a swap of two
+ * neighbouring characters counted as one edit. */
 size_t edit_distance(const char *a, const char *b);
 /* The candidate nearest to word, if close enough to be a likely typo (at
  * most a third of its length, at least 1, away); NULL otherwise. */

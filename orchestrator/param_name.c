@@ -35,6 +35,6 @@ const char *param_name_problem(const char *name)
 		return "expected an identifier: letters, digits and _, not starting "
 		       "with a digit; it becomes SCALABLE_PARAM_<NAME>";
 	if (is_builtin_placeholder(name))
-		return "the name of a built-in placeholder (expected another name)";
+		return "the name of a built-in placeholder; expected another name";
 	return NULL;
 }
