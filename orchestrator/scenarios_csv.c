@@ -144,7 +144,7 @@ static int read_record(struct csv_reader *r, struct record *rec)
 
 		if (start_field(rec, r) != 0)
 			return -1;
-		rc = *r->p == '"' ? read_quoted(r, rec) : read_plain(r, rec);
+		rc = r->p < r->end && *r->p == '"' ? read_quoted(r, rec) : read_plain(r, rec);
 		if (rc != 0 || put_char(rec, '\0') != 0)
 			return -1;
 		if (r->p == r->end || *r->p != ',')
