@@ -31,12 +31,12 @@ static void free_group(struct plan_group *group)
 		for (char **e = chunk->env; e && *e; e++)
 			free(*e);
 		free(chunk->env);
+		free(chunk->tasks_path);
 	}
 	free(group->chunks);
 	free(group->tasks);
 	free(group->name);
 	free(group->script_path);
-	free(group->tasks_path);
 }
 
 void plan_free(struct plan *plan)
@@ -100,10 +100,8 @@ static int finish_group(struct plan *plan, struct plan_group *group, struct erro
 	plan->n_groups++;
 	group->name = name;
 	if (!name || asprintf(&group->script_path, "%s/scripts/%s/%s.sh", plan->run_dir,
-			      plan->wave, name) < 0 ||
-	    asprintf(&group->tasks_path, "%s/scripts/%s/%s.tasks", plan->run_dir,
-		     plan->wave, name) < 0) {
-		group->script_path = group->tasks_path = NULL;
+			      plan->wave, name) < 0) {
+		group->script_path = NULL;
 		error_system(err, "planning");
 		return -1;
 	}

@@ -7,15 +7,16 @@
  *    files live in <run_dir>/scripts/<wave>/.
  *  - A group is the tasks of one component that share resources (cpus,
  *    memory, walltime) and begin delay. It has exactly one rendered script,
- *    <name>.sh, and one tasks file, <name>.tasks, where <name> is the
- *    component's name (".2", ".3" appended for further groups of the same
- *    component in one wave).
+ *    <name>.sh, where <name> is the component's name (".2", ".3" appended
+ *    for further groups of the same component in one wave).
  *  - The script is the component's template rendered once: a parameter
  *    placeholder becomes "${SCALABLE_PARAM_<NAME>}", so the same text serves
  *    every index. scalable's prelude, inserted after the template's leading
  *    comment/#SBATCH block, computes SCALABLE_TASK_ID = SLURM_ARRAY_TASK_ID +
- *    SCALABLE_INDEX_OFFSET, finds that index's line in the tasks file
- *    ("<index> SCALABLE_ATTEMPT=<n> SCALABLE_PARAM_<NAME>=<quoted> ..."),
+ *    SCALABLE_INDEX_OFFSET, finds that index's line in its chunk's tasks
+ *    file <name>.<offset>.tasks ("<index> SCALABLE_ATTEMPT=<n>
+ *    SCALABLE_PARAM_<NAME>=<quoted> ..."; one file per chunk, so a lookup
+ *    reads at most MaxArraySize lines, not the whole sweep),
  *    exports it, redirects stdout/stderr to
  *    logs/<component>-<index>.<attempt>.{out,err} and cds to the config's
  *    directory. Attempts can thus differ per index within one array, and the
@@ -66,6 +67,7 @@ struct plan_chunk {
 	char *array;             /* --array value, with %throttle: "0-1000%50" */
 	char **argv;             /* NULL-terminated: sbatch ..., or bash SCRIPT */
 	char **env;              /* NULL-terminated NAME=VALUE to add */
+	char *tasks_path;        /* <run_dir>/scripts/<wave>/<name>.<offset>.tasks */
 };
 
 struct plan_group {
@@ -78,7 +80,6 @@ struct plan_group {
 	struct plan_chunk *chunks;
 	size_t n_chunks;
 	char *script_path;       /* <run_dir>/scripts/<wave>/<name>.sh */
-	char *tasks_path;        /* <run_dir>/scripts/<wave>/<name>.tasks */
 };
 
 struct plan {

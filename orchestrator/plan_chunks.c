@@ -186,7 +186,10 @@ static int describe_chunk(const struct plan *plan, const struct plan_group *grou
 			      ? sbatch_argv(plan, group, chunk)
 			      : local_argv(group);
 	chunk->env = chunk_env(plan, group, chunk);
-	return chunk->argv && chunk->env ? 0 : -1;
+	if (asprintf(&chunk->tasks_path, "%s/scripts/%s/%s.%zu.tasks", plan->run_dir,
+		     plan->wave, group->name, chunk->offset) < 0)
+		chunk->tasks_path = NULL;
+	return chunk->argv && chunk->env && chunk->tasks_path ? 0 : -1;
 }
 
 /* Number of chunks: one per aligned block of max_array_size holding tasks. */

@@ -52,11 +52,12 @@ static json_t *resources_json(const struct resources *r)
 
 static json_t *chunk_json(const struct plan_group *g, const struct plan_chunk *c)
 {
-	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:o, s:o}", "array", c->array,
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:o, s:o}", "array", c->array,
 			 "offset", (json_int_t)c->offset,
 			 "first_index", (json_int_t)g->tasks[c->first].index,
 			 "last_index", (json_int_t)g->tasks[c->first + c->count - 1].index,
-			 "tasks", (json_int_t)c->count, "argv", string_array(c->argv),
+			 "tasks", (json_int_t)c->count, "tasks_file", c->tasks_path,
+			 "argv", string_array(c->argv),
 			 "env", env_object(c->env));
 }
 
@@ -66,12 +67,12 @@ static json_t *group_json(const struct plan_group *g)
 
 	for (size_t c = 0; chunks && c < g->n_chunks; c++)
 		json_array_append_new(chunks, chunk_json(g, &g->chunks[c]));
-	return json_pack("{s:s, s:s, s:o, s:I, s:I, s:s, s:s, s:o}", "name", g->name,
+	return json_pack("{s:s, s:s, s:o, s:I, s:I, s:s, s:o}", "name", g->name,
 			 "component", g->component->name,
 			 "resources", resources_json(&g->resources),
 			 "begin_delay_s", (json_int_t)g->begin_delay_s,
 			 "tasks", (json_int_t)g->n_tasks, "script", g->script_path,
-			 "tasks_file", g->tasks_path, "chunks", chunks);
+			 "chunks", chunks);
 }
 
 json_t *plan_to_json(const struct plan *plan)

@@ -31,12 +31,18 @@ static int make_dirs(const char *path)
 	return rc;
 }
 
+/* What one file of a wave is written from. */
+struct wave_item {
+	const struct plan *plan;
+	const struct plan_group *group;
+	const struct plan_chunk *chunk;   /* tasks files only */
+};
+
+typedef int (*item_writer)(const struct wave_item *item, FILE *file, struct error *err);
+
 /* Writes a file through path.tmp and rename(2); write() fills it. */
-static int write_atomically(const char *path, mode_t mode,
-			    int (*write)(const struct plan *, const struct plan_group *,
-					 FILE *, struct error *),
-			    const struct plan *plan, const struct plan_group *group,
-			    struct error *err)
+static int write_atomically(const char *path, mode_t mode, item_writer write,
+			    const struct wave_item *item, struct error *err)
 {
 	char *tmp;
 	FILE *file;
@@ -51,7 +57,7 @@ static int write_atomically(const char *path, mode_t mode,
 		free(tmp);
 		return -1;
 	}
-	rc = write(plan, group, file, err);
+	rc = write(item, file, err);
 	if (fclose(file) != 0 && rc == 0) {
 		error_system(err, "cannot write %s", tmp);
 		rc = -1;
@@ -66,27 +72,39 @@ static int write_atomically(const char *path, mode_t mode,
 	return rc;
 }
 
-static int write_script(const struct plan *plan, const struct plan_group *group,
-			FILE *file, struct error *err)
+static int write_script(const struct wave_item *item, FILE *file, struct error *err)
 {
 	struct strbuf text = { 0 };
-	int rc = wave_script_render(plan, group, &text, err);
+	int rc = wave_script_render(item->plan, item->group, &text, err);
 
 	if (rc == 0 && fwrite(text.text, 1, text.len, file) != text.len) {
-		error_system(err, "cannot write %s", group->script_path);
+		error_system(err, "cannot write %s", item->group->script_path);
 		rc = -1;
 	}
 	strbuf_free(&text);
 	return rc;
 }
 
-static int write_tasks(const struct plan *plan, const struct plan_group *group,
-		       FILE *file, struct error *err)
+static int write_tasks(const struct wave_item *item, FILE *file, struct error *err)
 {
-	if (wave_tasks_write(plan, group, file) == 0)
+	if (wave_tasks_write(item->plan, item->group, item->chunk, file) == 0)
 		return 0;
-	error_system(err, "cannot write %s", group->tasks_path);
+	error_system(err, "cannot write %s", item->chunk->tasks_path);
 	return -1;
+}
+
+/* Writes a group's tasks files, then its script. */
+static int write_group(const struct plan *plan, const struct plan_group *group,
+		       struct error *err)
+{
+	struct wave_item item = { plan, group, NULL };
+
+	for (size_t c = 0; c < group->n_chunks; c++) {
+		item.chunk = &group->chunks[c];
+		if (write_atomically(item.chunk->tasks_path, 0644, write_tasks, &item, err) != 0)
+			return -1;
+	}
+	return write_atomically(group->script_path, 0755, write_script, &item, err);
 }
 
 int plan_write_scripts(const struct plan *plan, struct error *err)
@@ -101,13 +119,8 @@ int plan_write_scripts(const struct plan *plan, struct error *err)
 	rc = scripts && logs && make_dirs(scripts) == 0 && make_dirs(logs) == 0 ? 0 : -1;
 	if (rc != 0)
 		error_system(err, "cannot create %s", scripts ? scripts : plan->run_dir);
-	for (size_t g = 0; rc == 0 && g < plan->n_groups; g++) {
-		const struct plan_group *group = &plan->groups[g];
-
-		rc = write_atomically(group->tasks_path, 0644, write_tasks, plan, group, err) ||
-		     write_atomically(group->script_path, 0755, write_script, plan, group, err)
-			     ? -1 : 0;
-	}
+	for (size_t g = 0; rc == 0 && g < plan->n_groups; g++)
+		rc = write_group(plan, &plan->groups[g], err);
 	free(scripts);
 	free(logs);
 	return rc;

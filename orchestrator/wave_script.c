@@ -151,7 +151,7 @@ static int render_prelude(const struct render_ctx *ctx, const char *workdir,
 		"+ SCALABLE_INDEX_OFFSET ))\n"
 		"scalable_task=$(awk -v id=\"$SCALABLE_TASK_ID\" "
 		"'$1 == id { sub(/^[^ ]+ /, \"\"); print; exit }' "
-		"\"$SCALABLE_RUN_DIR/scripts/%s/%s.tasks\")\n"
+		"\"$SCALABLE_RUN_DIR/scripts/%s/%s.$SCALABLE_INDEX_OFFSET.tasks\")\n"
 		"if [ -z \"$scalable_task\" ]; then\n"
 		"\techo \"scalable: index $SCALABLE_TASK_ID is not in wave %s\" >&2\n"
 		"\texit 64\n"
@@ -254,14 +254,15 @@ static int task_line(const struct scenario_set *set, char (*names)[160],
 	return strbuf_puts(line, "\n");
 }
 
-int wave_tasks_write(const struct plan *plan, const struct plan_group *group, FILE *out)
+int wave_tasks_write(const struct plan *plan, const struct plan_group *group,
+		     const struct plan_chunk *chunk, FILE *out)
 {
 	const struct scenario_set *set = plan->config->scenarios;
 	char (*names)[160] = param_env_names(set);
 	struct strbuf line = { 0 };
 	int rc = names ? 0 : -1;
 
-	for (size_t t = 0; rc == 0 && t < group->n_tasks; t++) {
+	for (size_t t = chunk->first; rc == 0 && t < chunk->first + chunk->count; t++) {
 		rc = task_line(set, names, &group->tasks[t], &line);
 		if (rc == 0 && fwrite(line.text, 1, line.len, out) != line.len)
 			rc = -1;

@@ -1,5 +1,6 @@
 /* The files of a wave (see the design note in plan.h): per group, the
- * rendered script <name>.sh and the tasks file <name>.tasks. */
+ * rendered script <name>.sh, and per chunk the tasks file
+ * <name>.<offset>.tasks. */
 #ifndef SCALABLE_WAVE_SCRIPT_H
 #define SCALABLE_WAVE_SCRIPT_H
 
@@ -13,11 +14,12 @@
  * prelude, then the rest of the template. */
 int wave_script_render(const struct plan *plan, const struct plan_group *group,
 		       struct strbuf *out, struct error *err);
-/* The tasks file: "<index> SCALABLE_ATTEMPT=<n> SCALABLE_PARAM_<NAME>=<value>..."
+/* A chunk's tasks file: "<index> SCALABLE_ATTEMPT=<n> SCALABLE_PARAM_<NAME>=<value>..."
  * per task, values quoted for bash on one line. */
-int wave_tasks_write(const struct plan *plan, const struct plan_group *group, FILE *out);
+int wave_tasks_write(const struct plan *plan, const struct plan_group *group,
+		     const struct plan_chunk *chunk, FILE *out);
 /* Creates <run_dir>/scripts/<wave>/ and <run_dir>/logs/, and writes every
- * group's script and tasks file (each through a temporary file and rename,
+ * group's script and its chunks' tasks files (each through a temporary file and rename,
  * so a crash never leaves half a file). */
 int plan_write_scripts(const struct plan *plan, struct error *err);
 
