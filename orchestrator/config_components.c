@@ -94,9 +94,7 @@ static int load_component(struct loader *L, const struct ynode *key,
 		error_system(L->err, "%s", L->path);
 		return -1;
 	}
-	if (key->text[0] == '\0' ||
-	    strspn(key->text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			      "0123456789_-") != strlen(key->text))
+	if (!is_plain_name(key->text, ""))
 		return fail_at(L, key, "bad component name '%s' (expected letters, digits, "
 			       "_ and -; it names log files)", key->text);
 	snprintf(what, sizeof what, "component '%s'", key->text);

@@ -15,9 +15,7 @@ static int load_project(struct loader *L, const struct ynode *value, void *objec
 
 	if (read_string(L, value, &config->project) != 0)
 		return -1;
-	if (config->project[0] == '\0' || config->project[0] == '.' ||
-	    strspn(config->project, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				    "0123456789._-") != strlen(config->project))
+	if (config->project[0] == '.' || !is_plain_name(config->project, "."))
 		return fail_at(L, value, "bad project name '%s' (expected letters, digits, "
 			       ". _ and -, not starting with .)", config->project);
 	return 0;

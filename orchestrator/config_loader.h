@@ -55,6 +55,9 @@ int read_uint(struct loader *L, const struct ynode *node, unsigned min, unsigned
 int read_int64(struct loader *L, const struct ynode *node, int64_t *out);
 int read_string_list(struct loader *L, const struct ynode *node, const char *what,
 		     struct string_list *out);
+/* True for a non-empty name of letters, digits, _ and -, plus the
+ * characters in extra (names that end up in file and job names). */
+bool is_plain_name(const char *name, const char *extra);
 /* An absolute path, or path taken relative to the config's directory. */
 char *config_relative_path(const struct config *config, const char *path);
 

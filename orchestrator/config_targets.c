@@ -130,9 +130,7 @@ static int load_target(struct loader *L, const struct ynode *key, const struct y
 		error_system(L->err, "%s", L->path);
 		return -1;
 	}
-	if (key->text[0] == '\0' ||
-	    strspn(key->text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			      "0123456789_-") != strlen(key->text))
+	if (!is_plain_name(key->text, ""))
 		return fail_at(L, key, "bad target name '%s' (expected letters, digits, "
 			       "_ and -)", key->text);
 	snprintf(what, sizeof what, "target '%s'", key->text);

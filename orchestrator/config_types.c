@@ -239,6 +239,17 @@ int load_fields(struct loader *L, const struct ynode *map, const struct field *f
 	return 0;
 }
 
+bool is_plain_name(const char *name, const char *extra)
+{
+	static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				      "0123456789_-";
+	size_t n = 0;
+
+	while (name[n] && (strchr(letters, name[n]) || strchr(extra, name[n])))
+		n++;
+	return n > 0 && name[n] == '\0';
+}
+
 char *config_relative_path(const struct config *config, const char *path)
 {
 	char *joined;

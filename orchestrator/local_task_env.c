@@ -119,6 +119,24 @@ char **local_task_env_build(char *const inherited[], char *const additions[],
 	return b.item;
 }
 
+char **local_task_env_copy(char *const list[])
+{
+	size_t n = 0;
+	char **copy;
+
+	while (list && list[n])
+		n++;
+	copy = calloc(n + 1, sizeof *copy);
+	for (size_t i = 0; copy && i < n; i++) {
+		copy[i] = strdup(list[i]);
+		if (!copy[i]) {
+			local_task_env_free(copy);
+			return NULL;
+		}
+	}
+	return copy;
+}
+
 void local_task_env_free(char **env)
 {
 	for (size_t i = 0; env && env[i]; i++)

@@ -22,6 +22,9 @@ struct local_task_slurm_vars {
 char **local_task_env_build(char *const inherited[], char *const additions[],
 			    const struct local_task_slurm_vars *v);
 
+/* A NULL-terminated deep copy of list (empty for NULL); NULL on failure. */
+char **local_task_env_copy(char *const list[]);
+
 void local_task_env_free(char **env);
 
 /* The value of name in a NAME=VALUE list, or NULL. */

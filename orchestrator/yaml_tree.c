@@ -236,6 +236,11 @@ int ytree_load(const char *path, struct ynode **root, struct error *err)
 	FILE *file = fopen(path, "rb");
 	int rc;
 
+	if (!file && errno == ENOENT) {
+		error_usage(err, "%s: no such file (expected a config file; "
+			    "`scalable init` writes an example)", path);
+		return -1;
+	}
 	if (!file) {
 		error_system(err, "cannot open %s", path);
 		return -1;
@@ -248,6 +253,8 @@ int ytree_load(const char *path, struct ynode **root, struct error *err)
 	}
 	yaml_parser_set_input_file(&b.parser, file);
 	rc = build(&b);
+	if (rc != 0 && ferror(file))   /* the file, not its YAML, is at fault */
+		error_system(err, "cannot read %s", path);
 	while (b.depth > 0)
 		ytree_free(b.stack[--b.depth]);
 	free(b.stack);

@@ -207,15 +207,19 @@ static void test_error_format(void **state)
 	tmpdir_remove(dir);
 }
 
-static void test_missing_file_is_system_error(void **state)
+/* A config that is not there is bad usage; one that cannot be read, an
+ * I/O error. */
+static void test_unreadable_config(void **state)
 {
 	struct config *config = NULL;
 	struct error err;
 
 	(void)state;
 	assert_int_equal(config_load("/nonexistent/scalable.yaml", &config, &err), -1);
+	assert_int_equal(err.exit_code, SCALABLE_EXIT_USAGE);
+	assert_non_null(strstr(err.text, "no such file"));
+	assert_int_equal(config_load("/", &config, &err), -1);
 	assert_int_equal(err.exit_code, SCALABLE_EXIT_SYSTEM);
-	assert_non_null(strstr(err.text, "No such file"));
 	assert_null(config);
 }
 
@@ -270,7 +274,7 @@ int main(void)
 		cmocka_unit_test(test_matrix_order),
 		cmocka_unit_test(test_list_range_csv),
 		cmocka_unit_test(test_error_format),
-		cmocka_unit_test(test_missing_file_is_system_error),
+		cmocka_unit_test(test_unreadable_config),
 		cmocka_unit_test(test_template_relative_to_config),
 		cmocka_unit_test(test_nulls_and_numbers),
 	};
