@@ -88,7 +88,7 @@ static void print_command(char *const *env, char *const *argv)
 	for (char *const *e = env; e && *e; e++) {
 		const char *eq = strchr(*e, '=');
 
-		strbuf_printf(&line, "%.*s=", (int)(eq - *e + 0), *e);
+		strbuf_printf(&line, "%.*s=", (int)(eq - *e), *e);
 		shell_quote(&line, eq + 1);
 		strbuf_puts(&line, " ");
 	}

@@ -43,12 +43,12 @@ void ytree_free(struct ynode *node)
 
 static int append_child(struct ynode *parent, struct ynode *child)
 {
-	/* Grow by doubling; capacity is implied by n_child being a power of two. */
+	/* Doubles when full: the capacity is the power of two >= n_child. */
 	size_t n = parent->n_child;
 
-	if (n == 0 || (n & (n - 1)) == 0) {
+	if ((n & (n - 1)) == 0) {
 		struct ynode **grown = realloc(parent->child,
-					       (n ? 2 * n : 4) * sizeof *grown);
+					       (n ? 2 * n : 1) * sizeof *grown);
 
 		if (!grown)
 			return -1;
