@@ -112,11 +112,8 @@ int load_components(struct loader *L, const struct ynode *map)
 {
 	struct config *config = L->config;
 
-	if (want_kind(L, map, YNODE_MAPPING, "components") != 0)
+	if (want_named_entries(L, map, "components", "model: {command: ./run.sh}") != 0)
 		return -1;
-	if (ymap_size(map) == 0)
-		return fail_at(L, map, "no components (expected at least one, e.g. "
-			       "model: {command: ./run.sh})");
 	config->components = calloc(ymap_size(map), sizeof *config->components);
 	if (!config->components) {
 		error_system(L->err, "%s", L->path);

@@ -49,6 +49,10 @@ int fail_at(struct loader *L, const struct ynode *node, const char *fmt, ...)
 int want_kind(struct loader *L, const struct ynode *node, enum ynode_kind kind,
 	      const char *what);
 
+/* Fails unless map is a non-empty mapping of named entries (targets,
+ * components); example shows one entry. */
+int want_named_entries(struct loader *L, const struct ynode *map, const char *section,
+		       const char *example);
 int read_string(struct loader *L, const struct ynode *node, char **out);
 int read_uint(struct loader *L, const struct ynode *node, unsigned min, unsigned max,
 	      unsigned *out);

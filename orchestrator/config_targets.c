@@ -162,11 +162,8 @@ int load_targets(struct loader *L, const struct ynode *map)
 
 	if (!map || ynode_is_null(map))
 		return default_local_target(L);
-	if (want_kind(L, map, YNODE_MAPPING, "targets") != 0)
+	if (want_named_entries(L, map, "targets", "local: {provider: local}") != 0)
 		return -1;
-	if (ymap_size(map) == 0)
-		return fail_at(L, map, "no targets (expected at least one, e.g. "
-			       "local: {provider: local})");
 	config->targets = calloc(ymap_size(map), sizeof *config->targets);
 	if (!config->targets) {
 		error_system(L->err, "%s", L->path);

@@ -34,6 +34,17 @@ int want_kind(struct loader *L, const struct ynode *node, enum ynode_kind kind,
 		       kinds[kind]);
 }
 
+int want_named_entries(struct loader *L, const struct ynode *map, const char *section,
+		       const char *example)
+{
+	if (want_kind(L, map, YNODE_MAPPING, section) != 0)
+		return -1;
+	if (ymap_size(map) == 0)
+		return fail_at(L, map, "no %s (expected at least one, e.g. %s)", section,
+			       example);
+	return 0;
+}
+
 /* Fails unless node is a non-null scalar; what says what it should hold. */
 static int want_scalar(struct loader *L, const struct ynode *node, const char *what)
 {
