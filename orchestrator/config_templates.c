@@ -74,6 +74,9 @@ static int compile_component(struct loader *L, struct component *c,
 	if (rc != 0 || template_check(c->template, is_known, &known, params,
 				      builtin_placeholders, L->err) != 0)
 		return -1;
+	if (!c->command && template_uses(c->template, "command"))
+		return fail_at(L, ymap_get(node, "template"), "the template uses {{ command }} "
+			       "but component '%s' has none (expected a command: key)", c->name);
 	return compile_command(L, c, node, &known, params);
 }
 
