@@ -1,0 +1,104 @@
+/* The limits of running local tasks: walltime (banner, SIGTERM, SIGKILL
+ * after kill_wait), memory (SIGKILL above the limit, an OOM kill), and
+ * the scancel-like termination they share with cancel. */
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "local_executor_impl.h"
+
+/* Writes slurmstepd's banner into the task's output file, as
+ * "slurmstepd: error: *** JOB 12 ON node CANCELLED AT 2026-01-02T03:04:05
+ * DUE TO TIME LIMIT ***" (local time, like Slurm's). */
+static void write_banner(const struct local_executor *x, const struct task *t,
+			 const char *reason)
+{
+	char when[32], line[512];
+	time_t now = time(NULL);
+	struct tm tm;
+	int n;
+
+	localtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+	n = snprintf(line, sizeof line, "slurmstepd: error: *** JOB %u ON %s CANCELLED AT %s%s%s ***\n",
+		     t->chunk->array_job_id + (uint32_t)t->pos, x->node, when,
+		     reason ? " DUE TO " : "", reason ? reason : "");
+	if (n > 0)
+		(void)!write(t->output_fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+void local_task_terminate(struct local_executor *x, struct task *t, const char *reason,
+			  int64_t now)
+{
+	if (t->terminating)
+		return;
+	write_banner(x, t, reason);
+	killpg(t->pid, SIGTERM);
+	killpg(t->pid, SIGCONT);   /* a stopped process must see its SIGTERM */
+	t->terminating = true;
+	t->kill_at_ms = now + x->kill_wait_ms;
+}
+
+/* SIGKILLs the whole group now. */
+static void kill_group(struct task *t)
+{
+	killpg(t->pid, SIGKILL);
+	t->killed = true;
+	t->terminating = true;
+}
+
+/* Samples every running group's RSS, keeps peaks, kills those over limit. */
+static void sample_memory(struct local_executor *x)
+{
+	for (size_t i = 0; i < x->n_running; i++)
+		x->scan[i].pgid = x->running[i].pid;
+	if (process_group_rss_scan("/proc", x->scan, x->n_running) != 0)
+		return;
+	for (size_t i = 0; i < x->n_running; i++) {
+		struct task *t = &x->running[i];
+		uint64_t rss = x->scan[i].rss_bytes, limit = t->chunk->mem_limit;
+
+		if (rss > t->peak_rss)
+			t->peak_rss = rss;
+		if (limit && rss > limit && !t->oom_killed && !t->killed) {
+			t->oom_killed = true;
+			kill_group(t);
+		}
+	}
+}
+
+void local_limits_enforce(struct local_executor *x, int64_t now)
+{
+	for (size_t i = 0; i < x->n_running; i++) {
+		struct task *t = &x->running[i];
+
+		if (!t->terminating && t->walltime_at_ms && now >= t->walltime_at_ms) {
+			t->timed_out = true;
+			local_task_terminate(x, t, "TIME LIMIT", now);
+		}
+		if (t->terminating && !t->killed && now >= t->kill_at_ms)
+			kill_group(t);
+	}
+	if (x->n_running && now >= x->next_sample_ms) {
+		sample_memory(x);
+		x->next_sample_ms = now + x->sample_ms;
+	}
+}
+
+int64_t local_limits_next_ms(const struct local_executor *x)
+{
+	int64_t next = x->n_running ? x->next_sample_ms : INT64_MAX;
+
+	for (size_t i = 0; i < x->n_running; i++) {
+		const struct task *t = &x->running[i];
+
+		if (!t->terminating && t->walltime_at_ms && t->walltime_at_ms < next)
+			next = t->walltime_at_ms;
+		if (t->terminating && !t->killed && t->kill_at_ms < next)
+			next = t->kill_at_ms;
+	}
+	return next;
+}
