@@ -1,0 +1,105 @@
+/* The commands that change what Slurm runs: sbatch (one per array chunk) and
+ * scancel (one for a whole run). See slurm_commands.h. */
+#include "slurm_commands.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exit_codes.h"
+#include "slurm_fields.h"
+#include "slurm_run.h"
+
+/* The last line of text that is not empty, copied into buf. */
+static void last_line(const char *text, char *buf, size_t len)
+{
+	const char *end = text + strlen(text), *start;
+	size_t n;
+
+	while (end > text && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
+		end--;
+	for (start = end; start > text && start[-1] != '\n'; start--)
+		;
+	n = (size_t)(end - start) < len ? (size_t)(end - start) : len - 1;
+	memcpy(buf, start, n);
+	buf[n] = '\0';
+}
+
+int slurm_parse_sbatch(const char *text, uint32_t *job_id, struct error *err)
+{
+	static const char banner[] = "Submitted batch job ";
+	char line[256], *id = line;
+
+	last_line(text ? text : "", line, sizeof line);
+	if (strncmp(line, banner, sizeof banner - 1) == 0)
+		id += sizeof banner - 1;
+	id[strcspn(id, "; ")] = '\0';  /* --parsable: "N" or "N;cluster" */
+	if (slurm_parse_job_id(id, job_id))
+		return SLURM_OK;
+	snprintf(err->text, sizeof err->text, "sbatch printed no job id (its output: \"%s\")", line);
+	err->exit_code = SCALABLE_EXIT_SYSTEM;
+	return SLURM_FAILED;
+}
+
+int slurm_sbatch(const char *const *argv, const char *const *env, unsigned timeout_s,
+		 uint32_t *job_id, struct error *err)
+{
+	struct command_result r;
+	int status = SLURM_FAILED;
+
+	if (slurm_run(argv, env, timeout_s, &r, err) == 0)
+		status = slurm_parse_sbatch(r.out.text, job_id, err);
+	else if (r.end == COMMAND_TIMED_OUT)
+		snprintf(err->text + strlen(err->text), sizeof err->text - strlen(err->text),
+			 "; the job may have been submitted all the same");
+	command_result_free(&r);
+	return status;
+}
+
+/* True when scancel said something and only that some jobs had already
+ * ended. */
+static bool only_ended_jobs(const char *stderr_text)
+{
+	bool said = false;
+
+	for (const char *line = stderr_text; line && *line; line = strchr(line, '\n')) {
+		line += *line == '\n';
+		if (!*line || *line == '\n')
+			continue;
+		if (!slurm_line_contains(line, "already completing or completed") &&
+		    !slurm_line_contains(line, "Invalid job id specified"))
+			return false;
+		said = true;
+	}
+	return said;
+}
+
+int slurm_scancel(const uint32_t *job_ids, size_t n, unsigned timeout_s, struct error *err)
+{
+	const char **argv = NULL;
+	char(*ids)[16] = NULL;
+	struct command_result r;
+	int status = SLURM_FAILED;
+
+	if (n == 0)
+		return SLURM_OK;
+	argv = calloc(n + 2, sizeof *argv);
+	ids = calloc(n, sizeof *ids);
+	if (!argv || !ids) {
+		error_system(err, "scancel");
+		goto out;
+	}
+	argv[0] = "scancel";
+	for (size_t i = 0; i < n; i++) {
+		snprintf(ids[i], sizeof ids[i], "%u", (unsigned)job_ids[i]);
+		argv[i + 1] = ids[i];
+	}
+	if (slurm_run(argv, NULL, timeout_s, &r, err) == 0 ||
+	    (r.end == COMMAND_EXITED && only_ended_jobs(r.err.text)))
+		status = SLURM_OK;
+	command_result_free(&r);
+out:
+	free(ids);
+	free(argv);
+	return status;
+}
