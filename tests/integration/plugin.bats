@@ -75,12 +75,15 @@ end_of() {
 
 @test "a job past its --time: ended by a signal, elapsed at the limit" {
 	run_dir=$(new_run_dir)
-	job=$(submit --time=1 --export=ALL,SCALABLE_RUN_DIR="$run_dir" --wrap 'sleep 600')
+	# Slurm 22.05 gives a step no way to learn its limit; the orchestrator exports it.
+	job=$(submit --time=1 --export=ALL,SCALABLE_RUN_DIR="$run_dir",SCALABLE_TIME_LIMIT_S=60 --wrap 'sleep 600')
 	JOB_WAIT_S=300 wait_gone "$job"
 	end=$(end_of "$run_dir" "$job.batch.0.jsonl")
 	echo "$end"
 	[ "$(jq .signal <<<"$end")" -ne 0 ]
 	[ "$(jq '.elapsed_s >= 58' <<<"$end")" = true ]
+	[ "$(jq .time_limit_s <<<"$end")" -eq 60 ]
+	[ "$(jq -r .inferred_cause <<<"$end")" = "timeout?" ]
 	[ "$(sacct_field "$job" State)" = TIMEOUT ]
 }
 

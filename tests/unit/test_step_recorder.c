@@ -101,7 +101,7 @@ static void start_and_end_carry_the_contract_fields(void **state)
 	fake.env[3] = "SCALABLE_RUN_ID=run-x";
 	fake.env[4] = "SCALABLE_TIME_LIMIT_S=600";
 	fake.env[5] = "SLURMD_NODENAME=node7";
-	fake.restart_count = 1;
+	fake.env[6] = "SLURM_RESTART_COUNT=1"; /* 22.05's S_SLURM_RESTART_COUNT says 0 here */
 	int exit3 = 3 << 8;
 	run_step(fx, "", &exit3, 1);
 	assert_int_equal(tmpdir_count_lines(fx->run_dir, "events/101.batch.1.jsonl"), 2);
