@@ -4,6 +4,7 @@
  * fails a job. Only the remote context (slurmstepd) does anything; srun,
  * sbatch and salloc merely load the plugin and see its option. */
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,15 +36,24 @@ static int take_run_option(int val, const char *optarg, int remote)
 	return ESPANK_SUCCESS;
 }
 
-struct spank_option spank_options[] = {
-	{ "scalable-run", "DIR",
-	  "Record this job's steps (start, end, exit, memory) into the scalable run directory DIR",
-	  1, 0, take_run_option },
-	SPANK_OPTIONS_TABLE_END
+static struct spank_option run_option = {
+	"scalable-run", "DIR",
+	"Record this job's steps (start, end, exit, memory) into the scalable run directory DIR",
+	1, 0, take_run_option
 };
+
+/* The option must exist wherever it can be given (srun, sbatch, salloc) and
+ * in slurmstepd, where its value arrives; spank_options[] would miss sbatch. */
+static bool option_context(void)
+{
+	spank_context_t ctx = spank_context();
+	return ctx == S_CTX_LOCAL || ctx == S_CTX_ALLOCATOR || ctx == S_CTX_REMOTE;
+}
 
 int slurm_spank_init(spank_t sp, int ac, char **av)
 {
+	if (option_context() && spank_option_register(sp, &run_option) != ESPANK_SUCCESS)
+		plugin_log_routine("could not register --%s", run_option.name);
 	if (!spank_remote(sp))
 		return ESPANK_SUCCESS;
 	char err[512];
@@ -60,6 +70,15 @@ int slurm_spank_init_post_opt(spank_t sp, int ac, char **av)
 	(void)av;
 	if (spank_remote(sp) && config_ok)
 		step_recorder_begin(&recorder, &config, sp, option_run_dir);
+	return ESPANK_SUCCESS;
+}
+
+int slurm_spank_task_post_fork(spank_t sp, int ac, char **av)
+{
+	(void)ac;
+	(void)av;
+	if (spank_remote(sp) && config_ok)
+		step_recorder_task_started(&recorder, sp);
 	return ESPANK_SUCCESS;
 }
 

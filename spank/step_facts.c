@@ -122,7 +122,7 @@ static void collect_node(spank_t sp, struct step_facts *f)
 
 /* Slurm 22.05 answers S_SLURM_RESTART_COUNT with 0 in a requeued batch step;
  * the job environment's SLURM_RESTART_COUNT (unset on the first run) is right. */
-static void collect_restart_count(spank_t sp, struct step_facts *f)
+void step_facts_refresh_restart_count(spank_t sp, struct step_facts *f)
 {
 	int64_t from_env = job_env_number(sp, "SLURM_RESTART_COUNT");
 	if (from_env > (int64_t)f->restart_count && from_env <= UINT32_MAX)
@@ -134,7 +134,7 @@ int step_facts_collect(spank_t sp, const char *option_run_dir, struct step_facts
 	memset(f, 0, sizeof(*f));
 	clock_gettime(CLOCK_MONOTONIC, &f->started);
 	collect_ids(sp, f);
-	collect_restart_count(sp, f);
+	step_facts_refresh_restart_count(sp, f);
 	if (collect_identity(sp, f) != 0)
 		return -1;
 	collect_node(sp, f);

@@ -37,6 +37,10 @@ struct step_facts {
  * Slurm would not say who the job belongs to. */
 int step_facts_collect(spank_t sp, const char *option_run_dir, struct step_facts *f);
 
+/* Re-reads the restart count: slurmstepd puts SLURM_RESTART_COUNT into the
+ * job environment only when it prepares the tasks, after init_post_opt. */
+void step_facts_refresh_restart_count(spank_t sp, struct step_facts *f);
+
 /* Parses a non-negative decimal integer that fits int64; -1 when it does not. */
 int64_t parse_nonnegative(const char *text);
 

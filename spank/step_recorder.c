@@ -101,11 +101,19 @@ void step_recorder_begin(struct step_recorder *r, const struct plugin_config *co
 	r->active = r->to_run_dir || r->to_spool;
 	if (!r->active)
 		return;
-	plugin_log_routine("recording job %u step %u restart %u", r->facts.job_id,
-			   r->facts.step_id, r->facts.restart_count);
+	plugin_log_routine("recording job %u step %u", r->facts.job_id, r->facts.step_id);
+}
+
+void step_recorder_task_started(struct step_recorder *r, spank_t sp)
+{
+	if (!r->active || r->started)
+		return;
+	step_facts_refresh_restart_count(sp, &r->facts);
+	clock_gettime(CLOCK_MONOTONIC, &r->facts.started);
 	struct step_event ev;
 	event_from_facts(&r->facts, "start", &ev);
 	emit(r, &ev);
+	r->started = true;
 }
 
 void step_outcome_merge(struct exit_outcome *acc, bool *has, const struct exit_outcome *next)
@@ -119,6 +127,7 @@ void step_recorder_task_exited(struct step_recorder *r, spank_t sp)
 {
 	if (!r->active)
 		return;
+	step_facts_refresh_restart_count(sp, &r->facts);
 	int status = 0;
 	if (spank_get_item(sp, S_TASK_EXIT_STATUS, &status) == ESPANK_SUCCESS) {
 		struct exit_outcome o = exit_outcome_from_wait_status(status);

@@ -18,6 +18,7 @@ struct step_recorder {
 	bool to_run_dir;
 	bool to_spool;
 	bool active;
+	bool started;               /* start event written */
 	/* filled by task exits */
 	struct exit_outcome outcome;
 	bool has_outcome;
@@ -25,9 +26,13 @@ struct step_recorder {
 	struct cgroup_memory_sample memory;
 };
 
-/* Decides whether this step is recorded, and if so writes its start event. */
+/* Decides whether this step is recorded (init_post_opt). */
 void step_recorder_begin(struct step_recorder *r, const struct plugin_config *config,
 			 spank_t sp, const char *option_run_dir);
+
+/* Writes the start event once the first task is forked (task_post_fork):
+ * only then does the job environment hold the restart count. */
+void step_recorder_task_started(struct step_recorder *r, spank_t sp);
 
 /* Folds one task's exit status and the step cgroup's memory into the record. */
 void step_recorder_task_exited(struct step_recorder *r, spank_t sp);

@@ -75,6 +75,8 @@ static json_t *event_line(struct fixture *fx, const char *file, int n)
 static void run_step(struct fixture *fx, const char *option_dir, const int *statuses, int n)
 {
 	step_recorder_begin(&fx->recorder, &fx->config, NULL, option_dir);
+	for (int i = 0; i < n; i++)
+		step_recorder_task_started(&fx->recorder, NULL);
 	for (int i = 0; i < n; i++) {
 		fake.task_exit_status = statuses[i];
 		step_recorder_task_exited(&fx->recorder, NULL);
