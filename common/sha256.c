@@ -1,0 +1,141 @@
+/* SHA-256 as FIPS 180-4 defines it (section 6.2), big-endian words. */
+#include "sha256.h"
+
+#include <string.h>
+
+static const uint32_t round_constants[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+	0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+	0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+	0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+	0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+	0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+	0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+	0xc67178f2,
+};
+
+static uint32_t rotr(uint32_t x, unsigned n)
+{
+	return (x >> n) | (x << (32 - n));
+}
+
+static uint32_t load_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The message schedule of one 64-byte block. */
+static void expand_block(const unsigned char *block, uint32_t w[64])
+{
+	for (int t = 0; t < 16; t++)
+		w[t] = load_be32(block + 4 * t);
+	for (int t = 16; t < 64; t++) {
+		uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
+		uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
+
+		w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+	}
+}
+
+static void compress(uint32_t state[8], const unsigned char *block)
+{
+	uint32_t w[64], v[8];
+
+	expand_block(block, w);
+	memcpy(v, state, sizeof v);
+	for (int t = 0; t < 64; t++) {
+		uint32_t s1 = rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25);
+		uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
+		uint32_t t1 = v[7] + s1 + ch + round_constants[t] + w[t];
+		uint32_t s0 = rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22);
+		uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
+
+		memmove(v + 1, v, 7 * sizeof v[0]);
+		v[4] += t1;
+		v[0] = t1 + s0 + maj;
+	}
+	for (int i = 0; i < 8; i++)
+		state[i] += v[i];
+}
+
+void sha256_init(struct sha256 *ctx)
+{
+	static const uint32_t initial[8] = {
+		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+	};
+
+	memcpy(ctx->state, initial, sizeof initial);
+	ctx->length = 0;
+	ctx->used = 0;
+}
+
+void sha256_update(struct sha256 *ctx, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	ctx->length += len;
+	while (len > 0) {
+		size_t take = sizeof ctx->block - ctx->used;
+
+		if (take > len)
+			take = len;
+		memcpy(ctx->block + ctx->used, p, take);
+		ctx->used += take;
+		p += take;
+		len -= take;
+		if (ctx->used == sizeof ctx->block) {
+			compress(ctx->state, ctx->block);
+			ctx->used = 0;
+		}
+	}
+}
+
+void sha256_final(struct sha256 *ctx, unsigned char digest[SHA256_DIGEST_SIZE])
+{
+	uint64_t bits = ctx->length * 8;
+	unsigned char tail[8];
+
+	/* 0x80, zeros up to 56 mod 64, then the length in bits, big-endian. */
+	ctx->block[ctx->used++] = 0x80;
+	if (ctx->used > 56) {
+		memset(ctx->block + ctx->used, 0, sizeof ctx->block - ctx->used);
+		compress(ctx->state, ctx->block);
+		ctx->used = 0;
+	}
+	memset(ctx->block + ctx->used, 0, 56 - ctx->used);
+	for (int i = 0; i < 8; i++)
+		tail[i] = (unsigned char)(bits >> (56 - 8 * i));
+	memcpy(ctx->block + 56, tail, sizeof tail);
+	compress(ctx->state, ctx->block);
+	for (int i = 0; i < 8; i++) {
+		digest[4 * i] = (unsigned char)(ctx->state[i] >> 24);
+		digest[4 * i + 1] = (unsigned char)(ctx->state[i] >> 16);
+		digest[4 * i + 2] = (unsigned char)(ctx->state[i] >> 8);
+		digest[4 * i + 3] = (unsigned char)ctx->state[i];
+	}
+}
+
+void sha256_to_hex(const unsigned char digest[SHA256_DIGEST_SIZE], char hex[SHA256_HEX_SIZE])
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 0; i < SHA256_DIGEST_SIZE; i++) {
+		hex[2 * i] = digits[digest[i] >> 4];
+		hex[2 * i + 1] = digits[digest[i] & 0xf];
+	}
+	hex[SHA256_HEX_SIZE - 1] = '\0';
+}
+
+void sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_SIZE])
+{
+	struct sha256 ctx;
+	unsigned char digest[SHA256_DIGEST_SIZE];
+
+	sha256_init(&ctx);
+	sha256_update(&ctx, data, len);
+	sha256_final(&ctx, digest);
+	sha256_to_hex(digest, hex);
+}

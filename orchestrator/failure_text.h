@@ -1,0 +1,39 @@
+/* Reading what a failed attempt left in its logs: the tail of its stderr
+ * (logs/<component>-<index>.<attempt>.err) and of Slurm's output for the
+ * array task (logs/slurm-<array_job>_<task>.out, where slurmstepd writes its
+ * "DUE TO TIME LIMIT" banners), and the lines in them that matter. */
+#ifndef SCALABLE_FAILURE_TEXT_H
+#define SCALABLE_FAILURE_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FAILURE_TAIL_MAX (64 * 1024)   /* bytes read from the end of a log */
+#define TRACEBACK_MAX_LINES 40
+#define TRACEBACK_MAX_BYTES 4096
+
+/* The last max bytes of path, starting at a line when cut; NUL bytes become
+ * spaces. NULL when the file is missing or empty. */
+char *read_file_tail(const char *path, size_t max);
+
+/* The two tails of one attempt (each NULL when absent; free both). */
+void attempt_logs_read(const char *run_dir, const char *component, size_t index,
+		       unsigned attempt, int64_t array_job_id, int64_t array_task_id,
+		       char **stderr_tail, char **slurm_output_tail);
+
+/* True for a line that says nothing about the failure: blank, or written by
+ * slurmstepd or srun themselves. */
+bool line_is_noise(const char *line, size_t len);
+/* The last line of text that is not noise, trimmed, into buf; false if none. */
+bool last_meaningful_line(const char *text, char *buf, size_t len);
+/* The exception's name: the line after the last Python traceback that
+ * starts at column 0, else a "Name: ..." line whose Name looks like an
+ * exception (ends in Error, Exception, Exit, Interrupt, Warning or Fault).
+ * Searched from the end; false if none. */
+bool exception_name(const char *text, char *buf, size_t len);
+/* The last TRACEBACK_MAX_LINES lines of text within TRACEBACK_MAX_BYTES
+ * (malloc'd; NULL for NULL text). */
+char *traceback_tail(const char *text);
+
+#endif

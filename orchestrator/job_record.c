@@ -1,0 +1,56 @@
+/* Reading Slurm job states (see job_record.h). */
+#include "job_record.h"
+
+#include <string.h>
+
+static const char *const queued_states[] = {
+	"PENDING", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED", "SUSPENDED", "RESV_DEL_HOLD",
+	"SPECIAL_EXIT", "STOPPED",
+};
+static const char *const running_states[] = {
+	"RUNNING", "COMPLETING", "CONFIGURING", "RESIZING", "SIGNALING", "STAGE_OUT",
+};
+static const char *const ended_states[] = {
+	"COMPLETED", "FAILED", "TIMEOUT", "OUT_OF_MEMORY", "PREEMPTED", "NODE_FAIL",
+	"CANCELLED", "BOOT_FAIL", "DEADLINE", "REVOKED",
+};
+
+#define COUNT(a) (sizeof (a) / sizeof (a)[0])
+
+void job_record_init(struct job_record *record)
+{
+	memset(record, 0, sizeof *record);
+	record->array_task_id = JOB_RECORD_NO_TASK;
+	record->exit_code = record->signal = -1;
+	record->restarts = -1;
+	record->max_rss_bytes = -1;
+	record->elapsed_s = -1;
+}
+
+bool job_state_is(const char *state, const char *name)
+{
+	size_t n = strlen(name);
+
+	/* sacct appends "by <uid>", squeue may append '+' */
+	return !strncmp(state, name, n) && (state[n] == '\0' || state[n] == ' ' ||
+					     state[n] == '+');
+}
+
+static bool state_in(const char *state, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (job_state_is(state, names[i]))
+			return true;
+	return false;
+}
+
+enum job_phase job_record_phase(const struct job_record *record)
+{
+	if (state_in(record->state, ended_states, COUNT(ended_states)))
+		return JOB_PHASE_ENDED;
+	if (state_in(record->state, running_states, COUNT(running_states)))
+		return JOB_PHASE_RUNNING;
+	if (state_in(record->state, queued_states, COUNT(queued_states)))
+		return JOB_PHASE_QUEUED;
+	return JOB_PHASE_UNKNOWN;
+}

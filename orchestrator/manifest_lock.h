@@ -1,0 +1,31 @@
+/* manifest_lock: the sha256 of the canonical manifest, so two runs can be
+ * told to have run the same thing however the YAML was formatted.
+ *
+ * The canonical manifest is the loaded config as JSON, serialised compact
+ * with keys sorted (jansson's JSON_COMPACT | JSON_SORT_KEYS: no spaces,
+ * integers as integers, reals as %.17g, UTF-8) and no trailing newline. It
+ * holds every value the loader kept, after defaults were filled in, except
+ * where the file lives: version, project, targets (in order), default_target,
+ * components (template files by the sha256 of their text, the built-in
+ * default template as "default"), scenarios (kind, count, parameter names
+ * and the sha256 of their scenarios.jsonl lines), retry (every class),
+ * classify rules (in order), notify and ai. Comments, key order, quoting,
+ * "16G" versus "16384M", and an omitted default do not change it; any change
+ * of a value, a template or a scenario does. */
+#ifndef SCALABLE_MANIFEST_LOCK_H
+#define SCALABLE_MANIFEST_LOCK_H
+
+#include <jansson.h>
+
+#include "config_file.h"
+#include "error.h"
+#include "sha256.h"
+
+#define MANIFEST_SCHEMA_VERSION 1
+
+/* The canonical manifest as a JSON value (the caller owns it). */
+json_t *manifest_canonical_json(const struct config *config, struct error *err);
+/* Its sha256, as 64 hex digits. */
+int manifest_lock(const struct config *config, char hex[SHA256_HEX_SIZE], struct error *err);
+
+#endif

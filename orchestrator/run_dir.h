@@ -1,0 +1,63 @@
+/* Run directories (DESIGN.md, "The run directory"):
+ * <runs_dir>/run-<YYYYMMDDTHHMMSSZ>-<project>-<8 hex>/ with events/,
+ * scripts/ and logs/; runs_dir is $SCALABLE_RUNS_DIR, else ./.scalable/runs.
+ * Creating, finding (by id, unique prefix, the 8-hex suffix, or path; or the
+ * latest), listing, and locking (run_lock.h) a run. */
+#ifndef SCALABLE_RUN_DIR_H
+#define SCALABLE_RUN_DIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "error.h"
+
+#define RUNS_DIR_DEFAULT ".scalable/runs"
+#define RUN_PROJECT_MAX 64      /* characters of the project kept in an id */
+#define RUN_ID_MAX 128
+
+struct run_dir {
+	char *root;      /* the runs directory, absolute */
+	char *path;      /* root/id */
+	char *id;        /* the directory's name: the run id */
+	int lock_fd;     /* >= 0 while this process holds the run's lock */
+};
+
+/* $SCALABLE_RUNS_DIR, else ./.scalable/runs, made absolute; NULL on ENOMEM. */
+char *runs_dir_default(void);
+
+/* The project as it appears in a path: letters, digits, '.', '_' and '-'
+ * kept, anything else '_', no leading '.', at most RUN_PROJECT_MAX
+ * characters, "project" when nothing is left. */
+void run_project_for_path(const char *project, char *buf, size_t len);
+/* run-<when as YYYYMMDDTHHMMSSZ>-<project for a path>-<random as 8 hex>. */
+int run_id_format(const char *project, time_t when, uint32_t random, char *buf, size_t len);
+/* True when name has the shape of a run id. */
+int run_id_valid(const char *name);
+
+/* Creates a new run under root (made if missing) and takes its lock for
+ * command. */
+int run_dir_create(const char *root, const char *project, const char *command,
+		   struct run_dir **out, struct error *err);
+/* Finds a run: spec is a path (holds a '/'), a run id, a unique prefix of
+ * one, or its 8-hex suffix. Not locked. Exit codes: 5 when nothing matches,
+ * 2 when several do. */
+int run_dir_find(const char *root, const char *spec, struct run_dir **out,
+		 struct error *err);
+/* The most recent run under root (by its time stamp). */
+int run_dir_latest(const char *root, struct run_dir **out, struct error *err);
+/* Takes the run's lock (see run_lock_take). */
+int run_dir_lock(struct run_dir *run, const char *command, struct error *err);
+/* Releases the lock if held, and frees. NULL is a no-op. */
+void run_dir_free(struct run_dir *run);
+
+struct run_list {
+	char **ids;      /* oldest first */
+	size_t count;
+};
+
+/* The runs under root; a missing root holds none. */
+int run_dir_list(const char *root, struct run_list *out, struct error *err);
+void run_list_free(struct run_list *list);
+
+#endif

@@ -1,0 +1,146 @@
+/* run.json (see run_record.h). */
+#include "run_record.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "atomic_file.h"
+
+static const char *const status_names[] = {
+	[RUN_STATUS_RUNNING] = "running",
+	[RUN_STATUS_COMPLETED] = "completed",
+	[RUN_STATUS_FAILED] = "failed",
+	[RUN_STATUS_CANCELLED] = "cancelled",
+};
+
+const char *run_status_name(enum run_status status)
+{
+	return (unsigned)status < sizeof status_names / sizeof status_names[0]
+		       ? status_names[status] : NULL;
+}
+
+bool run_status_from_name(const char *name, enum run_status *status)
+{
+	for (size_t i = 0; i < sizeof status_names / sizeof status_names[0]; i++) {
+		if (!strcmp(name, status_names[i])) {
+			*status = (enum run_status)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static char *record_path(const char *run_dir)
+{
+	char *path;
+
+	return asprintf(&path, "%s/%s", run_dir, RUN_RECORD_FILE) < 0 ? NULL : path;
+}
+
+static json_t *record_json(const struct run_record *r)
+{
+	json_t *summary = r->summary ? json_incref(r->summary) : json_null();
+
+	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:o}",
+			 "event_type", "run", "schema_version", RUN_SCHEMA_VERSION,
+			 "run_id", r->run_id, "project_name", r->project_name,
+			 "target_name", r->target_name, "provider_name", r->provider_name,
+			 "manifest_lock", r->manifest_lock,
+			 "source_manifest_path", r->source_manifest_path,
+			 "started_at", r->started_at,
+			 "finished_at", r->finished_at[0] ? r->finished_at : NULL,
+			 "status", run_status_name(r->status), "summary", summary);
+}
+
+int run_record_write(const char *run_dir, const struct run_record *record, struct error *err)
+{
+	char *path = record_path(run_dir);
+	json_t *json = record_json(record);
+	int rc;
+
+	if (!path || !json) {
+		errno = ENOMEM;
+		error_system(err, "cannot write %s/%s", run_dir, RUN_RECORD_FILE);
+		rc = -1;
+	} else {
+		rc = atomic_write_json(path, json, err);
+	}
+	json_decref(json);
+	free(path);
+	return rc;
+}
+
+/* Copies the fields of a parsed run.json; -1 when one is missing or wrong. */
+static int record_from_json(json_t *json, struct run_record *r)
+{
+	const char *run_id, *project, *target, *provider, *lock, *source, *started;
+	const char *status, *finished;
+	json_t *finished_at = NULL, *summary = NULL;
+
+	if (json_unpack(json, "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s?o, s:s, s?o}",
+			"run_id", &run_id, "project_name", &project, "target_name", &target,
+			"provider_name", &provider, "manifest_lock", &lock,
+			"source_manifest_path", &source, "started_at", &started,
+			"finished_at", &finished_at, "status", &status, "summary", &summary) != 0 ||
+	    !run_status_from_name(status, &r->status))
+		return -1;
+	r->run_id = strdup(run_id);
+	r->project_name = strdup(project);
+	r->target_name = strdup(target);
+	r->provider_name = strdup(provider);
+	r->source_manifest_path = strdup(source);
+	finished = json_string_value(finished_at);  /* null while running */
+	snprintf(r->manifest_lock, sizeof r->manifest_lock, "%s", lock);
+	snprintf(r->started_at, sizeof r->started_at, "%s", started);
+	snprintf(r->finished_at, sizeof r->finished_at, "%s", finished ? finished : "");
+	r->summary = json_is_object(summary) ? json_incref(summary) : NULL;
+	return r->run_id && r->project_name && r->target_name && r->provider_name &&
+	       r->source_manifest_path ? 0 : -1;
+}
+
+int run_record_read(const char *run_dir, struct run_record *record, struct error *err)
+{
+	char *path = record_path(run_dir);
+	json_error_t why;
+	json_t *json = NULL;
+	int rc = -1;
+
+	memset(record, 0, sizeof *record);
+	if (!path || access(path, R_OK) != 0)
+		error_system(err, "cannot read %s/%s", run_dir, RUN_RECORD_FILE);
+	else if (!(json = json_load_file(path, 0, &why)))
+		error_usage(err, "%s:%d:%d: %s", path, why.line, why.column, why.text);
+	else if (record_from_json(json, record) != 0)
+		error_usage(err, "%s: a field is missing or has the wrong type", path);
+	else
+		rc = 0;
+	if (rc != 0)
+		run_record_clear(record);
+	json_decref(json);
+	free(path);
+	return rc;
+}
+
+int run_record_close(const char *run_dir, struct run_record *record, enum run_status status,
+		     json_t *summary, struct error *err)
+{
+	record->status = status;
+	rfc3339_now(record->finished_at, sizeof record->finished_at);
+	json_decref(record->summary);
+	record->summary = summary;
+	return run_record_write(run_dir, record, err);
+}
+
+void run_record_clear(struct run_record *record)
+{
+	free(record->run_id);
+	free(record->project_name);
+	free(record->target_name);
+	free(record->provider_name);
+	free(record->source_manifest_path);
+	json_decref(record->summary);
+	memset(record, 0, sizeof *record);
+}

@@ -1,0 +1,102 @@
+/* Writing a new run's first files (see run_start.h). */
+#include "run_start.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic_file.h"
+#include "manifest_lock.h"
+#include "plan_json.h"
+#include "scenarios.h"
+
+static int copy_manifest(const struct run_dir *run, const char *source, struct error *err)
+{
+	FILE *in = fopen(source, "re");
+	char *text = NULL, *path = NULL;
+	size_t cap = 0;
+	ssize_t len = in ? getdelim(&text, &cap, '\0', in) : -1;
+	int rc = -1;
+
+	if (len < 0 && in && !ferror(in))
+		len = 0;  /* an empty file */
+	if (len < 0)
+		error_system(err, "cannot read %s", source);
+	else if (asprintf(&path, "%s/manifest.yaml", run->path) < 0)
+		error_system(err, "cannot copy %s", source);
+	else
+		rc = atomic_write_text(path, 0644, text ? text : "", (size_t)len, err);
+	if (in)
+		fclose(in);
+	free(text);
+	free(path);
+	return rc;
+}
+
+static int fill_scenarios(FILE *file, void *set)
+{
+	return scenarios_write_jsonl(set, file);
+}
+
+static int write_run_file(const struct run_dir *run, const char *name, atomic_filler fill,
+			  void *ctx, struct error *err)
+{
+	char *path;
+	int rc;
+
+	if (asprintf(&path, "%s/%s", run->path, name) < 0) {
+		error_system(err, "cannot write %s/%s", run->path, name);
+		return -1;
+	}
+	rc = atomic_write_with(path, 0644, fill, ctx, err);
+	free(path);
+	return rc;
+}
+
+/* run.json's identity fields, status running, started now. */
+static int fill_record(const struct run_dir *run, const struct config *config,
+		       const struct target *target, struct run_record *record,
+		       struct error *err)
+{
+	memset(record, 0, sizeof *record);
+	record->run_id = strdup(run->id);
+	record->project_name = strdup(config->project);
+	record->target_name = strdup(target->name);
+	record->provider_name = strdup(provider_name(target->provider));
+	record->source_manifest_path = realpath(config->path, NULL);
+	if (!record->source_manifest_path)
+		record->source_manifest_path = strdup(config->path);
+	record->status = RUN_STATUS_RUNNING;
+	rfc3339_now(record->started_at, sizeof record->started_at);
+	if (!record->run_id || !record->project_name || !record->target_name ||
+	    !record->provider_name || !record->source_manifest_path) {
+		errno = ENOMEM;
+		error_system(err, "cannot describe the run");
+		return -1;
+	}
+	return manifest_lock(config, record->manifest_lock, err);
+}
+
+int run_start_files(const struct run_dir *run, const struct config *config,
+		    const struct target *target, const struct plan *plan,
+		    struct run_record *record, struct error *err)
+{
+	char *plan_path = NULL;
+	int rc = fill_record(run, config, target, record, err);
+
+	rc = rc || copy_manifest(run, config->path, err) ||
+	     write_run_file(run, "scenarios.jsonl", fill_scenarios, config->scenarios, err);
+	if (rc == 0 && plan) {
+		if (asprintf(&plan_path, "%s/plan.json", run->path) < 0) {
+			plan_path = NULL;
+			error_system(err, "cannot write plan.json");
+			rc = -1;
+		} else {
+			rc = plan_write_json(plan, plan_path, err);
+		}
+	}
+	free(plan_path);
+	return rc || run_record_write(run->path, record, err) ? -1 : 0;
+}

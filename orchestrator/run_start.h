@@ -1,0 +1,20 @@
+/* The files a run starts with, written before anything is submitted:
+ * manifest.yaml (the config file as it was, byte for byte), scenarios.jsonl,
+ * plan.json (the first wave) and run.json (status running, with the
+ * manifest lock). Each is written atomically. */
+#ifndef SCALABLE_RUN_START_H
+#define SCALABLE_RUN_START_H
+
+#include "config_file.h"
+#include "error.h"
+#include "plan.h"
+#include "run_dir.h"
+#include "run_record.h"
+
+/* Fills record (clear it with run_record_clear) and writes the files;
+ * plan may be NULL (no plan.json). */
+int run_start_files(const struct run_dir *run, const struct config *config,
+		    const struct target *target, const struct plan *plan,
+		    struct run_record *record, struct error *err);
+
+#endif

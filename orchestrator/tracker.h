@@ -1,0 +1,170 @@
+/* The tracker: the state of every task attempt of a run, and the only
+ * writer of tasks.jsonl and failures.jsonl.
+ *
+ * Keys. An attempt is (component, scenario index, attempt number). It is
+ * found from Slurm's ids through what was submitted: array job id + array
+ * task id (index = array task id + the chunk's offset), and from the
+ * per-task job id that step events and job records carry, remembered as
+ * they arrive.
+ *
+ * Inputs.
+ *  - Submissions (tracker_add_submission, from the journal): each task
+ *    becomes `submitted`.
+ *  - Step events (tracker_poll_events reads <run_dir>/events/): the batch
+ *    step's start -> `running`; its end -> `succeeded` when it exited 0,
+ *    else the attempt waits for Slurm's final state (or, with
+ *    settle_on_end_event, is `failed` at once). A restart_count above the
+ *    attempt's means Slurm requeued it: a `requeued` row, and the same
+ *    attempt goes on (never a new attempt of ours).
+ *  - Job records (tracker_apply_jobs, once per poll, job_record.h): RUNNING
+ *    -> `running`; an ended or gone job settles the attempt: COMPLETED ->
+ *    `succeeded`, CANCELLED -> `cancelled`, anything else -> `failed` with
+ *    Slurm's state; a job gone without an end event is `failed` too, so
+ *    nothing stays running forever. Restarts above the attempt's ->
+ *    `requeued`.
+ * A failed attempt is classified (classify.h) from the end event, Slurm's
+ * state and the tails of its logs; its failures.jsonl row is written before
+ * its tasks.jsonl row.
+ *
+ * Exactly once. Each row moves an attempt forward: (restart_count, then
+ * submitted/requeued < running < final). tracker_rebuild reads tasks.jsonl
+ * and failures.jsonl back first, so after a crash the journal's submissions
+ * and every event read again from offset 0 write only what is missing. */
+#ifndef SCALABLE_TRACKER_H
+#define SCALABLE_TRACKER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config_file.h"
+#include "error.h"
+#include "failure_class.h"
+#include "job_record.h"
+#include "plan.h"
+#include "rfc3339.h"
+#include "telemetry.h"
+
+/* One attempt as the tracker knows it (read-only outside the tracker). */
+struct task_attempt {
+	const char *component;
+	size_t index;
+	unsigned attempt;
+	enum task_state state;          /* the last one written to tasks.jsonl */
+	bool recorded;                  /* tasks.jsonl has a row of it */
+	unsigned restart_count;         /* Slurm's requeues of this attempt */
+	const char *wave;               /* NULL when unknown */
+	struct resources requested;
+	uint32_t job_id;                /* 0: not known yet */
+	uint32_t array_job_id;          /* 0: not known */
+	uint32_t array_task_id;
+	char node[64];
+	char slurm_state[32], slurm_reason[64];
+	/* what the batch step's end (or Slurm) said; -1: unknown */
+	double duration_s;
+	int exit_code, signal;
+	int64_t max_rss_bytes, oom_kill_count, time_limit_s;
+	char inferred_cause[16];
+	char ended_at[RFC3339_BUFSZ];
+	bool end_seen;                  /* the batch step's end event came */
+	unsigned gone_polls;            /* polls gone from squeue without a final state */
+	/* once failed */
+	enum failure_class failure_class;
+	char *error_type, *error_message;
+	json_t *retry;                  /* details.retry, as decided */
+	bool failure_written;
+};
+
+/* What the orchestrator decides about a failed attempt (failures.jsonl's
+ * details.retry): a new reference, or NULL for null. */
+typedef json_t *(*tracker_retry_decider)(const struct task_attempt *failed, void *ctx);
+
+struct tracker_options {
+	const char *run_dir, *run_id;   /* required */
+	const char *provider;           /* "slurm" or "local" */
+	const struct classify_rule *rules;  /* the config's classify rules */
+	size_t n_rules;
+	/* true where no scheduler has a say after the step (local target): a
+	 * failed end event settles the attempt at once */
+	bool settle_on_end_event;
+	tracker_retry_decider decide_retry;  /* optional */
+	void *decide_retry_ctx;
+};
+
+/* One chunk that was submitted (from the journal's submitted record). */
+struct tracker_submission {
+	const char *component, *wave;
+	size_t offset;                  /* array task id = index - offset */
+	const struct plan_task *tasks;
+	size_t n_tasks;
+	struct resources resources;
+	uint32_t array_job_id;
+	const char *timestamp;          /* NULL: now */
+};
+
+#define TRACKER_GONE_POLLS 3
+
+struct tracker;
+
+/* Opens tasks.jsonl and failures.jsonl of the run for appending. */
+struct tracker *tracker_new(const struct tracker_options *options, struct error *err);
+void tracker_free(struct tracker *t);
+
+/* Reads tasks.jsonl and failures.jsonl back (re-attach); call first. */
+int tracker_rebuild(struct tracker *t, struct error *err);
+
+int tracker_add_submission(struct tracker *t, const struct tracker_submission *s,
+			   struct error *err);
+/* A scenario skipped because an earlier run succeeded with the same content
+ * key: attempt 1, state cached. */
+int tracker_add_cached(struct tracker *t, const char *component, size_t index,
+		       struct error *err);
+
+/* Reads what is new in events/ and applies it; returns the events read or -1. */
+long tracker_poll_events(struct tracker *t, struct error *err);
+/* Applies one step event (what tracker_poll_events does per line). */
+int tracker_apply_event(struct tracker *t, json_t *event, struct error *err);
+/* Applies one poll's job records. A job gone from squeue settles its
+ * attempt when Slurm gives a final state, or none at all; one that
+ * accounting still calls pending or running is believed for
+ * TRACKER_GONE_POLLS polls, then settled as failed all the same. */
+int tracker_apply_jobs(struct tracker *t, const struct job_record *jobs, size_t n,
+		       struct error *err);
+
+/* One poll's whole answer. polled: the array job ids asked about (from
+ * tracker_jobs_to_poll); queued: squeue's records (read as in the queue);
+ * ended: what sacct or scontrol said about jobs squeue no longer listed
+ * (read as gone). An attempt of a polled array that neither list mentions
+ * is gone without a word (state ""), and settles as such. */
+int tracker_apply_poll(struct tracker *t, const uint32_t *polled, size_t n_polled,
+		       const struct job_record *queued, size_t n_queued,
+		       const struct job_record *ended, size_t n_ended, struct error *err);
+
+struct tracker_counts {
+	size_t by_state[TASK_STATE_COUNT];   /* each task counted in its latest attempt's state */
+	size_t tasks;
+	size_t awaiting_slurm;               /* failed ends waiting for Slurm's word */
+};
+
+/* Counts for one component, or every one (component NULL). */
+void tracker_counts(const struct tracker *t, const char *component,
+		    struct tracker_counts *out);
+/* True when every task's latest attempt is final (nothing queued, running
+ * or awaiting Slurm). */
+bool tracker_all_final(const struct tracker *t);
+/* The array job ids with an attempt not yet final, sorted (malloc'd; free
+ * it); what the next squeue/sacct should ask about. */
+size_t tracker_jobs_to_poll(const struct tracker *t, uint32_t **ids);
+/* The latest attempts that failed (malloc'd array of pointers; free it):
+ * what the retry logic considers. */
+size_t tracker_failed_attempts(const struct tracker *t, const struct task_attempt ***out);
+/* The attempt, or NULL. */
+const struct task_attempt *tracker_find(const struct tracker *t, const char *component,
+					size_t index, unsigned attempt);
+
+/* Calls fn for every attempt; latest says it is its task's latest. */
+typedef void (*tracker_visitor)(const struct task_attempt *a, bool latest, void *ctx);
+void tracker_foreach(const struct tracker *t, tracker_visitor fn, void *ctx);
+
+#endif

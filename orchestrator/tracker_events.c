@@ -1,0 +1,203 @@
+/* Step events into the tracker (see tracker.h and DESIGN.md "Events from
+ * the node"). Events are read again from offset 0 after a re-attach, so
+ * applying one twice must change nothing. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tracker_impl.h"
+
+/* The fields of a step event the tracker uses; -1 where null or absent. */
+struct step_facts {
+	const char *event, *step, *node, *run_id, *timestamp, *cause;
+	json_int_t job_id, array_job_id, array_task_id, restart_count;
+	json_int_t exit_code, signal, max_rss, oom_kills, time_limit;
+	double elapsed;
+};
+
+static int read_facts(json_t *event, struct step_facts *f)
+{
+	json_t *elapsed = json_object_get(event, "elapsed_s");
+
+	f->event = json_string_member(event, "event");
+	f->step = json_string_member(event, "step_id");
+	f->node = json_string_member(event, "node");
+	f->run_id = json_string_member(event, "run_id");
+	f->timestamp = json_string_member(event, "timestamp");
+	f->cause = json_string_member(event, "inferred_cause");
+	f->job_id = json_int_member(event, "job_id");
+	f->array_job_id = json_int_member(event, "array_job_id");
+	f->array_task_id = json_int_member(event, "array_task_id");
+	f->restart_count = json_int_member(event, "restart_count");
+	f->exit_code = json_int_member(event, "exit_code");
+	f->signal = json_int_member(event, "signal");
+	f->max_rss = json_int_member(event, "max_rss_bytes");
+	f->oom_kills = json_int_member(event, "oom_kill_count");
+	f->time_limit = json_int_member(event, "time_limit_s");
+	f->elapsed = json_is_number(elapsed) ? json_number_value(elapsed) : -1;
+	return f->event && f->step && f->job_id > 0 && f->job_id <= UINT32_MAX ? 0 : -1;
+}
+
+/* The attempt an event belongs to: by array ids, else by the job id. */
+static struct task_attempt *attempt_of(const struct tracker *t, const struct step_facts *f)
+{
+	struct task_attempt *a = NULL;
+
+	if (f->array_job_id > 0 && f->array_job_id <= UINT32_MAX && f->array_task_id >= 0 &&
+	    f->array_task_id < UINT32_MAX)
+		a = tracker_by_array(t, (uint32_t)f->array_job_id, (uint32_t)f->array_task_id);
+	return a ? a : tracker_by_job(t, (uint32_t)f->job_id);
+}
+
+static int keep_orphan(struct tracker *t, json_t *event)
+{
+	if (t->n_orphans == t->cap_orphans) {
+		size_t cap = t->cap_orphans ? 2 * t->cap_orphans : 64;
+		json_t **grown = realloc(t->orphans, cap * sizeof *grown);
+
+		if (!grown)
+			return -1;
+		t->orphans = grown;
+		t->cap_orphans = cap;
+	}
+	t->orphans[t->n_orphans++] = json_incref(event);
+	return 0;
+}
+
+static int64_t larger(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* A step's end adds to what the attempt's run used (peak memory, OOM kills). */
+static void fold_usage(struct task_attempt *a, const struct step_facts *f)
+{
+	a->max_rss_bytes = larger(a->max_rss_bytes, f->max_rss);
+	if (f->oom_kills >= 0)
+		a->oom_kill_count = (a->oom_kill_count > 0 ? a->oom_kill_count : 0) + f->oom_kills;
+}
+
+static void note_start(struct task_attempt *a, const struct step_facts *f)
+{
+	if (f->node)
+		snprintf(a->node, sizeof a->node, "%s", f->node);
+	if (f->time_limit > 0)
+		a->time_limit_s = f->time_limit;
+}
+
+/* The batch step ended: success settles; a failure may wait for Slurm. */
+static int batch_end(struct tracker *t, struct task_attempt *a, const struct step_facts *f,
+		     struct error *err)
+{
+	if (a->end_seen)
+		return 0;  /* the same line read again after a re-attach */
+	note_start(a, f);
+	fold_usage(a, f);
+	a->end_seen = true;
+	a->exit_code = (int)f->exit_code;
+	a->signal = (int)f->signal;
+	a->duration_s = f->elapsed;
+	snprintf(a->inferred_cause, sizeof a->inferred_cause, "%s", f->cause ? f->cause : "");
+	snprintf(a->ended_at, sizeof a->ended_at, "%s", f->timestamp ? f->timestamp : "");
+	if (f->exit_code == 0 && f->signal <= 0)
+		return attempt_succeeded(t, a, f->timestamp, err);
+	return t->settle_on_end_event ? attempt_failed(t, a, f->timestamp, err) : 0;
+}
+
+/* Applies an event whose attempt is known. */
+static int apply_to(struct tracker *t, struct task_attempt *a, const struct step_facts *f,
+		    struct error *err)
+{
+	unsigned restart = f->restart_count > 0 ? (unsigned)f->restart_count : 0;
+
+	if (tracker_index_job(t, a, (uint32_t)f->job_id) != 0) {
+		errno = ENOMEM;
+		error_system(err, "cannot track job %lld", (long long)f->job_id);
+		return -1;
+	}
+	if (restart < a->restart_count)
+		return 0;  /* from a run Slurm has requeued since */
+	if (attempt_requeued(t, a, restart, f->timestamp, err) != 0)
+		return -1;
+	if (task_state_is_final(a->state))
+		return 0;
+	if (strcmp(f->step, "batch") != 0) {
+		if (!strcmp(f->event, "end") && strcmp(f->step, "extern") != 0)
+			fold_usage(a, f);  /* srun steps inside the job */
+		return 0;
+	}
+	if (!strcmp(f->event, "start")) {
+		note_start(a, f);
+		return attempt_running(t, a, f->timestamp, err);
+	}
+	return !strcmp(f->event, "end") ? batch_end(t, a, f, err) : 0;
+}
+
+/* 1 applied, 0 kept for later (unknown job) or not ours, -1 error. */
+static int apply_event(struct tracker *t, json_t *event, bool keep, struct error *err)
+{
+	struct step_facts f;
+	struct task_attempt *a;
+
+	if (read_facts(event, &f) != 0 || (f.run_id && strcmp(f.run_id, t->run_id) != 0))
+		return 0;
+	if ((a = attempt_of(t, &f)) != NULL)
+		return apply_to(t, a, &f, err) == 0 ? 1 : -1;
+	if (keep && keep_orphan(t, event) != 0) {
+		errno = ENOMEM;
+		error_system(err, "cannot keep an event of job %lld", (long long)f.job_id);
+		return -1;
+	}
+	return 0;
+}
+
+int tracker_apply_event(struct tracker *t, json_t *event, struct error *err)
+{
+	return apply_event(t, event, true, err) < 0 ? -1 : 0;
+}
+
+int tracker_retry_orphans(struct tracker *t, struct error *err)
+{
+	size_t kept = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < t->n_orphans; i++) {
+		int applied = rc == 0 ? apply_event(t, t->orphans[i], false, err) : 0;
+
+		if (applied < 0)
+			rc = -1;
+		if (applied == 1)
+			json_decref(t->orphans[i]);
+		else
+			t->orphans[kept++] = t->orphans[i];
+	}
+	t->n_orphans = kept;
+	return rc;
+}
+
+struct poll_ctx {
+	struct tracker *t;
+	struct error *err;
+	int rc;
+};
+
+static int on_event(const char *file_name, json_t *event, void *ctx)
+{
+	struct poll_ctx *p = ctx;
+
+	(void)file_name;
+	if (tracker_apply_event(p->t, event, p->err) != 0)
+		p->rc = -1;
+	return p->rc;  /* stop at the first error; the caller re-attaches to read it again */
+}
+
+long tracker_poll_events(struct tracker *t, struct error *err)
+{
+	struct poll_ctx p = { t, err, 0 };
+	long n = event_reader_poll(t->events, on_event, &p);
+
+	if (n < 0 && p.rc == 0)
+		error_system(err, "cannot read %s/events", t->run_dir);
+	return p.rc != 0 || n < 0 ? -1 : n;
+}

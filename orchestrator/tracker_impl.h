@@ -1,0 +1,83 @@
+/* The tracker's insides, shared by its files: tracker.c (the store),
+ * tracker_settle.c (transitions and the rows they write), tracker_events.c,
+ * tracker_jobs.c, tracker_rebuild.c and tracker_query.c. */
+#ifndef SCALABLE_TRACKER_IMPL_H
+#define SCALABLE_TRACKER_IMPL_H
+
+#include "event_reader.h"
+#include "tracker.h"
+#include "u64_map.h"
+
+/* The attempts of one (component, index). */
+struct tracked_task {
+	uint32_t component;
+	size_t index;
+	struct task_attempt **attempts;   /* [number - 1]; NULL where unknown */
+	unsigned n_attempts;
+};
+
+struct name_table {
+	char **names;
+	size_t count;
+};
+
+struct tracker {
+	char *run_dir, *run_id, *provider;
+	const struct classify_rule *rules;
+	size_t n_rules;
+	bool settle_on_end_event;
+	tracker_retry_decider decide_retry;
+	void *decide_retry_ctx;
+	struct telemetry *telemetry;
+	struct event_reader *events;
+	struct name_table components, waves;
+	struct u64_map tasks;      /* component id << 40 | index -> tracked_task */
+	struct u64_map by_array;   /* array job id << 32 | array task id -> attempt */
+	struct u64_map by_job;     /* job id -> attempt */
+	struct tracked_task **all; /* in the order first seen */
+	size_t n_all, cap_all;
+	json_t **orphans;          /* events for jobs not (yet) known */
+	size_t n_orphans, cap_orphans;
+};
+
+/* tracker.c */
+/* The attempt, created (state submitted, nothing written) when create is
+ * set; NULL when absent or out of memory. */
+struct task_attempt *tracker_attempt(struct tracker *t, const char *component, size_t index,
+				     unsigned attempt, bool create);
+/* The interned copy of a wave name; NULL when out of memory. */
+const char *tracker_wave(struct tracker *t, const char *wave);
+int tracker_index_job(struct tracker *t, struct task_attempt *a, uint32_t job_id);
+int tracker_index_array(struct tracker *t, struct task_attempt *a, uint32_t array_job_id,
+			uint32_t array_task_id);
+struct task_attempt *tracker_by_array(const struct tracker *t, uint32_t array_job_id,
+				      uint32_t array_task_id);
+struct task_attempt *tracker_by_job(const struct tracker *t, uint32_t job_id);
+/* An integer member of obj, or -1 when null, absent or not an integer. */
+json_int_t json_int_member(const json_t *obj, const char *key);
+/* A string member of obj, or NULL. */
+const char *json_string_member(const json_t *obj, const char *key);
+/* The latest attempt of a task (highest number), or NULL. */
+struct task_attempt *tracked_task_latest(const struct tracked_task *task);
+
+/* tracker_settle.c: each writes its row only when it moves the attempt on. */
+int attempt_emit(struct tracker *t, struct task_attempt *a, enum task_state state,
+		 const char *timestamp, struct error *err);
+int attempt_running(struct tracker *t, struct task_attempt *a, const char *timestamp,
+		    struct error *err);
+/* Slurm requeued it: restart_count is the count after the requeue. */
+int attempt_requeued(struct tracker *t, struct task_attempt *a, unsigned restart_count,
+		     const char *timestamp, struct error *err);
+int attempt_succeeded(struct tracker *t, struct task_attempt *a, const char *timestamp,
+		      struct error *err);
+int attempt_cancelled(struct tracker *t, struct task_attempt *a, const char *timestamp,
+		      struct error *err);
+/* Classifies, writes the failures.jsonl row (once), then the tasks row. */
+int attempt_failed(struct tracker *t, struct task_attempt *a, const char *timestamp,
+		   struct error *err);
+
+/* tracker_events.c */
+/* Applies the events kept for jobs that were not known when they came. */
+int tracker_retry_orphans(struct tracker *t, struct error *err);
+
+#endif

@@ -1,0 +1,220 @@
+/* Slurm's view of the jobs into the tracker (see tracker.h, job_record.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tracker_impl.h"
+
+static struct task_attempt *attempt_of(const struct tracker *t, const struct job_record *r)
+{
+	struct task_attempt *a = NULL;
+
+	if (r->is_array && r->array_task_id != JOB_RECORD_NO_TASK)
+		a = tracker_by_array(t, r->array_job_id, r->array_task_id);
+	return a || r->job_id == 0 ? a : tracker_by_job(t, r->job_id);
+}
+
+/* Folds what Slurm measured into what the events did not say. */
+static void take_usage(struct task_attempt *a, const struct job_record *r)
+{
+	if (a->exit_code < 0)
+		a->exit_code = r->exit_code;
+	if (a->signal < 0)
+		a->signal = r->signal;
+	if (a->duration_s < 0)
+		a->duration_s = r->elapsed_s;
+	if (r->max_rss_bytes > a->max_rss_bytes)
+		a->max_rss_bytes = r->max_rss_bytes;
+	if (r->node[0] && !a->node[0])
+		snprintf(a->node, sizeof a->node, "%s", r->node);
+}
+
+/* The job ended, or left without a word: the attempt's final state. */
+static int settle(struct tracker *t, struct task_attempt *a, const struct job_record *r,
+		  struct error *err)
+{
+	take_usage(a, r);
+	if (job_state_is(r->state, "CANCELLED"))
+		return attempt_cancelled(t, a, NULL, err);
+	/* a failed end event outweighs a COMPLETED that says otherwise */
+	if (job_state_is(r->state, "COMPLETED") && !a->end_seen)
+		return attempt_succeeded(t, a, NULL, err);
+	return attempt_failed(t, a, NULL, err);
+}
+
+/* Whether a job gone from squeue is to be settled now. */
+static bool settles_now(struct task_attempt *a, const struct job_record *r,
+			enum job_phase phase)
+{
+	if (phase == JOB_PHASE_ENDED || !r->state[0])
+		return true;
+	return ++a->gone_polls >= TRACKER_GONE_POLLS;  /* accounting that lags, or is stuck */
+}
+
+static int apply_record(struct tracker *t, struct task_attempt *a, const struct job_record *r,
+			struct error *err)
+{
+	enum job_phase phase = job_record_phase(r);
+
+	if (r->restarts >= 0 && (unsigned)r->restarts < a->restart_count)
+		return 0;  /* sacct -D lists the runs before a requeue too */
+	if (task_state_is_final(a->state))
+		return 0;
+	if (phase == JOB_PHASE_ENDED) {
+		snprintf(a->slurm_state, sizeof a->slurm_state, "%s", r->state);
+		snprintf(a->slurm_reason, sizeof a->slurm_reason, "%s", r->reason);
+	}
+	if (r->gone || phase == JOB_PHASE_ENDED)
+		return r->gone && !settles_now(a, r, phase) ? 0 : settle(t, a, r, err);
+	a->gone_polls = 0;
+	if (phase == JOB_PHASE_RUNNING) {
+		if (r->node[0])
+			snprintf(a->node, sizeof a->node, "%s", r->node);
+		return attempt_running(t, a, NULL, err);
+	}
+	return 0;
+}
+
+static int remember_job(struct tracker *t, struct task_attempt *a, uint32_t job_id,
+			struct error *err)
+{
+	if (tracker_index_job(t, a, job_id) == 0)
+		return 0;
+	errno = ENOMEM;
+	error_system(err, "cannot track job %u", job_id);
+	return -1;
+}
+
+/* First pass: requeues, so that records of the runs before them are seen
+ * as old whatever order they come in. */
+static int apply_requeues(struct tracker *t, const struct job_record *jobs, size_t n,
+			  struct error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct task_attempt *a = attempt_of(t, &jobs[i]);
+
+		if (!a || jobs[i].restarts <= 0)
+			continue;
+		if (remember_job(t, a, jobs[i].job_id, err) != 0 ||
+		    attempt_requeued(t, a, (unsigned)jobs[i].restarts, NULL, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int tracker_apply_jobs(struct tracker *t, const struct job_record *jobs, size_t n,
+		       struct error *err)
+{
+	if (apply_requeues(t, jobs, n, err) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct task_attempt *a = attempt_of(t, &jobs[i]);
+
+		if (a && (remember_job(t, a, jobs[i].job_id, err) != 0 ||
+			  apply_record(t, a, &jobs[i], err) != 0))
+			return -1;
+	}
+	return tracker_retry_orphans(t, err);
+}
+
+/* A poll's records with their gone flags set, and one "gone without a word"
+ * record for each open attempt of a polled array that none mentions. */
+struct poll_batch {
+	struct job_record *records;
+	size_t count, capacity;
+	struct u64_map seen;       /* attempts a record mentions */
+};
+
+static int batch_add(struct poll_batch *b, const struct job_record *r, bool gone)
+{
+	if (b->count == b->capacity) {
+		size_t cap = b->capacity ? 2 * b->capacity : 64;
+		struct job_record *grown = realloc(b->records, cap * sizeof *grown);
+
+		if (!grown)
+			return -1;
+		b->records = grown;
+		b->capacity = cap;
+	}
+	b->records[b->count] = *r;
+	b->records[b->count++].gone = gone;
+	return 0;
+}
+
+static int batch_take(const struct tracker *t, struct poll_batch *b,
+		      const struct job_record *records, size_t n, bool gone)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct task_attempt *a = attempt_of(t, &records[i]);
+
+		if (batch_add(b, &records[i], gone) != 0 ||
+		    (a && u64_map_put(&b->seen, (uintptr_t)a, a) != 0))
+			return -1;
+	}
+	return 0;
+}
+
+static int compare_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Whether a is open, was polled, and went unmentioned. */
+static bool vanished(const struct task_attempt *a, const uint32_t *polled, size_t n_polled,
+		     const struct poll_batch *b)
+{
+	return a && !task_state_is_final(a->state) && a->array_job_id &&
+	       bsearch(&a->array_job_id, polled, n_polled, sizeof *polled, compare_u32) &&
+	       !u64_map_get(&b->seen, (uintptr_t)a);
+}
+
+static int batch_add_vanished(const struct tracker *t, struct poll_batch *b,
+			      const uint32_t *polled, size_t n_polled)
+{
+	for (size_t i = 0; i < t->n_all; i++) {
+		for (unsigned k = 0; k < t->all[i]->n_attempts; k++) {
+			const struct task_attempt *a = t->all[i]->attempts[k];
+			struct job_record r;
+
+			if (!vanished(a, polled, n_polled, b))
+				continue;
+			job_record_init(&r);
+			r.job_id = a->job_id;
+			r.array_job_id = a->array_job_id;
+			r.array_task_id = a->array_task_id;
+			r.is_array = true;
+			if (batch_add(b, &r, true) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int tracker_apply_poll(struct tracker *t, const uint32_t *polled, size_t n_polled,
+		       const struct job_record *queued, size_t n_queued,
+		       const struct job_record *ended, size_t n_ended, struct error *err)
+{
+	struct poll_batch b = { 0 };
+	uint32_t *sorted = malloc((n_polled + 1) * sizeof *sorted);
+	int rc = -1;
+
+	if (sorted) {
+		memcpy(sorted, polled, n_polled * sizeof *sorted);
+		qsort(sorted, n_polled, sizeof *sorted, compare_u32);
+	}
+	if (!sorted || batch_take(t, &b, queued, n_queued, false) != 0 ||
+	    batch_take(t, &b, ended, n_ended, true) != 0 ||
+	    batch_add_vanished(t, &b, sorted, n_polled) != 0) {
+		errno = ENOMEM;
+		error_system(err, "cannot apply Slurm's answer");
+	} else {
+		rc = tracker_apply_jobs(t, b.records, b.count, err);
+	}
+	free(sorted);
+	free(b.records);
+	u64_map_free(&b.seen);
+	return rc;
+}

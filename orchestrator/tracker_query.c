@@ -1,0 +1,108 @@
+/* What the tracker can tell: counts, open jobs, failed attempts (see tracker.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tracker_impl.h"
+
+/* True when the task belongs to component (NULL: any). */
+static bool task_of(const struct tracker *t, const struct tracked_task *task,
+		    const char *component)
+{
+	return !component || !strcmp(t->components.names[task->component], component);
+}
+
+static bool awaiting_slurm(const struct task_attempt *a)
+{
+	return a->end_seen && !task_state_is_final(a->state);
+}
+
+void tracker_counts(const struct tracker *t, const char *component,
+		    struct tracker_counts *out)
+{
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < t->n_all; i++) {
+		const struct task_attempt *a = tracked_task_latest(t->all[i]);
+
+		if (!a || !task_of(t, t->all[i], component))
+			continue;
+		out->tasks++;
+		out->by_state[a->state]++;
+		out->awaiting_slurm += awaiting_slurm(a);
+	}
+}
+
+bool tracker_all_final(const struct tracker *t)
+{
+	for (size_t i = 0; i < t->n_all; i++) {
+		const struct task_attempt *a = tracked_task_latest(t->all[i]);
+
+		if (a && !task_state_is_final(a->state))
+			return false;
+	}
+	return true;
+}
+
+static int compare_ids(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Sorts and drops repeats; returns the count left. */
+static size_t sort_unique(uint32_t *ids, size_t n)
+{
+	size_t kept = 0;
+
+	qsort(ids, n, sizeof *ids, compare_ids);
+	for (size_t i = 0; i < n; i++)
+		if (kept == 0 || ids[kept - 1] != ids[i])
+			ids[kept++] = ids[i];
+	return kept;
+}
+
+static bool polled(const struct task_attempt *a)
+{
+	return a && !task_state_is_final(a->state) && a->array_job_id;
+}
+
+size_t tracker_jobs_to_poll(const struct tracker *t, uint32_t **ids)
+{
+	size_t n = 0, open = 0;
+
+	for (size_t i = 0; i < t->n_all; i++)
+		for (unsigned k = 0; k < t->all[i]->n_attempts; k++)
+			open += polled(t->all[i]->attempts[k]);
+	if (!(*ids = malloc((open + 1) * sizeof **ids)))
+		return 0;
+	for (size_t i = 0; i < t->n_all; i++)
+		for (unsigned k = 0; k < t->all[i]->n_attempts; k++)
+			if (polled(t->all[i]->attempts[k]))
+				(*ids)[n++] = t->all[i]->attempts[k]->array_job_id;
+	return n ? sort_unique(*ids, n) : 0;
+}
+
+size_t tracker_failed_attempts(const struct tracker *t, const struct task_attempt ***out)
+{
+	size_t n = 0;
+
+	*out = calloc(t->n_all + 1, sizeof **out);
+	for (size_t i = 0; *out && i < t->n_all; i++) {
+		const struct task_attempt *a = tracked_task_latest(t->all[i]);
+
+		if (a && a->state == TASK_FAILED)
+			(*out)[n++] = a;
+	}
+	return n;
+}
+
+void tracker_foreach(const struct tracker *t, tracker_visitor fn, void *ctx)
+{
+	for (size_t i = 0; i < t->n_all; i++) {
+		const struct task_attempt *latest = tracked_task_latest(t->all[i]);
+
+		for (unsigned k = 0; k < t->all[i]->n_attempts; k++)
+			if (t->all[i]->attempts[k])
+				fn(t->all[i]->attempts[k], t->all[i]->attempts[k] == latest, ctx);
+	}
+}
