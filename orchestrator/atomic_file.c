@@ -1,5 +1,6 @@
 /* Replacing a file atomically (see atomic_file.h). */
 #include "atomic_file.h"
+#include "jsonl_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -93,7 +94,8 @@ int atomic_write_text(const char *path, mode_t mode, const char *text, size_t le
 
 static int fill_json(FILE *file, void *ctx)
 {
-	if (json_dumpf(ctx, file, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+	if (json_dumpf(ctx, file, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+		       JSON_REAL_PRECISION(JSONL_REAL_DIGITS)) != 0)
 		return -1;
 	return fputc('\n', file) == EOF ? -1 : 0;
 }

@@ -129,7 +129,8 @@ static void cut_back(int fd, off_t size)
 int jsonl_append(int fd, const json_t *record, bool durable, const char *path,
 		 struct error *err)
 {
-	char *text = json_dumps(record, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *text = json_dumps(record, JSON_COMPACT | JSON_PRESERVE_ORDER |
+				JSON_REAL_PRECISION(JSONL_REAL_DIGITS));
 	struct stat before;
 	size_t len;
 	int rc;

@@ -14,6 +14,9 @@
 
 #include "error.h"
 
+/* Significant digits of reals (durations): 0.09, not 0.089999999999999997. */
+#define JSONL_REAL_DIGITS 10
+
 /* Called once per complete line holding a JSON object; return 0 to go on,
  * non-zero to stop reading (jsonl_read then returns that value). */
 typedef int (*jsonl_handler)(json_t *record, void *ctx);

@@ -46,7 +46,7 @@ static void add_memory(struct tally *tally, const struct task_attempt *a)
 
 	if (a->max_rss_bytes > tally->peak_bytes)
 		tally->peak_bytes = a->max_rss_bytes;
-	if (requested > tally->requested_bytes)
+	if (requested > 0 && requested > tally->requested_bytes)
 		tally->requested_bytes = requested;
 	if (a->max_rss_bytes > 0 && requested > 0 &&
 	    (double)a->max_rss_bytes / (double)requested > tally->max_ratio)

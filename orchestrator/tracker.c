@@ -205,7 +205,8 @@ struct tracker *tracker_new(const struct tracker_options *o, struct error *err)
 	t->settle_on_end_event = o->settle_on_end_event;
 	t->decide_retry = o->decide_retry;
 	t->decide_retry_ctx = o->decide_retry_ctx;
-	if (!(t->telemetry = telemetry_open(o->run_dir, o->run_id, t->provider, err))) {
+	if (!o->read_only &&
+	    !(t->telemetry = telemetry_open(o->run_dir, o->run_id, t->provider, err))) {
 		tracker_free(t);
 		return NULL;
 	}

@@ -90,6 +90,10 @@ struct tracker_options {
 	bool settle_on_end_event;
 	tracker_retry_decider decide_retry;  /* optional */
 	void *decide_retry_ctx;
+	/* for readers without the run's lock (`scalable status`): the state is
+	 * rebuilt and moved on from events and job records as usual, but
+	 * nothing is written */
+	bool read_only;
 };
 
 /* One chunk that was submitted (from the journal's submitted record). */
@@ -107,7 +111,8 @@ struct tracker_submission {
 
 struct tracker;
 
-/* Opens tasks.jsonl and failures.jsonl of the run for appending. */
+/* Opens tasks.jsonl and failures.jsonl of the run for appending (unless
+ * read_only). */
 struct tracker *tracker_new(const struct tracker_options *options, struct error *err);
 void tracker_free(struct tracker *t);
 

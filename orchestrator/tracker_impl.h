@@ -28,7 +28,7 @@ struct tracker {
 	bool settle_on_end_event;
 	tracker_retry_decider decide_retry;
 	void *decide_retry_ctx;
-	struct telemetry *telemetry;
+	struct telemetry *telemetry;   /* NULL when read-only */
 	struct event_reader *events;
 	struct name_table components, waves;
 	struct u64_map tasks;      /* component id << 40 | index -> tracked_task */

@@ -647,6 +647,35 @@ static void slurm_layer_records_translate(void **state)
 	assert_int_equal(job_record_phase(&r), JOB_PHASE_UNKNOWN);
 }
 
+/* `scalable status` on a run whose orchestrator is gone: the state moves on
+ * from the events, and nothing is written. */
+static void a_reader_writes_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct tracker_options o = { .run_dir = f->dir, .run_id = RUN_ID, .read_only = true };
+	struct tracker_counts counts;
+	struct tracker *reader;
+	struct error err;
+	int lines;
+
+	submit(f, ARRAY, 0, 2, 1, "w001");
+	start(f, ARRAY, 0, 0);
+	poll_events(f);
+	end(f, ARRAY, 0, 0, 0, 0);
+	end(f, ARRAY, 1, 0, 1, 0);
+	lines = count_lines(f, "tasks.jsonl");
+	reader = tracker_new(&o, &err);
+	assert_non_null(reader);
+	assert_int_equal(tracker_rebuild(reader, &err), 0);
+	assert_true(tracker_poll_events(reader, &err) >= 0);
+	tracker_counts(reader, NULL, &counts);
+	assert_int_equal(counts.by_state[TASK_SUCCEEDED], 1);
+	assert_int_equal(counts.awaiting_slurm, 1);
+	assert_int_equal(count_lines(f, "tasks.jsonl"), lines);
+	assert_int_equal(count_lines(f, "failures.jsonl"), 0);
+	tracker_free(reader);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -664,6 +693,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_summary_counts_it_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_poll_settles_what_vanished, setup, teardown),
 		cmocka_unit_test(slurm_layer_records_translate),
+		cmocka_unit_test_setup_teardown(a_reader_writes_nothing, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
