@@ -71,8 +71,17 @@ static void deliver(const struct step_recorder *r, const char *line, size_t len)
 	}
 }
 
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
 static void emit(const struct step_recorder *r, const struct step_event *ev)
 {
+	struct timespec began;
+	clock_gettime(CLOCK_MONOTONIC, &began);
 	size_t len = 0;
 	char *line = step_event_to_json_line(ev, &len);
 	if (!line) {
@@ -81,6 +90,8 @@ static void emit(const struct step_recorder *r, const struct step_event *ev)
 	}
 	deliver(r, line, len);
 	free(line);
+	plugin_log_routine("job %u: %s event delivered in %.2f ms", r->facts.job_id, ev->event,
+			   seconds_since(&began) * 1e3);
 }
 
 void step_recorder_begin(struct step_recorder *r, const struct plugin_config *config,
@@ -137,13 +148,6 @@ void step_recorder_task_exited(struct step_recorder *r, spank_t sp)
 	struct cgroup_memory_sample now;
 	cgroup_memory_sample_self(CGROUP_ROOT, &now);
 	cgroup_memory_merge(&r->memory, &now);
-}
-
-static double seconds_since(const struct timespec *start)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
 void step_recorder_end(struct step_recorder *r)
