@@ -1,9 +1,21 @@
 #include "step_event.h"
 
+#include "rfc3339.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+void step_event_init(struct step_event *ev, const char *name, const struct step_identity *id)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->event = name;
+	rfc3339_now(ev->timestamp, sizeof(ev->timestamp));
+	ev->id = *id;
+	ev->max_rss_bytes = -1;
+	ev->oom_kill_count = -1;
+}
 
 void step_id_name(uint32_t step_id, char *buf, size_t bufsz)
 {
@@ -46,28 +58,28 @@ static int add_end_fields(json_t *obj, const struct step_event *ev)
 char *step_event_to_json_line(const struct step_event *ev, size_t *len_out)
 {
 	char step[24];
-	step_id_name(ev->step_id, step, sizeof(step));
+	step_id_name(ev->id.step_id, step, sizeof(step));
 	json_t *obj = json_pack("{s:s, s:i, s:s, s:s, s:I, s:s, s:I, s:s?, s:I, s:I}",
 				"event_type", "step",
 				"schema_version", STEP_EVENT_SCHEMA_VERSION,
 				"event", ev->event,
 				"timestamp", ev->timestamp,
-				"job_id", (json_int_t)ev->job_id,
+				"job_id", (json_int_t)ev->id.job_id,
 				"step_id", step,
-				"restart_count", (json_int_t)ev->restart_count,
-				"node", ev->node,
-				"uid", (json_int_t)ev->uid,
-				"pid", (json_int_t)ev->pid);
+				"restart_count", (json_int_t)ev->id.restart_count,
+				"node", ev->id.node,
+				"uid", (json_int_t)ev->id.uid,
+				"pid", (json_int_t)ev->id.pid);
 	if (!obj)
 		return NULL;
 	int rc = 0;
-	rc |= set_optional_int(obj, "array_job_id", ev->array_job_id);
-	rc |= set_optional_int(obj, "array_task_id", ev->array_task_id);
-	rc |= json_object_set_new(obj, "run_id", ev->run_id ? json_string(ev->run_id) : json_null());
-	rc |= set_optional_int(obj, "task_id", ev->task_id);
-	rc |= set_optional_int(obj, "attempt", ev->attempt);
-	rc |= set_optional_int(obj, "time_limit_s", ev->time_limit_s);
-	rc |= set_optional_int(obj, "mem_limit_bytes", ev->mem_limit_bytes);
+	rc |= set_optional_int(obj, "array_job_id", ev->id.array_job_id);
+	rc |= set_optional_int(obj, "array_task_id", ev->id.array_task_id);
+	rc |= json_object_set_new(obj, "run_id", ev->id.run_id ? json_string(ev->id.run_id) : json_null());
+	rc |= set_optional_int(obj, "task_id", ev->id.task_id);
+	rc |= set_optional_int(obj, "attempt", ev->id.attempt);
+	rc |= set_optional_int(obj, "time_limit_s", ev->id.time_limit_s);
+	rc |= set_optional_int(obj, "mem_limit_bytes", ev->id.mem_limit_bytes);
 	if (strcmp(ev->event, "end") == 0)
 		rc |= add_end_fields(obj, ev);
 	char *text = rc == 0 ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;

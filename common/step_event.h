@@ -18,10 +18,9 @@
 #define STEP_ID_EXTERN      0xfffffffcU
 #define STEP_ID_INTERACTIVE 0xfffffffaU
 
-/* Values absent on this step are encoded as -1 and written as JSON null. */
-struct step_event {
-	const char *event;          /* "start" or "end" */
-	char timestamp[32];
+/* Who a step is: what its start and end events share. Values absent on
+ * this step are -1 and written as JSON null. */
+struct step_identity {
 	uint32_t job_id;
 	int64_t array_job_id;
 	int64_t array_task_id;
@@ -35,6 +34,12 @@ struct step_event {
 	int64_t attempt;
 	int64_t time_limit_s;
 	int64_t mem_limit_bytes;
+};
+
+struct step_event {
+	const char *event;          /* "start" or "end" */
+	char timestamp[32];
+	struct step_identity id;
 	/* end only */
 	struct exit_outcome outcome;
 	bool has_outcome;           /* false when no task ever exited */
@@ -44,6 +49,9 @@ struct step_event {
 	const char *inferred_cause;
 	uint32_t ntasks;
 };
+
+/* Starts an event named name of the step id: stamped now, end fields unknown. */
+void step_event_init(struct step_event *ev, const char *name, const struct step_identity *id);
 
 /* Writes the step id as DESIGN.md names it: "batch", "extern", "interactive" or a number. */
 void step_id_name(uint32_t step_id, char *buf, size_t bufsz);

@@ -10,30 +10,6 @@
 #include "spool_append.h"
 #include "step_event.h"
 
-/* The fields every event of this step carries. */
-static void fill_common(struct step_event *ev, const char *name,
-			const struct local_step_facts *f)
-{
-	memset(ev, 0, sizeof *ev);
-	ev->event = name;
-	rfc3339_now(ev->timestamp, sizeof ev->timestamp);
-	ev->job_id = f->job_id;
-	ev->array_job_id = f->array_job_id;
-	ev->array_task_id = f->array_task_id;
-	ev->step_id = STEP_ID_BATCH;
-	ev->restart_count = 0;
-	ev->node = f->node;
-	ev->uid = getuid();
-	ev->pid = f->pid;
-	ev->run_id = f->run_id;
-	ev->task_id = f->task_id;
-	ev->attempt = f->attempt;
-	ev->time_limit_s = f->time_limit_s;
-	ev->mem_limit_bytes = f->mem_limit_bytes;
-	ev->max_rss_bytes = -1;
-	ev->oom_kill_count = -1;
-}
-
 /* Renders ev and appends it to the step's file. */
 static int append_event(int events_dirfd, const struct step_event *ev)
 {
@@ -42,7 +18,7 @@ static int append_event(int events_dirfd, const struct step_event *ev)
 	char *line;
 	int fd, rc, saved;
 
-	if (step_event_file_name(ev->job_id, ev->step_id, ev->restart_count, name,
+	if (step_event_file_name(ev->id.job_id, ev->id.step_id, ev->id.restart_count, name,
 				 sizeof name) != 0) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -66,20 +42,20 @@ static int append_event(int events_dirfd, const struct step_event *ev)
 	return rc;
 }
 
-int local_step_event_start(int events_dirfd, const struct local_step_facts *facts)
+int local_step_event_start(int events_dirfd, const struct step_identity *id)
 {
 	struct step_event ev;
 
-	fill_common(&ev, "start", facts);
+	step_event_init(&ev, "start", id);
 	return append_event(events_dirfd, &ev);
 }
 
-int local_step_event_end(int events_dirfd, const struct local_step_facts *facts,
+int local_step_event_end(int events_dirfd, const struct step_identity *id,
 			 const struct local_step_end *end)
 {
 	struct step_event ev;
 
-	fill_common(&ev, "end", facts);
+	step_event_init(&ev, "end", id);
 	ev.outcome = end->outcome;
 	ev.has_outcome = true;
 	ev.elapsed_s = end->elapsed_s;

@@ -6,17 +6,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "step_event.h"
 #include "wait_status.h"
-
-/* What start and end events share; -1 means unknown (null). */
-struct local_step_facts {
-	uint32_t job_id, array_job_id, array_task_id;
-	const char *node;
-	pid_t pid;
-	const char *run_id;          /* NULL: null */
-	int64_t task_id, attempt;
-	int64_t time_limit_s, mem_limit_bytes;
-};
 
 /* How it ended. */
 struct local_step_end {
@@ -28,10 +19,10 @@ struct local_step_end {
 };
 
 /* Appends the start line; returns 0, or -1 with errno. */
-int local_step_event_start(int events_dirfd, const struct local_step_facts *facts);
+int local_step_event_start(int events_dirfd, const struct step_identity *id);
 
 /* Appends the end line; returns 0, or -1 with errno. */
-int local_step_event_end(int events_dirfd, const struct local_step_facts *facts,
+int local_step_event_end(int events_dirfd, const struct step_identity *id,
 			 const struct local_step_end *end);
 
 #endif

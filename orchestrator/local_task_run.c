@@ -27,16 +27,18 @@ int64_t local_now_ms(void)
 }
 
 /* The facts both events of position pos carry. */
-static struct local_step_facts step_facts(const struct local_executor *x,
-					  const struct chunk *c, size_t pos, pid_t pid)
+static struct step_identity step_facts(const struct local_executor *x,
+				       const struct chunk *c, size_t pos, pid_t pid)
 {
-	return (struct local_step_facts){
+	return (struct step_identity){
 		.job_id = c->array_job_id + (uint32_t)pos,
 		.array_job_id = c->array_job_id,
 		.array_task_id = c->ids[pos],
 		.node = x->node,
 		.pid = pid,
 		.run_id = c->run_id,
+		.step_id = STEP_ID_BATCH,
+		.uid = getuid(),
 		.task_id = c->index_offset + (int64_t)c->ids[pos],
 		.attempt = c->attempt,
 		.time_limit_s = c->walltime_s ? (int64_t)c->walltime_s : -1,
@@ -120,7 +122,7 @@ static int spawn_task(const struct local_executor *x, const struct chunk *c, siz
 /* What a shell would say: 127 for a command not found, else 126. */
 static void fail_launch(struct local_executor *x, struct chunk *c, size_t pos, int err)
 {
-	struct local_step_facts f = step_facts(x, c, pos, 0);
+	struct step_identity f = step_facts(x, c, pos, 0);
 	struct local_task_report r = base_report(LOCAL_TASK_ENDED, c, pos, 0);
 	struct local_step_end end = { .oom_kill_count = 0, .max_rss_bytes = 0,
 				      .inferred_cause = "exited" };
@@ -138,7 +140,7 @@ static void fail_launch(struct local_executor *x, struct chunk *c, size_t pos, i
 void local_task_start(struct local_executor *x, struct chunk *c, size_t pos, int64_t now)
 {
 	struct local_spawned s;
-	struct local_step_facts f;
+	struct step_identity f;
 	struct task *t;
 	int rc = spawn_task(x, c, pos, &s);
 
@@ -163,7 +165,7 @@ void local_task_start(struct local_executor *x, struct chunk *c, size_t pos, int
 static void record_end(struct local_executor *x, const struct task *t, int status,
 		       int64_t now)
 {
-	struct local_step_facts f = step_facts(x, t->chunk, t->pos, t->pid);
+	struct step_identity f = step_facts(x, t->chunk, t->pos, t->pid);
 	struct local_step_end end = {
 		.outcome = exit_outcome_from_wait_status(status),
 		.elapsed_s = (double)(now - t->started_ms) / 1000.0,

@@ -60,18 +60,18 @@ static int64_t memory_limit_bytes(spank_t sp)
 static void collect_ids(spank_t sp, struct step_facts *f)
 {
 	uint32_t array_job = 0, array_task = 0;
-	if (spank_get_item(sp, S_JOB_ID, &f->job_id) != ESPANK_SUCCESS)
-		f->job_id = 0;
-	if (spank_get_item(sp, S_JOB_STEPID, &f->step_id) != ESPANK_SUCCESS)
-		f->step_id = 0;
-	if (spank_get_item(sp, S_SLURM_RESTART_COUNT, &f->restart_count) != ESPANK_SUCCESS)
-		f->restart_count = 0;
+	if (spank_get_item(sp, S_JOB_ID, &f->id.job_id) != ESPANK_SUCCESS)
+		f->id.job_id = 0;
+	if (spank_get_item(sp, S_JOB_STEPID, &f->id.step_id) != ESPANK_SUCCESS)
+		f->id.step_id = 0;
+	if (spank_get_item(sp, S_SLURM_RESTART_COUNT, &f->id.restart_count) != ESPANK_SUCCESS)
+		f->id.restart_count = 0;
 	if (spank_get_item(sp, S_JOB_ARRAY_ID, &array_job) != ESPANK_SUCCESS)
 		array_job = 0;
 	if (spank_get_item(sp, S_JOB_ARRAY_TASK_ID, &array_task) != ESPANK_SUCCESS)
 		array_task = 0;
-	f->array_job_id = array_job ? (int64_t)array_job : -1;
-	f->array_task_id = array_job ? (int64_t)array_task : -1;
+	f->id.array_job_id = array_job ? (int64_t)array_job : -1;
+	f->id.array_task_id = array_job ? (int64_t)array_task : -1;
 }
 
 /* The job user's uid, gid and supplementary groups; returns 0 or -1. */
@@ -125,8 +125,8 @@ static void collect_node(spank_t sp, struct step_facts *f)
 void step_facts_refresh_restart_count(spank_t sp, struct step_facts *f)
 {
 	int64_t from_env = job_env_number(sp, "SLURM_RESTART_COUNT");
-	if (from_env > (int64_t)f->restart_count && from_env <= UINT32_MAX)
-		f->restart_count = (uint32_t)from_env;
+	if (from_env > (int64_t)f->id.restart_count && from_env <= UINT32_MAX)
+		f->id.restart_count = (uint32_t)from_env;
 }
 
 int step_facts_collect(spank_t sp, const char *option_run_dir, struct step_facts *f)
@@ -140,9 +140,13 @@ int step_facts_collect(spank_t sp, const char *option_run_dir, struct step_facts
 	collect_node(sp, f);
 	collect_run_dir(sp, option_run_dir, f);
 	job_env(sp, "SCALABLE_RUN_ID", f->run_id, sizeof(f->run_id));
-	f->task_id = job_env_number(sp, "SCALABLE_TASK_ID");
-	f->attempt = job_env_number(sp, "SCALABLE_ATTEMPT");
-	f->time_limit_s = time_limit_seconds(sp);
-	f->mem_limit_bytes = memory_limit_bytes(sp);
+	f->id.run_id = f->run_id[0] ? f->run_id : NULL;
+	f->id.node = f->node;
+	f->id.uid = f->who.uid;
+	f->id.pid = getpid();
+	f->id.task_id = job_env_number(sp, "SCALABLE_TASK_ID");
+	f->id.attempt = job_env_number(sp, "SCALABLE_ATTEMPT");
+	f->id.time_limit_s = time_limit_seconds(sp);
+	f->id.mem_limit_bytes = memory_limit_bytes(sp);
 	return 0;
 }

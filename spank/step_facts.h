@@ -10,25 +10,18 @@
 #include <slurm/spank.h>
 
 #include "child_process.h"
+#include "step_event.h"
 
 #define STEP_FACTS_MAX_GROUPS 256
 
 struct step_facts {
-	uint32_t job_id;
-	uint32_t step_id;
-	uint32_t restart_count;
-	int64_t array_job_id;       /* -1 when not an array task */
-	int64_t array_task_id;
+	struct step_identity id;    /* points into node and run_id below */
 	struct job_identity who;
 	gid_t groups[STEP_FACTS_MAX_GROUPS];
 	char node[256];
 	char run_dir[PATH_MAX];     /* "" when the job did not ask for recording */
 	bool run_dir_rejected;      /* set but implausible */
 	char run_id[128];           /* "" when unknown */
-	int64_t task_id;            /* -1 when unknown */
-	int64_t attempt;
-	int64_t time_limit_s;
-	int64_t mem_limit_bytes;
 	struct timespec started;    /* CLOCK_MONOTONIC at start */
 };
 

@@ -13,29 +13,6 @@
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 
-/* Fills the fields every event shares from the step's facts. */
-static void event_from_facts(const struct step_facts *f, const char *name, struct step_event *ev)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->event = name;
-	rfc3339_now(ev->timestamp, sizeof(ev->timestamp));
-	ev->job_id = f->job_id;
-	ev->array_job_id = f->array_job_id;
-	ev->array_task_id = f->array_task_id;
-	ev->step_id = f->step_id;
-	ev->restart_count = f->restart_count;
-	ev->node = f->node;
-	ev->uid = f->who.uid;
-	ev->pid = getpid();
-	ev->run_id = f->run_id[0] ? f->run_id : NULL;
-	ev->task_id = f->task_id;
-	ev->attempt = f->attempt;
-	ev->time_limit_s = f->time_limit_s;
-	ev->mem_limit_bytes = f->mem_limit_bytes;
-	ev->max_rss_bytes = -1;
-	ev->oom_kill_count = -1;
-}
-
 static void report_sink_failure(const char *sink, enum child_result res, int err)
 {
 	if (res == CHILD_FAILED)
@@ -51,7 +28,7 @@ static void deliver(const struct step_recorder *r, const char *line, size_t len)
 	char file_name[96];
 	int err = 0;
 	enum child_result res;
-	if (step_event_file_name(f->job_id, f->step_id, f->restart_count, file_name,
+	if (step_event_file_name(f->id.job_id, f->id.step_id, f->id.restart_count, file_name,
 				 sizeof(file_name)) != 0)
 		return;
 	if (r->to_run_dir) {
@@ -90,7 +67,7 @@ static void emit(const struct step_recorder *r, const struct step_event *ev)
 	}
 	deliver(r, line, len);
 	free(line);
-	plugin_log_routine("job %u: %s event delivered in %.2f ms", r->facts.job_id, ev->event,
+	plugin_log_routine("job %u: %s event delivered in %.2f ms", r->facts.id.job_id, ev->event,
 			   seconds_since(&began) * 1e3);
 }
 
@@ -106,13 +83,13 @@ void step_recorder_begin(struct step_recorder *r, const struct plugin_config *co
 	}
 	if (r->facts.run_dir_rejected)
 		plugin_log_problem("job %u: ignoring an implausible run directory (not an absolute "
-				   "path, or holds control characters or '..')", r->facts.job_id);
+				   "path, or holds control characters or '..')", r->facts.id.job_id);
 	r->to_run_dir = r->facts.run_dir[0] != '\0';
 	r->to_spool = config->spool_dir[0] && (config->all_jobs || r->to_run_dir);
 	r->active = r->to_run_dir || r->to_spool;
 	if (!r->active)
 		return;
-	plugin_log_routine("recording job %u step %u", r->facts.job_id, r->facts.step_id);
+	plugin_log_routine("recording job %u step %u", r->facts.id.job_id, r->facts.id.step_id);
 }
 
 void step_recorder_task_started(struct step_recorder *r, spank_t sp)
@@ -122,7 +99,7 @@ void step_recorder_task_started(struct step_recorder *r, spank_t sp)
 	step_facts_refresh_restart_count(sp, &r->facts);
 	clock_gettime(CLOCK_MONOTONIC, &r->facts.started);
 	struct step_event ev;
-	event_from_facts(&r->facts, "start", &ev);
+	step_event_init(&ev, "start", &r->facts.id);
 	emit(r, &ev);
 	r->started = true;
 }
@@ -155,20 +132,20 @@ void step_recorder_end(struct step_recorder *r)
 	if (!r->active)
 		return;
 	struct step_event ev;
-	event_from_facts(&r->facts, "end", &ev);
+	step_event_init(&ev, "end", &r->facts.id);
 	ev.has_outcome = r->has_outcome;
 	ev.outcome = r->outcome;
 	ev.elapsed_s = seconds_since(&r->facts.started);
 	ev.max_rss_bytes = r->memory.peak_bytes;
 	ev.oom_kill_count = r->memory.oom_kill_count;
 	ev.ntasks = r->ntasks_exited;
-	if (ev.mem_limit_bytes < 0)
-		ev.mem_limit_bytes = r->memory.limit_bytes;
+	if (ev.id.mem_limit_bytes < 0)
+		ev.id.mem_limit_bytes = r->memory.limit_bytes;
 	struct end_evidence evidence = {
 		.outcome = r->outcome,
 		.oom_kill_count = r->memory.oom_kill_count > 0 ? (uint64_t)r->memory.oom_kill_count : 0,
 		.elapsed_s = ev.elapsed_s,
-		.time_limit_s = r->facts.time_limit_s > 0 ? (uint64_t)r->facts.time_limit_s : 0,
+		.time_limit_s = r->facts.id.time_limit_s > 0 ? (uint64_t)r->facts.id.time_limit_s : 0,
 	};
 	ev.inferred_cause = r->has_outcome ? infer_end_cause(&evidence) : NULL;
 	emit(r, &ev);
