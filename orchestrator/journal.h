@@ -84,6 +84,12 @@ int journal_key(const char *wave, const char *group, size_t offset, char *buf, s
 /* The job comment that tags a chunk, "scalable:<run_id>:<key>": what its
  * sbatch --comment should carry so that Slurm can be searched for it. */
 int journal_comment(const char *run_id, const char *key, char *buf, size_t len);
+/* The job name of a chunk, "<project>.<group>.<wave>.<offset>.<run tag>"
+ * (the tag: the run id's 8-hex suffix): unique per chunk, and kept by
+ * accounting (unlike the comment), so `sacct --name` finds a chunk's job
+ * after it has left squeue. */
+int journal_job_name(const char *project, const char *run_id, const char *wave,
+		     const char *group, size_t offset, char *buf, size_t len);
 /* The key a job comment carries for this run, or NULL (another run's job,
  * or a comment without a key). Points into comment. */
 const char *journal_key_in_comment(const char *comment, const char *run_id);

@@ -31,6 +31,25 @@ const char *journal_key_in_comment(const char *comment, const char *run_id)
 	return comment + 10 + n;
 }
 
+/* The run id's random suffix (its last 8 hex digits), or the whole id. */
+static const char *run_tag(const char *run_id)
+{
+	const char *dash = strrchr(run_id, '-');
+
+	return dash && strlen(dash + 1) == 8 && strspn(dash + 1, "0123456789abcdef") == 8
+		       ? dash + 1
+		       : run_id;
+}
+
+int journal_job_name(const char *project, const char *run_id, const char *wave,
+		     const char *group, size_t offset, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s.%s.%s.%zu.%s", project, group, wave, offset,
+			 run_tag(run_id));
+
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 void journal_wave_name(unsigned number, char *buf, size_t len)
 {
 	snprintf(buf, len, "w%03u", number);

@@ -7,9 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "journal.h"
 #include "scenarios.h"
 #include "strbuf.h"
 #include "units.h"
+
+#define RUN_TAG_EXTRA 256  /* room for the run id or project beside a key */
 
 /* A NULL-terminated list of strings being built. */
 struct string_vec {
@@ -141,11 +144,20 @@ static char **sbatch_argv(const struct plan *plan, const struct plan_group *grou
 {
 	const struct target *target = plan->target;
 	struct string_vec v = { 0 };
+	char key[JOURNAL_KEY_MAX], tag[JOURNAL_KEY_MAX + RUN_TAG_EXTRA];
 
 	vec_add(&v, "sbatch");
 	vec_add(&v, "--parsable");
-	vec_add(&v, "--job-name=%s.%s", plan->config->project, group->component->name);
-	vec_add(&v, "--comment=scalable:%s", plan->run_id);
+	/* the chunk's key in its name and comment: a re-attached orchestrator
+	 * finds a chunk whose submission it did not see answered */
+	if (journal_job_name(plan->config->project, plan->run_id, plan->wave, group->name,
+			     chunk->offset, tag, sizeof tag) != 0)
+		v.failed = true;
+	vec_add(&v, "--job-name=%s", tag);
+	if (journal_key(plan->wave, group->name, chunk->offset, key, sizeof key) != 0 ||
+	    journal_comment(plan->run_id, key, tag, sizeof tag) != 0)
+		v.failed = true;
+	vec_add(&v, "--comment=%s", tag);
 	vec_add(&v, "--array=%s", chunk->array);
 	vec_add(&v, "--output=%s/logs/slurm-%%A_%%a.out", plan->run_dir);
 	vec_add(&v, "--export=ALL");

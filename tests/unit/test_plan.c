@@ -137,8 +137,8 @@ static void test_sbatch_argv(void **state)
 	assert_string_equal(argv[0], "sbatch");
 	assert_true(has_arg(argv, "--parsable"));
 	assert_true(has_arg(argv, "--array=0-2499%5"));
-	assert_true(has_arg(argv, "--job-name=sweep.model"));
-	assert_true(has_arg(argv, "--comment=scalable:run-test"));
+	assert_true(has_arg(argv, "--job-name=sweep.model.w001.0.run-test"));
+	assert_true(has_arg(argv, "--comment=scalable:run-test:w001/model/0"));
 	assert_true(has_arg(argv, "--cpus-per-task=2"));
 	assert_true(has_arg(argv, "--mem=3072M"));
 	assert_true(has_arg(argv, "--time=0-02:00:00"));
@@ -151,6 +151,26 @@ static void test_sbatch_argv(void **state)
 	for (; argv[1]; argv++)
 		;
 	assert_string_equal(*argv, script);
+	plan_free(plan);
+}
+
+/* Each chunk's job carries its journal key: in the comment (squeue) and the
+ * name (sacct, after the job left squeue), with the run id's 8-hex tag. */
+static void test_chunk_tags(void **state)
+{
+	struct fixture *f = *state;
+	struct plan_options o = options_for(f, "hpc", 1000);
+	struct plan *plan;
+	struct error err;
+	const struct plan_group *g;
+
+	o.run_id = "run-20261127T000000Z-sweep-0a1b2c3d";
+	assert_int_equal(plan_initial(f->config, &o, &plan, &err), 0);
+	g = &plan->groups[0];
+	assert_true(g->n_chunks >= 2);
+	assert_true(has_arg(g->chunks[1].argv, "--job-name=sweep.model.w001.1000.0a1b2c3d"));
+	assert_true(has_arg(g->chunks[1].argv,
+			    "--comment=scalable:run-20261127T000000Z-sweep-0a1b2c3d:w001/model/1000"));
 	plan_free(plan);
 }
 
@@ -376,6 +396,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_chunks_below_max_array_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sbatch_argv, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chunk_tags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resubmission_wave, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wave_errors_and_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_local_argv, setup, teardown),
