@@ -62,16 +62,24 @@ wait_running() {
 	return 1
 }
 
-# sacct_field JOBID FIELD: the job allocation's field (no steps), settled in
-# the accounting database (bounded wait, slurmdbd writes asynchronously).
+# Only accounting records since this test began: job ids can repeat across
+# cluster restarts, and sacct -j would return the old job as well.
+TEST_SINCE=$(date -d '-5 seconds' +%Y-%m-%dT%H:%M:%S)
+
+# sacct_field JOBID FIELD: the job allocation's field (no steps) once its
+# state is final in the accounting database (bounded wait: slurmdbd writes
+# asynchronously).
 sacct_field() {
-	local job=$1 field=$2 value deadline=$((SECONDS + 60))
+	local job=$1 field=$2 row state value deadline=$((SECONDS + 60))
 	while (( SECONDS < deadline )); do
-		value=$(sacct -n -X -P -j "$job" -o "$field" 2>/dev/null | head -1)
-		[[ -n $value && $value != PENDING && $value != RUNNING && $value != REQUEUED ]] && { echo "$value"; return 0; }
-		sleep 1
+		row=$(sacct -n -X -P -S "$TEST_SINCE" -j "$job" -o "State,$field" 2>/dev/null | tail -1)
+		state=${row%%|*} value=${row#*|}
+		case $state in
+		""|PENDING|RUNNING|REQUEUED|COMPLETING|SUSPENDED) sleep 1 ;;
+		*) echo "$value"; return 0 ;;
+		esac
 	done
-	echo "${value:-unknown}"
+	echo "unknown (state ${state:-none})"
 }
 
 # events DIR [JQ-FILTER]: every event line of the run directory, as JSON.

@@ -105,7 +105,9 @@ run_untouched() {
 		--output=/dev/null --error=/dev/null --wrap 'exit 3' | cut -d';' -f1)
 	[ -n "$job" ]
 	wait_gone "$job"
-	[ "$(sacct_field "$job" ExitCode)" = "3:0" ]
+	exit_code=$(sacct_field "$job" ExitCode)
+	echo "job $job: ExitCode $exit_code"; sacct -j "$job" -X -o JobID,State,ExitCode,Submit
+	[ "$exit_code" = "3:0" ]
 	node_idle
 }
 
