@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "exit_codes.h"
+#include "units.h"
 
 int cli_fail(const struct error *err)
 {
@@ -32,4 +33,38 @@ const char *cli_config_path(const char *command, int argc, char **argv, int opti
 		return NULL;
 	}
 	return optind < argc ? argv[optind] : DEFAULT_CONFIG_PATH;
+}
+
+bool cli_poll_interval(const char *command, const char *text, unsigned *seconds)
+{
+	const char *why = NULL;
+	uint64_t s;
+
+	if (!units_parse_duration(text, &s, &why) || s == 0 || s > 86400) {
+		cli_usage_error(command, "--poll-interval needs a duration from 1s to 24h, "
+				"got '%s'%s%s", text, why ? ": " : "", why ? why : "");
+		return false;
+	}
+	*seconds = (unsigned)s;
+	return true;
+}
+
+bool cli_run_operand(const char *command, int argc, char **argv, int optind, bool latest,
+		     const char **run)
+{
+	if (argc - optind > 1) {
+		cli_usage_error(command, "one run at most, got '%s' and '%s'", argv[optind],
+				argv[optind + 1]);
+		return false;
+	}
+	if (latest && optind < argc) {
+		cli_usage_error(command, "give a run or --latest, not both");
+		return false;
+	}
+	if (!latest && optind == argc) {
+		cli_usage_error(command, "which run? give its id (see scalable runs) or --latest");
+		return false;
+	}
+	*run = latest ? NULL : argv[optind];
+	return true;
 }

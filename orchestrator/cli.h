@@ -2,6 +2,8 @@
 #ifndef SCALABLE_CLI_H
 #define SCALABLE_CLI_H
 
+#include <stdbool.h>
+
 #include "error.h"
 
 #define DEFAULT_CONFIG_PATH "scalable.yaml"
@@ -14,5 +16,13 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 /* The config path among the operands left after options: the one given, or
  * scalable.yaml; NULL (with the error printed) when more than one is given. */
 const char *cli_config_path(const char *command, int argc, char **argv, int optind);
+
+/* Reads --poll-interval's value ("30s", "2m", a plain number of seconds)
+ * into *seconds; false (with the error printed) when it is not one. */
+bool cli_poll_interval(const char *command, const char *text, unsigned *seconds);
+/* The run a command is about: its one operand, or --latest (NULL); false
+ * (with the error printed) when neither or both are given. */
+bool cli_run_operand(const char *command, int argc, char **argv, int optind, bool latest,
+		     const char **run);
 
 #endif

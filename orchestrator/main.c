@@ -15,6 +15,11 @@ static const struct command commands[] = {
 	{ "init", cmd_init, "write an example scalable.yaml and template here" },
 	{ "validate", cmd_validate, "check a config file and summarise it" },
 	{ "plan", cmd_plan, "show the job arrays a run would submit" },
+	{ "run", cmd_run, "submit a sweep and follow it to the end" },
+	{ "watch", cmd_watch, "re-attach to a run and follow it" },
+	{ "status", cmd_status, "how a run stands: counts, failures" },
+	{ "cancel", cmd_cancel, "cancel every job of a run" },
+	{ "runs", cmd_runs, "list the runs" },
 };
 
 static void usage(FILE *out)
@@ -32,7 +37,8 @@ static void usage(FILE *out)
 		     "  2  bad usage or invalid config (nothing was written)\n"
 		     "  3  system, Slurm or I/O error\n"
 		     "  4  the run is locked by another orchestrator\n"
-		     "  5  no such run\n");
+		     "  5  no such run\n"
+		     "  130  run/watch interrupted by Ctrl-C (128 + the signal)\n");
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,153 @@
+/* scalable run [FILE] [--target NAME] [--json] [--poll-interval DUR]:
+ * create a run, submit its first wave, and follow it to the end. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "config_file.h"
+#include "exit_codes.h"
+#include "follow_command.h"
+#include "run_close.h"
+#include "run_session.h"
+#include "run_submit.h"
+
+static const char help[] =
+	"usage: scalable run [FILE] [--target NAME] [--json] [--poll-interval DUR]\n"
+	"\n"
+	"Runs the sweep FILE describes (default: ./scalable.yaml): creates a run\n"
+	"directory under $SCALABLE_RUNS_DIR (default ./.scalable/runs), writes the\n"
+	"scripts, submits one job array per chunk (one sbatch each; the local\n"
+	"target runs them here), and follows every task to its end: the step\n"
+	"events first, Slurm at most once per poll interval (one squeue for the\n"
+	"whole run, one sacct for what left the queue). run.json, tasks.jsonl and\n"
+	"failures.jsonl record everything.\n"
+	"\n"
+	"  --target NAME        run on this target (default: default_target, else\n"
+	"                       the first target)\n"
+	"  --poll-interval DUR  how often to ask Slurm (e.g. 10s; default: the\n"
+	"                       target's poll_interval, else 30s)\n"
+	"  --json               print the outcome as JSON on stdout (progress goes\n"
+	"                       to stderr)\n"
+	"  -h, --help           show this help\n"
+	"\n"
+	"On a terminal a progress line shows counts per state and an ETA (colour\n"
+	"unless NO_COLOR is set); otherwise one line per change. Ctrl-C on a Slurm\n"
+	"target detaches: the jobs keep running and `scalable watch RUN_ID`\n"
+	"re-attaches. On the local target the tasks are children of scalable, so\n"
+	"Ctrl-C cancels them and closes the run `cancelled`.\n"
+	"\n"
+	"Exit codes: 0 every task succeeded; 1 some task failed or the run was\n"
+	"cancelled; 2 bad usage or invalid config (nothing written); 3 system,\n"
+	"Slurm or I/O error (e.g. sbatch refused a chunk); 130 Ctrl-C (128 + the\n"
+	"signal for SIGTERM, SIGHUP).\n";
+
+struct run_args {
+	const char *path, *target;
+	struct follow_command follow;
+};
+
+/* Reads the options; returns -1 to go on, else the exit code to stop with. */
+static int parse_args(int argc, char **argv, struct run_args *args)
+{
+	static const struct option options[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "poll-interval", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "ht:", options, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			fputs(help, stdout);
+			return SCALABLE_EXIT_OK;
+		case 't':
+			args->target = optarg;
+			break;
+		case 'j':
+			args->follow.json = true;
+			break;
+		case 'p':
+			if (!cli_poll_interval("run", optarg, &args->follow.poll_interval_s))
+				return SCALABLE_EXIT_USAGE;
+			break;
+		default:
+			return cli_usage_error("run", "bad option");
+		}
+	}
+	if (!(args->path = cli_config_path("run", argc, argv, optind)))
+		return SCALABLE_EXIT_USAGE;
+	return -1;
+}
+
+/* Submits the first wave; a refused chunk is reported, and what was
+ * submitted is followed all the same. */
+static void submit_first_wave(struct run_session *s, struct plan *plan,
+			      struct progress *progress)
+{
+	struct error err;
+	char text[1200];
+	size_t chunks = 0, tasks = 0;
+
+	for (size_t g = 0; g < plan->n_groups; g++) {
+		chunks += plan->groups[g].n_chunks;
+		tasks += plan->groups[g].n_tasks;
+	}
+	snprintf(text, sizeof text, "run %s: %zu tasks in %zu %s on %s (%s)", s->run->id, tasks,
+		 chunks, chunks == 1 ? "array" : "arrays", s->target->name,
+		 provider_name(s->provider));
+	progress_note(progress, text);
+	if (run_submit_plan(s, plan, &err) != 0) {
+		snprintf(text, sizeof text, "scalable: %s", err.text);
+		progress_note(progress, text);
+	}
+}
+
+static int run(struct run_args *args, struct config *config)
+{
+	const struct target *target = config_target(config, args->target);
+	struct run_session *s;
+	struct plan *plan;
+	struct error err;
+	int rc;
+
+	if (!target) {
+		rc = cli_usage_error("run", "no target named '%s' in %s", args->target, args->path);
+		config_free(config);
+		return rc;
+	}
+	args->follow.progress = follow_progress_new(args->follow.json);
+	if (!args->follow.progress) {
+		config_free(config);
+		return SCALABLE_EXIT_SYSTEM;
+	}
+	if (run_session_create(config, target, NULL, progress_note_cb, args->follow.progress, &s,
+			       &plan, &err) != 0) {
+		progress_free(args->follow.progress);
+		return cli_fail(&err);
+	}
+	submit_first_wave(s, plan, args->follow.progress);
+	rc = follow_command(s, &args->follow);
+	plan_free(plan);
+	run_session_free(s);
+	progress_free(args->follow.progress);
+	return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args args = { 0 };
+	struct config *config;
+	struct error err;
+	int rc = parse_args(argc, argv, &args);
+
+	if (rc >= 0)
+		return rc;
+	if (config_load(args.path, &config, &err) != 0)
+		return cli_fail(&err);
+	return run(&args, config);
+}

@@ -1,0 +1,104 @@
+/* scalable runs [--json]: the runs under the runs directory. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "exit_codes.h"
+#include "run_session.h"
+#include "run_view.h"
+#include "status_text.h"
+
+static const char help[] =
+	"usage: scalable runs [--json]\n"
+	"\n"
+	"Lists the runs under $SCALABLE_RUNS_DIR (default ./.scalable/runs),\n"
+	"oldest first: status, tasks, succeeded and failed counts, start time and\n"
+	"target. Read-only. Closed runs are read from their run.json summary;\n"
+	"running ones are counted from their records and events.\n"
+	"\n"
+	"  --json       print a JSON array of runs\n"
+	"  -h, --help   show this help\n"
+	"\n"
+	"Exit codes: 0 ok; 2 bad usage; 3 I/O error.\n";
+
+/* One run's line: from run.json when it is closed, else from its records. */
+static json_t *view_of(const char *root, const char *id)
+{
+	struct run_session_spec spec = { .runs_root = root, .run = id, .read_only = true };
+	struct run_session *s;
+	struct run_record record;
+	struct error err;
+	json_t *view = NULL;
+	char *path;
+
+	if (asprintf(&path, "%s/%s", root, id) < 0)
+		return NULL;
+	if (run_record_read(path, &record, &err) != 0) {
+		view = json_pack("{s:s, s:s, s:s}", "run_id", id, "run_dir", path, "status",
+				 "unreadable");
+	} else if (record.status != RUN_STATUS_RUNNING) {
+		view = run_view_closed_json(id, path, &record);
+	} else if (run_session_attach(&spec, &s, &err) == 0) {
+		view = run_view_json(s);
+		run_session_free(s);
+	}
+	run_record_clear(&record);
+	free(path);
+	return view;
+}
+
+static int list_runs(bool json)
+{
+	char *root = runs_dir_default();
+	struct run_list list = { 0 };
+	json_t *views = json_array();
+	struct error err;
+
+	if (!root || !views || run_dir_list(root, &list, &err) != 0) {
+		free(root);
+		json_decref(views);
+		return root ? cli_fail(&err) : SCALABLE_EXIT_SYSTEM;
+	}
+	for (size_t i = 0; i < list.count; i++) {
+		json_t *view = view_of(root, list.ids[i]);
+
+		if (view)
+			json_array_append_new(views, view);
+	}
+	if (json) {
+		json_dumpf(views, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+	} else {
+		runs_text_print(stdout, views);
+	}
+	json_decref(views);
+	run_list_free(&list);
+	free(root);
+	return SCALABLE_EXIT_OK;
+}
+
+int cmd_runs(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool json = false;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(help, stdout);
+			return SCALABLE_EXIT_OK;
+		}
+		if (opt != 'j')
+			return cli_usage_error("runs", "bad option");
+		json = true;
+	}
+	if (optind < argc)
+		return cli_usage_error("runs", "no arguments expected, got '%s'", argv[optind]);
+	return list_runs(json);
+}

@@ -1,0 +1,105 @@
+/* scalable watch RUN|--latest [--json] [--poll-interval DUR]: re-attach to
+ * a run and follow it to the end, as `scalable run` does. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "exit_codes.h"
+#include "follow_command.h"
+#include "run_session.h"
+
+static const char help[] =
+	"usage: scalable watch RUN|--latest [--json] [--poll-interval DUR]\n"
+	"\n"
+	"Re-attaches to a run (after Ctrl-C, a logout, or a crashed orchestrator)\n"
+	"and follows it to the end as `scalable run` does. RUN is a run id, a\n"
+	"unique prefix of one, its 8-hex suffix, or its directory. The run is\n"
+	"locked (one orchestrator per run). Submissions the journal left\n"
+	"unanswered are looked for in Slurm by the chunk's key (job comment,\n"
+	"then job name in sacct) before anything else: nothing is submitted\n"
+	"twice. Tasks and failures already recorded are not written again.\n"
+	"A local run cannot be followed once its orchestrator is gone: its open\n"
+	"tasks are recorded failed.\n"
+	"\n"
+	"  --latest             the most recent run\n"
+	"  --poll-interval DUR  how often to ask Slurm (default: the target's, else 30s)\n"
+	"  --json               print the outcome as JSON on stdout\n"
+	"  -h, --help           show this help\n"
+	"\n"
+	"Exit codes: as `scalable run`; 4 another orchestrator holds the run;\n"
+	"5 no such run.\n";
+
+struct watch_args {
+	const char *run;
+	bool latest;
+	struct follow_command follow;
+};
+
+static int parse_args(int argc, char **argv, struct watch_args *args)
+{
+	static const struct option options[] = {
+		{ "latest", no_argument, NULL, 'l' },
+		{ "poll-interval", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			fputs(help, stdout);
+			return SCALABLE_EXIT_OK;
+		case 'l':
+			args->latest = true;
+			break;
+		case 'j':
+			args->follow.json = true;
+			break;
+		case 'p':
+			if (!cli_poll_interval("watch", optarg, &args->follow.poll_interval_s))
+				return SCALABLE_EXIT_USAGE;
+			break;
+		default:
+			return cli_usage_error("watch", "bad option");
+		}
+	}
+	if (!cli_run_operand("watch", argc, argv, optind, args->latest, &args->run))
+		return SCALABLE_EXIT_USAGE;
+	return -1;
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	struct watch_args args = { 0 };
+	struct run_session_spec spec = { .command = "watch" };
+	struct run_session *s;
+	struct error err;
+	int rc = parse_args(argc, argv, &args);
+
+	if (rc >= 0)
+		return rc;
+	if (!(args.follow.progress = follow_progress_new(args.follow.json)))
+		return SCALABLE_EXIT_SYSTEM;
+	spec.run = args.run;
+	spec.note = progress_note_cb;
+	spec.note_ctx = args.follow.progress;
+	if (run_session_attach(&spec, &s, &err) != 0) {
+		progress_free(args.follow.progress);
+		return cli_fail(&err);
+	}
+	if (s->record.status != RUN_STATUS_RUNNING) {
+		printf("run %s is %s already; see scalable status %s\n", s->run->id,
+		       run_status_name(s->record.status), s->run->id);
+		rc = SCALABLE_EXIT_OK;
+	} else {
+		progress_note(args.follow.progress, "re-attached; following the run");
+		args.follow.poll_at_once = true;
+		rc = follow_command(s, &args.follow);
+	}
+	run_session_free(s);
+	progress_free(args.follow.progress);
+	return rc;
+}

@@ -1,0 +1,230 @@
+/* Progress of a followed run (see progress.h). */
+#include "progress.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "strbuf.h"
+#include "u64_map.h"
+
+#define BAR_WIDTH 24
+
+struct progress {
+	FILE *out;
+	bool tty, color, bar_drawn;
+	struct tracker_counts last;
+	bool have_last;
+	bool line_pending;          /* not a terminal: a change not printed yet */
+	time_t last_line;
+	time_t started;
+	size_t final_at_start;
+	struct u64_map shown;       /* failed attempts already printed */
+	size_t failure_lines, failures_unshown;
+};
+
+/* The order states are shown in, and their colours. */
+static const struct {
+	enum task_state state;
+	const char *color;
+} shown_states[] = {
+	{ TASK_SUCCEEDED, "\033[32m" }, { TASK_FAILED, "\033[31m" },
+	{ TASK_CANCELLED, "\033[33m" }, { TASK_RUNNING, "\033[36m" },
+	{ TASK_SUBMITTED, "" },         { TASK_REQUEUED, "\033[35m" },
+	{ TASK_CACHED, "\033[32m" },
+};
+
+struct progress *progress_new(FILE *out)
+{
+	struct progress *p = calloc(1, sizeof *p);
+	const char *no_color = getenv("NO_COLOR");
+
+	if (!p)
+		return NULL;
+	p->out = out;
+	p->tty = isatty(fileno(out));
+	p->color = p->tty && !(no_color && *no_color);
+	p->started = time(NULL);
+	return p;
+}
+
+void progress_free(struct progress *p)
+{
+	if (!p)
+		return;
+	u64_map_free(&p->shown);
+	free(p);
+}
+
+static void clear_bar(struct progress *p)
+{
+	if (p->tty && p->bar_drawn)
+		fputs("\r\033[K", p->out);
+	p->bar_drawn = false;
+}
+
+static size_t final_count(const struct tracker_counts *c)
+{
+	return c->by_state[TASK_SUCCEEDED] + c->by_state[TASK_FAILED] +
+	       c->by_state[TASK_CANCELLED] + c->by_state[TASK_CACHED];
+}
+
+/* "1h02m", "3m20s", "12s" */
+static void format_duration(long s, char *buf, size_t len)
+{
+	if (s >= 3600)
+		snprintf(buf, len, "%ldh%02ldm", s / 3600, s / 60 % 60);
+	else if (s >= 60)
+		snprintf(buf, len, "%ldm%02lds", s / 60, s % 60);
+	else
+		snprintf(buf, len, "%lds", s);
+}
+
+/* Remaining time at the pace since following began; "" when unknown. */
+static void eta(const struct progress *p, const struct tracker_counts *c, char *buf,
+		size_t len)
+{
+	size_t done = final_count(c), since = done - p->final_at_start;
+	long elapsed = (long)(time(NULL) - p->started);
+	char d[32];
+
+	buf[0] = '\0';
+	if (done >= c->tasks || since == 0 || elapsed < 3)
+		return;
+	format_duration((long)((double)(c->tasks - done) * (double)elapsed / (double)since), d,
+			sizeof d);
+	snprintf(buf, len, "  ETA %s", d);
+}
+
+static void append_counts(const struct progress *p, const struct tracker_counts *c,
+			  struct strbuf *line)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < sizeof shown_states / sizeof shown_states[0]; i++) {
+		size_t n = c->by_state[shown_states[i].state];
+
+		if (!n)
+			continue;
+		strbuf_printf(line, "%s%s%zu %s%s", first ? "" : ", ",
+			      p->color ? shown_states[i].color : "", n,
+			      task_state_name(shown_states[i].state), p->color ? "\033[0m" : "");
+		first = false;
+	}
+}
+
+static void append_bar(const struct tracker_counts *c, struct strbuf *line)
+{
+	size_t filled = c->tasks ? final_count(c) * BAR_WIDTH / c->tasks : 0;
+
+	strbuf_puts(line, "[");
+	for (size_t i = 0; i < BAR_WIDTH; i++)
+		strbuf_puts(line, i < filled ? "#" : ".");
+	strbuf_puts(line, "] ");
+}
+
+static void draw(struct progress *p, const struct tracker_counts *c)
+{
+	struct strbuf line = { 0 };
+	size_t done = final_count(c);
+	char clock[16], left[48];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	eta(p, c, left, sizeof left);
+	if (p->tty)
+		append_bar(c, &line);
+	else if (localtime_r(&now, &tm) && strftime(clock, sizeof clock, "%H:%M:%S", &tm))
+		strbuf_printf(&line, "%s ", clock);
+	strbuf_printf(&line, "%zu/%zu done (%zu%%): ", done, c->tasks,
+		      c->tasks ? done * 100 / c->tasks : 100);
+	append_counts(p, c, &line);
+	strbuf_puts(&line, left);
+	clear_bar(p);
+	fprintf(p->out, p->tty ? "%s" : "%s\n", line.text ? line.text : "");
+	p->bar_drawn = p->tty;
+	p->line_pending = false;
+	p->last_line = now;
+	fflush(p->out);
+	strbuf_free(&line);
+}
+
+void progress_note(struct progress *p, const char *text)
+{
+	clear_bar(p);
+	fprintf(p->out, "%s\n", text);
+	if (p->have_last && p->tty)
+		draw(p, &p->last);
+	fflush(p->out);
+}
+
+void progress_note_cb(void *ctx, const char *text)
+{
+	progress_note(ctx, text);
+}
+
+/* One line per failed attempt not shown yet (the first few of them). */
+static void show_failure(const struct task_attempt *a, bool latest, void *ctx)
+{
+	struct progress *p = ctx;
+	char text[1024];
+
+	(void)latest;
+	if (a->state != TASK_FAILED || u64_map_get(&p->shown, (uintptr_t)a) ||
+	    u64_map_put(&p->shown, (uintptr_t)a, (void *)a) != 0)
+		return;
+	if (p->failure_lines >= PROGRESS_MAX_FAILURE_LINES) {
+		p->failures_unshown++;
+		return;
+	}
+	p->failure_lines++;
+	snprintf(text, sizeof text, "%sfailed%s %s-%zu (attempt %u): %s: %s",
+		 p->color ? "\033[31m" : "", p->color ? "\033[0m" : "", a->component, a->index,
+		 a->attempt, failure_class_name(a->failure_class),
+		 a->error_message ? a->error_message : "");
+	clear_bar(p);
+	fprintf(p->out, "%s\n", text);
+}
+
+void progress_update(struct progress *p, const struct tracker *t)
+{
+	struct tracker_counts c;
+
+	tracker_counts(t, NULL, &c);
+	if (!p->have_last)
+		p->final_at_start = final_count(&c);
+	if (p->have_last && !memcmp(&c, &p->last, sizeof c)) {
+		if (p->tty)
+			draw(p, &c);  /* the ETA moves on */
+		return;
+	}
+	tracker_foreach(t, show_failure, p);
+	p->last = c;
+	p->have_last = true;
+	/* a log gets at most a line a second, and always the last state */
+	if (!p->tty && time(NULL) == p->last_line && final_count(&c) < c.tasks) {
+		p->line_pending = true;
+		return;
+	}
+	draw(p, &c);
+}
+
+void progress_finish(struct progress *p)
+{
+	char text[160];
+
+	if (p->line_pending)
+		draw(p, &p->last);
+	if (p->failures_unshown) {
+		snprintf(text, sizeof text, "... and %zu more failed attempt(s): "
+			 "see `scalable status` or failures.jsonl", p->failures_unshown);
+		p->failures_unshown = 0;
+		progress_note(p, text);
+	}
+	if (p->tty && p->bar_drawn)
+		fputc('\n', p->out);
+	p->bar_drawn = false;
+	fflush(p->out);
+}

@@ -1,0 +1,135 @@
+/* Re-attaching to a run (see run_session.h): find it, lock it, read what it
+ * wrote, settle the journal's open questions, and rebuild the tracker. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "manifest_lock.h"
+#include "run_session.h"
+
+/* spec->run, else the latest run, under the runs directory. */
+static int find_run(const struct run_session_spec *spec, struct run_dir **out,
+		    struct error *err)
+{
+	char *root = spec->runs_root ? strdup(spec->runs_root) : runs_dir_default();
+	int rc;
+
+	if (!root) {
+		error_system(err, "cannot find the runs directory");
+		return -1;
+	}
+	rc = spec->run ? run_dir_find(root, spec->run, out, err)
+		       : run_dir_latest(root, out, err);
+	free(root);
+	return rc;
+}
+
+static void note(const struct run_session *s, const char *text)
+{
+	if (s->note)
+		s->note(s->note_ctx, text);
+}
+
+/* The config the run started from, when it is still the same (by its
+ * manifest lock); otherwise the run goes on without it. */
+static void reload_config(struct run_session *s)
+{
+	char lock[SHA256_HEX_SIZE];
+	struct config *config = NULL;
+	struct error err;
+
+	if (!s->record.source_manifest_path ||
+	    config_load(s->record.source_manifest_path, &config, &err) != 0 ||
+	    manifest_lock(config, lock, &err) != 0 ||
+	    strcmp(lock, s->record.manifest_lock) != 0) {
+		config_free(config);
+		note(s, "the run's config file is gone or has changed since it started: "
+			"following it without its classify rules and target settings");
+		return;
+	}
+	s->config = config;
+	s->target = config_target(config, s->record.target_name);
+}
+
+/* Each submission the journal left unanswered: found in Slurm, or absent. */
+static int resolve_uncertain(struct run_session *s, struct error *err)
+{
+	const struct journal_submission **open = NULL;
+	size_t n = journal_uncertain(journal_state(s->journal), &open);
+	char **keys = calloc(n + 1, sizeof *keys);
+	int rc = keys ? 0 : -1;
+
+	if (!keys)
+		error_system(err, "cannot read the journal");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		uint32_t job_id;
+
+		if (!(keys[i] = strdup(open[i]->key)) ||
+		    run_backend_find_chunk(s->backend, open[i], &job_id, err) != 0)
+			rc = -1;
+		else if (job_id)
+			rc = journal_submitted(s->journal, keys[i], job_id, err);
+		else
+			rc = journal_absent(s->journal, keys[i], err);
+	}
+	for (size_t i = 0; keys && i < n; i++)
+		free(keys[i]);
+	free(keys);
+	free(open);
+	return rc;
+}
+
+/* Every submitted chunk into the tracker, then the events read again. */
+static int replay_submissions(struct run_session *s, struct error *err)
+{
+	const struct journal_replay *replay = run_session_journal(s);
+
+	for (size_t i = 0; i < replay->count; i++)
+		if (replay->submissions[i].state == JOURNAL_SUBMITTED &&
+		    run_session_track(s, &replay->submissions[i], err) != 0)
+			return -1;
+	return tracker_poll_events(s->tracker, err) < 0 ? -1 : 0;
+}
+
+/* The journal: for writing (and resolved), or as it was read. */
+static int open_journal(struct run_session *s, struct error *err)
+{
+	if (s->read_only)
+		return journal_replay(s->run->path, &s->replay, err);
+	return journal_open(s->run->path, &s->journal, err);
+}
+
+static int attach(struct run_session *s, const struct run_session_spec *spec,
+		  struct error *err)
+{
+	if (find_run(spec, &s->run, err) != 0 ||
+	    (!s->read_only && run_dir_lock(s->run, spec->command, err) != 0) ||
+	    run_record_read(s->run->path, &s->record, err) != 0)
+		return -1;
+	s->provider = s->record.provider_name && !strcmp(s->record.provider_name, "local")
+			      ? PROVIDER_LOCAL
+			      : PROVIDER_SLURM;
+	if (!s->read_only)
+		reload_config(s);
+	if (open_journal(s, err) != 0 || run_session_open_tracker(s, err) != 0)
+		return -1;
+	if (!s->read_only && (run_session_open_backend(s, err) != 0 ||
+			      resolve_uncertain(s, err) != 0))
+		return -1;
+	return replay_submissions(s, err);
+}
+
+int run_session_attach(const struct run_session_spec *spec, struct run_session **out,
+		       struct error *err)
+{
+	struct run_session *s = run_session_new(spec->note, spec->note_ctx, err);
+
+	if (!s)
+		return -1;
+	s->read_only = spec->read_only;
+	if (attach(s, spec, err) != 0) {
+		run_session_free(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}

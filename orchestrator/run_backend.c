@@ -1,0 +1,90 @@
+/* Picking a run's backend and passing calls to it (see run_backend.h). */
+#include "run_backend_impl.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct run_backend *run_backend_new(const struct run_backend_options *o, struct error *err)
+{
+	struct run_backend *b = calloc(1, sizeof *b);
+
+	if (!b || !(b->run_dir = strdup(o->run_dir)) || !(b->run_id = strdup(o->run_id)) ||
+	    !(b->project = strdup(o->project))) {
+		error_system(err, "cannot start following the run");
+		run_backend_free(b);
+		return NULL;
+	}
+	b->o = *o;
+	b->o.run_dir = b->run_dir;
+	b->o.run_id = b->run_id;
+	b->o.project = b->project;
+	b->next_job_id = o->next_local_job_id ? o->next_local_job_id : 1;
+	b->ops = o->provider == PROVIDER_SLURM ? &run_backend_slurm_ops : &run_backend_local_ops;
+	if (o->provider == PROVIDER_LOCAL && run_backend_local_open(b, err) != 0) {
+		run_backend_free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void run_backend_free(struct run_backend *b)
+{
+	if (!b)
+		return;
+	local_executor_free(b->executor);
+	free(b->dropped);
+	free(b->run_dir);
+	free(b->run_id);
+	free(b->project);
+	free(b);
+}
+
+void run_backend_note(const struct run_backend *b, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	if (!b->o.note)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	b->o.note(b->o.note_ctx, text);
+}
+
+int run_backend_submit(struct run_backend *b, const struct plan *plan,
+		       const struct plan_group *group, const struct plan_chunk *chunk,
+		       uint32_t *job_id, struct error *err)
+{
+	return b->ops->submit(b, plan, group, chunk, job_id, err);
+}
+
+void run_backend_wait(struct run_backend *b, unsigned ms)
+{
+	b->ops->wait(b, ms);
+}
+
+int run_backend_poll(struct run_backend *b, struct tracker *t, struct error *err)
+{
+	return b->ops->poll(b, t, err);
+}
+
+int run_backend_cancel(struct run_backend *b, const uint32_t *ids, size_t n,
+		       struct error *err)
+{
+	return b->ops->cancel(b, ids, n, err);
+}
+
+bool run_backend_busy(const struct run_backend *b)
+{
+	return b->ops->busy(b);
+}
+
+int run_backend_find_chunk(struct run_backend *b, const struct journal_submission *s,
+			   uint32_t *job_id, struct error *err)
+{
+	*job_id = 0;
+	return b->ops->find_chunk(b, s, job_id, err);
+}

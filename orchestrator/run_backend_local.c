@@ -1,0 +1,157 @@
+/* The local backend: a run's chunks as child processes of this orchestrator
+ * (local_executor.h). Its tasks cannot outlive it sensibly: nobody would
+ * write their end events. */
+#include "run_backend_impl.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "interrupt.h"
+
+/* Tasks cancelled before they started leave no events: say so to the tracker. */
+static void on_task(const struct local_task_report *r, void *arg)
+{
+	struct run_backend *b = arg;
+	struct job_record *rec;
+
+	if (r->phase != LOCAL_TASK_DROPPED)
+		return;
+	if (b->n_dropped == b->cap_dropped) {
+		size_t cap = b->cap_dropped ? 2 * b->cap_dropped : 64;
+		struct job_record *grown = realloc(b->dropped, cap * sizeof *grown);
+
+		if (!grown)
+			return;  /* the task then settles as gone, not cancelled */
+		b->dropped = grown;
+		b->cap_dropped = cap;
+	}
+	rec = &b->dropped[b->n_dropped++];
+	job_record_init(rec);
+	rec->job_id = r->job_id;
+	rec->array_job_id = r->array_job_id;
+	rec->array_task_id = r->array_task_id;
+	rec->is_array = true;
+	rec->gone = true;
+	strcpy(rec->state, "CANCELLED");
+}
+
+int run_backend_local_open(struct run_backend *b, struct error *err)
+{
+	const struct target *target = b->o.target;
+	struct local_executor_options o = {
+		.run_dir = b->run_dir,
+		.concurrency = target ? target->local_concurrency : 0,
+		.memory_limit_bytes = target ? target->local_memory_bytes : 0,
+		.walltime_s = target ? target->walltime_s : 0,
+		.on_task = on_task,
+		.on_task_arg = b,
+	};
+
+	b->executor = local_executor_new(&o);
+	if (!b->executor) {
+		error_system(err, "cannot start the local executor in %s", b->run_dir);
+		return -1;
+	}
+	return 0;
+}
+
+static int local_submit(struct run_backend *b, const struct plan *plan,
+			const struct plan_group *group, const struct plan_chunk *chunk,
+			uint32_t *job_id, struct error *err)
+{
+	char name[JOURNAL_KEY_MAX + 256];
+	size_t *ids = calloc(chunk->count, sizeof *ids);
+	struct local_chunk lc = {
+		.argv = chunk->argv, .env = chunk->env, .array_task_ids = ids, .n = chunk->count,
+		.array_job_id = b->next_job_id, .job_name = name,
+		.cpus_per_task = group->resources.cpus,
+		.throttle = plan->target->throttle,
+		.memory_limit_bytes = group->resources.memory_bytes,
+		.walltime_s = group->resources.walltime_s,
+		.begin_delay_s = group->begin_delay_s,
+	};
+	int rc = -1;
+
+	if (ids && journal_job_name(b->project, b->run_id, plan->wave, group->name,
+				    chunk->offset, name, sizeof name) == 0) {
+		for (size_t i = 0; i < chunk->count; i++)
+			ids[i] = group->tasks[chunk->first + i].index - chunk->offset;
+		rc = local_executor_submit(b->executor, &lc);
+	}
+	if (rc != 0) {
+		error_system(err, "cannot queue %s's tasks locally", group->name);
+	} else {
+		*job_id = b->next_job_id;
+		b->next_job_id += (uint32_t)chunk->count;
+		b->local_left += chunk->count;
+	}
+	free(ids);
+	return rc;
+}
+
+static void local_wait(struct run_backend *b, unsigned ms)
+{
+	if (b->local_left == 0)
+		interrupt_sleep_ms(ms);
+	else
+		b->local_left = local_executor_run_once(b->executor, (int)ms);
+}
+
+/* Cancelled-before-start tasks, then, once nothing runs here any more,
+ * every attempt still open: its process died with an earlier orchestrator
+ * (or never wrote its end), so it settles as gone. */
+static int local_poll(struct run_backend *b, struct tracker *t, struct error *err)
+{
+	uint32_t *ids = NULL;
+	size_t n;
+	int rc;
+
+	if (b->n_dropped) {
+		rc = tracker_apply_jobs(t, b->dropped, b->n_dropped, err);
+		b->n_dropped = 0;
+		if (rc != 0)
+			return -1;
+	}
+	if (b->local_left > 0)
+		return 0;
+	n = tracker_jobs_to_poll(t, &ids);
+	rc = n ? tracker_apply_poll(t, ids, n, NULL, 0, NULL, 0, err) : 0;
+	free(ids);
+	return rc;
+}
+
+static int local_cancel(struct run_backend *b, const uint32_t *ids, size_t n,
+			struct error *err)
+{
+	(void)ids;
+	(void)n;
+	(void)err;
+	local_executor_cancel(b->executor);
+	return 0;
+}
+
+static bool local_busy(const struct run_backend *b)
+{
+	return b->local_left > 0;
+}
+
+/* An unanswered local submission died with its orchestrator: nothing ran. */
+static int local_find_chunk(struct run_backend *b, const struct journal_submission *s,
+			    uint32_t *job_id, struct error *err)
+{
+	(void)b;
+	(void)s;
+	(void)job_id;
+	(void)err;
+	return 0;
+}
+
+const struct run_backend_ops run_backend_local_ops = {
+	.submit = local_submit,
+	.wait = local_wait,
+	.poll = local_poll,
+	.cancel = local_cancel,
+	.busy = local_busy,
+	.find_chunk = local_find_chunk,
+};

@@ -1,0 +1,130 @@
+/* Ending a run (see run_close.h). */
+#include "run_close.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run_summary.h"
+
+#define CANCEL_DRAIN_TICK_MS 200u
+
+enum run_status run_final_status(const struct run_session *s)
+{
+	struct tracker_counts c;
+
+	tracker_counts(s->tracker, NULL, &c);
+	if (s->submit_failures == 0 && c.tasks > 0 &&
+	    c.by_state[TASK_SUCCEEDED] + c.by_state[TASK_CACHED] == c.tasks)
+		return RUN_STATUS_COMPLETED;
+	return RUN_STATUS_FAILED;
+}
+
+int run_session_close(struct run_session *s, enum run_status status, struct error *err)
+{
+	json_t *summary = run_summary_json(s->tracker);
+
+	if (!summary) {
+		errno = ENOMEM;
+		error_system(err, "cannot summarise the run");
+		return -1;
+	}
+	if (run_record_close(s->run->path, &s->record, status, summary, err) != 0)
+		return -1;
+	return journal_closed(s->journal, run_status_name(status), err);
+}
+
+struct open_attempts {
+	struct job_record *records;
+	size_t n;
+};
+
+static void collect_open(const struct task_attempt *a, bool latest, void *ctx)
+{
+	struct open_attempts *o = ctx;
+	struct job_record *r;
+
+	if (!latest || task_state_is_final(a->state) || !o->records)
+		return;
+	r = &o->records[o->n++];
+	job_record_init(r);
+	r->job_id = a->job_id;
+	r->array_job_id = a->array_job_id;
+	r->array_task_id = a->array_task_id;
+	r->is_array = true;
+	r->gone = true;
+	strcpy(r->state, "CANCELLED");
+}
+
+/* Every attempt not final becomes cancelled. */
+static int cancel_open_attempts(struct run_session *s, struct error *err)
+{
+	struct tracker_counts c;
+	struct open_attempts o = { 0 };
+	int rc;
+
+	tracker_counts(s->tracker, NULL, &c);
+	o.records = calloc(c.tasks + 1, sizeof *o.records);
+	if (!o.records) {
+		error_system(err, "cannot cancel the run");
+		return -1;
+	}
+	tracker_foreach(s->tracker, collect_open, &o);
+	rc = tracker_apply_jobs(s->tracker, o.records, o.n, err);
+	free(o.records);
+	return rc;
+}
+
+int run_session_cancel(struct run_session *s, struct error *err)
+{
+	uint32_t *ids = NULL;
+	size_t n;
+	int rc;
+
+	if (tracker_poll_events(s->tracker, err) < 0)
+		return -1;
+	n = tracker_jobs_to_poll(s->tracker, &ids);
+	rc = run_backend_cancel(s->backend, ids, n, err);
+	free(ids);
+	if (rc != 0 || cancel_open_attempts(s, err) != 0)
+		return -1;
+	while (run_backend_busy(s->backend))  /* local tasks: SIGTERM, then SIGKILL */
+		run_backend_wait(s->backend, CANCEL_DRAIN_TICK_MS);
+	if (tracker_poll_events(s->tracker, err) < 0)
+		return -1;
+	return run_session_close(s, RUN_STATUS_CANCELLED, err);
+}
+
+static char *cancel_path(const char *run_path)
+{
+	char *path;
+
+	return asprintf(&path, "%s/%s", run_path, RUN_CANCEL_FILE) < 0 ? NULL : path;
+}
+
+int run_cancel_request(const char *run_path, struct error *err)
+{
+	char *path = cancel_path(run_path);
+	int fd = path ? open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644) : -1;
+
+	if (fd < 0) {
+		error_system(err, "cannot ask for a cancel in %s", run_path);
+		free(path);
+		return -1;
+	}
+	close(fd);
+	free(path);
+	return 0;
+}
+
+bool run_cancel_requested(const char *run_path)
+{
+	char *path = cancel_path(run_path);
+	bool asked = path && access(path, F_OK) == 0;
+
+	free(path);
+	return asked;
+}

@@ -1,0 +1,57 @@
+/* The follow loop (see run_follow.h). */
+#include "run_follow.h"
+
+#include <time.h>
+
+#include "interrupt.h"
+#include "run_close.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Whether to stop following, and why. */
+static bool should_stop(const struct run_session *s, unsigned signals_before,
+			enum follow_end *end)
+{
+	if (interrupt_count() != signals_before) {
+		*end = FOLLOW_INTERRUPTED;
+		return true;
+	}
+	if (run_cancel_requested(s->run->path)) {
+		*end = FOLLOW_CANCEL_REQUESTED;
+		return true;
+	}
+	*end = FOLLOW_FINISHED;
+	return !run_backend_busy(s->backend) && tracker_all_final(s->tracker);
+}
+
+int run_follow(struct run_session *s, const struct follow_options *o, enum follow_end *end,
+	       struct error *err)
+{
+	unsigned signals = interrupt_count();
+	double interval = o->poll_interval_s ? o->poll_interval_s : run_session_poll_interval(s);
+	double next_poll = now_s() + (o->poll_at_once ? 0 : interval);
+	/* the local target has no scheduler to ask: its "poll" is free */
+	bool local = s->provider == PROVIDER_LOCAL;
+
+	if (o->progress)
+		progress_update(o->progress, s->tracker);
+	while (!should_stop(s, signals, end)) {
+		run_backend_wait(s->backend, FOLLOW_TICK_MS);
+		if (tracker_poll_events(s->tracker, err) < 0)
+			return -1;
+		if (local || now_s() >= next_poll) {
+			if (run_backend_poll(s->backend, s->tracker, err) != 0)
+				return -1;
+			next_poll = now_s() + interval;
+		}
+		if (o->progress)
+			progress_update(o->progress, s->tracker);
+	}
+	return 0;
+}

@@ -1,0 +1,32 @@
+/* Following a run until every task is final: the events first, every tick
+ * (about a second: they are cheap, local files), Slurm at most once per
+ * poll interval (one squeue for all the run's jobs, one sacct or scontrol
+ * for those that left the queue). It stops early on a signal (Ctrl-C) or
+ * when another process asked for a cancel; the caller decides what that
+ * means (detach, or cancel). */
+#ifndef SCALABLE_RUN_FOLLOW_H
+#define SCALABLE_RUN_FOLLOW_H
+
+#include <stdbool.h>
+
+#include "progress.h"
+#include "run_session.h"
+
+#define FOLLOW_TICK_MS 1000u
+
+enum follow_end {
+	FOLLOW_FINISHED,          /* every task is final */
+	FOLLOW_INTERRUPTED,       /* a signal arrived (interrupt.h) */
+	FOLLOW_CANCEL_REQUESTED,  /* <run_dir>/.cancel appeared */
+};
+
+struct follow_options {
+	unsigned poll_interval_s;   /* Slurm's; 0: the session's */
+	bool poll_at_once;          /* ask Slurm at the first tick (re-attach) */
+	struct progress *progress;  /* NULL: silent */
+};
+
+int run_follow(struct run_session *s, const struct follow_options *o, enum follow_end *end,
+	       struct error *err);
+
+#endif

@@ -1,0 +1,79 @@
+/* One run as a command holds it: its directory (locked), run.json, the
+ * journal, the tracker and the backend. `scalable run` creates one
+ * (run_session_create), `watch` and `cancel` re-attach to one
+ * (run_session_attach), `status` and `runs` open one read-only.
+ *
+ * Re-attaching rebuilds the tracker from tasks.jsonl and failures.jsonl,
+ * resolves every submission the journal left unanswered (the chunk's key is
+ * looked for in Slurm: `submitted` with the job found, else `absent`), then
+ * replays every submitted chunk and reads the events again: nothing is
+ * submitted and no row is written twice. The config is reloaded from where
+ * the run found it, and used only when its manifest lock still matches
+ * run.json's; otherwise the run goes on without its classify rules, and
+ * says so. */
+#ifndef SCALABLE_RUN_SESSION_H
+#define SCALABLE_RUN_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config_file.h"
+#include "error.h"
+#include "journal.h"
+#include "plan.h"
+#include "run_backend.h"
+#include "run_dir.h"
+#include "run_record.h"
+#include "tracker.h"
+
+struct run_session {
+	struct config *config;          /* NULL: re-attached without it */
+	const struct target *target;    /* NULL likewise */
+	enum provider provider;
+	struct run_dir *run;
+	struct run_record record;
+	struct journal *journal;        /* NULL when read-only */
+	struct journal_replay replay;   /* read-only: the journal as read */
+	struct tracker *tracker;
+	struct run_backend *backend;    /* NULL when read-only */
+	bool read_only;
+	size_t submit_failures;         /* chunks sbatch refused */
+	run_note_fn note;
+	void *note_ctx;
+};
+
+/* What to re-attach to. */
+struct run_session_spec {
+	const char *runs_root;          /* NULL: runs_dir_default() */
+	const char *run;                /* id, prefix, suffix or path; NULL: latest */
+	const char *command;            /* for the lock: "watch", "cancel" */
+	bool read_only;                 /* no lock, no writes, no backend */
+	run_note_fn note;               /* warnings while attaching; optional */
+	void *note_ctx;
+};
+
+/* A new run of config on target: the run directory (locked), the first
+ * wave's plan and scripts, manifest.yaml, scenarios.jsonl, plan.json and
+ * run.json. *plan is the first wave, to submit with run_submit_plan. */
+int run_session_create(struct config *config, const struct target *target,
+		       const char *runs_root, run_note_fn note, void *note_ctx,
+		       struct run_session **out, struct plan **plan, struct error *err);
+int run_session_attach(const struct run_session_spec *spec, struct run_session **out,
+		       struct error *err);
+/* Releases the lock. Takes the config. NULL is a no-op. */
+void run_session_free(struct run_session *s);
+
+/* The journal as it stands (read-only sessions: as it was read). */
+const struct journal_replay *run_session_journal(const struct run_session *s);
+/* The target's poll interval, else the default. */
+unsigned run_session_poll_interval(const struct run_session *s);
+
+/* Internals shared by run_create.c and run_attach.c. */
+struct run_session *run_session_new(run_note_fn note, void *note_ctx, struct error *err);
+int run_session_open_tracker(struct run_session *s, struct error *err);
+int run_session_open_backend(struct run_session *s, struct error *err);
+/* Tells the tracker about one submitted chunk of the journal. */
+int run_session_track(struct run_session *s, const struct journal_submission *sub,
+		      struct error *err);
+
+#endif

@@ -1,0 +1,75 @@
+/* Submitting a wave through the journal (see run_submit.h). */
+#include "run_submit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static struct journal_intent intent_of(const struct plan *plan, const struct plan_group *g,
+				       const struct plan_chunk *c)
+{
+	return (struct journal_intent){
+		.wave = plan->wave, .group = g->name, .component = g->component->name,
+		.offset = c->offset, .array = c->array, .tasks = g->tasks + c->first,
+		.n_tasks = c->count, .resources = g->resources, .begin_delay_s = g->begin_delay_s,
+	};
+}
+
+static int track(struct run_session *s, const struct plan *plan, const struct plan_group *g,
+		 const struct plan_chunk *c, uint32_t job_id, struct error *err)
+{
+	struct tracker_submission ts = {
+		.component = g->component->name, .wave = plan->wave, .offset = c->offset,
+		.tasks = g->tasks + c->first, .n_tasks = c->count, .resources = g->resources,
+		.array_job_id = job_id,
+	};
+
+	return tracker_add_submission(s->tracker, &ts, err);
+}
+
+/* sbatch said no: was it queued all the same? Journals the answer. */
+static int settle_refusal(struct run_session *s, const char *key, struct error *err)
+{
+	const struct journal_submission *sub = journal_find(journal_state(s->journal), key);
+	struct error why = *err, lookup;
+	uint32_t job_id = 0;
+
+	if (sub && run_backend_find_chunk(s->backend, sub, &job_id, &lookup) == 0 && job_id)
+		return journal_submitted(s->journal, key, job_id, err) == 0 ? (int)job_id : -1;
+	s->submit_failures++;
+	if (journal_submit_failed(s->journal, key, why.text, err) != 0)
+		return -1;
+	snprintf(err->text, sizeof err->text, "submitting %.200s failed: %.700s", key, why.text);
+	err->exit_code = why.exit_code;
+	return -1;
+}
+
+static int submit_chunk(struct run_session *s, const struct plan *plan,
+			const struct plan_group *g, const struct plan_chunk *c,
+			struct error *err)
+{
+	struct journal_intent in = intent_of(plan, g, c);
+	char key[JOURNAL_KEY_MAX];
+	uint32_t job_id;
+	int found;
+
+	if (journal_intent(s->journal, &in, key, err) != 0)
+		return -1;
+	if (run_backend_submit(s->backend, plan, g, c, &job_id, err) != 0) {
+		if ((found = settle_refusal(s, key, err)) < 0)
+			return -1;
+		job_id = (uint32_t)found;
+	} else if (journal_submitted(s->journal, key, job_id, err) != 0) {
+		return -1;
+	}
+	return track(s, plan, g, c, job_id, err);
+}
+
+int run_submit_plan(struct run_session *s, const struct plan *plan, struct error *err)
+{
+	for (size_t g = 0; g < plan->n_groups; g++)
+		for (size_t c = 0; c < plan->groups[g].n_chunks; c++)
+			if (submit_chunk(s, plan, &plan->groups[g], &plan->groups[g].chunks[c],
+					 err) != 0)
+				return -1;
+	return journal_wave_done(s->journal, plan->wave, err);
+}

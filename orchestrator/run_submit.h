@@ -1,0 +1,16 @@
+/* Submitting a wave: per chunk, the journal's intent, the backend's
+ * submission (one sbatch), the journal's answer, and the tracker told. */
+#ifndef SCALABLE_RUN_SUBMIT_H
+#define SCALABLE_RUN_SUBMIT_H
+
+#include "error.h"
+#include "plan.h"
+#include "run_session.h"
+
+/* Submits every chunk of plan, then marks its wave done. A chunk that the
+ * scheduler refuses is looked for all the same (a timed-out sbatch may have
+ * queued it) and otherwise journaled submit_failed; submission stops there
+ * and -1 is returned with err (what is submitted stays tracked). */
+int run_submit_plan(struct run_session *s, const struct plan *plan, struct error *err);
+
+#endif

@@ -1,0 +1,32 @@
+/* What `scalable status` and `scalable runs` tell about a run, as JSON,
+ * from a read-only session (no lock, nothing written: it works on a run
+ * that is being followed, detached, or whose orchestrator died):
+ *
+ *   {"run_id", "run_dir", "status", "project_name", "target_name",
+ *    "provider_name", "started_at", "finished_at",
+ *    "orchestrator": {"pid", "host", "command", "since", "alive"} | null,
+ *    "tasks", "counts_by_state", "components": {name: {"tasks",
+ *    "counts_by_state", ...}}, "failures_by_class",
+ *    "failures": [{"failure_class", "prefix", "count", "example"}, ...]}
+ *
+ * Counts are the tracker's, rebuilt from tasks.jsonl, the journal and the
+ * events (so a task whose end event came after the orchestrator left counts
+ * as ended); failures group failed attempts by class and by the message's
+ * prefix before ':' (as the tutorial counts them), most frequent first. */
+#ifndef SCALABLE_RUN_VIEW_H
+#define SCALABLE_RUN_VIEW_H
+
+#include <jansson.h>
+
+#include "run_session.h"
+
+#define RUN_VIEW_MAX_FAILURE_GROUPS 50
+
+/* NULL when memory runs out. */
+json_t *run_view_json(const struct run_session *s);
+
+/* A closed run from run.json alone: its fields and its summary's. */
+json_t *run_view_closed_json(const char *run_id, const char *run_dir,
+			     const struct run_record *record);
+
+#endif

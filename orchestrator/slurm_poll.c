@@ -1,0 +1,179 @@
+/* One poll of Slurm for a whole run: ONE squeue for every open job of the
+ * run, then ONE sacct (scontrol without accounting) for the arrays that have
+ * open attempts squeue no longer lists. Never one call per task. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "run_backend_impl.h"
+#include "slurm_commands.h"
+#include "u64_map.h"
+
+static uint64_t task_key(uint32_t array_job_id, uint32_t array_task_id)
+{
+	return (uint64_t)array_job_id << 32 | array_task_id;
+}
+
+/* The array tasks squeue listed. */
+static int listed_tasks(const struct slurm_jobs *queued, struct u64_map *listed)
+{
+	for (size_t i = 0; i < queued->count; i++) {
+		const struct slurm_job *j = &queued->items[i];
+
+		if (j->array_task_id != SLURM_NO_ARRAY_TASK &&
+		    u64_map_put(listed, task_key(j->array_job_id, j->array_task_id),
+				(void *)j) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+struct missing_scan {
+	const struct u64_map *listed;
+	struct u64_map arrays;     /* array job ids with an open attempt not listed */
+	uint32_t *ids;
+	size_t n;
+	bool failed;
+};
+
+static void note_missing(const struct task_attempt *a, bool latest, void *ctx)
+{
+	struct missing_scan *m = ctx;
+
+	if (!latest || task_state_is_final(a->state) || !a->array_job_id || m->failed ||
+	    u64_map_get(m->listed, task_key(a->array_job_id, a->array_task_id)) ||
+	    u64_map_get(&m->arrays, a->array_job_id))
+		return;
+	if (u64_map_put(&m->arrays, a->array_job_id, (void *)a) != 0) {
+		m->failed = true;
+		return;
+	}
+	m->ids[m->n++] = a->array_job_id;
+}
+
+/* What left the queue, from sacct, else (no accounting) scontrol; the
+ * records of tasks squeue still lists are dropped. */
+static int ask_ended(struct run_backend *b, const uint32_t *ids, size_t n,
+		     const struct u64_map *listed, struct slurm_jobs *ended, struct error *err)
+{
+	struct slurm_jobs all = { 0 };
+	int status = SLURM_NO_ACCOUNTING;
+
+	if (!b->accounting_missing)
+		status = slurm_sacct(ids, n, b->o.since - 60, 0, &all, err);
+	if (status == SLURM_NO_ACCOUNTING && !b->accounting_missing) {
+		b->accounting_missing = true;
+		run_backend_note(b, "this cluster keeps no accounting (sacct): final states "
+				    "come from `scontrol show job` while Slurm remembers the jobs");
+	} else if (status == SLURM_ACCOUNTING_DOWN) {
+		run_backend_note(b, "sacct cannot reach the accounting database now; "
+				    "asking scontrol instead for this poll");
+	}
+	if (status == SLURM_NO_ACCOUNTING || status == SLURM_ACCOUNTING_DOWN) {
+		slurm_jobs_free(&all);
+		status = slurm_scontrol_jobs(ids, n, 0, &all, err);
+	}
+	for (size_t i = 0; status == SLURM_OK && i < all.count; i++) {
+		const struct slurm_job *j = &all.items[i];
+
+		if (j->array_task_id != SLURM_NO_ARRAY_TASK &&
+		    u64_map_get(listed, task_key(j->array_job_id, j->array_task_id)))
+			continue;
+		if (!slurm_jobs_add_copy(ended, j)) {
+			error_system(err, "reading Slurm's answer");
+			status = SLURM_FAILED;
+		}
+	}
+	slurm_jobs_free(&all);
+	return status == SLURM_OK ? 0 : -1;
+}
+
+/* Slurm's records as the tracker reads them; NULL when out of memory. */
+static struct job_record *to_records(const struct slurm_jobs *jobs, bool gone)
+{
+	struct job_record *r = calloc(jobs->count + 1, sizeof *r);
+
+	for (size_t i = 0; r && i < jobs->count; i++)
+		job_record_from_slurm_job(&jobs->items[i], gone, &r[i]);
+	return r;
+}
+
+/* Applies squeue's and sacct's answers; with ended NULL (sacct and scontrol
+ * both failed) only squeue's, so that nothing is settled on no evidence. */
+static int apply(struct tracker *t, const uint32_t *ids, size_t n,
+		 const struct slurm_jobs *queued, const struct slurm_jobs *ended,
+		 struct error *err)
+{
+	struct job_record *q = to_records(queued, false);
+	struct job_record *e = ended ? to_records(ended, true) : NULL;
+	int rc = -1;
+
+	if (!q || (ended && !e))
+		error_system(err, "reading Slurm's answer");
+	else if (ended)
+		rc = tracker_apply_poll(t, ids, n, q, queued->count, e, ended->count, err);
+	else
+		rc = tracker_apply_jobs(t, q, queued->count, err);
+	free(q);
+	free(e);
+	return rc;
+}
+
+/* The arrays with open attempts squeue did not list, and what Slurm says
+ * of them; *asked is false when there were none to ask about. */
+static int poll_ended(struct run_backend *b, const struct tracker *t, size_t n_polled,
+		      const struct u64_map *listed, struct slurm_jobs *ended, bool *ok,
+		      struct error *err)
+{
+	struct missing_scan m = { .listed = listed };
+	int rc = 0;
+
+	*ok = true;
+	m.ids = malloc((n_polled + 1) * sizeof *m.ids);
+	if (!m.ids) {
+		error_system(err, "polling Slurm");
+		return -1;
+	}
+	tracker_foreach(t, note_missing, &m);
+	if (m.failed) {
+		error_system(err, "polling Slurm");
+		rc = -1;
+	} else if (m.n && ask_ended(b, m.ids, m.n, listed, ended, err) != 0) {
+		run_backend_note(b, "%s; settling nothing gone from squeue this poll", err->text);
+		*ok = false;
+	}
+	u64_map_free(&m.arrays);
+	free(m.ids);
+	return rc;
+}
+
+int slurm_poll_run(struct run_backend *b, struct tracker *t, struct error *err)
+{
+	struct slurm_jobs queued = { 0 }, ended = { 0 };
+	struct u64_map listed = { 0 };
+	uint32_t *ids = NULL;
+	size_t n = tracker_jobs_to_poll(t, &ids);
+	bool ended_ok = true;
+	int rc = 0;
+
+	if (n == 0) {
+		free(ids);
+		return 0;
+	}
+	if (slurm_squeue(ids, n, 0, &queued, err) != SLURM_OK) {
+		/* slurmctld busy or restarting: ask again next poll, settle nothing */
+		if (!b->squeue_failing)
+			run_backend_note(b, "%s; asking again at the next poll", err->text);
+		b->squeue_failing = true;
+	} else {
+		b->squeue_failing = false;
+		rc = listed_tasks(&queued, &listed) != 0 ? -1 :
+		     poll_ended(b, t, n, &listed, &ended, &ended_ok, err);
+		if (rc == 0)
+			rc = apply(t, ids, n, &queued, ended_ok ? &ended : NULL, err);
+	}
+	u64_map_free(&listed);
+	slurm_jobs_free(&queued);
+	slurm_jobs_free(&ended);
+	free(ids);
+	return rc;
+}
