@@ -63,7 +63,7 @@ static void say_closed(const struct follow_command *c, const struct run_session 
 	    run_status_name(status), n.tasks, n.by_state[TASK_SUCCEEDED] + n.by_state[TASK_CACHED],
 	    n.by_state[TASK_FAILED], n.by_state[TASK_CANCELLED]);
 	say(c, "run directory: %s", s->run->path);
-	if (status != RUN_STATUS_COMPLETED)
+	if (status == RUN_STATUS_FAILED)
 		say(c, "what failed: scalable status %s", s->run->id);
 }
 

@@ -6,7 +6,7 @@ work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
-echo "1..18"
+echo "1..42"
 
 # check DESCRIPTION EXPECTED-RC COMMAND...: runs COMMAND, compares its exit code.
 check() {
@@ -53,4 +53,31 @@ holds "plan --json counts the submissions" out '"submissions": 1'
 check "plan for an unknown target is bad usage" 2 "$scalable" plan --target nowhere
 check "a bad --max-array-size is bad usage" 2 "$scalable" plan --max-array-size 0
 [ -e .scalable ] && echo "# a .scalable directory was made" && exit 1
+
+# run, status, runs, watch and cancel on the local target (init's example:
+# 6 scenarios of about a second, 2 at a time).
+export SCALABLE_RUNS_DIR="$work/runs"
+for command in run watch status cancel runs; do
+	check "$command --help" 0 "$scalable" "$command" --help
+done
+check "a bad --poll-interval is bad usage" 2 "$scalable" run --poll-interval soon
+check "watch needs a run" 2 "$scalable" watch
+check "status of no run at all: none found" 5 "$scalable" status
+check "run on the local target completes" 0 "$scalable" run --target local
+holds "run says how it ended" out "completed: 6 tasks, 6 succeeded"
+run_dir=$(ls -d "$work"/runs/run-*)
+check "run.json is completed" 0 grep -q '"status": "completed"' "$run_dir/run.json"
+check "tasks.jsonl has 6 succeeded rows" 0 test "$(grep -c '"state":"succeeded"' "$run_dir/tasks.jsonl")" -eq 6
+check "status --latest" 0 "$scalable" status --latest
+holds "status counts the tasks" out "6: 6 succeeded"
+check "status --json" 0 "$scalable" status --json
+holds "status --json has counts_by_state" out '"succeeded": 6'
+check "runs" 0 "$scalable" runs
+holds "runs lists the run" out "completed"
+check "runs --json" 0 "$scalable" runs --json
+holds "runs --json names the target" out '"target_name": "local"'
+check "watch on a closed run has nothing to do" 0 "$scalable" watch --latest
+check "cancel on a closed run has nothing to do" 0 "$scalable" cancel "${run_dir##*-}"
+check "run --json prints the outcome" 0 "$scalable" run --target local --json
+holds "the outcome is JSON" out '"outcome": "finished"'
 exit 0
