@@ -1,0 +1,226 @@
+/* One poll of Slurm for a whole run (slurm_poll.c, through the Slurm
+ * backend), with shims first on PATH: one squeue for every open array, one
+ * sacct for what squeue no longer lists (its records of tasks squeue still
+ * lists are ignored), scontrol when there is no accounting (said once), and
+ * nothing settled when squeue cannot answer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "orch_helpers.h"
+#include "run_backend.h"
+#include "tmpdir.h"
+#include "tracker.h"
+
+static const char shim[] =
+	"#!/bin/sh\n"
+	"name=${0##*/}; d=${0%/*}\n"
+	"{ printf '%s' \"$name\"; for a in \"$@\"; do printf ' [%s]' \"$a\"; done; echo; } "
+	">> \"$d/calls.log\"\n"
+	"[ -f \"$d/$name.err\" ] && cat \"$d/$name.err\" >&2\n"
+	"[ -f \"$d/$name.out\" ] && cat \"$d/$name.out\"\n"
+	"exit \"$(cat \"$d/$name.rc\" 2>/dev/null || echo 0)\"\n";
+
+static const char *const programs[] = { "squeue", "sacct", "scontrol" };
+
+struct fixture {
+	char *dir, *old_path;
+	struct tracker *tracker;
+	struct run_backend *backend;
+	unsigned notes;
+};
+
+static void count_note(void *ctx, const char *text)
+{
+	struct fixture *f = ctx;
+
+	(void)text;
+	f->notes++;
+}
+
+static void install_shims(struct fixture *f)
+{
+	char path[4096];
+
+	for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
+		char file[512];
+
+		tmpdir_write(f->dir, programs[i], shim);
+		snprintf(file, sizeof file, "%s/%s", f->dir, programs[i]);
+		chmod(file, 0755);
+	}
+	f->old_path = strdup(getenv("PATH"));
+	snprintf(path, sizeof path, "%s:%s", f->dir, f->old_path);
+	setenv("PATH", path, 1);
+}
+
+/* Array job 100 of tasks 0..3, submitted. */
+static void submit_array(struct fixture *f)
+{
+	static const struct plan_task tasks[] = { { 0, 1 }, { 1, 1 }, { 2, 1 }, { 3, 1 } };
+	struct tracker_submission s = {
+		.component = "model", .wave = "w001", .tasks = tasks, .n_tasks = 4,
+		.resources = { .cpus = 1 }, .array_job_id = 100,
+	};
+	struct error err;
+
+	if (tracker_add_submission(f->tracker, &s, &err) != 0)
+		fail_msg("%s", err.text);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	struct error err;
+	struct tracker_options to = { .run_id = "run-x", .provider = "slurm" };
+	struct run_backend_options bo = { .provider = PROVIDER_SLURM, .run_id = "run-x",
+					  .project = "p", .note = count_note };
+
+	f->dir = tmpdir_create();
+	install_shims(f);
+	to.run_dir = bo.run_dir = f->dir;
+	bo.note_ctx = f;
+	if (!(f->tracker = tracker_new(&to, &err)) || tracker_rebuild(f->tracker, &err) != 0 ||
+	    !(f->backend = run_backend_new(&bo, &err)))
+		fail_msg("%s", err.text);
+	submit_array(f);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	setenv("PATH", f->old_path, 1);
+	free(f->old_path);
+	run_backend_free(f->backend);
+	tracker_free(f->tracker);
+	tmpdir_remove(f->dir);
+	free(f);
+	return 0;
+}
+
+static enum task_state state_of(const struct fixture *f, size_t index)
+{
+	return tracker_find(f->tracker, "model", index, 1)->state;
+}
+
+/* Lines of calls.log that start with program. */
+static int calls(const struct fixture *f, const char *program)
+{
+	char path[4096], line[4096];
+	FILE *log;
+	int n = 0;
+
+	snprintf(path, sizeof path, "%s/calls.log", f->dir);
+	if (!(log = fopen(path, "r")))
+		return 0;
+	while (fgets(line, sizeof line, log))
+		n += strncmp(line, program, strlen(program)) == 0 && line[strlen(program)] == ' ';
+	fclose(log);
+	return n;
+}
+
+static void poll_once(struct fixture *f)
+{
+	struct error err;
+
+	if (run_backend_poll(f->backend, f->tracker, &err) != 0)
+		fail_msg("%s", err.text);
+}
+
+static const char squeue_running_pending[] =
+	"101|100|0|RUNNING|None|vm|0|scalable:run-x:w001/model/0|\n"
+	"100|100|1|PENDING|Priority||0|scalable:run-x:w001/model/0|\n";
+
+static void one_squeue_then_one_sacct_for_what_left(void **state)
+{
+	struct fixture *f = *state;
+
+	tmpdir_write(f->dir, "squeue.out", squeue_running_pending);
+	/* sacct lags: it still calls 0 (in squeue) and 3 (gone from it) RUNNING */
+	tmpdir_write(f->dir, "sacct.out",
+		     "100_0|101|RUNNING|0:0|0:0|None|vm|1795814173|1795814173|Unknown|5|2|50M|\n"
+		     "100_2|102|COMPLETED|0:0|0:0|None|vm|1795814173|1795814173|1795814180|7|2|50M|\n"
+		     "100_3|103|RUNNING|0:0|0:0|None|vm|1795814173|1795814173|Unknown|7|2|50M|\n");
+	poll_once(f);
+	assert_int_equal(state_of(f, 0), TASK_RUNNING);
+	assert_int_equal(state_of(f, 1), TASK_SUBMITTED);
+	assert_int_equal(state_of(f, 2), TASK_SUCCEEDED);
+	assert_int_equal(state_of(f, 3), TASK_SUBMITTED);  /* believed a while */
+	for (int i = 0; i < 3; i++)
+		poll_once(f);
+	/* 3 is settled after TRACKER_GONE_POLLS; 0, which squeue lists, never is */
+	assert_int_equal(state_of(f, 3), TASK_FAILED);
+	assert_int_equal(state_of(f, 0), TASK_RUNNING);
+	assert_int_equal(calls(f, "squeue"), 4);
+	assert_int_equal(calls(f, "sacct"), TRACKER_GONE_POLLS);  /* then squeue lists all */
+	assert_int_equal(f->notes, 0);
+}
+
+static void without_accounting_scontrol_is_asked_and_it_is_said_once(void **state)
+{
+	struct fixture *f = *state;
+
+	tmpdir_write(f->dir, "squeue.out", squeue_running_pending);
+	tmpdir_write(f->dir, "sacct.err",
+		     "sacct: error: Slurm accounting storage is disabled\n");
+	tmpdir_write(f->dir, "sacct.rc", "1");
+	poll_once(f);
+	poll_once(f);
+	assert_int_equal(calls(f, "sacct"), 1);
+	assert_int_equal(calls(f, "scontrol"), 1);  /* then 2 and 3 were settled */
+	assert_int_equal(f->notes, 1);
+	/* scontrol no longer knows 2 and 3: gone without a word, failed */
+	assert_int_equal(state_of(f, 2), TASK_FAILED);
+	assert_int_equal(state_of(f, 0), TASK_RUNNING);
+}
+
+static void a_failing_squeue_settles_nothing(void **state)
+{
+	struct fixture *f = *state;
+
+	tmpdir_write(f->dir, "squeue.err",
+		     "slurm_load_jobs error: Unable to contact slurm controller\n");
+	tmpdir_write(f->dir, "squeue.rc", "1");
+	poll_once(f);
+	poll_once(f);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(state_of(f, i), TASK_SUBMITTED);
+	assert_int_equal(calls(f, "sacct"), 0);
+	assert_int_equal(f->notes, 1);  /* said once, not per poll */
+}
+
+static void a_job_nobody_knows_is_failed_not_running_forever(void **state)
+{
+	struct fixture *f = *state;
+
+	tmpdir_write(f->dir, "squeue.out", "");
+	tmpdir_write(f->dir, "sacct.out", "");
+	poll_once(f);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(state_of(f, i), TASK_FAILED);
+	assert_true(tracker_all_final(f->tracker));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(one_squeue_then_one_sacct_for_what_left, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			without_accounting_scontrol_is_asked_and_it_is_said_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_failing_squeue_settles_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_job_nobody_knows_is_failed_not_running_forever,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
