@@ -1,0 +1,231 @@
+#!/usr/bin/env bats
+# The scalable command against the private Slurm, as the unprivileged test
+# user: the energy example end to end (cluster and local target), the
+# tutorial's analysis on a run with failures, shell-quoted parameters,
+# status/runs output, Ctrl-C then watch without a duplicate submission,
+# killed jobs, and cancel.
+
+load helpers
+
+SCALABLE=$BUILD/orchestrator/scalable
+
+setup() {
+	cluster_up
+	plugstack
+}
+
+# example: a copy of examples/energy owned by the test user; prints its path.
+example() {
+	local dir
+	dir=$(new_run_dir)
+	cp -r "$TOP/examples/energy/." "$dir/"
+	chown -R "$TEST_USER:" "$dir"
+	echo "$dir"
+}
+
+# in_dir DIR CMD...: runs CMD as the test user in DIR, its runs under DIR/runs.
+in_dir() {
+	local dir=$1
+	shift
+	(cd "$dir" && as_user env SCALABLE_RUNS_DIR="$dir/runs" "$@")
+}
+
+# the_run DIR: the (only or latest) run directory under DIR/runs.
+the_run() {
+	ls -d "$1"/runs/run-* | tail -1
+}
+
+# count_state RUN STATE: distinct tasks with a row in this state.
+count_state() {
+	jq -r "select(.state == \"$2\") | .task_id" "$1/tasks.jsonl" | sort -u | wc -l
+}
+
+# wait_submitted RUN_PARENT: waits (bounded) for the first chunk's job id.
+wait_submitted() {
+	local deadline=$((SECONDS + 60))
+	while (( SECONDS < deadline )); do
+		grep -qs '"record":"submitted"' "$1"/runs/run-*/journal.jsonl && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+# holder_pid RUN: the pid of the orchestrator holding the run's lock.
+holder_pid() {
+	jq -r .pid "$1/.lock"
+}
+
+@test "the energy example runs to the end on the cluster: 200 succeeded, run.json completed, events for every task" {
+	dir=$(example)
+	run in_dir "$dir" env ENERGY_SLEEP=1 "$SCALABLE" run --target hpc --poll-interval 5s
+	echo "$output" | tail -5
+	[ "$status" -eq 0 ]
+	run_dir=$(the_run "$dir")
+	[ "$(count_state "$run_dir" succeeded)" -eq 200 ]
+	[ "$(jq -r .status "$run_dir/run.json")" = completed ]
+	[ "$(jq .summary.tasks "$run_dir/run.json")" -eq 200 ]
+	[ "$(jq .summary.counts_by_state.succeeded "$run_dir/run.json")" -eq 200 ]
+	[ "$(jq -r .finished_at "$run_dir/run.json")" != null ]
+	# the plugin recorded the batch step of every array task
+	[ "$(events "$run_dir" 'select(.step_id == "batch" and .event == "end" and .exit_code == 0) | .array_task_id' | sort -u | wc -l)" -eq 200 ]
+	[ "$(ls "$dir/results" | wc -l)" -eq 200 ]
+	# one sbatch for the one chunk, answered
+	[ "$(grep -c '"record":"submitted"' "$run_dir/journal.jsonl")" -eq 1 ]
+	[ -z "$(root_owned_files "$run_dir")" ]
+}
+
+@test "the energy example runs to the end on the local target" {
+	dir=$(example)
+	run in_dir "$dir" env ENERGY_SLEEP=0.2 "$SCALABLE" run --target laptop
+	echo "$output" | tail -3
+	[ "$status" -eq 0 ]
+	run_dir=$(the_run "$dir")
+	[ "$(count_state "$run_dir" succeeded)" -eq 200 ]
+	[ "$(jq -r .status "$run_dir/run.json")" = completed ]
+	[ "$(jq .summary.counts_by_state.succeeded "$run_dir/run.json")" -eq 200 ]
+	[ "$(events "$run_dir" 'select(.event == "end") | .array_task_id' | sort -u | wc -l)" -eq 200 ]
+}
+
+@test "the tutorial's analysis works unchanged on a run with failures" {
+	dir=$(example)
+	run in_dir "$dir" env ENERGY_SLEEP=0.3 ENERGY_FAIL_EVERY=7 "$SCALABLE" run --target hpc --poll-interval 5s
+	[ "$status" -eq 1 ]
+	run_dir=$(the_run "$dir")
+	[ "$(jq -r .status "$run_dir/run.json")" = failed ]
+	run python3 - "$run_dir" <<'PY'
+import json, sys
+from collections import Counter
+run = sys.argv[1]
+failures = [json.loads(line) for line in open(f"{run}/failures.jsonl")]
+by_class = Counter(f["failure_class"] for f in failures)
+by_prefix = Counter(f["message"].split(":")[0] for f in failures)
+done = {r["task_id"]: r for r in map(json.loads, open(f"{run}/tasks.jsonl"))
+        if r["state"] == "succeeded"}
+print(dict(by_class), dict(by_prefix), len(done))
+assert by_class == {"oom": 29}, by_class
+assert by_prefix == {"OOM": 29}, by_prefix
+assert len(done) == 171 and not any(i % 7 == 0 for i in done)
+PY
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "a parameter \$(touch pwned) stays text on the cluster" {
+	dir=$(new_run_dir)
+	cat >"$dir/scalable.yaml" <<'YAML'
+version: 1
+project: quoting
+targets:
+  hpc: {provider: slurm, partition: low, poll_interval: 5s}
+components:
+  echo:
+    command: printf '%s\n' {{ word }} > "out-$SCALABLE_TASK_ID.txt"
+scenarios:
+  list:
+    - {word: "$(touch pwned)"}
+    - {word: "`touch pwned2`; touch pwned3"}
+    - {word: "it's \"quoted\" & $HOME"}
+YAML
+	chown -R "$TEST_USER:" "$dir"
+	run in_dir "$dir" "$SCALABLE" run --poll-interval 5s
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ ! -e "$dir/pwned" ] && [ ! -e "$dir/pwned2" ] && [ ! -e "$dir/pwned3" ]
+	[ "$(cat "$dir/out-0.txt")" = '$(touch pwned)' ]
+	[ "$(cat "$dir/out-1.txt")" = '`touch pwned2`; touch pwned3' ]
+	[ "$(cat "$dir/out-2.txt")" = "it's \"quoted\" & \$HOME" ]
+}
+
+@test "status, runs and their --json on finished and running runs" {
+	dir=$(example)
+	run in_dir "$dir" env ENERGY_SLEEP=0.2 ENERGY_FAIL_EVERY=50 "$SCALABLE" run --target hpc --poll-interval 5s
+	[ "$status" -eq 1 ]
+	run in_dir "$dir" "$SCALABLE" status --latest
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"status        failed"* ]]
+	[[ $output == *"200: 196 succeeded, 4 failed"* ]]
+	[[ $output == *"oom"*"4"*"OOM"* ]]
+	run in_dir "$dir" "$SCALABLE" status --json
+	[ "$(jq -r .status <<<"$output")" = failed ]
+	[ "$(jq .counts_by_state.failed <<<"$output")" -eq 4 ]
+	[ "$(jq -r '.failures[0].prefix' <<<"$output")" = OOM ]
+	run in_dir "$dir" "$SCALABLE" runs --json
+	[ "$(jq length <<<"$output")" -eq 1 ]
+	[ "$(jq -r '.[0].target_name' <<<"$output")" = hpc ]
+	run in_dir "$dir" "$SCALABLE" runs
+	[[ $output == *failed*200*196*4* ]]
+	run in_dir "$dir" "$SCALABLE" status no-such-run
+	[ "$status" -eq 5 ]
+}
+
+@test "Ctrl-C detaches and leaves the jobs running; watch completes the run with no duplicate submission" {
+	dir=$(example)
+	(in_dir "$dir" env ENERGY_SLEEP=8 "$SCALABLE" run --target hpc --poll-interval 5s >"$dir/run.out" 2>&1) &
+	bg=$!
+	wait_submitted "$dir"
+	run_dir=$(the_run "$dir")
+	sleep 2
+	kill -INT "$(holder_pid "$run_dir")"
+	rc=0; wait "$bg" || rc=$?
+	cat "$dir/run.out"
+	[ "$rc" -eq 130 ]
+	grep -q "scalable watch $(basename "$run_dir")" "$dir/run.out"
+	[ "$(jq -r .status "$run_dir/run.json")" = running ]
+	job=$(jq -r 'select(.record == "submitted") | .job_id' "$run_dir/journal.jsonl")
+	[ -n "$(squeue -h -j "$job" -o %i)" ]          # the jobs went on
+	run in_dir "$dir" "$SCALABLE" status
+	[[ $output == *"none attached"* ]]
+	run in_dir "$dir" "$SCALABLE" watch --latest --poll-interval 5s
+	echo "$output" | tail -3
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .status "$run_dir/run.json")" = completed ]
+	[ "$(count_state "$run_dir" succeeded)" -eq 200 ]
+	# zero duplicates: one intent, one submission, one array in Slurm's accounting
+	[ "$(grep -c '"record":"intent"' "$run_dir/journal.jsonl")" -eq 1 ]
+	[ "$(grep -c '"record":"submitted"' "$run_dir/journal.jsonl")" -eq 1 ]
+	name=$(jq -r 'select(.record == "intent") | "energy.model.\(.wave).\(.offset)"' "$run_dir/journal.jsonl").${run_dir##*-}
+	arrays=$(as_user sacct -X -n -P -S now-1hour --name="$name" -o JobID | cut -d_ -f1 | sort -u)
+	echo "arrays in sacct: $arrays; journal: $job"
+	[ "$arrays" = "$job" ]
+	# each task was submitted once: one submitted row per task
+	[ "$(jq -r 'select(.state == "submitted") | .task_id' "$run_dir/tasks.jsonl" | sort | uniq -d | wc -l)" -eq 0 ]
+}
+
+@test "a job killed by scancel is recorded final, never left running" {
+	dir=$(example)
+	(in_dir "$dir" env ENERGY_SLEEP=15 "$SCALABLE" run --target hpc --poll-interval 5s >"$dir/run.out" 2>&1) &
+	bg=$!
+	wait_submitted "$dir"
+	run_dir=$(the_run "$dir")
+	job=$(jq -r 'select(.record == "submitted") | .job_id' "$run_dir/journal.jsonl")
+	for _ in $(seq 60); do [[ $(squeue -h -j "${job}_5" -o %T) == RUNNING && $(squeue -h -j "${job}_6" -o %T) == RUNNING ]] && break; sleep 1; done
+	as_user scancel "${job}_5"                       # cancelled by the user
+	as_user scancel --signal=KILL --batch "${job}_6" # killed by a signal
+	rc=0; wait "$bg" || rc=$?
+	tail -5 "$dir/run.out"
+	[ "$rc" -eq 1 ]
+	[ "$(jq -r .status "$run_dir/run.json")" = failed ]
+	last() { jq -r "select(.task_id == $1) | .state" "$run_dir/tasks.jsonl" | tail -1; }
+	[ "$(last 5)" = cancelled ]
+	[ "$(last 6)" = failed ]
+	[ "$(count_state "$run_dir" succeeded)" -eq 198 ]
+	[ "$(jq -r 'select(.task_id == 6) | .details.signal' "$run_dir/failures.jsonl")" = 9 ]
+}
+
+@test "cancel while an orchestrator follows the run: every job cancelled, run.json cancelled" {
+	dir=$(example)
+	(in_dir "$dir" env ENERGY_SLEEP=60 "$SCALABLE" run --target hpc --poll-interval 5s >"$dir/run.out" 2>&1) &
+	bg=$!
+	wait_submitted "$dir"
+	run_dir=$(the_run "$dir")
+	run in_dir "$dir" "$SCALABLE" cancel "$(basename "$run_dir")"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	rc=0; wait "$bg" || rc=$?
+	[ "$rc" -eq 1 ]
+	[ "$(jq -r .status "$run_dir/run.json")" = cancelled ]
+	[ "$(jq .summary.counts_by_state.cancelled "$run_dir/run.json")" -eq 200 ]
+	job=$(jq -r 'select(.record == "submitted") | .job_id' "$run_dir/journal.jsonl")
+	wait_gone "$job"
+}
