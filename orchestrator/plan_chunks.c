@@ -119,6 +119,10 @@ static char **chunk_env(const struct plan *plan, const struct plan_group *group,
 	vec_add(&v, "SCALABLE_INDEX_OFFSET=%zu", chunk->offset);
 	if (attempt)
 		vec_add(&v, "SCALABLE_ATTEMPT=%u", attempt);
+	/* Slurm 22.05 tells a step nothing of its limit: the plugin reads it here */
+	if (group->resources.walltime_s)
+		vec_add(&v, "SCALABLE_TIME_LIMIT_S=%llu",
+			(unsigned long long)group->resources.walltime_s);
 	return vec_finish(&v);
 }
 

@@ -142,6 +142,8 @@ static void test_sbatch_argv(void **state)
 	assert_true(has_arg(argv, "--cpus-per-task=2"));
 	assert_true(has_arg(argv, "--mem=3072M"));
 	assert_true(has_arg(argv, "--time=0-02:00:00"));
+	assert_string_equal(env_value(plan->groups[0].chunks[0].env, "SCALABLE_TIME_LIMIT_S"),
+			    "7200");
 	assert_true(has_arg(argv, "--partition=batch"));
 	assert_true(has_arg(argv, "--account=acct"));
 	assert_true(has_arg(argv, "--no-requeue"));
