@@ -9,6 +9,7 @@
 #include "config_file.h"
 #include "exit_codes.h"
 #include "follow_command.h"
+#include "interrupt.h"
 #include "run_close.h"
 #include "run_session.h"
 #include "run_submit.h"
@@ -130,6 +131,7 @@ static int run(struct run_args *args, struct config *config)
 		progress_free(args->follow.progress);
 		return cli_fail(&err);
 	}
+	interrupt_install();  /* Ctrl-C now waits for the chunk being submitted */
 	submit_first_wave(s, plan, args->follow.progress);
 	rc = follow_command(s, &args->follow);
 	plan_free(plan);

@@ -14,11 +14,11 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Whether to stop following, and why. */
-static bool should_stop(const struct run_session *s, unsigned signals_before,
-			enum follow_end *end)
+/* Whether to stop following, and why. A signal counts from the start of
+ * the command: Ctrl-C during submission detaches once every chunk is in. */
+static bool should_stop(const struct run_session *s, enum follow_end *end)
 {
-	if (interrupt_count() != signals_before) {
+	if (interrupt_count() > 0) {
 		*end = FOLLOW_INTERRUPTED;
 		return true;
 	}
@@ -33,7 +33,6 @@ static bool should_stop(const struct run_session *s, unsigned signals_before,
 int run_follow(struct run_session *s, const struct follow_options *o, enum follow_end *end,
 	       struct error *err)
 {
-	unsigned signals = interrupt_count();
 	double interval = o->poll_interval_s ? o->poll_interval_s : run_session_poll_interval(s);
 	double next_poll = now_s() + (o->poll_at_once ? 0 : interval);
 	/* the local target has no scheduler to ask: its "poll" is free */
@@ -41,7 +40,7 @@ int run_follow(struct run_session *s, const struct follow_options *o, enum follo
 
 	if (o->progress)
 		progress_update(o->progress, s->tracker);
-	while (!should_stop(s, signals, end)) {
+	while (!should_stop(s, end)) {
 		run_backend_wait(s->backend, FOLLOW_TICK_MS);
 		if (tracker_poll_events(s->tracker, err) < 0)
 			return -1;

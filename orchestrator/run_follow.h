@@ -16,7 +16,7 @@
 
 enum follow_end {
 	FOLLOW_FINISHED,          /* every task is final */
-	FOLLOW_INTERRUPTED,       /* a signal arrived (interrupt.h) */
+	FOLLOW_INTERRUPTED,       /* a signal arrived since the command began (interrupt.h) */
 	FOLLOW_CANCEL_REQUESTED,  /* <run_dir>/.cancel appeared */
 };
 

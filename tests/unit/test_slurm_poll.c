@@ -10,24 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "orch_helpers.h"
 #include "run_backend.h"
+#include "slurm_shims.h"
 #include "tmpdir.h"
 #include "tracker.h"
-
-static const char shim[] =
-	"#!/bin/sh\n"
-	"name=${0##*/}; d=${0%/*}\n"
-	"{ printf '%s' \"$name\"; for a in \"$@\"; do printf ' [%s]' \"$a\"; done; echo; } "
-	">> \"$d/calls.log\"\n"
-	"[ -f \"$d/$name.err\" ] && cat \"$d/$name.err\" >&2\n"
-	"[ -f \"$d/$name.out\" ] && cat \"$d/$name.out\"\n"
-	"exit \"$(cat \"$d/$name.rc\" 2>/dev/null || echo 0)\"\n";
-
-static const char *const programs[] = { "squeue", "sacct", "scontrol" };
 
 struct fixture {
 	char *dir, *old_path;
@@ -42,22 +31,6 @@ static void count_note(void *ctx, const char *text)
 
 	(void)text;
 	f->notes++;
-}
-
-static void install_shims(struct fixture *f)
-{
-	char path[4096];
-
-	for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
-		char file[512];
-
-		tmpdir_write(f->dir, programs[i], shim);
-		snprintf(file, sizeof file, "%s/%s", f->dir, programs[i]);
-		chmod(file, 0755);
-	}
-	f->old_path = strdup(getenv("PATH"));
-	snprintf(path, sizeof path, "%s:%s", f->dir, f->old_path);
-	setenv("PATH", path, 1);
 }
 
 /* Array job 100 of tasks 0..3, submitted. */
@@ -83,7 +56,7 @@ static int setup(void **state)
 					  .project = "p", .note = count_note };
 
 	f->dir = tmpdir_create();
-	install_shims(f);
+	f->old_path = slurm_shims_install(f->dir);
 	to.run_dir = bo.run_dir = f->dir;
 	bo.note_ctx = f;
 	if (!(f->tracker = tracker_new(&to, &err)) || tracker_rebuild(f->tracker, &err) != 0 ||
@@ -98,8 +71,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	setenv("PATH", f->old_path, 1);
-	free(f->old_path);
+	slurm_shims_remove(f->old_path);
 	run_backend_free(f->backend);
 	tracker_free(f->tracker);
 	tmpdir_remove(f->dir);
@@ -112,20 +84,9 @@ static enum task_state state_of(const struct fixture *f, size_t index)
 	return tracker_find(f->tracker, "model", index, 1)->state;
 }
 
-/* Lines of calls.log that start with program. */
 static int calls(const struct fixture *f, const char *program)
 {
-	char path[4096], line[4096];
-	FILE *log;
-	int n = 0;
-
-	snprintf(path, sizeof path, "%s/calls.log", f->dir);
-	if (!(log = fopen(path, "r")))
-		return 0;
-	while (fgets(line, sizeof line, log))
-		n += strncmp(line, program, strlen(program)) == 0 && line[strlen(program)] == ' ';
-	fclose(log);
-	return n;
+	return slurm_shims_calls(f->dir, program);
 }
 
 static void poll_once(struct fixture *f)
