@@ -1,6 +1,7 @@
 /* Reading Slurm job states (see job_record.h). */
 #include "job_record.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const queued_states[] = {
@@ -53,4 +54,16 @@ enum job_phase job_record_phase(const struct job_record *record)
 	if (state_in(record->state, queued_states, COUNT(queued_states)))
 		return JOB_PHASE_QUEUED;
 	return JOB_PHASE_UNKNOWN;
+}
+
+void job_record_cancelled(struct job_record *record, uint32_t job_id, uint32_t array_job_id,
+			  uint32_t array_task_id)
+{
+	job_record_init(record);
+	record->job_id = job_id;
+	record->array_job_id = array_job_id;
+	record->array_task_id = array_task_id;
+	record->is_array = true;
+	record->gone = true;
+	snprintf(record->state, sizeof record->state, "CANCELLED");
 }

@@ -42,6 +42,11 @@ struct slurm_job;
 
 /* A record with every field unknown. */
 void job_record_init(struct job_record *record);
+/* A record saying that an array task was cancelled and has left the queue
+ * (what `scalable cancel` and a local task dropped before it started tell
+ * the tracker). */
+void job_record_cancelled(struct job_record *record, uint32_t job_id, uint32_t array_job_id,
+			  uint32_t array_task_id);
 /* What the record's state says about the job's life. */
 enum job_phase job_record_phase(const struct job_record *record);
 /* True when the state's first word is name ("CANCELLED by 0" is CANCELLED). */

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "interrupt.h"
 
@@ -27,13 +26,7 @@ static void on_task(const struct local_task_report *r, void *arg)
 		b->cap_dropped = cap;
 	}
 	rec = &b->dropped[b->n_dropped++];
-	job_record_init(rec);
-	rec->job_id = r->job_id;
-	rec->array_job_id = r->array_job_id;
-	rec->array_task_id = r->array_task_id;
-	rec->is_array = true;
-	rec->gone = true;
-	strcpy(rec->state, "CANCELLED");
+	job_record_cancelled(rec, r->job_id, r->array_job_id, r->array_task_id);
 }
 
 int run_backend_local_open(struct run_backend *b, struct error *err)

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "run_summary.h"
@@ -45,18 +44,10 @@ struct open_attempts {
 static void collect_open(const struct task_attempt *a, bool latest, void *ctx)
 {
 	struct open_attempts *o = ctx;
-	struct job_record *r;
 
 	if (!latest || task_state_is_final(a->state) || !o->records)
 		return;
-	r = &o->records[o->n++];
-	job_record_init(r);
-	r->job_id = a->job_id;
-	r->array_job_id = a->array_job_id;
-	r->array_task_id = a->array_task_id;
-	r->is_array = true;
-	r->gone = true;
-	strcpy(r->state, "CANCELLED");
+	job_record_cancelled(&o->records[o->n++], a->job_id, a->array_job_id, a->array_task_id);
 }
 
 /* Every attempt not final becomes cancelled. */
