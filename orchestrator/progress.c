@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@ struct progress {
 	struct tracker_counts last;
 	bool have_last;
 	bool line_pending;          /* not a terminal: a change not printed yet */
+	bool finished;              /* the bar is done: notes go below it */
 	time_t last_line;
 	time_t started;
 	size_t final_at_start;
@@ -108,9 +110,11 @@ static void append_counts(const struct progress *p, const struct tracker_counts 
 
 		if (!n)
 			continue;
+		bool paint = p->color && *shown_states[i].color;
+
 		strbuf_printf(line, "%s%s%zu %s%s", first ? "" : ", ",
-			      p->color ? shown_states[i].color : "", n,
-			      task_state_name(shown_states[i].state), p->color ? "\033[0m" : "");
+			      paint ? shown_states[i].color : "", n,
+			      task_state_name(shown_states[i].state), paint ? "\033[0m" : "");
 		first = false;
 	}
 }
@@ -125,28 +129,74 @@ static void append_bar(const struct tracker_counts *c, struct strbuf *line)
 	strbuf_puts(line, "] ");
 }
 
-static void draw(struct progress *p, const struct tracker_counts *c)
+/* The terminal's width; 80 when it does not say. */
+static size_t terminal_width(const struct progress *p)
 {
-	struct strbuf line = { 0 };
+	struct winsize ws;
+
+	if (ioctl(fileno(p->out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
+/* The status line: clock (log) or bar (terminal), counts, ETA. */
+static void compose(const struct progress *p, const struct tracker_counts *c, bool bar,
+		    bool color, struct strbuf *line)
+{
+	struct progress plain = *p;
 	size_t done = final_count(c);
 	char clock[16], left[48];
 	time_t now = time(NULL);
 	struct tm tm;
 
+	plain.color = color;
 	eta(p, c, left, sizeof left);
-	if (p->tty)
-		append_bar(c, &line);
-	else if (localtime_r(&now, &tm) && strftime(clock, sizeof clock, "%H:%M:%S", &tm))
-		strbuf_printf(&line, "%s ", clock);
-	strbuf_printf(&line, "%zu/%zu done (%zu%%): ", done, c->tasks,
+	if (bar)
+		append_bar(c, line);
+	else if (!p->tty && localtime_r(&now, &tm) && strftime(clock, sizeof clock, "%H:%M:%S", &tm))
+		strbuf_printf(line, "%s ", clock);
+	strbuf_printf(line, "%zu/%zu done (%zu%%): ", done, c->tasks,
 		      c->tasks ? done * 100 / c->tasks : 100);
-	append_counts(p, c, &line);
-	strbuf_puts(&line, left);
+	append_counts(&plain, c, line);
+	strbuf_puts(line, left);
+}
+
+/* On a terminal the line must fit its width, or \r cannot redraw it: the
+ * bar goes first, then the colours, then the end of the text. */
+static void compose_to_fit(const struct progress *p, const struct tracker_counts *c,
+			   struct strbuf *line)
+{
+	size_t width = terminal_width(p) - 1;
+	struct strbuf plain = { 0 };
+	bool bar = true;
+
+	compose(p, c, true, false, &plain);
+	if (plain.len > width) {
+		bar = false;
+		strbuf_free(&plain);
+		compose(p, c, false, false, &plain);
+	}
+	if (plain.len <= width) {
+		compose(p, c, bar, p->color, line);
+	} else {
+		strbuf_append(line, plain.text, width);
+	}
+	strbuf_free(&plain);
+}
+
+static void draw(struct progress *p, const struct tracker_counts *c)
+{
+	struct strbuf line = { 0 };
+
+	if (p->tty)
+		compose_to_fit(p, c, &line);
+	else
+		compose(p, c, false, false, &line);
 	clear_bar(p);
 	fprintf(p->out, p->tty ? "%s" : "%s\n", line.text ? line.text : "");
 	p->bar_drawn = p->tty;
 	p->line_pending = false;
-	p->last_line = now;
+	p->last_line = time(NULL);
 	fflush(p->out);
 	strbuf_free(&line);
 }
@@ -155,7 +205,7 @@ void progress_note(struct progress *p, const char *text)
 {
 	clear_bar(p);
 	fprintf(p->out, "%s\n", text);
-	if (p->have_last && p->tty)
+	if (p->have_last && p->tty && !p->finished)
 		draw(p, &p->last);
 	fflush(p->out);
 }
@@ -196,8 +246,8 @@ void progress_update(struct progress *p, const struct tracker *t)
 	if (!p->have_last)
 		p->final_at_start = final_count(&c);
 	if (p->have_last && !memcmp(&c, &p->last, sizeof c)) {
-		if (p->tty)
-			draw(p, &c);  /* the ETA moves on */
+		if (p->tty && time(NULL) != p->last_line)
+			draw(p, &c);  /* the ETA moves on, once a second */
 		return;
 	}
 	tracker_foreach(t, show_failure, p);
@@ -226,5 +276,6 @@ void progress_finish(struct progress *p)
 	if (p->tty && p->bar_drawn)
 		fputc('\n', p->out);
 	p->bar_drawn = false;
+	p->finished = true;
 	fflush(p->out);
 }
