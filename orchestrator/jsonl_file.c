@@ -12,28 +12,8 @@
 #include "atomic_file.h"
 #include "spool_append.h"
 
-/* Hands one line to the handler when it is a JSON object. */
-static int dispatch_line(const char *line, size_t len, jsonl_handler handler, void *ctx,
-			 size_t *skipped)
-{
-	json_t *record;
-	int rc;
-
-	if (len == 0)
-		return 0;
-	record = json_loadb(line, len, 0, NULL);
-	if (!json_is_object(record)) {
-		json_decref(record);
-		(*skipped)++;
-		return 0;
-	}
-	rc = handler(record, ctx);
-	json_decref(record);
-	return rc;
-}
-
-int jsonl_read(const char *path, jsonl_handler handler, void *ctx, size_t *skipped,
-	       struct error *err)
+int jsonl_read_lines(const char *path, jsonl_line_handler handler, void *ctx,
+		     size_t *skipped, struct error *err)
 {
 	FILE *file = fopen(path, "re");
 	size_t ignored = 0, cap = 0;
@@ -54,7 +34,8 @@ int jsonl_read(const char *path, jsonl_handler handler, void *ctx, size_t *skipp
 			(*skipped)++;  /* torn by a crash mid-write */
 			break;
 		}
-		rc = dispatch_line(line, (size_t)len - 1, handler, ctx, skipped);
+		if (len > 1)
+			rc = handler(line, (size_t)len - 1, ctx);
 	}
 	if (rc == 0 && ferror(file)) {
 		error_system(err, "cannot read %s", path);
@@ -63,6 +44,39 @@ int jsonl_read(const char *path, jsonl_handler handler, void *ctx, size_t *skipp
 	free(line);
 	fclose(file);
 	return rc;
+}
+
+/* What jsonl_read hands each line over with. */
+struct object_reader {
+	jsonl_handler handler;
+	void *ctx;
+	size_t *skipped;
+};
+
+/* Hands one line to the handler when it is a JSON object. */
+static int dispatch_line(const char *line, size_t len, void *ctx)
+{
+	struct object_reader *r = ctx;
+	json_t *record = json_loadb(line, len, 0, NULL);
+	int rc;
+
+	if (!json_is_object(record)) {
+		json_decref(record);
+		(*r->skipped)++;
+		return 0;
+	}
+	rc = r->handler(record, r->ctx);
+	json_decref(record);
+	return rc;
+}
+
+int jsonl_read(const char *path, jsonl_handler handler, void *ctx, size_t *skipped,
+	       struct error *err)
+{
+	size_t ignored = 0;
+	struct object_reader r = { handler, ctx, skipped ? skipped : &ignored };
+
+	return jsonl_read_lines(path, dispatch_line, &r, r.skipped, err);
 }
 
 /* The size of the file up to and including its last newline; -1 on error. */

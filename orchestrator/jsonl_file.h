@@ -28,6 +28,16 @@ typedef int (*jsonl_handler)(json_t *record, void *ctx);
 int jsonl_read(const char *path, jsonl_handler handler, void *ctx, size_t *skipped,
 	       struct error *err);
 
+/* Called once per complete line, without its newline (len > 0); return 0
+ * to go on, non-zero to stop. */
+typedef int (*jsonl_line_handler)(const char *line, size_t len, void *ctx);
+
+/* jsonl_read's loop without the parsing, for readers that can look at a
+ * line faster than jansson (cache.jsonl's index): a last line without its
+ * newline is skipped and counted in *skipped (may be NULL). */
+int jsonl_read_lines(const char *path, jsonl_line_handler handler, void *ctx,
+		     size_t *skipped, struct error *err);
+
 /* Opens path for appending (created 0644), cutting off a torn last line
  * first. Returns the descriptor, or -1 with err. */
 int jsonl_open_append(const char *path, struct error *err);

@@ -307,3 +307,8 @@ bool template_uses(const struct template *tmpl, const char *name)
 			return true;
 	return false;
 }
+
+const char *template_text(const struct template *tmpl)
+{
+	return tmpl->text;
+}

@@ -53,5 +53,7 @@ int template_render(const struct template *tmpl, template_resolver resolve,
 		    void *ctx, struct strbuf *out, struct error *err);
 /* True when the template has a placeholder called name. */
 bool template_uses(const struct template *tmpl, const char *name);
+/* The text it was compiled from (what a cache key hashes). */
+const char *template_text(const struct template *tmpl);
 
 #endif

@@ -1,0 +1,80 @@
+/* cache.jsonl, and finding what earlier runs stored in theirs.
+ *
+ * A run's <run_dir>/cache.jsonl holds one record per line, appended one
+ * write(2) each (jsonl_file.h: a torn last line is skipped and cut off):
+ *   {"event_type": "cache", "schema_version": 1, "run_id", "component",
+ *    "task_id" (the scenario index), "key" (64 hex, cache_key.h), "state",
+ *    "timestamp", "source_run_id"}
+ * state "stored": a task of a cached component succeeded under key in this
+ * run (source_run_id null). Written after its `succeeded` row in
+ * tasks.jsonl: a crash between the two loses the record, and the scenario
+ * merely runs again next time, never the reverse.
+ * state "hit": the scenario was skipped (task state `cached`) because
+ * source_run_id had stored key; the original run, even when the hit came by
+ * way of another hit.
+ *
+ * Lookup (cache_index_load): every run directory under runs_dir but the
+ * current one, oldest first, has its cache.jsonl read once; each "stored"
+ * key maps to that run, each "hit" key to its source_run_id (so deleting
+ * the run that computed a result does not forget it while a later run
+ * vouches for it), later runs overriding earlier ones: the source named is
+ * the latest run that produced the result. tasks.jsonl is not read: a
+ * stored record is written only for a success, which is all it would say.
+ * One hash set of binary keys: 100,000 keys cost about 10 MB and one
+ * sequential read per run. */
+#ifndef SCALABLE_CACHE_LOG_H
+#define SCALABLE_CACHE_LOG_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "digest_set.h"
+#include "error.h"
+#include "sha256.h"
+
+#define CACHE_LOG_FILE "cache.jsonl"
+#define CACHE_SCHEMA_VERSION 1
+
+enum cache_state { CACHE_STORED, CACHE_HIT };
+
+struct cache_record {
+	const char *component;
+	size_t index;
+	const char *key;              /* 64 hex digits */
+	enum cache_state state;
+	const char *timestamp;        /* NULL: now */
+	const char *source_run_id;    /* hit: the run that stored key; stored: NULL */
+};
+
+const char *cache_state_name(enum cache_state state);
+/* The record as a cache.jsonl line's object; NULL when out of memory. */
+json_t *cache_record_json(const struct cache_record *r, const char *run_id);
+
+struct cache_log;
+
+/* Opens <run_dir>/cache.jsonl for appending, cutting a torn last line, and
+ * reads what is there, so that a re-attached run writes nothing twice. */
+struct cache_log *cache_log_open(const char *run_dir, const char *run_id,
+				 struct error *err);
+/* Appends r unless this run already recorded its key in that state. */
+int cache_log_write(struct cache_log *log, const struct cache_record *r, struct error *err);
+void cache_log_close(struct cache_log *log);
+
+struct cache_index {
+	struct digest_set keys;       /* value: index into runs */
+	char **runs;                  /* run ids the keys came from */
+	size_t n_runs;
+	size_t skipped_lines;         /* torn or foreign lines passed over */
+};
+
+/* Loads the stored keys of every run under runs_dir except skip_run_id
+ * (NULL: none). A missing runs_dir holds none. */
+int cache_index_load(const char *runs_dir, const char *skip_run_id,
+		     struct cache_index *out, struct error *err);
+/* The run that stored key, or NULL when none did. */
+const char *cache_index_find(const struct cache_index *index,
+			     const unsigned char key[SHA256_DIGEST_SIZE]);
+void cache_index_free(struct cache_index *index);
+
+#endif

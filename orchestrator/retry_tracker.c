@@ -1,0 +1,101 @@
+/* The retry decider the tracker calls, and the pending retries read back
+ * from it (see retry_tracker.h). */
+#include "retry_tracker.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The component called name, or NULL. */
+static const struct component *find_component(const struct config *config,
+					      const char *name)
+{
+	for (size_t c = 0; config && name && c < config->n_components; c++)
+		if (strcmp(config->components[c].name, name) == 0)
+			return &config->components[c];
+	return NULL;
+}
+
+unsigned retry_class_failures(const struct tracker *t, const struct task_attempt *a)
+{
+	unsigned n = 0;
+
+	for (unsigned k = 1; k < a->attempt; k++) {
+		const struct task_attempt *earlier = tracker_find(t, a->component, a->index, k);
+
+		n += earlier && earlier->state == TASK_FAILED &&
+		     earlier->failure_class == a->failure_class;
+	}
+	return n;
+}
+
+/* The nodes attempt a ran without: what the decision before it excluded. */
+static void excluded_before(const struct tracker *t, const struct task_attempt *a,
+			    const struct component *c, char *list, size_t size)
+{
+	const struct task_attempt *before = a->attempt > 1
+		? tracker_find(t, a->component, a->index, a->attempt - 1) : NULL;
+	struct retry_decision d;
+
+	list[0] = '\0';
+	if (before && before->retry &&
+	    retry_decision_from_json(before->retry, c, a->index, &d) == 0)
+		memcpy(list, d.exclude, size < sizeof d.exclude ? size : sizeof d.exclude);
+	list[size - 1] = '\0';
+}
+
+json_t *retry_decide_attempt(const struct task_attempt *a, void *vctx)
+{
+	const struct retry_context *ctx = vctx;
+	const struct component *c = find_component(ctx->config, a->component);
+	char excluded[RETRY_EXCLUDE_SIZE];
+	struct retry_decision d;
+	struct retry_input in;
+
+	if (!c || !ctx->tracker)
+		return NULL;
+	excluded_before(ctx->tracker, a, c, excluded, sizeof excluded);
+	in = (struct retry_input){
+		.component = c, .index = a->index, .attempt = a->attempt,
+		.failure_class = a->failure_class,
+		.class_failures = retry_class_failures(ctx->tracker, a) + 1,
+		.resources = a->requested, .max_rss_bytes = a->max_rss_bytes,
+		.elapsed_s = a->duration_s, .time_limit_s = a->time_limit_s,
+		.node = a->node, .excluded = excluded,
+		.requeued_by_slurm = ctx->slurm_requeues,
+	};
+	retry_decide(&in, &ctx->config->retry[a->failure_class],
+		     ctx->random.next ? &ctx->random : NULL, time(NULL), &d);
+	return retry_decision_json(&d);
+}
+
+/* The resubmission the failed attempt a waits for; false when none. */
+static bool pending_retry(const struct config *config, const struct task_attempt *a,
+			  struct retry_decision *d)
+{
+	const struct component *c = find_component(config, a->component);
+
+	return c && a->retry && retry_decision_from_json(a->retry, c, a->index, d) == 0 &&
+	       d->action == RETRY_RESUBMIT && d->next_attempt > a->attempt;
+}
+
+int retry_pending(const struct tracker *t, const struct config *config,
+		  struct retry_decision **out, size_t *n, struct error *err)
+{
+	const struct task_attempt **failed = NULL;
+	size_t n_failed = tracker_failed_attempts(t, &failed);
+
+	*n = 0;
+	*out = failed ? malloc((n_failed ? n_failed : 1) * sizeof **out) : NULL;
+	if (!*out) {
+		free(failed);
+		errno = ENOMEM;
+		error_system(err, "reading %zu failed attempts", n_failed);
+		return -1;
+	}
+	for (size_t i = 0; i < n_failed; i++)
+		*n += pending_retry(config, failed[i], &(*out)[*n]);
+	free(failed);
+	return 0;
+}

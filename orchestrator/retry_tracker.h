@@ -1,0 +1,46 @@
+/* The retry logic where it meets the tracker.
+ *
+ * retry_decide_attempt is a tracker_retry_decider: the tracker calls it when
+ * an attempt fails, once, and writes what it returns into failures.jsonl's
+ * details.retry (and reads it back on re-attach). It counts the task's
+ * earlier failures of the same class, carries the nodes the attempt already
+ * excluded over from the previous decision, and decides (retry_decision.h).
+ *
+ * retry_pending reads those decisions back for the next wave: the tasks
+ * whose latest attempt failed with a retry decided. A task whose next
+ * attempt is tracked (submitted from the journal) is no longer latest-failed,
+ * so a wave that was submitted, before a crash or not, is never built again. */
+#ifndef SCALABLE_RETRY_TRACKER_H
+#define SCALABLE_RETRY_TRACKER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config_file.h"
+#include "error.h"
+#include "retry_decision.h"
+#include "tracker.h"
+
+struct retry_context {
+	const struct config *config;    /* its retry policies and components */
+	const struct tracker *tracker;  /* set right after tracker_new */
+	/* the target submits with --requeue: Slurm requeues what it preempts
+	 * itself, and a preempted attempt is followed, not resubmitted */
+	bool slurm_requeues;
+	struct retry_random random;     /* retry_random_system(); next NULL: no jitter */
+};
+
+/* A tracker_retry_decider (ctx: struct retry_context). NULL (details.retry
+ * null) when the attempt's component is not in the config. */
+json_t *retry_decide_attempt(const struct task_attempt *failed, void *ctx);
+
+/* Failed attempts of the task before the given one that had its class. */
+unsigned retry_class_failures(const struct tracker *t, const struct task_attempt *a);
+
+/* The retries decided and not yet submitted (malloc'd; free it), for
+ * retry_wave_group. */
+int retry_pending(const struct tracker *t, const struct config *config,
+		  struct retry_decision **out, size_t *n, struct error *err);
+
+#endif
