@@ -62,19 +62,19 @@ static int parse_args(int argc, char **argv, struct run_args *args)
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "ht:", options, NULL)) != -1) {
+		int shared = follow_command_option("run", opt, optarg, &args->follow);
+
+		if (shared != 0) {
+			if (shared < 0)
+				return SCALABLE_EXIT_USAGE;
+			continue;
+		}
 		switch (opt) {
 		case 'h':
 			fputs(help, stdout);
 			return SCALABLE_EXIT_OK;
 		case 't':
 			args->target = optarg;
-			break;
-		case 'j':
-			args->follow.json = true;
-			break;
-		case 'p':
-			if (!cli_poll_interval("run", optarg, &args->follow.poll_interval_s))
-				return SCALABLE_EXIT_USAGE;
 			break;
 		default:
 			return cli_usage_error("run", "bad option");

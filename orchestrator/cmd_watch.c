@@ -48,19 +48,19 @@ static int parse_args(int argc, char **argv, struct watch_args *args)
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		int shared = follow_command_option("watch", opt, optarg, &args->follow);
+
+		if (shared != 0) {
+			if (shared < 0)
+				return SCALABLE_EXIT_USAGE;
+			continue;
+		}
 		switch (opt) {
 		case 'h':
 			fputs(help, stdout);
 			return SCALABLE_EXIT_OK;
 		case 'l':
 			args->latest = true;
-			break;
-		case 'j':
-			args->follow.json = true;
-			break;
-		case 'p':
-			if (!cli_poll_interval("watch", optarg, &args->follow.poll_interval_s))
-				return SCALABLE_EXIT_USAGE;
 			break;
 		default:
 			return cli_usage_error("watch", "bad option");

@@ -143,3 +143,15 @@ int follow_command(struct run_session *s, const struct follow_command *c)
 	rc = cancel_now(c, s, "interrupted (local tasks cannot outlive scalable)");
 	return rc == SCALABLE_EXIT_FAILED ? 128 + signo : rc;
 }
+
+int follow_command_option(const char *command, int opt, const char *arg,
+			  struct follow_command *c)
+{
+	if (opt == 'j') {
+		c->json = true;
+		return 1;
+	}
+	if (opt != 'p')
+		return 0;
+	return cli_poll_interval(command, arg, &c->poll_interval_s) ? 1 : -1;
+}

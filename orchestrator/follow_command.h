@@ -29,6 +29,11 @@ struct follow_command {
 
 /* Follows s to its end as above and returns the exit code; frees nothing. */
 int follow_command(struct run_session *s, const struct follow_command *c);
+/* Options run and watch share: 'j' (--json) and 'p' (--poll-interval,
+ * whose value is arg). Returns 1 when opt was one of them, 0 when it was
+ * not, -1 when its value is bad (the usage error printed). */
+int follow_command_option(const char *command, int opt, const char *arg,
+			  struct follow_command *c);
 /* The progress for a command: on stdout, or on stderr when stdout is JSON. */
 struct progress *follow_progress_new(bool json);
 

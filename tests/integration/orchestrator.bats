@@ -55,17 +55,22 @@ holder_pid() {
 	jq -r .pid "$1/.lock"
 }
 
+# completed_all RUN N: run.json completed with its summary, N tasks succeeded.
+completed_all() {
+	[ "$(count_state "$1" succeeded)" -eq "$2" ]
+	[ "$(jq -r .status "$1/run.json")" = completed ]
+	[ "$(jq .summary.tasks "$1/run.json")" -eq "$2" ]
+	[ "$(jq .summary.counts_by_state.succeeded "$1/run.json")" -eq "$2" ]
+	[ "$(jq -r .finished_at "$1/run.json")" != null ]
+}
+
 @test "the energy example runs to the end on the cluster: 200 succeeded, run.json completed, events for every task" {
 	dir=$(example)
 	run in_dir "$dir" env ENERGY_SLEEP=1 "$SCALABLE" run --target hpc --poll-interval 5s
 	echo "$output" | tail -5
 	[ "$status" -eq 0 ]
 	run_dir=$(the_run "$dir")
-	[ "$(count_state "$run_dir" succeeded)" -eq 200 ]
-	[ "$(jq -r .status "$run_dir/run.json")" = completed ]
-	[ "$(jq .summary.tasks "$run_dir/run.json")" -eq 200 ]
-	[ "$(jq .summary.counts_by_state.succeeded "$run_dir/run.json")" -eq 200 ]
-	[ "$(jq -r .finished_at "$run_dir/run.json")" != null ]
+	completed_all "$run_dir" 200
 	# the plugin recorded the batch step of every array task
 	[ "$(events "$run_dir" 'select(.step_id == "batch" and .event == "end" and .exit_code == 0) | .array_task_id' | sort -u | wc -l)" -eq 200 ]
 	[ "$(ls "$dir/results" | wc -l)" -eq 200 ]
@@ -80,9 +85,7 @@ holder_pid() {
 	echo "$output" | tail -3
 	[ "$status" -eq 0 ]
 	run_dir=$(the_run "$dir")
-	[ "$(count_state "$run_dir" succeeded)" -eq 200 ]
-	[ "$(jq -r .status "$run_dir/run.json")" = completed ]
-	[ "$(jq .summary.counts_by_state.succeeded "$run_dir/run.json")" -eq 200 ]
+	completed_all "$run_dir" 200
 	[ "$(events "$run_dir" 'select(.event == "end") | .array_task_id' | sort -u | wc -l)" -eq 200 ]
 }
 
@@ -179,8 +182,7 @@ YAML
 	run in_dir "$dir" "$SCALABLE" watch --latest --poll-interval 5s
 	echo "$output" | tail -3
 	[ "$status" -eq 0 ]
-	[ "$(jq -r .status "$run_dir/run.json")" = completed ]
-	[ "$(count_state "$run_dir" succeeded)" -eq 200 ]
+	completed_all "$run_dir" 200
 	# zero duplicates: one intent, one submission, one array in Slurm's accounting
 	[ "$(grep -c '"record":"intent"' "$run_dir/journal.jsonl")" -eq 1 ]
 	[ "$(grep -c '"record":"submitted"' "$run_dir/journal.jsonl")" -eq 1 ]
