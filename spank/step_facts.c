@@ -57,6 +57,18 @@ static int64_t memory_limit_bytes(spank_t sp)
 	return (mb == 0 || mb > (uint64_t)(INT64_MAX / MIB)) ? -1 : (int64_t)mb * MIB;
 }
 
+/* The scenario index: SCALABLE_TASK_ID where the job exports it, else the
+ * array index plus the chunk's SCALABLE_INDEX_OFFSET (a wave script computes
+ * SCALABLE_TASK_ID itself, after the plugin has looked). */
+static int64_t scenario_index(spank_t sp, const struct step_facts *f)
+{
+	int64_t task_id = job_env_number(sp, "SCALABLE_TASK_ID");
+	if (task_id >= 0 || f->id.array_task_id < 0)
+		return task_id;
+	int64_t offset = job_env_number(sp, "SCALABLE_INDEX_OFFSET");
+	return offset >= 0 ? f->id.array_task_id + offset : -1;
+}
+
 static void collect_ids(spank_t sp, struct step_facts *f)
 {
 	uint32_t array_job = 0, array_task = 0;
@@ -144,7 +156,7 @@ int step_facts_collect(spank_t sp, const char *option_run_dir, struct step_facts
 	f->id.node = f->node;
 	f->id.uid = f->who.uid;
 	f->id.pid = getpid();
-	f->id.task_id = job_env_number(sp, "SCALABLE_TASK_ID");
+	f->id.task_id = scenario_index(sp, f);
 	f->id.attempt = job_env_number(sp, "SCALABLE_ATTEMPT");
 	f->id.time_limit_s = time_limit_seconds(sp);
 	f->id.mem_limit_bytes = memory_limit_bytes(sp);

@@ -159,6 +159,18 @@ static void a_signal_outweighs_exit_codes(void **state)
 	json_decref(end);
 }
 
+static void task_id_from_the_array_index_and_offset(void **state)
+{
+	struct fixture *fx = *state;
+	fake.env[0] = fx->env_run_dir;
+	fake.env[1] = "SCALABLE_INDEX_OFFSET=1001";
+	int ok = 0;
+	run_step(fx, "", &ok, 1);
+	json_t *start = event_line(fx, "101.batch.0.jsonl", 0);
+	assert_int_equal(json_integer_value(json_object_get(start, "task_id")), 1001 + 7);
+	json_decref(start);
+}
+
 static void option_wins_over_environment(void **state)
 {
 	struct fixture *fx = *state;
@@ -194,6 +206,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(job_without_run_dir_is_not_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(start_and_end_carry_the_contract_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_signal_outweighs_exit_codes, setup, teardown),
+		cmocka_unit_test_setup_teardown(task_id_from_the_array_index_and_offset, setup, teardown),
 		cmocka_unit_test_setup_teardown(option_wins_over_environment, setup, teardown),
 		cmocka_unit_test_setup_teardown(garbage_run_dir_is_logged_once_and_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(unwritable_run_dir_is_logged_once, setup, teardown),
