@@ -36,6 +36,7 @@ static void free_group(struct plan_group *group)
 	free(group->chunks);
 	free(group->tasks);
 	free(group->name);
+	free(group->exclude);
 	free(group->script_path);
 }
 
@@ -191,6 +192,12 @@ int plan_wave(const struct config *config, const struct plan_options *options,
 		group->tasks = malloc((req->n_tasks ? req->n_tasks : 1) * sizeof *group->tasks);
 		if (group->tasks)
 			memcpy(group->tasks, req->tasks, req->n_tasks * sizeof *req->tasks);
+		/* "" is no list: --exclude= would be an sbatch error */
+		if (group->tasks && req->exclude && req->exclude[0] &&
+		    !(group->exclude = strdup(req->exclude))) {
+			free(group->tasks);
+			group->tasks = NULL;
+		}
 		if (!group->tasks) {
 			plan->n_groups++;
 			error_system(err, "planning");

@@ -75,6 +75,7 @@ struct plan_group {
 	char *name;
 	struct resources resources;
 	uint64_t begin_delay_s;  /* --begin=now+N; 0: at once */
+	char *exclude;           /* --exclude "n1,n2" (Slurm); NULL: none */
 	struct plan_task *tasks; /* sorted by index */
 	size_t n_tasks;
 	struct plan_chunk *chunks;
@@ -106,6 +107,7 @@ struct plan_request {
 	const struct plan_task *tasks;
 	size_t n_tasks;
 	uint64_t begin_delay_s;
+	const char *exclude;     /* nodes to keep off, "n1,n2" (copied); NULL: none */
 };
 
 /* The first wave: every component runs every scenario, attempt 1, with its

@@ -175,6 +175,9 @@ static char **sbatch_argv(const struct plan *plan, const struct plan_group *grou
 	vec_add(&v, target->requeue ? "--requeue" : "--no-requeue");
 	if (group->begin_delay_s)
 		vec_add(&v, "--begin=now+%llu", (unsigned long long)group->begin_delay_s);
+	/* a node_fail retry stays off the nodes its task failed on */
+	if (group->exclude)
+		vec_add(&v, "--exclude=%s", group->exclude);
 	for (size_t i = 0; i < target->sbatch_options.count; i++)
 		vec_add(&v, "%s", target->sbatch_options.item[i]);
 	vec_add(&v, "%s", group->script_path);

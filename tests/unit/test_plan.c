@@ -238,6 +238,31 @@ static void test_wave_errors_and_names(void **state)
 	assert_int_equal(plan_initial(f->config, &o, &plan, &err), -1);
 }
 
+/* A node_fail retry keeps off its nodes on Slurm; no list, no option. */
+static void test_wave_exclude(void **state)
+{
+	struct fixture *f = *state;
+	struct plan_options o = options_for(f, "hpc", 1001);
+	const struct plan_task one[] = { { 4, 2 } };
+	struct plan_request two[2] = {
+		{ .component = &f->config->components[0], .resources = { .cpus = 1 },
+		  .tasks = one, .n_tasks = 1, .exclude = "n1,n3" },
+		{ .component = &f->config->components[0], .resources = { .cpus = 1 },
+		  .tasks = one, .n_tasks = 1, .exclude = "" },
+	};
+	struct plan *plan;
+	struct error err;
+
+	o.wave = "w002";
+	assert_int_equal(plan_wave(f->config, &o, two, 2, &plan, &err), 0);
+	assert_string_equal(plan->groups[0].exclude, "n1,n3");
+	assert_true(has_arg(plan->groups[0].chunks[0].argv, "--exclude=n1,n3"));
+	assert_null(plan->groups[1].exclude);
+	for (char **a = plan->groups[1].chunks[0].argv; *a; a++)
+		assert_null(strstr(*a, "--exclude"));
+	plan_free(plan);
+}
+
 static void test_local_argv(void **state)
 {
 	struct fixture *f = *state;
@@ -401,6 +426,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_chunk_tags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resubmission_wave, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wave_errors_and_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wave_exclude, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_local_argv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_json, setup, teardown),
 		cmocka_unit_test(test_parse_max_array_size),
