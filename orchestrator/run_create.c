@@ -9,8 +9,7 @@
 
 #define FIRST_WAVE "w001"
 
-/* The target's max_array_size, else (Slurm) the cluster's, else 1001. */
-static unsigned max_array_size(const struct target *target)
+unsigned run_session_max_array_size(const struct target *target)
 {
 	unsigned asked;
 
@@ -29,7 +28,7 @@ static int plan_first_wave(struct run_session *s, struct plan **plan, struct err
 		.run_dir = s->run->path,
 		.run_id = s->run->id,
 		.wave = FIRST_WAVE,
-		.max_array_size = max_array_size(s->target),
+		.max_array_size = run_session_max_array_size(s->target),
 	};
 
 	if (plan_initial(s->config, &o, plan, err) != 0)

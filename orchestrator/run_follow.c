@@ -1,10 +1,12 @@
 /* The follow loop (see run_follow.h). */
 #include "run_follow.h"
 
+#include <stdio.h>
 #include <time.h>
 
 #include "interrupt.h"
 #include "run_close.h"
+#include "run_submit.h"
 
 static double now_s(void)
 {
@@ -27,7 +29,23 @@ static bool should_stop(const struct run_session *s, enum follow_end *end)
 		return true;
 	}
 	*end = FOLLOW_FINISHED;
-	return !run_backend_busy(s->backend) && tracker_all_final(s->tracker);
+	/* a failed task with a retry decided is final, the run is not */
+	return !run_backend_busy(s->backend) && tracker_all_final(s->tracker) &&
+	       !run_retries_pending(s);
+}
+
+/* Submits the retries decided since the last poll as the next wave. */
+static int retry_step(struct run_session *s, const struct follow_options *o,
+		      struct error *err)
+{
+	long n = run_submit_retries(s, err);
+	char text[128];
+
+	if (n > 0 && o->progress) {
+		snprintf(text, sizeof text, "retrying %ld task%s", n, n == 1 ? "" : "s");
+		progress_note(o->progress, text);
+	}
+	return n < 0 ? -1 : 0;
 }
 
 int run_follow(struct run_session *s, const struct follow_options *o, enum follow_end *end,
@@ -38,6 +56,9 @@ int run_follow(struct run_session *s, const struct follow_options *o, enum follo
 	/* the local target has no scheduler to ask: its "poll" is free */
 	bool local = s->provider == PROVIDER_LOCAL;
 
+	/* re-attached: what was decided before may still wait for its wave */
+	if (retry_step(s, o, err) != 0)
+		return -1;
 	if (o->progress)
 		progress_update(o->progress, s->tracker);
 	while (!should_stop(s, end)) {
@@ -48,6 +69,8 @@ int run_follow(struct run_session *s, const struct follow_options *o, enum follo
 			if (run_backend_poll(s->backend, s->tracker, err) != 0)
 				return -1;
 			next_poll = now_s() + interval;
+			if (retry_step(s, o, err) != 0)
+				return -1;
 		}
 		if (o->progress)
 			progress_update(o->progress, s->tracker);

@@ -59,7 +59,20 @@ int run_session_open_tracker(struct run_session *s, struct error *err)
 		.read_only = s->read_only,
 	};
 
+	/* re-attached without its config: no policies to decide by */
+	if (s->config) {
+		s->retry = (struct retry_context){
+			.config = s->config,
+			.slurm_requeues = s->target && s->target->provider == PROVIDER_SLURM &&
+					  s->target->requeue,
+			.random = retry_random_system(),
+		};
+		o.decide_retry = retry_decide_attempt;
+		o.decide_retry_ctx = &s->retry;
+	}
 	s->tracker = tracker_new(&o, err);
+	/* before rebuild: decisions made while replaying count earlier attempts */
+	s->retry.tracker = s->tracker;
 	return s->tracker && tracker_rebuild(s->tracker, err) == 0 ? 0 : -1;
 }
 

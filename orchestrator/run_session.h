@@ -21,6 +21,7 @@
 #include "error.h"
 #include "journal.h"
 #include "plan.h"
+#include "retry_tracker.h"
 #include "run_backend.h"
 #include "run_dir.h"
 #include "run_record.h"
@@ -38,6 +39,7 @@ struct run_session {
 	struct run_backend *backend;    /* NULL when read-only */
 	bool read_only;
 	size_t submit_failures;         /* chunks sbatch refused */
+	struct retry_context retry;     /* the tracker's decider's; unused without config */
 	run_note_fn note;
 	void *note_ctx;
 };
@@ -70,7 +72,10 @@ unsigned run_session_poll_interval(const struct run_session *s);
 
 /* Internals shared by run_create.c and run_attach.c. */
 struct run_session *run_session_new(run_note_fn note, void *note_ctx, struct error *err);
+/* With a config, the tracker decides a retry for every failed attempt. */
 int run_session_open_tracker(struct run_session *s, struct error *err);
+/* The target's max_array_size, else (Slurm) the cluster's, else 1001. */
+unsigned run_session_max_array_size(const struct target *target);
 int run_session_open_backend(struct run_session *s, struct error *err);
 /* Tells the tracker about one submitted chunk of the journal. */
 int run_session_track(struct run_session *s, const struct journal_submission *sub,

@@ -2,7 +2,12 @@
 #include "run_submit.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "retry_wave.h"
+#include "wave_script.h"
 
 static struct journal_intent intent_of(const struct plan *plan, const struct plan_group *g,
 				       const struct plan_chunk *c)
@@ -72,4 +77,75 @@ int run_submit_plan(struct run_session *s, const struct plan *plan, struct error
 					 err) != 0)
 				return -1;
 	return journal_wave_done(s->journal, plan->wave, err);
+}
+
+/* A chunk whose submission nobody saw answered: a wave now could repeat it. */
+static bool journal_unanswered(const struct run_session *s)
+{
+	const struct journal_submission **uncertain = NULL;
+	size_t n = journal_uncertain(journal_state(s->journal), &uncertain);
+
+	free(uncertain);
+	return n > 0;
+}
+
+bool run_retries_pending(const struct run_session *s)
+{
+	struct retry_decision *d = NULL;
+	struct error err;
+	size_t n = 0;
+	bool any = false;
+
+	if (!s->config || !s->journal)
+		return false;
+	if (retry_pending(s->tracker, s->config, &d, &n, &err) != 0)
+		return false;
+	for (size_t i = 0; i < n && !any; i++)
+		any = d[i].action == RETRY_RESUBMIT;
+	free(d);
+	return any;
+}
+
+/* Plans, writes and submits the wave w, named after the journal's last. */
+static int submit_wave(struct run_session *s, struct retry_wave *w, struct error *err)
+{
+	char wave[32];
+	struct plan_options o = {
+		.target = s->target, .run_dir = s->run->path, .run_id = s->run->id,
+		.wave = wave, .max_array_size = run_session_max_array_size(s->target),
+	};
+	struct plan *plan = NULL;
+	int rc;
+
+	journal_wave_name(journal_state(s->journal)->last_wave + 1, wave, sizeof wave);
+	for (size_t r = 0; r < w->n_requests; r++)
+		w->requests[r].exclude = w->exclude[r];
+	rc = plan_wave(s->config, &o, w->requests, w->n_requests, &plan, err) == 0 &&
+			     plan_write_scripts(plan, err) == 0 && run_submit_plan(s, plan, err) == 0
+		     ? 0 : -1;
+	plan_free(plan);
+	return rc;
+}
+
+long run_submit_retries(struct run_session *s, struct error *err)
+{
+	struct retry_decision *d = NULL;
+	struct retry_wave w = { 0 };
+	size_t n = 0;
+	long submitted = -1;
+
+	if (!s->config || !s->journal || !s->target || journal_unanswered(s))
+		return 0;
+	if (retry_pending(s->tracker, s->config, &d, &n, err) != 0)
+		return -1;
+	if (n == 0) {
+		free(d);
+		return 0;
+	}
+	if (retry_wave_group(d, n, time(NULL), &w, err) == 0)
+		submitted = w.n_requests == 0 || submit_wave(s, &w, err) == 0
+				    ? (long)w.n_tasks : -1;
+	retry_wave_free(&w);
+	free(d);
+	return submitted;
 }

@@ -3,6 +3,8 @@
 #ifndef SCALABLE_RUN_SUBMIT_H
 #define SCALABLE_RUN_SUBMIT_H
 
+#include <stdbool.h>
+
 #include "error.h"
 #include "plan.h"
 #include "run_session.h"
@@ -12,5 +14,13 @@
  * queued it) and otherwise journaled submit_failed; submission stops there
  * and -1 is returned with err (what is submitted stays tracked). */
 int run_submit_plan(struct run_session *s, const struct plan *plan, struct error *err);
+
+/* The next wave (w002, w003, ...) of the retries the tracker decided and
+ * nothing submitted yet, grouped (retry_wave.h), planned, written and
+ * submitted as above. Waits (returns 0) while the journal has an unanswered
+ * intent. Returns the tasks submitted, 0 when none, -1 with err. */
+long run_submit_retries(struct run_session *s, struct error *err);
+/* Whether retries are decided and not yet submitted: the run goes on. */
+bool run_retries_pending(const struct run_session *s);
 
 #endif

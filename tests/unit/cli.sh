@@ -6,7 +6,7 @@ work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
-echo "1..42"
+echo "1..52"
 
 # check DESCRIPTION EXPECTED-RC COMMAND...: runs COMMAND, compares its exit code.
 check() {
@@ -80,4 +80,42 @@ check "watch on a closed run has nothing to do" 0 "$scalable" watch --latest
 check "cancel on a closed run has nothing to do" 0 "$scalable" cancel "${run_dir##*-}"
 check "run --json prints the outcome" 0 "$scalable" run --target local --json
 holds "the outcome is JSON" out '"outcome": "finished"'
+
+# Retries on the local target: scenario 1 exits 75 on its first attempt only
+# (transient, retried after a 1s backoff), 2 exits 65 (input_error, never
+# retried), 3 goes over its 64M on the first attempt (oom, more memory).
+mkdir "$work/retry" && cd "$work/retry" || exit 1
+cat >scalable.yaml <<'YAML'
+version: 1
+project: retry
+targets:
+  local: {provider: local, local: {concurrency: 3}}
+components:
+  model: {command: "sh ./task.sh {{ n }}", memory: 64M}
+scenarios:
+  range: {name: n, start: 0, stop: 3}
+retry:
+  transient: {max_attempts: 4, backoff: {initial: 1s, factor: 1, max: 1s, jitter: 0}}
+  oom: {max_attempts: 3, memory_factor: 2}
+YAML
+cat >task.sh <<'SH'
+case "$1" in
+1) [ "$SCALABLE_ATTEMPT" = 1 ] && { echo "TimeoutError: upstream did not answer" >&2; exit 75; } ;;
+2) echo "bad input row" >&2; exit 65 ;;
+3) [ "$SCALABLE_ATTEMPT" = 1 ] && python3 -c 'import time; b = bytearray(100 << 20); b[::4096] = b"x" * len(b[::4096]); time.sleep(2)' ;;
+esac
+echo "ok $1"
+SH
+export SCALABLE_RUNS_DIR="$work/retry/runs"
+check "a run with one input_error fails" 1 "$scalable" run --target local
+holds "the retried tasks succeed" out "4 tasks, 3 succeeded, 1 failed"
+run_dir=$(ls -d "$work"/retry/runs/run-*)
+check "the transient task succeeded on attempt 2" 0 grep -q '"task_id":1,.*"attempt":2,"state":"succeeded"' "$run_dir/tasks.jsonl"
+check "the oom task succeeded on attempt 2" 0 grep -q '"task_id":3,.*"attempt":2,"state":"succeeded"' "$run_dir/tasks.jsonl"
+check "the input_error is not retried" 1 grep -q '"task_id":2,.*"attempt":2' "$run_dir/tasks.jsonl"
+check "failures.jsonl: transient, with a retry decided" 0 grep -q '"failure_class":"transient".*"retry":{"action":"retry"' "$run_dir/failures.jsonl"
+check "failures.jsonl: input_error given up" 0 grep -q '"failure_class":"input_error".*"retry":{"action":"give_up"' "$run_dir/failures.jsonl"
+check "failures.jsonl: oom, with more memory" 0 grep -q '"failure_class":"oom".*"summary":"retry 2/3 at once with memory 64M→' "$run_dir/failures.jsonl"
+check "the oom retry asks for more than 64M" 0 grep -q '"wave":"w00[23]".*"memory_bytes":1[0-9]\{8\}' "$run_dir/journal.jsonl"
+check "run.json is failed" 0 grep -q '"status": "failed"' "$run_dir/run.json"
 exit 0
