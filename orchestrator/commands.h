@@ -12,5 +12,6 @@ int cmd_watch(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_cancel(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
+int cmd_diagnose(int argc, char **argv);
 
 #endif

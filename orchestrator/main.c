@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{ "status", cmd_status, "how a run stands: counts, failures" },
 	{ "cancel", cmd_cancel, "cancel every job of a run" },
 	{ "runs", cmd_runs, "list the runs" },
+	{ "diagnose", cmd_diagnose, "what failed in a run, why, and what to change" },
 };
 
 static void usage(FILE *out)

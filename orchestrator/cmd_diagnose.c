@@ -1,0 +1,168 @@
+/* scalable diagnose [--latest | --run-id ID | DIR] [--no-ai | --ai] [--json]:
+ * what failed in a run, why, where, and what to change (diagnose.h). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "diagnose.h"
+#include "exit_codes.h"
+#include "run_dir.h"
+
+static const char help[] =
+	"usage: scalable diagnose [--latest | --run-id ID | DIR] [--no-ai | --ai] [--json]\n"
+	"\n"
+	"Explains a run's failures from its directory alone (no network, no Slurm):\n"
+	"groups the failed attempts by failure class and message pattern (numbers,\n"
+	"paths and hex replaced: \"OOM: scenario <N> exceeded memory limit\"), and for\n"
+	"each group gives the evidence (peak memory against the request, elapsed\n"
+	"against the walltime, nodes, retries and what became of them, what the\n"
+	"failing scenarios share, the offending line of the traceback) and a concrete\n"
+	"suggestion (\"increase model memory to 24G\"). A node that holds at least half\n"
+	"of the failures (3 or more), beyond its share of the attempts, is a finding\n"
+	"of its own. Works on a finished run, one in progress, and one whose\n"
+	"orchestrator died. Read-only: takes no lock.\n"
+	"\n"
+	"  --latest      the most recent run (the default)\n"
+	"  --run-id ID   the run with this id, unique prefix, or 8-hex suffix\n"
+	"  DIR           the run directory itself (or a run id)\n"
+	"  --no-ai       the heuristic report only (the default)\n"
+	"  --ai          ask a language model too (not available yet: the heuristic\n"
+	"                report is shown, with a notice)\n"
+	"  --json        print {\"summary\": {...}, \"findings\": [...]} instead\n"
+	"  -h, --help    show this help\n"
+	"\n"
+	"Severity: critical when a group left at least 10% of the run's tasks failed;\n"
+	"high when it left some failed; medium when none failed for good but some\n"
+	"still wait for a retry or needed more memory or walltime to recover; low\n"
+	"when plain retries recovered every task.\n"
+	"\n"
+	"Runs live in $SCALABLE_RUNS_DIR, else ./.scalable/runs.\n"
+	"\n"
+	"Exit codes: 0 diagnosed (failures or not); 2 bad usage; 3 I/O error;\n"
+	"5 no such run.\n";
+
+struct diagnose_args {
+	const char *run;     /* NULL: the latest */
+	bool json, ai;
+};
+
+/* Reads the options; returns -1 to go on, else the exit code to stop with. */
+static int parse_args(int argc, char **argv, struct diagnose_args *args)
+{
+	static const struct option options[] = {
+		{ "latest", no_argument, NULL, 'l' }, { "run-id", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },   { "ai", no_argument, NULL, 'a' },
+		{ "no-ai", no_argument, NULL, 'n' },  { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt, given = 0;
+
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			fputs(help, stdout);
+			return SCALABLE_EXIT_OK;
+		case 'l': given++; break;
+		case 'r': given++; args->run = optarg; break;
+		case 'j': args->json = true; break;
+		case 'a': args->ai = true; break;
+		case 'n': args->ai = false; break;
+		default: return cli_usage_error("diagnose", "bad option");
+		}
+	}
+	if (argc - optind > 1)
+		return cli_usage_error("diagnose", "one run at most, got '%s' and '%s'",
+				       argv[optind], argv[optind + 1]);
+	if (optind < argc) {
+		given++;
+		args->run = argv[optind];
+	}
+	if (given > 1)
+		return cli_usage_error("diagnose", "give one of --latest, --run-id ID or DIR");
+	return -1;
+}
+
+/* Whether dir (named without a '/') holds a run, so names a run by path. */
+static bool holds_run(const char *dir)
+{
+	char *path;
+	bool yes;
+
+	if (strchr(dir, '/') || asprintf(&path, "%s/run.json", dir) < 0)
+		return false;
+	yes = access(path, F_OK) == 0;
+	free(path);
+	return yes;
+}
+
+/* The run's directory: by id or path, else the latest under the runs dir. */
+static int find_run(const char *spec, struct run_dir **run, struct error *err)
+{
+	char *root = runs_dir_default(), *path = NULL;
+	int rc;
+
+	if (!root || (spec && holds_run(spec) && asprintf(&path, "./%s", spec) < 0)) {
+		free(root);
+		error_system(err, "cannot find the run");
+		return -1;
+	}
+	if (!spec)
+		rc = run_dir_latest(root, run, err);
+	else
+		rc = run_dir_find(root, path ? path : spec, run, err);
+	free(path);
+	free(root);
+	return rc;
+}
+
+static int print_json(const struct diagnosis *dx)
+{
+	json_t *json = diagnose_json(dx);
+	int rc = json ? json_dumpf(json, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
+
+	json_decref(json);
+	if (rc != 0 || putchar('\n') == EOF || fflush(stdout) != 0) {
+		fprintf(stderr, "scalable: cannot print the diagnosis\n");
+		return SCALABLE_EXIT_SYSTEM;
+	}
+	return SCALABLE_EXIT_OK;
+}
+
+/* Colours on a terminal, unless NO_COLOR says otherwise (no-color.org). */
+static bool use_color(void)
+{
+	const char *no = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && !(no && *no);
+}
+
+int cmd_diagnose(int argc, char **argv)
+{
+	struct diagnose_args args = { 0 };
+	struct diagnosis *dx;
+	struct run_dir *run;
+	struct error err;
+	int rc = parse_args(argc, argv, &args);
+
+	if (rc >= 0)
+		return rc;
+	if (args.ai)
+		fprintf(stderr, "scalable diagnose: AI analysis is not available yet; "
+				"showing the heuristic report\n");
+	if (find_run(args.run, &run, &err) != 0)
+		return cli_fail(&err);
+	rc = diagnose_run(run->path, &dx, &err);
+	run_dir_free(run);
+	if (rc != 0)
+		return cli_fail(&err);
+	if (args.json)
+		rc = print_json(dx);
+	else if (diagnose_print(stdout, dx, use_color()) != 0)
+		rc = SCALABLE_EXIT_SYSTEM;
+	diagnose_free(dx);
+	return rc;
+}

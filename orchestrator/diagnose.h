@@ -1,0 +1,44 @@
+/* scalable diagnose, the heuristic half: what failed in a run, why, where,
+ * and what to change, from the run directory alone (no network, no Slurm).
+ *
+ * It reads run.json, failures.jsonl, tasks.jsonl and scenarios.jsonl
+ * (skipping a torn last line, and any line that is not a JSON object),
+ * groups the failed attempts by failure class and message pattern
+ * (diagnose_pattern.h), and makes one finding per group, plus one for a
+ * node that holds most of the failures, each with its evidence, a concrete
+ * suggestion and a severity:
+ *
+ *   critical  the group left at least 10% of the run's tasks failed;
+ *   high      it left some tasks failed (a node finding whose failures did);
+ *   medium    none failed for good, but some are still waiting for a retry,
+ *             or they were recovered only by retrying with more memory or
+ *             walltime (the next run pays for those retries again);
+ *   low       every task recovered with a plain retry.
+ *
+ * Works on a finished run, on one in progress, and on one whose
+ * orchestrator died (status still "running"). */
+#ifndef SCALABLE_DIAGNOSE_H
+#define SCALABLE_DIAGNOSE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "error.h"
+
+struct diagnosis;
+
+/* Reads the run at run_path and analyses it. Errors: exit code 5 when
+ * run_path holds no run.json, 3 when a file cannot be read. */
+int diagnose_run(const char *run_path, struct diagnosis **out, struct error *err);
+void diagnose_free(struct diagnosis *dx);
+
+/* {"summary": {...}, "findings": [{"severity", "category", "failure_class",
+ * "count", "pattern", "evidence": {...}, "suggestion", ...}]}; NULL when
+ * memory runs out. */
+json_t *diagnose_json(const struct diagnosis *dx);
+/* The report for people; color: ANSI colours. Returns 0, or -1 when
+ * writing failed. */
+int diagnose_print(FILE *out, const struct diagnosis *dx, bool color);
+
+#endif
