@@ -6,8 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Reads a run of decimal digits at *p into *value; false if none or overflow. */
-static bool read_digits(const char **p, uint64_t *value)
+bool units_read_digits(const char **p, uint64_t *value)
 {
 	const char *s = *p;
 	uint64_t v = 0;
@@ -44,7 +43,7 @@ bool units_parse_size(const char *text, uint64_t *bytes, const char **why)
 	const char *p = text;
 	uint64_t count, multiplier = UNITS_MIB, result;
 
-	if (!read_digits(&p, &count)) {
+	if (!units_read_digits(&p, &count)) {
 		*why = expected;
 		return false;
 	}
@@ -74,7 +73,7 @@ static void read_days(const char **p, uint64_t *days, bool *has_days)
 	uint64_t value;
 
 	*has_days = false;
-	if (!read_digits(&s, &value) || *s != '-')
+	if (!units_read_digits(&s, &value) || *s != '-')
 		return;
 	*days = value;
 	*has_days = true;
@@ -87,7 +86,7 @@ static int read_clock_fields(const char *p, uint64_t field[3])
 	int n = 0;
 
 	for (;;) {
-		if (n == 3 || !read_digits(&p, &field[n]))
+		if (n == 3 || !units_read_digits(&p, &field[n]))
 			return 0;
 		n++;
 		if (*p == '\0')
@@ -177,7 +176,7 @@ bool units_parse_duration(const char *text, uint64_t *seconds, const char **why)
 	const char *p = text;
 	uint64_t count, unit = 1, result;
 
-	if (!read_digits(&p, &count)) {
+	if (!units_read_digits(&p, &count)) {
 		*why = expected;
 		return false;
 	}

@@ -24,6 +24,10 @@
 
 #define UNITS_MIB ((uint64_t)1024 * 1024)
 
+/* Reads a run of decimal digits at *p into *value, advancing *p; false if
+ * there is no digit or the value overflows (then *p is unchanged). */
+bool units_read_digits(const char **p, uint64_t *value);
+
 bool units_parse_size(const char *text, uint64_t *bytes, const char **why);
 bool units_parse_walltime(const char *text, uint64_t *seconds, const char **why);
 bool units_parse_duration(const char *text, uint64_t *seconds, const char **why);

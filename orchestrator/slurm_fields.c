@@ -8,35 +8,15 @@
 #include <time.h>
 
 #include "exit_codes.h"
+#include "units.h"
 
 #define MAX_ARRAY_TASKS 4000001u  /* Slurm's largest MaxArraySize */
-
-/* Reads decimal digits at *p (at least one) into *value, advancing *p;
- * false on overflow or no digit. */
-static bool read_digits(const char **p, uint64_t *value)
-{
-	const char *s = *p;
-	uint64_t v = 0;
-
-	if (!isdigit((unsigned char)*s))
-		return false;
-	for (; isdigit((unsigned char)*s); s++) {
-		unsigned digit = (unsigned)(*s - '0');
-
-		if (v > (UINT64_MAX - digit) / 10)
-			return false;
-		v = v * 10 + digit;
-	}
-	*p = s;
-	*value = v;
-	return true;
-}
 
 bool slurm_parse_uint(const char *text, uint64_t *value)
 {
 	uint64_t v;
 
-	if (!read_digits(&text, &v) || *text)
+	if (!units_read_digits(&text, &v) || *text)
 		return false;
 	*value = v;
 	return true;
@@ -56,7 +36,7 @@ bool slurm_parse_exit_code(const char *text, int *exit_code, int *signal)
 {
 	uint64_t code, sig;
 
-	if (!read_digits(&text, &code) || *text++ != ':' || !read_digits(&text, &sig) || *text ||
+	if (!units_read_digits(&text, &code) || *text++ != ':' || !units_read_digits(&text, &sig) || *text ||
 	    code > 255 || sig > 255)
 		return false;
 	*exit_code = (int)code;
@@ -102,7 +82,7 @@ bool slurm_parse_size(const char *text, char default_unit, uint64_t *bytes)
 	uint64_t whole, unit;
 	double fraction, value;
 
-	if (!read_digits(&p, &whole) || !read_fraction(&p, &fraction))
+	if (!units_read_digits(&p, &whole) || !read_fraction(&p, &fraction))
 		return false;
 	unit = unit_bytes(isalpha((unsigned char)*p) ? *p : default_unit);
 	if (!unit)
@@ -178,9 +158,9 @@ bool slurm_parse_clock(const char *text, uint64_t *seconds)
 		*seconds = 0;
 		return true;
 	}
-	if (strchr(p, '-') && (!read_digits(&p, &days) || *p++ != '-'))
+	if (strchr(p, '-') && (!units_read_digits(&p, &days) || *p++ != '-'))
 		return false;
-	while (n < 3 && read_digits(&p, &part[n])) {
+	while (n < 3 && units_read_digits(&p, &part[n])) {
 		n++;
 		if (*p != ':')
 			break;
@@ -221,12 +201,12 @@ static bool read_range(const char **p, struct id_list *list)
 {
 	uint64_t first, last, step = 1;
 
-	if (!read_digits(p, &first))
+	if (!units_read_digits(p, &first))
 		return false;
 	last = first;
-	if (**p == '-' && (++*p, !read_digits(p, &last)))
+	if (**p == '-' && (++*p, !units_read_digits(p, &last)))
 		return false;
-	if (**p == ':' && (++*p, !read_digits(p, &step)))
+	if (**p == ':' && (++*p, !units_read_digits(p, &step)))
 		return false;
 	if (last < first || step == 0 || last - first >= MAX_ARRAY_TASKS)
 		return false;
@@ -241,7 +221,7 @@ static bool skip_throttle(const char **p)
 {
 	uint64_t throttle;
 
-	return **p != '%' || (++*p, read_digits(p, &throttle));
+	return **p != '%' || (++*p, units_read_digits(p, &throttle));
 }
 
 bool slurm_parse_array_tasks(const char *text, uint32_t **ids, size_t *count)
