@@ -2,37 +2,12 @@
 # The scalable command line, in TAP: help and version, init, validate and
 # plan on what init wrote, their --json output, and usage errors (exit 2).
 scalable=${SCALABLE_BIN:?set by make check (tests/unit/orchestrator.am)}
+. "$(dirname "$0")/tap_checks.sh"
 work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
 echo "1..52"
-
-# check DESCRIPTION EXPECTED-RC COMMAND...: runs COMMAND, compares its exit code.
-check() {
-	description=$1 expected=$2
-	shift 2
-	"$@" >out 2>err
-	rc=$?
-	n=$((n + 1))
-	if [ "$rc" -eq "$expected" ]; then
-		echo "ok $n - $description"
-	else
-		echo "not ok $n - $description: exit code $rc, not $expected"
-		sed 's/^/# /' err
-	fi
-}
-
-# holds DESCRIPTION FILE TEXT: FILE contains TEXT.
-holds() {
-	n=$((n + 1))
-	if grep -qF -- "$3" "$2"; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1: no '$3' in $2"
-		sed 's/^/# /' "$2"
-	fi
-}
 
 check "--help" 0 "$scalable" --help
 holds "--help lists the exit codes" out "2  bad usage or invalid config"

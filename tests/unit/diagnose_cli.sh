@@ -3,37 +3,12 @@
 # 8-hex suffix, path, a bare directory name), the report and --json, the
 # --ai notice, and the exit codes (2 usage, 3 I/O, 5 no such run).
 scalable=${SCALABLE_BIN:?set by make check (tests/unit/orchestrator.am)}
+. "$(dirname "$0")/tap_checks.sh"
 work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
 echo "1..22"
-
-# check DESCRIPTION EXPECTED-RC COMMAND...: runs COMMAND, compares its exit code.
-check() {
-	description=$1 expected=$2
-	shift 2
-	"$@" >out 2>err
-	rc=$?
-	n=$((n + 1))
-	if [ "$rc" -eq "$expected" ]; then
-		echo "ok $n - $description"
-	else
-		echo "not ok $n - $description: exit code $rc, not $expected"
-		sed 's/^/# /' err
-	fi
-}
-
-# holds DESCRIPTION FILE TEXT: FILE contains TEXT.
-holds() {
-	n=$((n + 1))
-	if grep -qF -- "$3" "$2"; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1: no '$3' in $2"
-		sed 's/^/# /' "$2"
-	fi
-}
 
 # lacks DESCRIPTION FILE TEXT: FILE does not contain TEXT.
 lacks() {
