@@ -13,5 +13,9 @@ int cmd_status(int argc, char **argv);
 int cmd_cancel(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+int cmd_submit(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

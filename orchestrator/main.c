@@ -16,11 +16,15 @@ static const struct command commands[] = {
 	{ "validate", cmd_validate, "check a config file and summarise it" },
 	{ "plan", cmd_plan, "show the job arrays a run would submit" },
 	{ "run", cmd_run, "submit a sweep and follow it to the end" },
+	{ "submit", cmd_submit, "submit a sweep and return; a sweeper job follows it" },
 	{ "watch", cmd_watch, "re-attach to a run and follow it" },
+	{ "resume", cmd_resume, "submit again what did not succeed in a run" },
 	{ "status", cmd_status, "how a run stands: counts, failures" },
 	{ "cancel", cmd_cancel, "cancel every job of a run" },
 	{ "runs", cmd_runs, "list the runs" },
 	{ "diagnose", cmd_diagnose, "what failed in a run, why, and what to change" },
+	{ "report", cmd_report, "a run's report as HTML, Markdown or JSON" },
+	{ "sweep", cmd_sweep, "(run by the sweeper job) one pass over a detached run" },
 };
 
 static void usage(FILE *out)
