@@ -29,7 +29,7 @@ static const char style[] =
 	"th,td{border:1px solid #d5d9e0;padding:3px 8px;text-align:left;vertical-align:top}"
 	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
 	"td.msg{max-width:520px;word-break:break-word}"
-	".cols{display:flex;flex-wrap:wrap;gap:24px}"
+	".cols{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}"
 	"figure{margin:8px 0 16px;background:#fff;border:1px solid #d5d9e0;padding:8px}"
 	"figcaption{color:#5b6475;margin-bottom:4px}svg.tl{display:block;width:100%;"
 	"height:120px}svg.tl g:hover rect{opacity:.75}"

@@ -106,7 +106,7 @@ int report_html_timeline(FILE *out, const struct report *r)
 			(unsigned long long)comp->attempts);
 		if (per > 1)
 			fprintf(out, "; up to %zu indices per column", per);
-		fprintf(out, "</figcaption>\n<svg class=\"tl\" viewBox=\"0 0 %zu %.0f\" "
+		fprintf(out, "</figcaption>\n<svg class=\"tl\" shape-rendering=\"crispEdges\" viewBox=\"0 0 %zu %.0f\" "
 			"preserveAspectRatio=\"none\" role=\"img\" aria-label=\"timeline of ",
 			comp->n_buckets ? comp->n_buckets : 1, STRIP + 10);
 		report_html_text(out, comp->name);

@@ -9,14 +9,22 @@
 #include "exit_codes.h"
 #include "report_impl.h"
 
-/* The largest index any component or scenarios.jsonl knows, plus one. */
+/* The largest index any component has a row for, plus one; at least the
+ * scenarios that scenarios.jsonl lists. (A component's task table grows in
+ * powers of two: its length says nothing.) */
 static size_t index_count(const struct diagnosis *dx)
 {
 	size_t n = dx->scen.count;
 
-	for (size_t c = 0; c < dx->n_comps; c++)
-		if (dx->comps[c].n_tasks > n)
-			n = dx->comps[c].n_tasks;
+	for (size_t c = 0; c < dx->n_comps; c++) {
+		const struct dx_component *comp = &dx->comps[c];
+		size_t seen = comp->n_tasks;
+
+		while (seen > n && !comp->tasks[seen - 1].state)
+			seen--;
+		if (seen > n)
+			n = seen;
+	}
 	return n;
 }
 
