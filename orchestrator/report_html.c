@@ -61,13 +61,14 @@ static const char error_recorder[] =
 	"h.setAttribute('data-js-error',(h.getAttribute('data-js-error')||'')+"
 	"String(e.message)+';')});";
 
-/* A click (or Enter) on a timeline column shows its numbers below it; then
- * the page says it is ready. */
+/* A click on a timeline column (or the keyboard's focus) shows its numbers
+ * below it; then the page says it is ready. */
 static const char script[] =
 	"(function(){var d=document.getElementById('timeline-detail');"
 	"document.querySelectorAll('svg.tl g').forEach(function(g){"
-	"g.addEventListener('click',function(){var t=g.querySelector('title');"
-	"if(d&&t)d.textContent=t.textContent;});});"
+	"var show=function(){var t=g.querySelector('title');"
+	"if(d&&t)d.textContent=t.textContent;};"
+	"g.addEventListener('click',show);g.addEventListener('focus',show);});"
 	"document.documentElement.setAttribute('data-ready','1');})();";
 
 static void row_n(FILE *out, const char *label, size_t n)
@@ -220,7 +221,7 @@ static void failures(FILE *out, const struct report *r)
 	fputs("<h2 id=\"failures\">Failures</h2>\n", out);
 	if (!r->n_classes)
 		fputs("<p class=\"ok\">No failed attempts.</p>\n", out);
-	for (size_t i = 0; i < r->n_classes; i++) {
+	for (size_t i = 0; i < r->n_classes && i < REPORT_CLASSES_LISTED; i++) {
 		const struct report_class *c = &r->classes[i];
 
 		fputs("<h3>", out);
@@ -237,6 +238,9 @@ static void failures(FILE *out, const struct report *r)
 				c->count - c->n_samples);
 		fputs("</table>\n", out);
 	}
+	if (r->n_classes > REPORT_CLASSES_LISTED)
+		fprintf(out, "<p class=\"muted\">and %zu more classes (see Counts)</p>\n",
+			r->n_classes - REPORT_CLASSES_LISTED);
 }
 
 /* Lines that could not be read, so nobody takes the counts for complete. */

@@ -20,6 +20,8 @@
 
 #define REPORT_BUCKETS_MAX 200      /* columns of a component's timeline */
 #define REPORT_SAMPLES_PER_CLASS 10 /* failures listed per class: "N more" */
+#define REPORT_CLASSES_LISTED 20    /* classes with a table of failures (any
+				       string can be a class in failures.jsonl) */
 
 /* What became of an index (its latest attempt), as the timeline colours it. */
 enum report_outcome {
@@ -85,7 +87,8 @@ int report_load(const char *run_dir, struct report **out, struct error *err);
 void report_free(struct report *r);
 
 /* report_samples.c: the first REPORT_SAMPLES_PER_CLASS records of each of
- * r->classes, in file order; stops reading once each has its share. */
+ * the first REPORT_CLASSES_LISTED of r->classes, in file order; stops
+ * reading once each has its share. */
 int report_samples(struct report *r, struct error *err);
 
 /* report_timeline.c */

@@ -87,7 +87,7 @@ static json_t *build(const struct report *r)
 
 	for (size_t c = 0; comps && c < r->n_comps; c++)
 		json_array_append_new(comps, component_json(&r->comps[c]));
-	for (size_t i = 0; classes && i < r->n_classes; i++)
+	for (size_t i = 0; classes && i < r->n_classes && i < REPORT_CLASSES_LISTED; i++)
 		json_array_append_new(classes, class_json(&r->classes[i]));
 	if (!dx || !comps || !classes) {
 		json_decref(dx);

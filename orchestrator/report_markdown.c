@@ -138,7 +138,7 @@ static void failures(FILE *out, const struct report *r)
 	fprintf(out, "\n## Failures (the first %d of each class)\n\n| class | index | component "
 		"| attempt | node | exit | signal | message |\n|---|---:|---|---:|---|---:|---:|---|\n",
 		MD_SAMPLES);
-	for (size_t i = 0; i < r->n_classes; i++) {
+	for (size_t i = 0; i < r->n_classes && i < REPORT_CLASSES_LISTED; i++) {
 		const struct report_class *c = &r->classes[i];
 
 		size_t shown = c->n_samples < MD_SAMPLES ? c->n_samples : MD_SAMPLES;

@@ -38,7 +38,7 @@ static struct report_class *class_of(struct report *r, struct jspan value)
 
 	if (!value.p || !jscan_string(value, name, sizeof name, NULL))
 		return NULL;
-	for (size_t i = 0; i < r->n_classes; i++)
+	for (size_t i = 0; i < r->n_classes && i < REPORT_CLASSES_LISTED; i++)
 		if (!strcmp(r->classes[i].name, name))
 			return &r->classes[i];
 	return NULL;
@@ -79,7 +79,7 @@ int report_samples(struct report *r, struct error *err)
 	char *path;
 	int rc;
 
-	for (size_t i = 0; i < r->n_classes; i++)
+	for (size_t i = 0; i < r->n_classes && i < REPORT_CLASSES_LISTED; i++)
 		s.wanted += r->classes[i].count < REPORT_SAMPLES_PER_CLASS ? r->classes[i].count
 									  : REPORT_SAMPLES_PER_CLASS;
 	if (s.wanted == 0)

@@ -404,6 +404,31 @@ static void a_run_of_100000_tasks_makes_a_small_page(void **state)
 	fixture_free(&fx);
 }
 
+/* Any string can be a class in failures.jsonl: the tables stop at
+ * REPORT_CLASSES_LISTED, the counts do not. */
+static void many_classes_get_tables_up_to_a_cap(void **state)
+{
+	size_t classes = REPORT_CLASSES_LISTED + 5;
+	struct dx_fixture fx;
+	char line[256], *html;
+
+	(void)state;
+	fixture_begin(&fx, "failed");
+	for (size_t i = 0; i < classes; i++) {
+		snprintf(line, sizeof line, "{\"failure_class\":\"class%02zu\",\"message\":\"m\","
+			 "\"task_id\":%zu,\"component\":\"model\",\"details\":{\"attempt\":1}}\n",
+			 i, i);
+		fixture_raw(&fx, "failures", line);
+	}
+	fixture_write(&fx);
+	html = report_of(&fx, REPORT_HTML);
+	assert_int_equal(occurrences(html, "<table class=\"failures\">"), REPORT_CLASSES_LISTED);
+	has(html, "and 5 more classes");
+	has(html, "<td>class24</td>");  /* counted all the same */
+	free(html);
+	fixture_free(&fx);
+}
+
 static void report_write_names_its_file_and_refuses_a_non_run(void **state)
 {
 	struct dx_fixture fx;
@@ -445,6 +470,7 @@ int main(void)
 		cmocka_unit_test(a_run_in_progress_shows_what_is_running),
 		cmocka_unit_test(a_crashed_run_says_its_orchestrator_is_gone),
 		cmocka_unit_test(a_run_of_100000_tasks_makes_a_small_page),
+		cmocka_unit_test(many_classes_get_tables_up_to_a_cap),
 		cmocka_unit_test(report_write_names_its_file_and_refuses_a_non_run),
 	};
 
