@@ -4,12 +4,19 @@
  * requests and its timeline buckets, and the first failures per class. */
 #include "report_impl.h"
 
-static json_t *spread_json(const struct report_spread *s)
+/* A spread: bytes in whole numbers, seconds with their fraction. */
+static json_t *number(double v, bool bytes)
+{
+	return bytes ? json_integer((json_int_t)v) : json_real(v);
+}
+
+static json_t *spread_json(const struct report_spread *s, bool bytes)
 {
 	if (!s->count)
 		return json_pack("{s:i}", "measured", 0);
-	return json_pack("{s:I, s:f, s:f, s:f, s:f}", "measured", (json_int_t)s->count, "min",
-			 s->min, "median", s->median, "p95", s->p95, "max", s->max);
+	return json_pack("{s:I, s:o, s:o, s:o, s:o}", "measured", (json_int_t)s->count, "min",
+			 number(s->min, bytes), "median", number(s->median, bytes), "p95",
+			 number(s->p95, bytes), "max", number(s->max, bytes));
 }
 
 static json_t *bucket_json(const struct report_bucket *b)
@@ -38,9 +45,9 @@ static json_t *component_json(const struct report_component *c)
 			 "name", c->name, "tasks", (json_int_t)c->tasks,
 			 "attempts", (json_int_t)c->attempts, "tasks_by_state", states,
 			 "memory", "request_bytes", (json_int_t)c->memory_request,
-			 "peak_bytes", spread_json(&c->peak),
+			 "peak_bytes", spread_json(&c->peak, true),
 			 "duration", "walltime_request_s", (json_int_t)c->walltime_request,
-			 "seconds", spread_json(&c->duration), "timeline", buckets);
+			 "seconds", spread_json(&c->duration, false), "timeline", buckets);
 }
 
 static json_t *maybe_int(int64_t n)

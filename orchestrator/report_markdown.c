@@ -42,8 +42,11 @@ static void counts(FILE *out, const struct report *r)
 	const struct diagnosis *dx = r->dx;
 
 	fprintf(out, "\n## Tasks\n\n**%zu tasks**, %zu attempts, %zu failed attempts, "
-		"%zu findings\n\n| state (latest attempt) | tasks |\n|---|---:|\n", dx->tasks,
-		dx->attempts, dx->failures, dx->n_findings);
+		"%zu findings\n\n", dx->tasks, dx->attempts, dx->failures, dx->n_findings);
+	if (dx->tasks)
+		fputs("| state (latest attempt) | tasks |\n|---|---:|\n", out);
+	else
+		fputs("No task has a row in tasks.jsonl yet.\n", out);
 	for (int s = 0; s < TASK_STATE_COUNT; s++)
 		if (dx->by_state[s])
 			fprintf(out, "| %s | %zu |\n", task_state_name((enum task_state)s),
@@ -62,6 +65,8 @@ static void counts(FILE *out, const struct report *r)
 
 static void resources(FILE *out, const struct report *r)
 {
+	if (!r->n_comps)
+		return;
 	fputs("\n## Resources per component\n\n| component | tasks | memory request | peak median "
 	      "| peak p95 | peak max | duration median | duration p95 | duration max | walltime |\n"
 	      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", out);
