@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "exit_codes.h"
 #include "report_impl.h"
 
 /* The largest index any component has a row for, plus one; at least the
