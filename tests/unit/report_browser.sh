@@ -7,13 +7,13 @@
 # on a copy of the page with a deliberate script error. Skips when
 # chromium is missing (contrib/install-deps installs it).
 scalable=${SCALABLE_BIN:?set by make check (tests/unit/orchestrator.am)}
-here=$(cd "$(dirname "$0")" && pwd)
-shot=${REPORT_SCREENSHOT:-$PWD/report-screenshot.png}
 browser=$(command -v chromium || command -v chromium-browser)
 if [ -z "$browser" ]; then
 	echo "1..0 # SKIP chromium is not installed (Debian package chromium)"
 	exit 0
 fi
+here=$(cd "$(dirname "$0")" && pwd)
+shot=${REPORT_SCREENSHOT:-$PWD/report-screenshot.png}
 . "$here/tap_checks.sh"
 . "$here/report_run.sh"
 work=$(mktemp -d) || exit 1
