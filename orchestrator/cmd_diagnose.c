@@ -86,39 +86,6 @@ static int parse_args(int argc, char **argv, struct diagnose_args *args)
 	return -1;
 }
 
-/* Whether dir (named without a '/') holds a run, so names a run by path. */
-static bool holds_run(const char *dir)
-{
-	char *path;
-	bool yes;
-
-	if (strchr(dir, '/') || asprintf(&path, "%s/run.json", dir) < 0)
-		return false;
-	yes = access(path, F_OK) == 0;
-	free(path);
-	return yes;
-}
-
-/* The run's directory: by id or path, else the latest under the runs dir. */
-static int find_run(const char *spec, struct run_dir **run, struct error *err)
-{
-	char *root = runs_dir_default(), *path = NULL;
-	int rc;
-
-	if (!root || (spec && holds_run(spec) && asprintf(&path, "./%s", spec) < 0)) {
-		free(root);
-		error_system(err, "cannot find the run");
-		return -1;
-	}
-	if (!spec)
-		rc = run_dir_latest(root, run, err);
-	else
-		rc = run_dir_find(root, path ? path : spec, run, err);
-	free(path);
-	free(root);
-	return rc;
-}
-
 static int print_json(const struct diagnosis *dx)
 {
 	json_t *json = diagnose_json(dx);
@@ -153,7 +120,7 @@ int cmd_diagnose(int argc, char **argv)
 	if (args.ai)
 		fprintf(stderr, "scalable diagnose: AI analysis is not available yet; "
 				"showing the heuristic report\n");
-	if (find_run(args.run, &run, &err) != 0)
+	if (cli_find_run(args.run, &run, &err) != 0)
 		return cli_fail(&err);
 	rc = diagnose_run(run->path, &dx, &err);
 	run_dir_free(run);
