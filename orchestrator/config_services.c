@@ -1,5 +1,6 @@
 /* notify and ai: the optional outside services a run may talk to. */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,7 +63,16 @@ int load_ai(struct loader *L, const struct ynode *map)
 			       "variable name (expected the name, e.g. OPENAI_API_KEY, "
 			       "never the key itself)", ai->api_key_env);
 	if (ai->api_key_file) {
-		char *resolved = config_relative_path(L->config, ai->api_key_file);
+		const char *home = getenv("HOME");
+		char *resolved = NULL;
+
+		/* ~/ is the user's home, as a shell would have it */
+		if (strncmp(ai->api_key_file, "~/", 2) == 0 && home && *home) {
+			if (asprintf(&resolved, "%s/%s", home, ai->api_key_file + 2) < 0)
+				resolved = NULL;
+		} else {
+			resolved = config_relative_path(L->config, ai->api_key_file);
+		}
 
 		if (!resolved) {
 			error_system(L->err, "%s", L->path);

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +174,19 @@ static void failure(CURLcode rc, const struct sink *sink, const struct http_post
 		snprintf(why, why_len, "%s", *errbuf ? errbuf : curl_easy_strerror(rc));
 }
 
+/* curl_easy_perform with SIGPIPE ignored: with CURLOPT_NOSIGNAL libcurl
+ * leaves it alone, and a peer that hangs up mid-TLS-write would kill us. */
+static CURLcode perform(CURL *curl)
+{
+	struct sigaction ignore = { .sa_handler = SIG_IGN }, old;
+	bool restore = sigaction(SIGPIPE, &ignore, &old) == 0;
+	CURLcode rc = curl_easy_perform(curl);
+
+	if (restore)
+		sigaction(SIGPIPE, &old, NULL);
+	return rc;
+}
+
 int http_post_json(const struct http_post *req, struct http_response *resp, char *why,
 		   size_t why_len)
 {
@@ -201,7 +215,7 @@ int http_post_json(const struct http_post *req, struct http_response *resp, char
 		return -1;
 	}
 	set_options(curl, req, loopback, list, &sink, errbuf);
-	rc = curl_easy_perform(curl);
+	rc = perform(curl);
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
 	else

@@ -294,6 +294,12 @@ static void test_services_read(void **state)
 	assert_int_equal(ai.timeout_s, AI_TIMEOUT_DEFAULT_S);
 	config_services_clear(&notify, &ai);
 
+	tmpdir_write(dir, "manifest.yaml", "ai: {api_key_file: ~/k}\n");
+	setenv("HOME", "/home/someone", 1);
+	assert_int_equal(config_services_read(path, "/elsewhere", &notify, &ai, &err), 0);
+	assert_string_equal(ai.api_key_file, "/home/someone/k");
+	config_services_clear(&notify, &ai);
+
 	tmpdir_write(dir, "manifest.yaml", "ai:\n  url: https://a.example.org\n  modle: x\n");
 	assert_int_equal(config_services_read(path, ".", &notify, &ai, &err), -1);
 	assert_non_null(strstr(err.text, "manifest.yaml:3:3"));
