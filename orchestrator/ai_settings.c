@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,16 @@ char *ai_key_file_read(const char *path, char *why, size_t why_len)
 	return key;
 }
 
+/* Whether key can travel in a header: printable ASCII, no blank (a line
+ * break in it would smuggle in a header of its own). */
+static bool header_safe(const char *key)
+{
+	for (; *key; key++)
+		if (*key < 0x21 || *key > 0x7e)
+			return false;
+	return true;
+}
+
 /* The key, or NULL with why set when one was named but cannot be had, or
  * NULL with why empty when none was named. */
 static char *find_key(const struct ai_config *config, char *why, size_t why_len)
@@ -115,6 +126,11 @@ int ai_settings_resolve(const struct ai_config *config, struct ai_settings *out,
 	out->timeout_s = config && config->timeout_s ? (unsigned)config->timeout_s
 						     : AI_TIMEOUT_DEFAULT_S;
 	out->key = find_key(config, why, why_len);
+	if (out->key && !header_safe(out->key)) {
+		snprintf(why, why_len, "the key holds blanks or control characters");
+		ai_settings_clear(out);
+		return -1;
+	}
 	if ((!out->key && *why) || !(out->endpoint = endpoint_of(url)) ||
 	    !(out->model = strdup(model))) {
 		if (!*why)

@@ -7,7 +7,8 @@
  *  - key, first found: the file $SCALABLE_AI_KEY_FILE, the file
  *    ai.api_key_file, the variable ai.api_key_env names (which must then be
  *    set), $SCALABLE_AI_KEY, $OPENAI_API_KEY; none: no Authorization header
- *    (a local server may need none). A key file must be a regular file of
+ *    (a local server may need none). A key is printable ASCII without
+ *    blanks (it goes into a header). A key file must be a regular file of
  *    this user that neither group nor others can read (chmod 600). The key
  *    never comes from the command line;
  *  - timeout: ai.timeout (default 60s). */

@@ -5,15 +5,19 @@
 #include <string.h>
 
 #include "config_loader.h"
+#include "http_post.h"
 
-/* Fails unless the string at key is an http(s) URL. */
+/* Fails unless the string at key is a URL http_post may call: https://, or
+ * http:// to the loopback (http_post.h). */
 static int check_url(struct loader *L, const struct ynode *map, const char *key,
 		     const char *url)
 {
-	if (!url || strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0)
+	char why[128];
+
+	if (!url || http_url_allowed(url, why, sizeof why))
 		return 0;
-	return fail_at(L, ymap_get(map, key), "'%s' is not a URL (expected http:// or "
-		       "https://...)", url);
+	return fail_at(L, ymap_get(map, key), "'%s' is not a URL scalable may call: %s "
+		       "(expected https://..., or http:// to the loopback)", url, why);
 }
 
 /* Fails when the timeout at key is 0. */

@@ -175,6 +175,10 @@ static void test_settings_key(void **state)
 	assert_int_equal(ai_settings_resolve(&config, &s, why, sizeof why), 0);
 	assert_string_equal(s.key, "from-scalable");
 	ai_settings_clear(&s);
+	setenv("SCALABLE_AI_KEY", "two\r\nX-Injected: 1", 1);
+	assert_int_equal(ai_settings_resolve(&config, &s, why, sizeof why), -1);
+	assert_non_null(strstr(why, "control characters"));
+	setenv("SCALABLE_AI_KEY", "from-scalable", 1);
 	config.api_key_env = "TEST_AI_KEY";
 	assert_int_equal(ai_settings_resolve(&config, &s, why, sizeof why), -1);
 	assert_non_null(strstr(why, "$TEST_AI_KEY, which is not set"));
@@ -306,6 +310,10 @@ static void test_services_read(void **state)
 	tmpdir_write(dir, "manifest.yaml", "notify:\n  webhook: hooks.example.org\n");
 	assert_int_equal(config_services_read(path, ".", &notify, &ai, &err), -1);
 	assert_non_null(strstr(err.text, "manifest.yaml:2:12"));
+	tmpdir_write(dir, "manifest.yaml", "ai:\n  url: http://api.example.org/v1\n");
+	assert_int_equal(config_services_read(path, ".", &notify, &ai, &err), -1);
+	assert_non_null(strstr(err.text, "manifest.yaml:2:8"));
+	assert_non_null(strstr(err.text, "loopback only"));
 	tmpdir_write(dir, "manifest.yaml", "ai:\n  api_key_env: sk-abc def\n");
 	assert_int_equal(config_services_read(path, ".", &notify, &ai, &err), -1);
 	assert_non_null(strstr(err.text, "not an environment variable name"));
