@@ -117,5 +117,9 @@ json_t *diagnose_ai_summary(const struct diagnosis *dx)
 		json_decref(out);
 		out = NULL;
 	}
+	/* our own id, which the base64 rule would take for a key */
+	if (out && dx->record.run_id)
+		json_object_set_new(json_object_get(out, "summary"), "run_id",
+				    json_string(dx->record.run_id));
 	return out;
 }

@@ -23,7 +23,7 @@ cd "$work" || exit 1
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy \
 	SCALABLE_AI_URL SCALABLE_AI_MODEL SCALABLE_AI_KEY_FILE SCALABLE_AI_KEY OPENAI_API_KEY
 n=0
-echo "1..42"
+echo "1..43"
 
 # lacks DESCRIPTION FILE TEXT: FILE does not contain TEXT.
 lacks() {
@@ -130,6 +130,7 @@ holds "the answer follows it" out "FAKE-ANSWER: raise the solver tolerance"
 holds "the request went to {url}/chat/completions" chat.log "PATH /v1/chat/completions"
 holds "the request names the model" chat.log '"model":"test-model"'
 holds "the request holds the summary" chat.log "RuntimeError: solver diverged"
+holds "the request names the run" chat.log "run_id\\\":\\\"$id_a"
 lacks "no planted password" chat.log "hunter2-planted-secret"
 lacks "no planted bearer token" chat.log "planted0token0abcdef"
 lacks "no planted GitHub token" chat.log "PlantedGithubToken1234567890"
