@@ -4,7 +4,9 @@
 # its webhook (run id, status, counts) and survives a webhook that hangs;
 # diagnose --ai sends the model, a redacted summary and the key (from a file,
 # then from the environment) and prints the answer; a refused, failing,
-# hanging or nonsensical endpoint leaves the heuristic report and a notice.
+# hanging, redirecting, oversized or nonsensical endpoint, and one whose
+# certificate cannot be verified (openssl makes it), leave the heuristic
+# report and a notice.
 scalable=${SCALABLE_BIN:?set by make check (tests/unit/orchestrator.am)}
 here=$(cd "$(dirname "$0")" && pwd)
 if ! command -v python3 >/dev/null 2>&1; then
@@ -23,7 +25,7 @@ cd "$work" || exit 1
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy \
 	SCALABLE_AI_URL SCALABLE_AI_MODEL SCALABLE_AI_KEY_FILE SCALABLE_AI_KEY OPENAI_API_KEY
 n=0
-echo "1..43"
+echo "1..49"
 
 # lacks DESCRIPTION FILE TEXT: FILE does not contain TEXT.
 lacks() {
@@ -158,6 +160,31 @@ holds "... is given up after ai.timeout" err "no AI analysis: no answer within 2
 holds "... and the report is there" out "detected across"
 SCALABLE_AI_URL=http://127.0.0.1:$free_port/v1 check "a refused connection" 0 "$scalable" diagnose --ai
 holds "... is a notice" err "no AI analysis: "
+requests_before=$(grep -c '^PATH' chat.log)
+FAKE_HTTP_LOCATION=http://127.0.0.1:$chat_port/v1/chat/completions
+export FAKE_HTTP_LOCATION
+serve redirect moved
+SCALABLE_AI_URL=http://127.0.0.1:$port/v1 check "an endpoint that redirects" 0 "$scalable" diagnose --ai
+holds "... is an HTTP error" err "no AI analysis: HTTP 302"
+check "... and the redirect is not followed" 0 test "$(grep -c '^PATH' chat.log)" -eq "$requests_before"
+serve huge huge
+SCALABLE_AI_URL=http://127.0.0.1:$port/v1 check "an endpoint answering 2 MiB" 0 "$scalable" diagnose --ai
+holds "... is cut off at 1 MiB" err "no AI analysis: response larger than 1048576 bytes"
+# TLS verification: a self-signed certificate is refused before a byte is sent.
+n=$((n + 1))
+if openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 \
+	-keyout tls.pem -out tls.crt >/dev/null 2>&1 && cat tls.crt >>tls.pem; then
+	FAKE_HTTP_CERT=$work/tls.pem serve chat tls
+	SCALABLE_AI_URL=https://127.0.0.1:$port/v1 "$scalable" diagnose --ai >out 2>err
+	if grep -q "no AI analysis: .*certificate" err && [ ! -s tls.log ]; then
+		echo "ok $n - a self-signed certificate is refused"
+	else
+		echo "not ok $n - a self-signed certificate is refused"
+		sed 's/^/# /' err
+	fi
+else
+	echo "ok $n # SKIP openssl cannot make a test certificate"
+fi
 SCALABLE_AI_URL=http://example.com/v1 check "plain http to another host" 0 "$scalable" diagnose --ai
 holds "... is refused before any connection" err "plain http:// is allowed to the loopback only"
 exit 0
