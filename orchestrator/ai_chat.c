@@ -35,15 +35,19 @@ char *ai_chat_request(const char *model, const json_t *summary)
 	return body;
 }
 
-/* text without control characters other than newline and tab (no escape
- * sequence from a server reaches the terminal). */
+/* text without control characters other than newline and tab, C1 ones
+ * (U+0080-U+009F, CSI among them) included: no escape sequence from a
+ * server reaches the terminal. */
 static char *printable(const char *text)
 {
 	char *out = malloc(strlen(text) + 1), *o = out;
 
-	for (const unsigned char *p = (const unsigned char *)text; out && *p; p++)
-		if (*p >= 0x20 ? *p != 0x7f : (*p == '\n' || *p == '\t'))
+	for (const unsigned char *p = (const unsigned char *)text; out && *p; p++) {
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			p++;
+		else if (*p >= 0x20 ? *p != 0x7f : (*p == '\n' || *p == '\t'))
 			*o++ = (char)*p;
+	}
 	if (out)
 		*o = '\0';
 	return out;

@@ -107,6 +107,11 @@ static void test_chat_answer(void **state)
 	assert_non_null(answer);
 	assert_string_equal(answer, "line 1\n[31mline 2");  /* no escape reaches a terminal */
 	free(answer);
+	answer = ai_chat_answer("{\"choices\":[{\"message\":{\"content\":"
+				"\"\\u009b2Jcaf\\u00e9\"}}]}", why, sizeof why);
+	assert_non_null(answer);
+	assert_string_equal(answer, "2Jcaf\xc3\xa9");  /* C1 CSI out, é kept */
+	free(answer);
 	assert_null(ai_chat_answer("not json", why, sizeof why));
 	assert_string_equal(why, "the answer is not JSON");
 	assert_null(ai_chat_answer("{\"choices\":[]}", why, sizeof why));
