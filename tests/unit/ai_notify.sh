@@ -25,7 +25,7 @@ cd "$work" || exit 1
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy \
 	SCALABLE_AI_URL SCALABLE_AI_MODEL SCALABLE_AI_KEY_FILE SCALABLE_AI_KEY OPENAI_API_KEY
 n=0
-echo "1..49"
+echo "1..52"
 
 # lacks DESCRIPTION FILE TEXT: FILE does not contain TEXT.
 lacks() {
@@ -123,6 +123,22 @@ check "the notice is one line" 0 test "$(grep -c notify err)" -eq 1
 run_b=$(ls -d "$work"/runs-b/run-*)
 holds "notify.jsonl records the failure" "$run_b/notify.jsonl" '"outcome":"failed"'
 holds "the run is closed failed all the same" "$run_b/run.json" '"status": "failed"'
+
+# notify: a cancelled run is told too.
+config "http://127.0.0.1:$hook_port/hook" "api_key_file: ai.key"
+sed 's/stop: 2/stop: 0/; s|sh ./task.sh {{ n }}|sleep 300|' scalable.yaml >cancel.yaml
+export SCALABLE_RUNS_DIR="$work/runs-c"
+"$scalable" run --target local cancel.yaml >cancel.out 2>&1 &
+follower=$!
+tries=0
+until grep -qs '"state":"running"' "$work"/runs-c/run-*/tasks.jsonl || [ $tries -ge 300 ]; do
+	sleep 0.1
+	tries=$((tries + 1))
+done
+check "cancel a running run" 0 "$scalable" cancel --latest
+wait $follower
+check "the cancelled run's follower exits 1" 0 test $? -eq 1
+holds "the webhook heard of the cancelled run" hook.log '"status":"cancelled"'
 
 # diagnose --ai with the run's ai: section and its key file.
 export SCALABLE_RUNS_DIR="$work/runs-a"
