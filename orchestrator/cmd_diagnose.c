@@ -16,7 +16,8 @@
 static const char help[] =
 	"usage: scalable diagnose [--latest | --run-id ID | DIR] [--no-ai | --ai] [--json]\n"
 	"\n"
-	"Explains a run's failures from its directory alone (no network, no Slurm):\n"
+	"Explains a run's failures from its directory alone (no Slurm; no network\n"
+	"unless --ai):\n"
 	"groups the failed attempts by failure class and message pattern (numbers,\n"
 	"paths and hex replaced: \"OOM: scenario <N> exceeded memory limit\"), and for\n"
 	"each group gives the evidence (peak memory against the request, elapsed\n"
