@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "notify.h"
 #include "run_summary.h"
 
 #define CANCEL_DRAIN_TICK_MS 200u
@@ -31,9 +32,12 @@ int run_session_close(struct run_session *s, enum run_status status, struct erro
 		error_system(err, "cannot summarise the run");
 		return -1;
 	}
-	if (run_record_close(s->run->path, &s->record, status, summary, err) != 0)
+	if (run_record_close(s->run->path, &s->record, status, summary, err) != 0 ||
+	    journal_closed(s->journal, run_status_name(status), err) != 0)
 		return -1;
-	return journal_closed(s->journal, run_status_name(status), err);
+	/* after the close is durable; its outcome never changes the run's */
+	notify_run_closed(s->run->path, s->config ? &s->config->notify : NULL);
+	return 0;
 }
 
 struct open_attempts {
