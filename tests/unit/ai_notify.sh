@@ -109,8 +109,8 @@ holds "the webhook got the status" hook.log '"status":"failed"'
 holds "the webhook got the counts" hook.log '"succeeded":2,"failed":1,"cancelled":0'
 holds "the webhook got a Slack text" hook.log "\"text\":\"scalable run $id_a (ainotify) failed: 3 tasks, 2 succeeded, 1 failed"
 holds "the webhook got the run directory" hook.log "\"run_dir\":\"$run_a\""
-holds "without report.html: the command that makes the report" hook.log "\"report_command\":\"scalable report --run-id $id_a\""
-holds "without report.html: no report path" hook.log '"report":null'
+holds "the webhook got the command that makes the report" hook.log "\"report_command\":\"scalable report --run-id $id_a\""
+holds "the close wrote report.html, and the webhook got its path" hook.log "\"report\":\"$run_a/report.html\""
 holds "notify.jsonl records the webhook was told" "$run_a/notify.jsonl" '"outcome":"sent"'
 lacks "a told webhook says nothing on stderr" err "notify"
 
