@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "crash_point.h"
 #include "run_summary.h"
 
 #define CANCEL_DRAIN_TICK_MS 200u
@@ -31,8 +32,10 @@ int run_session_close(struct run_session *s, enum run_status status, struct erro
 		error_system(err, "cannot summarise the run");
 		return -1;
 	}
+	crash_point("close");
 	if (run_record_close(s->run->path, &s->record, status, summary, err) != 0)
 		return -1;
+	crash_point("closed");
 	return journal_closed(s->journal, run_status_name(status), err);
 }
 

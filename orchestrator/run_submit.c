@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "crash_point.h"
 #include "retry_wave.h"
 #include "wave_script.h"
 
@@ -59,13 +60,17 @@ static int submit_chunk(struct run_session *s, const struct plan *plan,
 
 	if (journal_intent(s->journal, &in, key, err) != 0)
 		return -1;
+	crash_point("intent");
 	if (run_backend_submit(s->backend, plan, g, c, &job_id, err) != 0) {
 		if ((found = settle_refusal(s, key, err)) < 0)
 			return -1;
 		job_id = (uint32_t)found;
-	} else if (journal_submitted(s->journal, key, job_id, err) != 0) {
-		return -1;
+	} else {
+		crash_point("sbatch");
+		if (journal_submitted(s->journal, key, job_id, err) != 0)
+			return -1;
 	}
+	crash_point("submitted");
 	return track(s, plan, g, c, job_id, err);
 }
 
@@ -76,7 +81,10 @@ int run_submit_plan(struct run_session *s, const struct plan *plan, struct error
 			if (submit_chunk(s, plan, &plan->groups[g], &plan->groups[g].chunks[c],
 					 err) != 0)
 				return -1;
-	return journal_wave_done(s->journal, plan->wave, err);
+	if (journal_wave_done(s->journal, plan->wave, err) != 0)
+		return -1;
+	crash_point("wave_done");
+	return 0;
 }
 
 /* A chunk whose submission nobody saw answered: a wave now could repeat it. */
@@ -121,8 +129,11 @@ static int submit_wave(struct run_session *s, struct retry_wave *w, struct error
 	for (size_t r = 0; r < w->n_requests; r++)
 		w->requests[r].exclude = w->exclude[r];
 	rc = plan_wave(s->config, &o, w->requests, w->n_requests, &plan, err) == 0 &&
-			     plan_write_scripts(plan, err) == 0 && run_submit_plan(s, plan, err) == 0
-		     ? 0 : -1;
+			     plan_write_scripts(plan, err) == 0 ? 0 : -1;
+	if (rc == 0) {
+		crash_point("wave_scripts");
+		rc = run_submit_plan(s, plan, err);
+	}
 	plan_free(plan);
 	return rc;
 }
