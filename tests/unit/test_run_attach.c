@@ -163,6 +163,37 @@ static void a_job_found_only_in_accounting(void **state)
 	run_session_free(s);
 }
 
+/* Killed between run.json's final status and the journal's `closed`: the
+ * next attach writes `closed` once; a read-only one writes nothing. */
+static void a_run_closed_in_run_json_is_closed_in_the_journal(void **state)
+{
+	struct fixture *f = *state;
+	struct run_session_spec spec = { .runs_root = f->root, .run = f->run_id,
+					 .command = "status", .read_only = true };
+	struct run_record r = { 0 };
+	struct run_session *s;
+	struct error err;
+	char *path;
+
+	assert_true(asprintf(&path, "%s/%s", f->root, f->run_id) > 0);
+	if (run_record_read(path, &r, &err) != 0)
+		fail_msg("%s", err.text);
+	r.status = RUN_STATUS_COMPLETED;
+	if (run_record_write(path, &r, &err) != 0)
+		fail_msg("%s", err.text);
+	run_record_clear(&r);
+	assert_int_equal(run_session_attach(&spec, &s, &err), 0);
+	assert_false(run_session_journal(s)->closed);
+	run_session_free(s);
+	s = attach(f);
+	run_session_free(s);
+	s = attach(f);
+	assert_true(run_session_journal(s)->closed);
+	assert_string_equal(run_session_journal(s)->closed_status, "completed");
+	run_session_free(s);
+	free(path);
+}
+
 static void a_held_run_is_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -186,6 +217,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(a_job_found_only_in_accounting, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_held_run_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_run_closed_in_run_json_is_closed_in_the_journal,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
