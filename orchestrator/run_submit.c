@@ -114,6 +114,47 @@ bool run_retries_pending(const struct run_session *s)
 	return any;
 }
 
+/* The first wave, when a crash cut its submission short (no wave_done): its
+ * chunks that never reached Slurm (found absent, or never intended) are
+ * submitted now, planned again from the run's config (reloaded only when its
+ * manifest lock matched); those submitted stay as they are. Nothing else
+ * would: later waves only resubmit attempts that failed. */
+static int finish_first_wave(struct run_session *s, struct error *err)
+{
+	const struct journal_replay *j = journal_state(s->journal);
+	char wave[32], key[JOURNAL_KEY_MAX];
+	struct plan_options o = {
+		.target = s->target, .run_dir = s->run->path, .run_id = s->run->id,
+		.wave = wave, .max_array_size = run_session_max_array_size(s->target),
+	};
+	struct plan *plan = NULL;
+	int rc = 0;
+
+	journal_wave_name(1, wave, sizeof wave);
+	if (journal_wave_is_done(j, wave))
+		return 0;
+	if (plan_initial(s->config, &o, &plan, err) != 0)
+		return -1;
+	for (size_t g = 0; rc == 0 && g < plan->n_groups; g++) {
+		for (size_t c = 0; rc == 0 && c < plan->groups[g].n_chunks; c++) {
+			const struct journal_submission *sub;
+
+			if (journal_key(wave, plan->groups[g].name, plan->groups[g].chunks[c].offset,
+					key, sizeof key) != 0) {
+				error_system(err, "naming a chunk of %s", wave);
+				rc = -1;
+			} else if (!(sub = journal_find(j, key)) || sub->state == JOURNAL_ABSENT) {
+				rc = submit_chunk(s, plan, &plan->groups[g], &plan->groups[g].chunks[c],
+						  err);
+			}
+		}
+	}
+	if (rc == 0 && (rc = journal_wave_done(s->journal, wave, err)) == 0)
+		crash_point("wave_done");
+	plan_free(plan);
+	return rc;
+}
+
 /* Plans, writes and submits the wave w, named after the journal's last. */
 static int submit_wave(struct run_session *s, struct retry_wave *w, struct error *err)
 {
@@ -147,6 +188,8 @@ long run_submit_retries(struct run_session *s, struct error *err)
 
 	if (!s->config || !s->journal || !s->target || journal_unanswered(s))
 		return 0;
+	if (finish_first_wave(s, err) != 0)
+		return -1;
 	if (retry_pending(s->tracker, s->config, &d, &n, err) != 0)
 		return -1;
 	if (n == 0) {
