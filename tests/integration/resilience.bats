@@ -91,7 +91,7 @@ PY
 	dir=$(fixture)
 	# slurmctld's RPC counts for this run alone (RESIL_SDIAG_OUT keeps them)
 	sdiag -r >/dev/null 2>&1 || true
-	(in_dir "$dir" "$SCALABLE" run --poll-interval 5s >"$dir/run.out" 2>&1; echo $? >"$dir/run.rc") &
+	(in_dir "$dir" "$SCALABLE" run --poll-interval 5s >"$dir/run.out" 2>&1 && rc=0 || rc=$?; echo "$rc" >"$dir/run.rc") &
 	# Attempt 2 of 5 50 101 150 61 waits in marks/; once every other index is
 	# final nothing else of the run runs, and a job of partition high asking
 	# for the whole node preempts exactly these five.
@@ -198,7 +198,7 @@ for i in held + [timeout]:
     want[i] = 3
 assert per_index == Counter(want), [(i, per_index[i], want[i]) for i in range(200) if per_index[i] != want[i]]
 summary = json.load(open(f"{run}/run.json"))["summary"]
-assert summary["counts_by_state"] == {"succeeded": 169, "failed": 31}, summary["counts_by_state"]
+assert {k: v for k, v in summary["counts_by_state"].items() if v} == {"succeeded": 169, "failed": 31}, summary
 assert summary["final_failures_by_class"] == {"oom": 29, "timeout": 1, "dependency_error": 1}, summary
 PY
 	echo "$output"
@@ -226,7 +226,7 @@ scenarios:
   range: {name: n, start: 0, stop: 3}
 retry:
   node_fail: {max_attempts: 3, backoff: {initial: 1s, factor: 1, max: 1s, jitter: 0}}")
-	(in_dir "$dir" "$SCALABLE" run --poll-interval 5s >"$dir/run.out" 2>&1; echo $? >"$dir/run.rc") &
+	(in_dir "$dir" "$SCALABLE" run --poll-interval 5s >"$dir/run.out" 2>&1 && rc=0 || rc=$?; echo "$rc" >"$dir/run.rc") &
 	all_held() {
 		local i
 		for i in 0 1 2 3; do [[ -e $dir/marks/ready-$i ]] || return 1; done
@@ -286,7 +286,7 @@ retry:
 	for point in $CRASH_POINTS; do
 		dir=${dirs[$point]}
 		(in_dir "$dir" env SCALABLE_CRASH_AT="$point" "$SCALABLE" run --poll-interval 2s \
-			>"$dir/run.out" 2>&1; echo $? >"$dir/run.rc") &
+			>"$dir/run.out" 2>&1 && rc=0 || rc=$?; echo "$rc" >"$dir/run.rc") &
 	done
 	for point in $CRASH_POINTS; do
 		wait_for 180 test -e "${dirs[$point]}/run.rc"
@@ -296,7 +296,7 @@ retry:
 		echo "$point: run exited $(cat "$dir/run.rc")"
 		[ "$(cat "$dir/run.rc")" -eq 137 ]   # SIGKILL, not an ordinary end
 		(in_dir "$dir" "$SCALABLE" watch --latest --poll-interval 2s \
-			>"$dir/watch.out" 2>&1; echo $? >"$dir/watch.rc") &
+			>"$dir/watch.out" 2>&1 && rc=0 || rc=$?; echo "$rc" >"$dir/watch.rc") &
 	done
 	for point in $CRASH_POINTS; do
 		wait_for 180 test -e "${dirs[$point]}/watch.rc"
