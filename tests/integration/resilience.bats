@@ -255,24 +255,29 @@ retry:
 	done
 	no_duplicate_submission "$run_dir"
 	final_rows_complete "$run_dir" 4
-	# nothing of the run stays queued or running
+	# nothing of the run stays queued or running: not in Slurm, and not on
+	# the node either (attempt 1 outlived its slurmd; the returning slurmd
+	# must end it, long before its 300 s wait for marks/go is over)
 	jobs=$(jq -r 'select(.record == "submitted") | .job_id' "$run_dir/journal.jsonl" | paste -sd,)
 	wait_for 60 test -z "$(squeue -h -j "$jobs" -o %i 2>/dev/null)"
+	wait_for 60 test -z "$(pgrep -u "$TEST_USER" -f 'bash scenario.sh')"
 	node_idle
 }
 
 # The points of crash_point.h, each with the pass that crashes: every one is
-# reached by a run of 10 tasks where index 3 fails once (transient), so the
-# run has a retry wave.
-CRASH_POINTS="intent:1 sbatch:1 submitted:1 task_row:5 failure_row:1 wave_done:1 wave_scripts:1 intent:2 sbatch:2 poll:2 close:1 closed:1"
+# reached by a run of 10 tasks in two chunks (max_array_size 5: indices 0-4
+# and 5-9) where index 3 fails once (transient), so the run has a retry wave:
+# intent:1 and intent:2 cut the first wave short before its first and its
+# second chunk, intent:3 and sbatch:3 hit the retry wave.
+CRASH_POINTS="intent:1 intent:2 sbatch:1 submitted:2 task_row:5 failure_row:1 wave_done:1 wave_scripts:1 intent:3 sbatch:3 poll:2 close:1 closed:1"
 
-@test "kill -9 of the orchestrator at twelve points: watch completes every run, with no duplicate submission and no lost row" {
+@test "kill -9 of the orchestrator at thirteen points: watch completes every run, with no duplicate submission and no lost row" {
 	local -A dirs
 	for point in $CRASH_POINTS; do
 		dirs[$point]=$(fixture "version: 1
 project: crash
 targets:
-  hpc: {provider: slurm, partition: low, poll_interval: 2s}
+  hpc: {provider: slurm, partition: low, poll_interval: 2s, max_array_size: 5}
 components:
   scenario:
     command: bash scenario.sh
@@ -282,7 +287,7 @@ scenarios:
 retry:
   transient: {max_attempts: 3, backoff: {initial: 1s, factor: 1, max: 1s, jitter: 0}}")
 	done
-	# ten small runs at once, each killed at its point
+	# thirteen small runs at once, each killed at its point
 	for point in $CRASH_POINTS; do
 		dir=${dirs[$point]}
 		(in_dir "$dir" env SCALABLE_CRASH_AT="$point" "$SCALABLE" run --poll-interval 2s \
