@@ -49,16 +49,27 @@ wait_for() {
 	done
 }
 
+# run_arrays_in_sacct SUFFIX: the array ids Slurm's accounting has for the
+# run whose id ends in SUFFIX (its job names end in it).
+run_arrays_in_sacct() {
+	as_user sacct -X -n -P -S "$TEST_SINCE" -o JobName,JobID \
+		| awk -F'|' -v s=".$1" 'substr($1, length($1) - length(s) + 1) == s { split($2, id, "_"); print id[1] }' \
+		| sort -nu
+}
+
 # no_duplicate_submission RUN: every chunk the journal submitted is one array
 # in Slurm's accounting and Slurm has no other array of this run (found by
 # the run's job-name suffix), every key answered once.
 no_duplicate_submission() {
-	local run=$1 suffix journal_jobs slurm_jobs
+	local run=$1 suffix journal_jobs slurm_jobs deadline=$((SECONDS + 60))
 	suffix=${run##*-}
 	journal_jobs=$(jq -r 'select(.record == "submitted") | .job_id' "$run/journal.jsonl" | sort -n)
-	slurm_jobs=$(as_user sacct -X -n -P -S "$TEST_SINCE" -o JobName,JobID \
-		| awk -F'|' -v s=".$suffix" 'substr($1, length($1) - length(s) + 1) == s { split($2, id, "_"); print id[1] }' \
-		| sort -nu)
+	# slurmdbd records a job a little after it ends: wait (bounded) until it
+	# has all the journal's, then compare
+	while slurm_jobs=$(run_arrays_in_sacct "$suffix"); \
+		[[ -n $(comm -23 <(sort <<<"$journal_jobs") <(sort <<<"$slurm_jobs")) ]] && (( SECONDS < deadline )); do
+		sleep 1
+	done
 	echo "journal: $(echo $journal_jobs) / sacct: $(echo $slurm_jobs)"
 	[ -n "$journal_jobs" ]
 	[ "$journal_jobs" = "$slurm_jobs" ]
@@ -262,6 +273,43 @@ retry:
 	wait_for 60 test -z "$(squeue -h -j "$jobs" -o %i 2>/dev/null)"
 	wait_for 60 test -z "$(pgrep -u "$TEST_USER" -f 'bash scenario.sh')"
 	node_idle
+}
+
+@test "a preempted task of a target that requeues is followed: Slurm runs it again, scalable never resubmits it" {
+	dir=$(fixture "version: 1
+project: requeue
+targets:
+  hpc: {provider: slurm, partition: low, poll_interval: 2s, requeue: true}
+components:
+  scenario:
+    command: bash scenario.sh
+    env: {RESIL_HOLD: '0 1', RESIL_HOLD_ATTEMPT: '1', RESIL_HOLD_S: '120'}
+scenarios:
+  range: {name: n, start: 0, stop: 1}
+retry:
+  preempted: {max_attempts: unlimited, backoff: {initial: 1s, factor: 1, max: 1s, jitter: 0}}")
+	(in_dir "$dir" "$SCALABLE" run --poll-interval 2s >"$dir/run.out" 2>&1 && rc=0 || rc=$?; echo "$rc" >"$dir/run.rc") &
+	all_held() { [[ -e $dir/marks/ready-0 && -e $dir/marks/ready-1 ]]; }
+	wait_for 120 all_held
+	run_dir=$(the_run "$dir")
+	high=$(submit -p high --exclusive --wrap 'sleep 1')
+	wait_gone "$high"
+	# a requeued job may start again only cred_expire (20 s here) later
+	wait_for 150 test -e "$dir/run.rc"
+	tail -3 "$dir/run.out"
+	[ "$(cat "$dir/run.rc")" -eq 0 ]
+	[ "$(jq -r .status "$run_dir/run.json")" = completed ]
+	# one chunk, submitted once; each index ran twice as attempt 1 (restart 0, then 1)
+	[ "$(grep -c '"record":"intent"' "$run_dir/journal.jsonl")" -eq 1 ]
+	no_duplicate_submission "$run_dir"
+	[ "$(awk '{print $1, $2, $4}' "$dir/runs.log" | sort | paste -sd' ')" = "0 1 0 0 1 1 1 1 0 1 1 1" ]
+	for i in 0 1; do
+		[ "$(jq -r "select(.task_id == $i and .state == \"succeeded\") | \"\(.attempt) \(.restart_count)\"" "$run_dir/tasks.jsonl")" = "1 1" ]
+		[ "$(jq -r "select(.task_id == $i and .state == \"requeued\") | .attempt" "$run_dir/tasks.jsonl")" = 1 ]
+	done
+	# what was recorded of the preempted run, if anything, says it was followed
+	[ -z "$(jq -r 'select(.failure_class != "preempted" or .details.retry.action != "follow")' "$run_dir/failures.jsonl")" ]
+	[ "$(jq .summary.requeues "$run_dir/run.json")" -eq 2 ]
 }
 
 # The points of crash_point.h, each with the pass that crashes: every one is

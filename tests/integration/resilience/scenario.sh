@@ -8,7 +8,8 @@
 #                          memory limit" and exits 1, on every attempt (0: none)
 #   RESIL_TRANSIENT        indices that exit 75 (EX_TEMPFAIL) on attempt 1
 #   RESIL_HOLD             indices that, on attempt RESIL_HOLD_ATTEMPT (default
-#                          2), create marks/ready-I and wait for marks/go (up to
+#                          2) and before any requeue by Slurm, create
+#                          marks/ready-I and wait for marks/go (up to
 #                          RESIL_HOLD_S seconds, default 600): the test preempts
 #                          them or kills their node meanwhile
 #   RESIL_TIMEOUT          indices that sleep past any walltime after that attempt
@@ -38,7 +39,7 @@ if in_list "${RESIL_TRANSIENT:-}" && ((attempt == 1)); then
 	echo "ConnectionError: scenario $i: Connection timed out (attempt $attempt)" >&2
 	exit 75
 fi
-if in_list "${RESIL_HOLD:-}" && ((attempt == hold_attempt)); then
+if in_list "${RESIL_HOLD:-}" && ((attempt == hold_attempt && ${SLURM_RESTART_COUNT:-0} == 0)); then
 	mkdir -p marks
 	touch "marks/ready-$i"
 	for ((waited = 0; waited < ${RESIL_HOLD_S:-600}; waited++)); do
