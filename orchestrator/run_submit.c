@@ -124,15 +124,15 @@ static int finish_first_wave(struct run_session *s, struct error *err)
 	const struct journal_replay *j = journal_state(s->journal);
 	char wave[32], key[JOURNAL_KEY_MAX];
 	struct plan_options o = {
-		.target = s->target, .run_dir = s->run->path, .run_id = s->run->id,
-		.wave = wave, .max_array_size = run_session_max_array_size(s->target),
+		.target = s->target, .run_dir = s->run->path, .run_id = s->run->id, .wave = wave,
 	};
 	struct plan *plan = NULL;
 	int rc = 0;
 
 	journal_wave_name(1, wave, sizeof wave);
 	if (journal_wave_is_done(j, wave))
-		return 0;
+		return 0;  /* every poll comes here: ask Slurm nothing before this */
+	o.max_array_size = run_session_max_array_size(s->target);
 	if (plan_initial(s->config, &o, &plan, err) != 0)
 		return -1;
 	for (size_t g = 0; rc == 0 && g < plan->n_groups; g++) {
