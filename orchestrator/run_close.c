@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "crash_point.h"
 #include "notify.h"
 #include "report.h"
 #include "run_summary.h"
@@ -44,8 +45,11 @@ int run_session_close(struct run_session *s, enum run_status status, struct erro
 		error_system(err, "cannot summarise the run");
 		return -1;
 	}
-	if (run_record_close(s->run->path, &s->record, status, summary, err) != 0 ||
-	    journal_closed(s->journal, run_status_name(status), err) != 0)
+	crash_point("close");
+	if (run_record_close(s->run->path, &s->record, status, summary, err) != 0)
+		return -1;
+	crash_point("closed");
+	if (journal_closed(s->journal, run_status_name(status), err) != 0)
 		return -1;
 	/* after the close is durable; neither changes the run's outcome. The
 	 * report first, so that the notification can point at it. */
