@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # Issue 4's acceptance on the private Slurm, as the unprivileged test user:
 # the tutorial's 200 scenarios with every kind of failure injected (each
-# failure class counted against what was injected), a slurmd killed mid-run,
+# failure class counted against what was injected, by failures.jsonl and by
+# diagnose), failures forced onto one node of two (diagnose names it), a
+# slurmd killed mid-run,
 # and the orchestrator killed (SIGKILL) at a dozen points of a run and
 # re-attached with `scalable watch`. The injected failures come from
 # resilience/scenario.sh (what each index does on each attempt).
@@ -217,6 +219,65 @@ PY
 	no_duplicate_submission "$run_dir"
 	final_rows_complete "$run_dir" 200
 	[ -z "$(root_owned_files "$run_dir")" ]
+	# Issue 5: diagnose on this run reports exactly the injected classes
+	# with their counts (its groups of one class add up to the class), and
+	# the closed run has its report page.
+	as_user "$SCALABLE" diagnose --json "$run_dir" >"$dir/diagnose.json"
+	run python3 - "$dir/diagnose.json" <<'PY'
+import json, sys
+from collections import Counter
+dx = json.load(open(sys.argv[1]))
+injected = {"oom": 59, "transient": 23, "preempted": 5, "timeout": 1, "dependency_error": 1}
+assert dx["summary"]["failures_by_class"] == injected, dx["summary"]["failures_by_class"]
+assert dx["summary"]["categories"] == 5, dx["summary"]
+by_class = Counter()
+for f in dx["findings"]:
+    if f["failure_class"]:
+        by_class[f["failure_class"]] += f["count"]
+assert by_class == Counter(injected), dict(by_class)
+oom = [f for f in dx["findings"] if f["failure_class"] == "oom" and "exceeded memory limit" in (f["pattern"] or "")]
+assert oom and oom[0]["count"] == 58 and oom[0]["suggestion"], oom
+PY
+	echo "$output"
+	[ "$status" -eq 0 ]
+	as_user "$SCALABLE" diagnose "$run_dir" >"$dir/diagnose.txt"
+	grep -F "89 failures detected across 5 categories" "$dir/diagnose.txt"
+	[ -s "$run_dir/report.html" ]
+	grep -F "$(basename "$run_dir")" "$run_dir/report.html" >/dev/null
+}
+
+@test "failures forced onto one node: diagnose names the node (partition pair: two nodes)" {
+	pair=(${SCALABLE_CLUSTER_PAIR_NODES:-})
+	(( ${#pair[@]} == 2 )) || skip "the cluster has no partition pair of two nodes (tests/cluster/cluster start)"
+	bad=${pair[0]}
+	# every scenario that lands on $bad fails (exit 1: runtime_error, not
+	# retried); the partition places tasks on the least loaded node, so both
+	# nodes run some
+	dir=$(fixture "version: 1
+project: onenode
+targets:
+  hpc: {provider: slurm, partition: pair, poll_interval: 5s}
+components:
+  scenario:
+    command: 'sleep 2; if [ \"\$SLURMD_NODENAME\" = $bad ]; then echo \"disk full on \$SLURMD_NODENAME\" >&2; exit 1; fi'
+scenarios:
+  range: {name: n, start: 0, stop: 11}")
+	run in_dir "$dir" "$SCALABLE" run --poll-interval 5s
+	[ "$status" -eq 1 ]
+	run_dir=$(the_run "$dir")
+	fails=$(jq -s '[.[] | select(.details.worker_id == "'"$bad"'")] | length' "$run_dir/failures.jsonl")
+	others=$(jq -s '[.[] | select(.details.worker_id != "'"$bad"'")] | length' "$run_dir/failures.jsonl")
+	ran_elsewhere=$(jq -s '[.[] | select(.state == "succeeded")] | length' "$run_dir/tasks.jsonl")
+	echo "failures on $bad: $fails, elsewhere: $others, succeeded elsewhere: $ran_elsewhere"
+	(( fails >= 3 && others == 0 && ran_elsewhere >= 1 ))
+	as_user "$SCALABLE" diagnose --json "$run_dir" >"$dir/diagnose.json"
+	jq -e --arg node "$bad" --argjson n "$fails" \
+		'[.findings[] | select(.category == "node" and .evidence.node == $node and .evidence.failures == $n)] | length == 1' \
+		"$dir/diagnose.json"
+	as_user "$SCALABLE" diagnose "$run_dir" >"$dir/diagnose.txt"
+	cat "$dir/diagnose.txt"
+	grep -F "$fails of $fails failures on node $bad" "$dir/diagnose.txt"
+	grep -F "exclude it" "$dir/diagnose.txt"
 }
 
 # count_runs DIR INDEX: how many attempts of INDEX scenario.sh started.
