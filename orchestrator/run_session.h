@@ -27,8 +27,11 @@
 #include "run_record.h"
 #include "tracker.h"
 
+struct run_cache;
+
 struct run_session {
 	struct config *config;          /* NULL: re-attached without it */
+	char *config_problem;           /* why it is NULL after re-attaching */
 	const struct target *target;    /* NULL likewise */
 	enum provider provider;
 	struct run_dir *run;
@@ -40,6 +43,7 @@ struct run_session {
 	bool read_only;
 	size_t submit_failures;         /* chunks sbatch refused */
 	struct retry_context retry;     /* the tracker's decider's; unused without config */
+	struct run_cache *cache;        /* run_cache.h; NULL when nothing caches */
 	run_note_fn note;
 	void *note_ctx;
 };
@@ -56,10 +60,23 @@ struct run_session_spec {
 
 /* A new run of config on target: the run directory (locked), the first
  * wave's plan and scripts, manifest.yaml, scenarios.jsonl, plan.json and
- * run.json. *plan is the first wave, to submit with run_submit_plan. */
+ * run.json. *plan is the first wave, to submit with run_submit_plan. With
+ * components that cache (run_cache.h), the scenarios an earlier run
+ * computed are recorded `cached` and left out of the plan, which may then
+ * have no group at all. */
 int run_session_create(struct config *config, const struct target *target,
 		       const char *runs_root, run_note_fn note, void *note_ctx,
 		       struct run_session **out, struct plan **plan, struct error *err);
+/* The same with options: cache lookups can be turned off (--no-cache). */
+struct run_create_options {
+	const char *runs_root;          /* NULL: runs_dir_default() */
+	bool no_cache;                  /* submit cached scenarios all the same */
+	run_note_fn note;
+	void *note_ctx;
+};
+int run_session_create_with(struct config *config, const struct target *target,
+			    const struct run_create_options *options, struct run_session **out,
+			    struct plan **plan, struct error *err);
 int run_session_attach(const struct run_session_spec *spec, struct run_session **out,
 		       struct error *err);
 /* Releases the lock. Takes the config. NULL is a no-op. */

@@ -106,8 +106,7 @@ bool run_retries_pending(const struct run_session *s)
 	return any;
 }
 
-/* Plans, writes and submits the wave w, named after the journal's last. */
-static int submit_wave(struct run_session *s, struct retry_wave *w, struct error *err)
+int run_submit_wave(struct run_session *s, struct retry_wave *w, struct error *err)
 {
 	char wave[32];
 	struct plan_options o = {
@@ -143,7 +142,7 @@ long run_submit_retries(struct run_session *s, struct error *err)
 		return 0;
 	}
 	if (retry_wave_group(d, n, time(NULL), &w, err) == 0)
-		submitted = w.n_requests == 0 || submit_wave(s, &w, err) == 0
+		submitted = w.n_requests == 0 || run_submit_wave(s, &w, err) == 0
 				    ? (long)w.n_tasks : -1;
 	retry_wave_free(&w);
 	free(d);
