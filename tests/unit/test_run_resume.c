@@ -1,9 +1,13 @@
-/* Resuming a run on the local target (run_session_resume), with real
- * processes: what failed for good is resubmitted as a new attempt in the
- * same run and what succeeded is left alone; a chunk that was never
- * submitted is; an escalated memory is kept; run.json goes back to running
- * with resumed_at and closes again; a run held by another session is
- * refused; a config whose template changed cannot resume. */
+/* Resuming a run and the content cache on the local target, with real
+ * processes. Resume (run_session_resume): what failed for good is
+ * resubmitted as a new attempt in the same run and what succeeded is left
+ * alone; a chunk that was never submitted is; an escalated memory is kept;
+ * run.json goes back to running with resumed_at and closes again; a run
+ * held by another session is refused; a config whose template changed
+ * cannot resume. Cache (run_session_create_with): what an earlier run
+ * stored is `cached` and out of the plan, an all-cached run completes
+ * without a submission, --no-cache plans everything, a resumed task can be
+ * a hit. */
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -46,6 +50,17 @@ static const char template_text[] =
 	"if [ \"$n\" = 1 ] && [ -e fail-1 ]; then echo 'bad row' >&2; exit 65; fi\n"
 	"if [ \"$n\" = 2 ] && [ -e oom-2 ]; then echo \"OOM: scenario $n\" >&2; exit 1; fi\n"
 	"echo \"$n $SCALABLE_ATTEMPT\" >> runs.log\n";
+
+/* The same sweep with its component cached. */
+static const char cache_yaml[] =
+	"version: 1\n"
+	"project: resume\n"
+	"targets:\n"
+	"  here: {provider: local}\n"
+	"components:\n"
+	"  model: {template: model.tmpl, cache: true}\n"
+	"scenarios:\n"
+	"  range: {name: n, start: 0, stop: 3}\n";
 
 struct fixture {
 	char *dir, *root, *run_id;
@@ -124,6 +139,53 @@ static enum run_status first_run(struct fixture *f, bool submit)
 	} else if (run_session_close(s, status, &err) != 0) {
 		fail_msg("%s", err.text);
 	}
+	plan_free(plan);
+	run_session_free(s);
+	return status;
+}
+
+/* A new run of yaml (the plan is *plan); the run id into f. */
+static struct run_session *create(struct fixture *f, const char *yaml, bool no_cache,
+				  struct plan **plan)
+{
+	struct config *config = load_config_text(f->dir, yaml);
+	struct run_create_options o = { .runs_root = f->root, .no_cache = no_cache };
+	struct run_session *s;
+	struct error err;
+
+	if (run_session_create_with(config, config_target(config, NULL), &o, &s, plan, &err))
+		fail_msg("%s", err.text);
+	free(f->run_id);
+	f->run_id = strdup(s->run->id);
+	return s;
+}
+
+static size_t planned_tasks(const struct plan *plan)
+{
+	size_t n = 0;
+
+	for (size_t g = 0; g < plan->n_groups; g++)
+		n += plan->groups[g].n_tasks;
+	return n;
+}
+
+static size_t cached(const struct run_session *s)
+{
+	struct tracker_counts c;
+
+	tracker_counts(s->tracker, NULL, &c);
+	return c.by_state[TASK_CACHED];
+}
+
+/* Submits the plan, follows and closes; frees both. */
+static enum run_status finish(struct run_session *s, struct plan *plan)
+{
+	struct error err;
+	enum run_status status;
+
+	if (run_submit_plan(s, plan, &err) != 0)
+		fail_msg("%s", err.text);
+	status = follow_and_close(s);
 	plan_free(plan);
 	run_session_free(s);
 	return status;
@@ -330,6 +392,83 @@ static void reopen_appends_to_resumed_at(void **state)
 	run_record_clear(&r);
 }
 
+static void cache_skips_what_an_earlier_run_stored(void **state)
+{
+	struct fixture *f = *state;
+	struct run_resume_outcome o;
+	struct run_session *s;
+	struct plan *plan;
+	struct error err;
+	char *first, *second, *text;
+
+	touch(f, "fail-1");
+	s = create(f, cache_yaml, false, &plan);
+	assert_int_equal(planned_tasks(plan), 4);
+	assert_int_equal(finish(s, plan), RUN_STATUS_FAILED);
+	first = strdup(f->run_id);
+	text = run_file(f, "cache.jsonl");
+	assert_int_equal(count_lines(text, "\"state\":\"stored\"", NULL), 3);
+	assert_int_equal(count_lines(text, "\"task_id\":1,", NULL), 0);  /* it failed */
+	free(text);
+
+	/* 0, 2 and 3 are cached; 1 fails again and stays to resume */
+	s = create(f, cache_yaml, false, &plan);
+	assert_int_equal(planned_tasks(plan), 1);
+	assert_int_equal(plan->groups[0].tasks[0].index, 1);
+	assert_int_equal(cached(s), 3);
+	assert_int_equal(finish(s, plan), RUN_STATUS_FAILED);
+	text = run_file(f, "cache.jsonl");
+	assert_int_equal(count_lines(text, "\"state\":\"hit\"", first), 3);
+	free(text);
+
+	second = strdup(f->run_id);
+
+	/* --no-cache plans every scenario */
+	s = create(f, cache_yaml, true, &plan);
+	assert_int_equal(planned_tasks(plan), 4);
+	assert_int_equal(cached(s), 0);
+	plan_free(plan);
+	run_session_free(s);
+
+	/* the second run resumed: nobody stored index 1, so it runs, and is stored */
+	remove_flag(f, "fail-1");
+	free(f->run_id);
+	f->run_id = second;
+	s = attach(f);
+	if (run_session_resume(s, true, &o, &err) != 0)
+		fail_msg("%s", err.text);
+	assert_int_equal(o.resubmitted, 1);
+	assert_int_equal(o.cached, 0);
+	assert_int_equal(follow_and_close(s), RUN_STATUS_COMPLETED);
+	run_session_free(s);
+
+	/* the first run resumed: index 1 is now a hit, attempt 2 `cached` */
+	f->run_id = first;
+	s = attach(f);
+	if (run_session_resume(s, true, &o, &err) != 0)
+		fail_msg("%s", err.text);
+	assert_int_equal(o.resubmitted, 0);
+	assert_int_equal(o.cached, 1);
+	assert_int_equal(follow_and_close(s), RUN_STATUS_COMPLETED);
+	run_session_free(s);
+	text = run_file(f, "tasks.jsonl");
+	assert_int_equal(count_lines(text, "\"task_id\":1,", "\"attempt\":2,\"state\":\"cached\""), 1);
+	free(text);
+	text = run_file(f, "cache.jsonl");
+	assert_int_equal(count_lines(text, "\"state\":\"hit\"", second), 1);
+	free(text);
+	free(second);
+
+	/* every scenario cached: nothing planned, nothing submitted, completed */
+	s = create(f, cache_yaml, false, &plan);
+	assert_int_equal(plan->n_groups, 0);
+	assert_int_equal(cached(s), 4);
+	assert_int_equal(finish(s, plan), RUN_STATUS_COMPLETED);
+	text = run_file(f, "journal.jsonl");
+	assert_int_equal(count_lines(text, "\"record\":\"intent\"", NULL), 0);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +478,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(resume_refused_while_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(resume_needs_the_same_templates, setup, teardown),
 		cmocka_unit_test_setup_teardown(reopen_appends_to_resumed_at, setup, teardown),
+		cmocka_unit_test_setup_teardown(cache_skips_what_an_earlier_run_stored, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
