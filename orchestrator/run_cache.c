@@ -45,7 +45,7 @@ bool run_cache_enabled(const struct run_session *s, const struct component *c)
 	return slot >= 0 && s->cache->bases[slot].scenarios != NULL;
 }
 
-int run_cache_open(struct run_session *s, struct error *err)
+int run_cache_prepare(struct run_session *s, struct error *err)
 {
 	const struct config *config = s->config;
 	struct run_cache *cache;
@@ -53,12 +53,12 @@ int run_cache_open(struct run_session *s, struct error *err)
 
 	for (size_t c = 0; config && c < config->n_components; c++)
 		any |= config->components[c].cache;
-	if (!any || s->read_only)
+	if (!any || s->read_only || s->cache)
 		return 0;
 	if (!(cache = calloc(1, sizeof *cache)) ||
 	    !(cache->bases = calloc(config->n_components, sizeof *cache->bases))) {
 		free(cache);
-		error_system(err, "cannot open the cache of %s", s->run->path);
+		error_system(err, "cannot prepare the cache keys");
 		return -1;
 	}
 	cache->n_bases = config->n_components;
@@ -69,11 +69,21 @@ int run_cache_open(struct run_session *s, struct error *err)
 			return -1;
 		}
 	}
-	if (!(cache->log = cache_log_open(s->run->path, s->run->id, err))) {
-		run_cache_free(cache);
+	s->cache = cache;
+	return 0;
+}
+
+int run_cache_open(struct run_session *s, struct error *err)
+{
+	if (run_cache_prepare(s, err) != 0)
+		return -1;
+	if (!s->cache || s->cache->log)
+		return 0;
+	if (!(s->cache->log = cache_log_open(s->run->path, s->run->id, err))) {
+		run_cache_free(s->cache);
+		s->cache = NULL;
 		return -1;
 	}
-	s->cache = cache;
 	return 0;
 }
 

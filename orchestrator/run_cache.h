@@ -26,8 +26,12 @@
 #include "run_session.h"
 #include "sha256.h"
 
-/* Opens s->cache when a component of s->config caches (else leaves it
- * NULL). A declared input that cannot be read is an error (exit 2). */
+/* Prepares s->cache's keys when a component of s->config caches (else
+ * leaves it NULL); needs no run directory, so that `scalable run` can fail
+ * before it makes one. A declared input that cannot be read is an error
+ * (exit 2). */
+int run_cache_prepare(struct run_session *s, struct error *err);
+/* The same, then cache.jsonl opened (s->run set). */
 int run_cache_open(struct run_session *s, struct error *err);
 /* Loads the keys stored by every other run under the run's runs directory. */
 int run_cache_load_index(struct run_session *s, struct error *err);

@@ -138,7 +138,8 @@ int run_session_create_with(struct config *config, const struct target *target,
 	s->provider = target->provider;
 	if (!o->runs_root && !root)
 		error_system(err, "cannot find the runs directory");
-	else if (run_dir_create(o->runs_root ? o->runs_root : root, config->project, "run",
+	else if (run_cache_prepare(s, err) == 0 &&  /* an unreadable input: no run made */
+		 run_dir_create(o->runs_root ? o->runs_root : root, config->project, "run",
 				&s->run, err) == 0 &&
 		 run_cache_open(s, err) == 0 && find_hits(s, !o->no_cache, &hit, &hits, err) == 0 &&
 		 plan_first_wave(s, hit, hits, plan, err) == 0 &&

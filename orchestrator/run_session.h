@@ -7,10 +7,12 @@
  * resolves every submission the journal left unanswered (the chunk's key is
  * looked for in Slurm: `submitted` with the job found, else `absent`), then
  * replays every submitted chunk and reads the events again: nothing is
- * submitted and no row is written twice. The config is reloaded from where
- * the run found it, and used only when its manifest lock still matches
- * run.json's; otherwise the run goes on without its classify rules, and
- * says so. */
+ * submitted and no row is written twice. The config is the run's own
+ * manifest.yaml, read as the file it was copied from (relative paths start
+ * there; later edits of that file do not matter), used only when its
+ * manifest lock still matches run.json's (templates and scenario files
+ * unchanged); otherwise the run goes on without its classify rules, says
+ * so, and config_problem says why. */
 #ifndef SCALABLE_RUN_SESSION_H
 #define SCALABLE_RUN_SESSION_H
 

@@ -10,7 +10,7 @@ work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
-echo "1..46"
+echo "1..48"
 
 # equals DESCRIPTION ACTUAL EXPECTED
 equals() {
@@ -91,6 +91,10 @@ echo "second" >data/input.txt
 check "after a declared input changed" 0 "$scalable" run --target local
 equals "every scenario runs again" "$(lines side_effects.log)" 12
 equals "none is a hit" "$(rows '"state":"hit"' "$(newest_run)/cache.jsonl")" 0
+
+sed 's/input.txt/missing.txt/' scalable.yaml >missing-input.yaml
+check "a declared input that cannot be read is bad usage" 2 "$scalable" run missing-input.yaml
+equals "and no run was made for it" "$(ls "$SCALABLE_RUNS_DIR" | wc -l | tr -d ' ')" 4
 
 # Resume: scenario 2 fails on its first attempt (exit 65, not retried).
 sed -i 's/cache: true, //' scalable.yaml  # no cache: every scenario runs
