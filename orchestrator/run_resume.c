@@ -119,7 +119,10 @@ static bool wants_resume(const struct run_session *s, const struct component *c,
 
 	if (last && (last->state == TASK_SUCCEEDED || last->state == TASK_CACHED))
 		return false;
-	if (last && (!task_state_is_final(last->state) || retry_pending_for(last, c, &pending))) {
+	/* a closed run has no follower left to submit a decided retry: take it */
+	if (last && (!task_state_is_final(last->state) ||
+		     (s->record.status == RUN_STATUS_RUNNING &&
+		      retry_pending_for(last, c, &pending)))) {
 		out->in_flight++;
 		return false;
 	}

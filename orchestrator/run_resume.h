@@ -6,8 +6,9 @@
  * decided) or cancelled, and every scenario that was never submitted (a
  * chunk sbatch refused, or a run stopped before it was all in). Left
  * alone: what succeeded or was cached, what is still queued or running,
- * and a failure whose retry is decided and not yet submitted (the follow
- * loop submits it as a retry, after its backoff).
+ * and, in a run still `running`, a failure whose retry is decided and not
+ * yet submitted (the follow loop submits it as a retry, after its backoff;
+ * a closed run, e.g. one followed without its config, resumes it).
  *
  * Each gets a new attempt: one more than the highest the task had in
  * tasks.jsonl or the journal. Resources: those its last retry decision

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "exit_codes.h"
+#include "run_backend.h"
 #include "journal.h"
 #include "orch_helpers.h"
 #include "run_close.h"
@@ -49,6 +50,7 @@ static const char template_text[] =
 	"n={{ n }}\n"
 	"if [ \"$n\" = 1 ] && [ -e fail-1 ]; then echo 'bad row' >&2; exit 65; fi\n"
 	"if [ \"$n\" = 2 ] && [ -e oom-2 ]; then echo \"OOM: scenario $n\" >&2; exit 1; fi\n"
+	"if [ \"$n\" = 3 ] && [ -e transient-3 ]; then echo 'TimeoutError' >&2; exit 75; fi\n"
 	"echo \"$n $SCALABLE_ATTEMPT\" >> runs.log\n";
 
 /* The same sweep with its component cached. */
@@ -332,6 +334,50 @@ static void resume_keeps_escalated_memory(void **state)
 	free(journal);
 }
 
+/* A run closed while a retry was decided and not submitted (as when it was
+ * followed without its config): resume submits that retry. */
+static void resume_takes_a_retry_left_decided(void **state)
+{
+	struct fixture *f = *state;
+	struct run_resume_outcome o;
+	struct run_session *s;
+	struct plan *plan;
+	struct error err;
+	char *journal;
+
+	touch(f, "transient-3");
+	s = create(f, config_yaml, false, &plan);
+	if (run_submit_plan(s, plan, &err) != 0)
+		fail_msg("%s", err.text);
+	for (unsigned ticks = 0; run_backend_busy(s->backend) || !tracker_all_final(s->tracker);
+	     ticks++) {
+		if (ticks > 600)  /* 2 minutes of 200 ms: something hangs */
+			fail_msg("the run did not end");
+		run_backend_wait(s->backend, 200);
+		if (tracker_poll_events(s->tracker, &err) < 0 ||
+		    run_backend_poll(s->backend, s->tracker, &err) != 0)
+			fail_msg("%s", err.text);
+	}
+	assert_true(run_retries_pending(s));
+	if (run_session_close(s, RUN_STATUS_FAILED, &err) != 0)
+		fail_msg("%s", err.text);
+	plan_free(plan);
+	run_session_free(s);
+
+	remove_flag(f, "transient-3");
+	s = attach(f);
+	if (run_session_resume(s, true, &o, &err) != 0)
+		fail_msg("%s", err.text);
+	assert_int_equal(o.resubmitted, 1);
+	assert_int_equal(o.in_flight, 0);
+	assert_int_equal(follow_and_close(s), RUN_STATUS_COMPLETED);
+	run_session_free(s);
+	journal = run_file(f, "journal.jsonl");
+	assert_int_equal(count_lines(journal, "\"wave\":\"w002\"", "\"tasks\":[[3,2]]"), 1);
+	assert_int_equal(count_lines(journal, "\"wave\":\"w003\"", NULL), 0);  /* once */
+	free(journal);
+}
+
 static void resume_refused_while_held(void **state)
 {
 	struct fixture *f = *state;
@@ -475,6 +521,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(resume_reruns_only_what_failed, setup, teardown),
 		cmocka_unit_test_setup_teardown(resume_submits_what_never_was, setup, teardown),
 		cmocka_unit_test_setup_teardown(resume_keeps_escalated_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(resume_takes_a_retry_left_decided, setup, teardown),
 		cmocka_unit_test_setup_teardown(resume_refused_while_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(resume_needs_the_same_templates, setup, teardown),
 		cmocka_unit_test_setup_teardown(reopen_appends_to_resumed_at, setup, teardown),
