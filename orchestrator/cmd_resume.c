@@ -113,7 +113,7 @@ static void say_resumed(const struct resume_args *args, const struct run_session
 
 	snprintf(text, sizeof text,
 		 "resuming run %s: %zu task%s in wave %s (%zu never submitted before), "
-		 "%zu cached, %zu still queued or running",
+		 "%zu cached, %zu still queued, running or awaiting a retry",
 		 s->run->id, o->resubmitted, o->resubmitted == 1 ? "" : "s",
 		 o->wave[0] ? o->wave : "-", o->never_submitted, o->cached, o->in_flight);
 	progress_note(args->follow.progress, text);
