@@ -2,11 +2,9 @@
  * arrays a run would submit, without submitting or writing anything. */
 #include <getopt.h>
 #include <jansson.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -14,6 +12,7 @@
 #include "exit_codes.h"
 #include "plan.h"
 #include "plan_json.h"
+#include "run_dir.h"
 #include "scenarios.h"
 #include "shell_quote.h"
 #include "slurm_config.h"
@@ -63,21 +62,6 @@ static unsigned resolve_max_array_size(const struct plan_args *args,
 		return asked;
 	*source = "default";
 	return PLAN_DEFAULT_MAX_ARRAY_SIZE;
-}
-
-/* Where runs would go: $SCALABLE_RUNS_DIR or ./.scalable/runs, absolute. */
-static char *runs_dir(void)
-{
-	const char *dir = getenv("SCALABLE_RUNS_DIR");
-	char cwd[PATH_MAX], *path;
-
-	if (!dir || !*dir)
-		dir = ".scalable/runs";
-	if (dir[0] == '/')
-		return strdup(dir);
-	if (!getcwd(cwd, sizeof cwd) || asprintf(&path, "%s/%s", cwd, dir) < 0)
-		return NULL;
-	return path;
 }
 
 /* Prints a command line that a shell would read back as the same argv. */
@@ -155,7 +139,7 @@ static int show_plan(const struct plan_args *args, const struct config *config)
 {
 	const struct target *target = config_target(config, args->target);
 	struct plan_options options = { .run_id = "RUN_ID", .wave = "w001" };
-	char *dir = runs_dir(), *run_dir = NULL;
+	char *dir = runs_dir_default(), *run_dir = NULL;  /* where runs would go */
 	struct plan *plan = NULL;
 	struct error err;
 	const char *source;

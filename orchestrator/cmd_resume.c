@@ -1,14 +1,176 @@
-/* scalable resume: submit again what did not succeed in a run.
- * Work in progress this session: the command is registered so that it has
- * its own file; until it is written it says so and exits 2. */
+/* scalable resume RUN|--latest [--no-cache] [--json] [--poll-interval DUR]:
+ * submit again, in the same run, what did not succeed, and follow the run
+ * to its end (run_resume.h). */
+#include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "exit_codes.h"
+#include "follow_command.h"
+#include "interrupt.h"
+#include "run_resume.h"
+#include "run_session.h"
+
+static const char help[] =
+	"usage: scalable resume RUN|--latest [--no-cache] [--json] [--poll-interval DUR]\n"
+	"\n"
+	"Submits again what did not succeed in a run: every task whose last\n"
+	"attempt failed for good or was cancelled, and every scenario that was\n"
+	"never submitted (e.g. a chunk sbatch refused). It stays the same run: one\n"
+	"more wave (w002, w003, ...) with new attempt numbers, run.json back to\n"
+	"`running` with the time in resumed_at, then followed to its end as\n"
+	"`scalable run` does and closed again with a new summary. What succeeded\n"
+	"is not touched. A resubmitted task keeps the resources its last retry\n"
+	"decision chose (e.g. more memory after an OOM), else the component's,\n"
+	"raised to what its last attempt asked for. The run's own config is used\n"
+	"(manifest.yaml in the run directory, read from where the config file\n"
+	"was): edits to scalable.yaml since do not apply; changed template or\n"
+	"scenario files refuse the resume (exit 2). A run whose orchestrator died\n"
+	"is re-attached first, as `scalable watch` does.\n"
+	"\n"
+	"  --latest             the most recent run\n"
+	"  --no-cache           submit scenarios of `cache: true` components even\n"
+	"                       when an earlier run stored their result\n"
+	"  --poll-interval DUR  how often to ask Slurm (default: the target's, else 30s)\n"
+	"  --json               print the outcome as JSON on stdout\n"
+	"  -h, --help           show this help\n"
+	"\n"
+	"Exit codes: as `scalable run` (0 when there is nothing left to resume);\n"
+	"2 the run's config no longer loads as it did; 4 another orchestrator\n"
+	"holds the run; 5 no such run.\n";
+
+struct resume_args {
+	const char *run;
+	bool latest, no_cache;
+	struct follow_command follow;
+};
+
+static int parse_args(int argc, char **argv, struct resume_args *args)
+{
+	static const struct option options[] = {
+		{ "latest", no_argument, NULL, 'l' },
+		{ "no-cache", no_argument, NULL, 'n' },
+		FOLLOW_COMMAND_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		int shared = follow_command_option("resume", opt, optarg, &args->follow);
+
+		if (shared != 0) {
+			if (shared < 0)
+				return SCALABLE_EXIT_USAGE;
+			continue;
+		}
+		switch (opt) {
+		case 'h':
+			fputs(help, stdout);
+			return SCALABLE_EXIT_OK;
+		case 'l':
+			args->latest = true;
+			break;
+		case 'n':
+			args->no_cache = true;
+			break;
+		default:
+			return cli_usage_error("resume", "bad option");
+		}
+	}
+	if (!cli_run_operand("resume", argc, argv, optind, args->latest, &args->run))
+		return SCALABLE_EXIT_USAGE;
+	return -1;
+}
+
+/* Nothing failed, nothing is missing: said, and left as it is. */
+static int nothing_to_do(const struct resume_args *args, const struct run_session *s)
+{
+	json_t *out;
+
+	if (!args->follow.json) {
+		printf("nothing to resume: every task of run %s succeeded or was cached (%s)\n",
+		       s->run->id, run_status_name(s->record.status));
+		return SCALABLE_EXIT_OK;
+	}
+	out = json_pack("{s:s, s:s, s:s, s:s}", "run_id", s->run->id, "run_dir", s->run->path,
+			"outcome", "nothing_to_resume", "status",
+			run_status_name(s->record.status));
+	if (out)
+		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	puts("");
+	json_decref(out);
+	return SCALABLE_EXIT_OK;
+}
+
+/* One line: what the resume wave holds. */
+static void say_resumed(const struct resume_args *args, const struct run_session *s,
+			const struct run_resume_outcome *o)
+{
+	char text[512];
+
+	snprintf(text, sizeof text,
+		 "resuming run %s: %zu task%s in wave %s (%zu never submitted before), "
+		 "%zu cached, %zu still queued, running or awaiting a retry",
+		 s->run->id, o->resubmitted, o->resubmitted == 1 ? "" : "s",
+		 o->wave[0] ? o->wave : "-", o->never_submitted, o->cached, o->in_flight);
+	progress_note(args->follow.progress, text);
+}
+
+static int resume(struct resume_args *args, struct run_session *s)
+{
+	struct run_resume_outcome o;
+	struct error err;
+	char text[1200];
+
+	if (!s->config) {
+		error_usage(&err, "cannot resume %s: its recorded config (%s/manifest.yaml, read "
+			    "as %s) no longer loads as it did: %s", s->run->id, s->run->path,
+			    s->record.source_manifest_path ? s->record.source_manifest_path : "?",
+			    s->config_problem ? s->config_problem : "unknown");
+		return cli_fail(&err);
+	}
+	interrupt_install();  /* Ctrl-C now waits for the chunk being submitted */
+	if (run_session_resume(s, !args->no_cache, &o, &err) != 0) {
+		if (!s->submit_failures)
+			return cli_fail(&err);
+		snprintf(text, sizeof text, "scalable: %s", err.text);
+		progress_note(args->follow.progress, text);  /* what is in is followed */
+	}
+	if (o.resubmitted + o.cached == 0 && s->record.status != RUN_STATUS_RUNNING)
+		return nothing_to_do(args, s);
+	if (o.resubmitted + o.cached == 0)
+		progress_note(args->follow.progress,
+			      "nothing to resubmit; re-attached, following the run");
+	else
+		say_resumed(args, s, &o);
+	args->follow.poll_at_once = true;
+	return follow_command(s, &args->follow);
+}
 
 int cmd_resume(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "scalable: %s: not available in this build yet\n", argv[0]);
-	return SCALABLE_EXIT_USAGE;
+	struct resume_args args = { 0 };
+	struct run_session_spec spec = { .command = "resume" };
+	struct run_session *s;
+	struct error err;
+	int rc = parse_args(argc, argv, &args);
+
+	if (rc >= 0)
+		return rc;
+	if (!(args.follow.progress = follow_progress_new(args.follow.json)))
+		return SCALABLE_EXIT_SYSTEM;
+	spec.run = args.run;
+	spec.note = progress_note_cb;
+	spec.note_ctx = args.follow.progress;
+	if (run_session_attach(&spec, &s, &err) != 0) {
+		progress_free(args.follow.progress);
+		return cli_fail(&err);
+	}
+	rc = resume(&args, s);
+	run_session_free(s);
+	progress_free(args.follow.progress);
+	return rc;
 }

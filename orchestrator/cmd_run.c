@@ -1,4 +1,4 @@
-/* scalable run [FILE] [--target NAME] [--json] [--poll-interval DUR]:
+/* scalable run [FILE] [--target NAME] [--no-cache] [--json] [--poll-interval DUR]:
  * create a run, submit its first wave, and follow it to the end. */
 #include <getopt.h>
 #include <stdio.h>
@@ -15,7 +15,8 @@
 #include "run_submit.h"
 
 static const char help[] =
-	"usage: scalable run [FILE] [--target NAME] [--json] [--poll-interval DUR]\n"
+	"usage: scalable run [FILE] [--target NAME] [--no-cache] [--json]\n"
+	"                    [--poll-interval DUR]\n"
 	"\n"
 	"Runs the sweep FILE describes (default: ./scalable.yaml): creates a run\n"
 	"directory under $SCALABLE_RUNS_DIR (default ./.scalable/runs), writes the\n"
@@ -27,6 +28,9 @@ static const char help[] =
 	"\n"
 	"  --target NAME        run on this target (default: default_target, else\n"
 	"                       the first target)\n"
+	"  --no-cache           run every scenario, even those of `cache: true`\n"
+	"                       components that an earlier run computed (their\n"
+	"                       results are still stored for later runs)\n"
 	"  --poll-interval DUR  how often to ask Slurm (e.g. 10s; default: the\n"
 	"                       target's poll_interval, else 30s)\n"
 	"  --json               print the outcome as JSON on stdout (progress goes\n"
@@ -39,6 +43,12 @@ static const char help[] =
 	"re-attaches. On the local target the tasks are children of scalable, so\n"
 	"Ctrl-C cancels them and closes the run `cancelled`.\n"
 	"\n"
+	"A component with `cache: true` is looked up first: a scenario whose\n"
+	"content key (template, command, setup, env, cpus, parameters, declared\n"
+	"input files) an earlier run under the same runs directory stored is not\n"
+	"submitted; its task is `cached` (cache.jsonl says which run computed it).\n"
+	"When every scenario is cached the run completes without submitting.\n"
+	"\n"
 	"Exit codes: 0 every task succeeded; 1 some task failed or the run was\n"
 	"cancelled; 2 bad usage or invalid config (nothing written); 3 system,\n"
 	"Slurm or I/O error (e.g. sbatch refused a chunk); 130 Ctrl-C (128 + the\n"
@@ -46,6 +56,7 @@ static const char help[] =
 
 struct run_args {
 	const char *path, *target;
+	bool no_cache;
 	struct follow_command follow;
 };
 
@@ -54,8 +65,8 @@ static int parse_args(int argc, char **argv, struct run_args *args)
 {
 	static const struct option options[] = {
 		{ "target", required_argument, NULL, 't' },
-		{ "poll-interval", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
+		{ "no-cache", no_argument, NULL, 'n' },
+		FOLLOW_COMMAND_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -76,6 +87,9 @@ static int parse_args(int argc, char **argv, struct run_args *args)
 		case 't':
 			args->target = optarg;
 			break;
+		case 'n':
+			args->no_cache = true;
+			break;
 		default:
 			return cli_usage_error("run", "bad option");
 		}
@@ -90,17 +104,22 @@ static int parse_args(int argc, char **argv, struct run_args *args)
 static void submit_first_wave(struct run_session *s, struct plan *plan,
 			      struct progress *progress)
 {
+	struct tracker_counts counts;
 	struct error err;
-	char text[1200];
+	char text[1200], cached[64] = "";
 	size_t chunks = 0, tasks = 0;
 
 	for (size_t g = 0; g < plan->n_groups; g++) {
 		chunks += plan->groups[g].n_chunks;
 		tasks += plan->groups[g].n_tasks;
 	}
-	snprintf(text, sizeof text, "run %s: %zu tasks in %zu %s on %s (%s)", s->run->id, tasks,
-		 chunks, chunks == 1 ? "array" : "arrays", s->target->name,
-		 provider_name(s->provider));
+	tracker_counts(s->tracker, NULL, &counts);
+	if (counts.by_state[TASK_CACHED])
+		snprintf(cached, sizeof cached, " (%zu more cached: not run again)",
+			 counts.by_state[TASK_CACHED]);
+	snprintf(text, sizeof text, "run %s: %zu tasks in %zu %s on %s (%s)%s", s->run->id,
+		 tasks, chunks, chunks == 1 ? "array" : "arrays", s->target->name,
+		 provider_name(s->provider), cached);
 	progress_note(progress, text);
 	if (run_submit_plan(s, plan, &err) != 0) {
 		snprintf(text, sizeof text, "scalable: %s", err.text);
@@ -111,6 +130,7 @@ static void submit_first_wave(struct run_session *s, struct plan *plan,
 static int run(struct run_args *args, struct config *config)
 {
 	const struct target *target = config_target(config, args->target);
+	struct run_create_options o = { .no_cache = args->no_cache, .note = progress_note_cb };
 	struct run_session *s;
 	struct plan *plan;
 	struct error err;
@@ -126,8 +146,8 @@ static int run(struct run_args *args, struct config *config)
 		config_free(config);
 		return SCALABLE_EXIT_SYSTEM;
 	}
-	if (run_session_create(config, target, NULL, progress_note_cb, args->follow.progress, &s,
-			       &plan, &err) != 0) {
+	o.note_ctx = args->follow.progress;
+	if (run_session_create_with(config, target, &o, &s, &plan, &err) != 0) {
 		progress_free(args->follow.progress);
 		return cli_fail(&err);
 	}

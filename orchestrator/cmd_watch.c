@@ -40,8 +40,7 @@ static int parse_args(int argc, char **argv, struct watch_args *args)
 {
 	static const struct option options[] = {
 		{ "latest", no_argument, NULL, 'l' },
-		{ "poll-interval", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
+		FOLLOW_COMMAND_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

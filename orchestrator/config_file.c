@@ -135,6 +135,12 @@ static struct config *config_new(const char *path)
 
 int config_load(const char *path, struct config **out, struct error *err)
 {
+	return config_load_as(path, path, out, err);
+}
+
+int config_load_as(const char *path, const char *as_path, struct config **out,
+		   struct error *err)
+{
 	struct loader L = { .path = path, .err = err };
 	struct ynode *root = NULL;
 	int rc;
@@ -146,7 +152,7 @@ int config_load(const char *path, struct config **out, struct error *err)
 			 "project and components)");
 		return -1;
 	}
-	if (!(L.config = config_new(path))) {
+	if (!(L.config = config_new(as_path))) {
 		ytree_free(root);
 		error_system(err, "%s", path);
 		return -1;

@@ -128,6 +128,12 @@ struct config {
 
 /* Loads and validates path; on failure returns -1 with err filled. */
 int config_load(const char *path, struct config **out, struct error *err);
+/* Loads the YAML of text_path as if it were the file at as_path: relative
+ * paths (templates, CSV, inputs) start from as_path's directory, and
+ * config->path is as_path; errors name text_path. A run's manifest.yaml is
+ * read so, as the config file it was copied from. */
+int config_load_as(const char *text_path, const char *as_path, struct config **out,
+		   struct error *err);
 void config_free(struct config *config);
 
 /* Only the notify: and ai: sections of path (a run's manifest.yaml: the

@@ -57,11 +57,14 @@ static void say_closed(const struct follow_command *c, const struct run_session 
 		       enum run_status status)
 {
 	struct tracker_counts n;
+	char cached[48] = "";
 
 	tracker_counts(s->tracker, NULL, &n);
-	say(c, "run %s %s: %zu tasks, %zu succeeded, %zu failed, %zu cancelled", s->run->id,
+	if (n.by_state[TASK_CACHED])
+		snprintf(cached, sizeof cached, " (%zu cached)", n.by_state[TASK_CACHED]);
+	say(c, "run %s %s: %zu tasks, %zu succeeded%s, %zu failed, %zu cancelled", s->run->id,
 	    run_status_name(status), n.tasks, n.by_state[TASK_SUCCEEDED] + n.by_state[TASK_CACHED],
-	    n.by_state[TASK_FAILED], n.by_state[TASK_CANCELLED]);
+	    cached, n.by_state[TASK_FAILED], n.by_state[TASK_CANCELLED]);
 	say(c, "run directory: %s", s->run->path);
 	if (status == RUN_STATUS_FAILED)
 		say(c, "what failed: scalable status %s", s->run->id);

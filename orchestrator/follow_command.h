@@ -15,6 +15,7 @@
 #ifndef SCALABLE_FOLLOW_COMMAND_H
 #define SCALABLE_FOLLOW_COMMAND_H
 
+#include <getopt.h>
 #include <stdbool.h>
 
 #include "progress.h"
@@ -27,9 +28,14 @@ struct follow_command {
 	struct progress *progress;
 };
 
+/* The getopt_long entries of the options below, for run, watch and resume. */
+#define FOLLOW_COMMAND_OPTIONS                                    \
+	{ "poll-interval", required_argument, NULL, 'p' },        \
+	{ "json", no_argument, NULL, 'j' }
+
 /* Follows s to its end as above and returns the exit code; frees nothing. */
 int follow_command(struct run_session *s, const struct follow_command *c);
-/* Options run and watch share: 'j' (--json) and 'p' (--poll-interval,
+/* Options run, watch and resume share: 'j' (--json) and 'p' (--poll-interval,
  * whose value is arg). Returns 1 when opt was one of them, 0 when it was
  * not, -1 when its value is bad (the usage error printed). */
 int follow_command_option(const char *command, int opt, const char *arg,

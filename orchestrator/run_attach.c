@@ -1,9 +1,11 @@
 /* Re-attaching to a run (see run_session.h): find it, lock it, read what it
  * wrote, settle the journal's open questions, and rebuild the tracker. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "manifest_lock.h"
+#include "run_cache.h"
 #include "run_session.h"
 
 /* spec->run, else the latest run, under the runs directory. */
@@ -29,23 +31,34 @@ static void note(const struct run_session *s, const char *text)
 		s->note(s->note_ctx, text);
 }
 
-/* The config the run started from, when it is still the same (by its
- * manifest lock); otherwise the run goes on without it. */
+/* The config the run started from: its manifest.yaml, read as the file it
+ * was copied from (relative paths start there), when its manifest lock is
+ * still run.json's (templates and scenario files unchanged); otherwise the
+ * run goes on without it. */
 static void reload_config(struct run_session *s)
 {
 	char lock[SHA256_HEX_SIZE];
 	struct config *config = NULL;
 	struct error err;
+	char *manifest = NULL;
 
 	if (!s->record.source_manifest_path ||
-	    config_load(s->record.source_manifest_path, &config, &err) != 0 ||
+	    asprintf(&manifest, "%s/manifest.yaml", s->run->path) < 0 ||
+	    config_load_as(manifest, s->record.source_manifest_path, &config, &err) != 0 ||
 	    manifest_lock(config, lock, &err) != 0 ||
 	    strcmp(lock, s->record.manifest_lock) != 0) {
+		if (manifest && !s->config_problem)
+			s->config_problem = config ? strdup("its template or scenario files have "
+							    "changed since it started")
+						   : strdup(err.text);
+		free(manifest);
 		config_free(config);
-		note(s, "the run's config file is gone or has changed since it started: "
-			"following it without its classify rules and target settings");
+		note(s, "the run's recorded config no longer loads as it did (a template or "
+			"scenario file changed?): following it without its classify rules and "
+			"target settings");
 		return;
 	}
+	free(manifest);
 	s->config = config;
 	s->target = config_target(config, s->record.target_name);
 }
@@ -120,6 +133,10 @@ static int attach(struct run_session *s, const struct run_session_spec *spec,
 			      : PROVIDER_SLURM;
 	if (!s->read_only)
 		reload_config(s);
+	if (run_cache_open(s, err) != 0) {  /* e.g. an input file gone since */
+		note(s, err->text);
+		note(s, "what succeeds from now on is not stored in the cache");
+	}
 	if (open_journal(s, err) != 0 || run_session_open_tracker(s, err) != 0)
 		return -1;
 	if (!s->read_only && (run_session_open_backend(s, err) != 0 ||

@@ -43,8 +43,9 @@ static char *record_path(const char *run_dir)
 static json_t *record_json(const struct run_record *r)
 {
 	json_t *summary = r->summary ? json_incref(r->summary) : json_null();
+	json_t *resumed = r->resumed_at ? json_incref(r->resumed_at) : NULL;
 
-	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:o}",
+	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:o*, s:s, s:o}",
 			 "event_type", "run", "schema_version", RUN_SCHEMA_VERSION,
 			 "run_id", r->run_id, "project_name", r->project_name,
 			 "target_name", r->target_name, "provider_name", r->provider_name,
@@ -52,7 +53,7 @@ static json_t *record_json(const struct run_record *r)
 			 "source_manifest_path", r->source_manifest_path,
 			 "started_at", r->started_at,
 			 "finished_at", r->finished_at[0] ? r->finished_at : NULL,
-			 "status", run_status_name(r->status), "summary", summary);
+			 "resumed_at", resumed, "status", run_status_name(r->status), "summary", summary);
 }
 
 int run_record_write(const char *run_dir, const struct run_record *record, struct error *err)
@@ -78,13 +79,13 @@ static int record_from_json(json_t *json, struct run_record *r)
 {
 	const char *run_id, *project, *target, *provider, *lock, *source, *started;
 	const char *status, *finished;
-	json_t *finished_at = NULL, *summary = NULL;
+	json_t *finished_at = NULL, *summary = NULL, *resumed = NULL;
 
-	if (json_unpack(json, "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s?o, s:s, s?o}",
+	if (json_unpack(json, "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s?o, s?o, s:s, s?o}",
 			"run_id", &run_id, "project_name", &project, "target_name", &target,
 			"provider_name", &provider, "manifest_lock", &lock,
 			"source_manifest_path", &source, "started_at", &started,
-			"finished_at", &finished_at, "status", &status, "summary", &summary) != 0 ||
+			"finished_at", &finished_at, "resumed_at", &resumed, "status", &status, "summary", &summary) != 0 ||
 	    !run_status_from_name(status, &r->status))
 		return -1;
 	r->run_id = strdup(run_id);
@@ -97,6 +98,7 @@ static int record_from_json(json_t *json, struct run_record *r)
 	snprintf(r->started_at, sizeof r->started_at, "%s", started);
 	snprintf(r->finished_at, sizeof r->finished_at, "%s", finished ? finished : "");
 	r->summary = json_is_object(summary) ? json_incref(summary) : NULL;
+	r->resumed_at = json_is_array(resumed) ? json_incref(resumed) : NULL;
 	return r->run_id && r->project_name && r->target_name && r->provider_name &&
 	       r->source_manifest_path ? 0 : -1;
 }
@@ -134,6 +136,28 @@ int run_record_close(const char *run_dir, struct run_record *record, enum run_st
 	return run_record_write(run_dir, record, err);
 }
 
+int run_record_reopen(const char *run_dir, struct run_record *record, struct error *err)
+{
+	char now[RFC3339_BUFSZ];
+
+	rfc3339_now(now, sizeof now);
+	if (!record->resumed_at && !(record->resumed_at = json_array())) {
+		errno = ENOMEM;
+		error_system(err, "cannot reopen %s", run_dir);
+		return -1;
+	}
+	if (json_array_append_new(record->resumed_at, json_string(now)) != 0) {
+		errno = ENOMEM;
+		error_system(err, "cannot reopen %s", run_dir);
+		return -1;
+	}
+	record->status = RUN_STATUS_RUNNING;
+	record->finished_at[0] = '\0';
+	json_decref(record->summary);
+	record->summary = NULL;
+	return run_record_write(run_dir, record, err);
+}
+
 void run_record_clear(struct run_record *record)
 {
 	free(record->run_id);
@@ -142,5 +166,6 @@ void run_record_clear(struct run_record *record)
 	free(record->provider_name);
 	free(record->source_manifest_path);
 	json_decref(record->summary);
+	json_decref(record->resumed_at);
 	memset(record, 0, sizeof *record);
 }

@@ -29,6 +29,7 @@ struct run_record {
 	char finished_at[RFC3339_BUFSZ];       /* "" while running */
 	enum run_status status;
 	json_t *summary;                       /* owned; NULL until closed */
+	json_t *resumed_at;                    /* owned array of times; NULL: never */
 };
 
 const char *run_status_name(enum run_status status);
@@ -41,6 +42,9 @@ int run_record_read(const char *run_dir, struct run_record *record, struct error
 /* Sets status, finished_at (now) and summary (taking it), then writes. */
 int run_record_close(const char *run_dir, struct run_record *record, enum run_status status,
 		     json_t *summary, struct error *err);
+/* `scalable resume`: status running again, finished_at and summary
+ * cleared, now appended to resumed_at, then writes. */
+int run_record_reopen(const char *run_dir, struct run_record *record, struct error *err);
 void run_record_clear(struct run_record *record);
 
 #endif

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "rfc3339.h"
+#include "run_cache.h"
 
 struct run_session *run_session_new(run_note_fn note, void *note_ctx, struct error *err)
 {
@@ -27,11 +28,13 @@ void run_session_free(struct run_session *s)
 	run_backend_free(s->backend);
 	tracker_free(s->tracker);
 	retry_context_clear(&s->retry);
+	run_cache_free(s->cache);
 	journal_close(s->journal);
 	journal_replay_free(&s->replay);
 	run_record_clear(&s->record);
 	run_dir_free(s->run);
 	config_free(s->config);
+	free(s->config_problem);
 	free(s);
 }
 
@@ -58,6 +61,9 @@ int run_session_open_tracker(struct run_session *s, struct error *err)
 		/* no scheduler has a word after a local step */
 		.settle_on_end_event = s->provider == PROVIDER_LOCAL,
 		.read_only = s->read_only,
+		/* a no-op until run_cache_open finds a component that caches */
+		.on_success = run_cache_on_success,
+		.on_success_ctx = s,
 	};
 
 	/* re-attached without its config: no policies to decide by */

@@ -7,10 +7,12 @@
  * resolves every submission the journal left unanswered (the chunk's key is
  * looked for in Slurm: `submitted` with the job found, else `absent`), then
  * replays every submitted chunk and reads the events again: nothing is
- * submitted and no row is written twice. The config is reloaded from where
- * the run found it, and used only when its manifest lock still matches
- * run.json's; otherwise the run goes on without its classify rules, and
- * says so. */
+ * submitted and no row is written twice. The config is the run's own
+ * manifest.yaml, read as the file it was copied from (relative paths start
+ * there; later edits of that file do not matter), used only when its
+ * manifest lock still matches run.json's (templates and scenario files
+ * unchanged); otherwise the run goes on without its classify rules, says
+ * so, and config_problem says why. */
 #ifndef SCALABLE_RUN_SESSION_H
 #define SCALABLE_RUN_SESSION_H
 
@@ -27,8 +29,11 @@
 #include "run_record.h"
 #include "tracker.h"
 
+struct run_cache;
+
 struct run_session {
 	struct config *config;          /* NULL: re-attached without it */
+	char *config_problem;           /* why it is NULL after re-attaching */
 	const struct target *target;    /* NULL likewise */
 	enum provider provider;
 	struct run_dir *run;
@@ -40,6 +45,7 @@ struct run_session {
 	bool read_only;
 	size_t submit_failures;         /* chunks sbatch refused */
 	struct retry_context retry;     /* the tracker's decider's; unused without config */
+	struct run_cache *cache;        /* run_cache.h; NULL when nothing caches */
 	run_note_fn note;
 	void *note_ctx;
 };
@@ -56,10 +62,23 @@ struct run_session_spec {
 
 /* A new run of config on target: the run directory (locked), the first
  * wave's plan and scripts, manifest.yaml, scenarios.jsonl, plan.json and
- * run.json. *plan is the first wave, to submit with run_submit_plan. */
+ * run.json. *plan is the first wave, to submit with run_submit_plan. With
+ * components that cache (run_cache.h), the scenarios an earlier run
+ * computed are recorded `cached` and left out of the plan, which may then
+ * have no group at all. */
 int run_session_create(struct config *config, const struct target *target,
 		       const char *runs_root, run_note_fn note, void *note_ctx,
 		       struct run_session **out, struct plan **plan, struct error *err);
+/* The same with options: cache lookups can be turned off (--no-cache). */
+struct run_create_options {
+	const char *runs_root;          /* NULL: runs_dir_default() */
+	bool no_cache;                  /* submit cached scenarios all the same */
+	run_note_fn note;
+	void *note_ctx;
+};
+int run_session_create_with(struct config *config, const struct target *target,
+			    const struct run_create_options *options, struct run_session **out,
+			    struct plan **plan, struct error *err);
 int run_session_attach(const struct run_session_spec *spec, struct run_session **out,
 		       struct error *err);
 /* Releases the lock. Takes the config. NULL is a no-op. */
@@ -71,6 +90,12 @@ const struct journal_replay *run_session_journal(const struct run_session *s);
 unsigned run_session_poll_interval(const struct run_session *s);
 
 /* Internals shared by run_create.c and run_attach.c. */
+/* The first wave without the cached scenarios (hit: a flag per (component,
+ * index), component-major): per component, one request of what is left
+ * (none for a component whose scenarios are all cached). The same hits
+ * give the same chunks, so a re-attached run finds them by key. */
+int run_session_plan_uncached(struct run_session *s, const struct plan_options *o,
+			      const bool *hit, struct plan **plan, struct error *err);
 struct run_session *run_session_new(run_note_fn note, void *note_ctx, struct error *err);
 /* With a config, the tracker decides a retry for every failed attempt. */
 int run_session_open_tracker(struct run_session *s, struct error *err);

@@ -8,6 +8,7 @@
 
 #include "crash_point.h"
 #include "retry_wave.h"
+#include "scenarios.h"
 #include "wave_script.h"
 
 static struct journal_intent intent_of(const struct plan *plan, const struct plan_group *g,
@@ -114,6 +115,34 @@ bool run_retries_pending(const struct run_session *s)
 	return any;
 }
 
+/* The first wave as it was planned: without the scenarios the run took from
+ * the cache (their `cached` rows were written before anything was
+ * submitted), so that its chunks have the keys the journal knows. */
+static int plan_first_wave_again(struct run_session *s, const struct plan_options *o,
+				 struct plan **plan, struct error *err)
+{
+	size_t n = scenarios_count(s->config->scenarios), nc = s->config->n_components, hits = 0;
+	bool *hit = calloc(nc * n + 1, sizeof *hit);
+	int rc;
+
+	if (!hit) {
+		error_system(err, "planning the first wave again");
+		return -1;
+	}
+	for (size_t c = 0; c < nc; c++) {
+		for (size_t i = 0; i < n; i++) {
+			const struct task_attempt *a =
+				tracker_find(s->tracker, s->config->components[c].name, i, 1);
+
+			hits += hit[c * n + i] = a && a->state == TASK_CACHED;
+		}
+	}
+	rc = hits ? run_session_plan_uncached(s, o, hit, plan, err)
+		  : plan_initial(s->config, o, plan, err);
+	free(hit);
+	return rc;
+}
+
 /* The first wave, when a crash cut its submission short (no wave_done): its
  * chunks that never reached Slurm (found absent, or never intended) are
  * submitted now, planned again from the run's config (reloaded only when its
@@ -133,7 +162,7 @@ static int finish_first_wave(struct run_session *s, struct error *err)
 	if (journal_wave_is_done(j, wave))
 		return 0;  /* every poll comes here: ask Slurm nothing before this */
 	o.max_array_size = run_session_max_array_size(s->target);
-	if (plan_initial(s->config, &o, &plan, err) != 0)
+	if (plan_first_wave_again(s, &o, &plan, err) != 0)
 		return -1;
 	for (size_t g = 0; rc == 0 && g < plan->n_groups; g++) {
 		for (size_t c = 0; rc == 0 && c < plan->groups[g].n_chunks; c++) {
@@ -155,8 +184,7 @@ static int finish_first_wave(struct run_session *s, struct error *err)
 	return rc;
 }
 
-/* Plans, writes and submits the wave w, named after the journal's last. */
-static int submit_wave(struct run_session *s, struct retry_wave *w, struct error *err)
+int run_submit_wave(struct run_session *s, struct retry_wave *w, struct error *err)
 {
 	char wave[32];
 	struct plan_options o = {
@@ -197,7 +225,7 @@ long run_submit_retries(struct run_session *s, struct error *err)
 		return 0;
 	}
 	if (retry_wave_group(d, n, time(NULL), &w, err) == 0)
-		submitted = w.n_requests == 0 || submit_wave(s, &w, err) == 0
+		submitted = w.n_requests == 0 || run_submit_wave(s, &w, err) == 0
 				    ? (long)w.n_tasks : -1;
 	retry_wave_free(&w);
 	free(d);

@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "plan.h"
+#include "retry_wave.h"
 #include "run_session.h"
 
 /* Submits every chunk of plan, then marks its wave done. A chunk that the
@@ -20,6 +21,9 @@ int run_submit_plan(struct run_session *s, const struct plan *plan, struct error
  * submitted as above. Waits (returns 0) while the journal has an unanswered
  * intent. Returns the tasks submitted, 0 when none, -1 with err. */
 long run_submit_retries(struct run_session *s, struct error *err);
+/* Plans, writes and submits w as the next wave (named after the journal's
+ * last); what retries and `scalable resume` share. */
+int run_submit_wave(struct run_session *s, struct retry_wave *w, struct error *err);
 /* Whether retries are decided and not yet submitted: the run goes on. */
 bool run_retries_pending(const struct run_session *s);
 

@@ -205,6 +205,8 @@ struct tracker *tracker_new(const struct tracker_options *o, struct error *err)
 	t->settle_on_end_event = o->settle_on_end_event;
 	t->decide_retry = o->decide_retry;
 	t->decide_retry_ctx = o->decide_retry_ctx;
+	t->on_success = o->on_success;
+	t->on_success_ctx = o->on_success_ctx;
 	if (!o->read_only &&
 	    !(t->telemetry = telemetry_open(o->run_dir, o->run_id, t->provider, err))) {
 		tracker_free(t);
@@ -279,9 +281,9 @@ int tracker_add_submission(struct tracker *t, const struct tracker_submission *s
 }
 
 int tracker_add_cached(struct tracker *t, const char *component, size_t index,
-		       struct error *err)
+		       unsigned attempt, struct error *err)
 {
-	struct task_attempt *a = tracker_attempt(t, component, index, 1, true);
+	struct task_attempt *a = tracker_attempt(t, component, index, attempt, true);
 
 	if (!a) {
 		errno = ENOMEM;

@@ -79,6 +79,10 @@ struct task_attempt {
 /* What the orchestrator decides about a failed attempt (failures.jsonl's
  * details.retry): a new reference, or NULL for null. */
 typedef json_t *(*tracker_retry_decider)(const struct task_attempt *failed, void *ctx);
+/* Told of an attempt right after its `succeeded` row is written (not while
+ * rows are read back): what the cache stores. -1 (err set) stops the caller. */
+typedef int (*tracker_success_hook)(const struct task_attempt *succeeded, void *ctx,
+				    struct error *err);
 
 struct tracker_options {
 	const char *run_dir, *run_id;   /* required */
@@ -90,6 +94,8 @@ struct tracker_options {
 	bool settle_on_end_event;
 	tracker_retry_decider decide_retry;  /* optional */
 	void *decide_retry_ctx;
+	tracker_success_hook on_success;     /* optional */
+	void *on_success_ctx;
 	/* for readers without the run's lock (`scalable status`): the state is
 	 * rebuilt and moved on from events and job records as usual, but
 	 * nothing is written */
@@ -122,9 +128,10 @@ int tracker_rebuild(struct tracker *t, struct error *err);
 int tracker_add_submission(struct tracker *t, const struct tracker_submission *s,
 			   struct error *err);
 /* A scenario skipped because an earlier run succeeded with the same content
- * key: attempt 1, state cached. */
+ * key: this attempt (1 in a new run; the next one in a resumed run) is
+ * `cached`. */
 int tracker_add_cached(struct tracker *t, const char *component, size_t index,
-		       struct error *err);
+		       unsigned attempt, struct error *err);
 
 /* Reads what is new in events/ and applies it; returns the events read or -1. */
 long tracker_poll_events(struct tracker *t, struct error *err);

@@ -28,6 +28,8 @@ struct tracker {
 	bool settle_on_end_event;
 	tracker_retry_decider decide_retry;
 	void *decide_retry_ctx;
+	tracker_success_hook on_success;
+	void *on_success_ctx;
 	struct telemetry *telemetry;   /* NULL when read-only */
 	struct event_reader *events;
 	struct name_table components, waves;

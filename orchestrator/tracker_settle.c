@@ -109,7 +109,9 @@ int attempt_succeeded(struct tracker *t, struct task_attempt *a, const char *tim
 		return 0;
 	if (a->exit_code < 0)
 		a->exit_code = 0;
-	return attempt_emit(t, a, TASK_SUCCEEDED, timestamp, err);
+	if (attempt_emit(t, a, TASK_SUCCEEDED, timestamp, err) != 0)
+		return -1;
+	return t->on_success && t->telemetry ? t->on_success(a, t->on_success_ctx, err) : 0;
 }
 
 int attempt_cancelled(struct tracker *t, struct task_attempt *a, const char *timestamp,

@@ -574,7 +574,7 @@ static void the_summary_counts_it_all(void **state)
 	start(f, ARRAY + 1, 2, 0);
 	end(f, ARRAY + 1, 2, 0, 0, 0);
 	poll_events(f);
-	assert_int_equal(tracker_add_cached(f->t, "model", 9, &err), 0);
+	assert_int_equal(tracker_add_cached(f->t, "model", 9, 1, &err), 0);
 	summary = run_summary_json(f->t);
 	assert_non_null(summary);
 	assert_int_equal(num(summary, "tasks"), 4);
