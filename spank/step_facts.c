@@ -1,5 +1,7 @@
 #include "step_facts.h"
 
+#include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,9 +126,32 @@ static void collect_run_dir(spank_t sp, const char *option_run_dir, struct step_
 		f->run_dir_rejected = true;
 }
 
+/* A node list that names one node ("c12", not "c[1-2]" nor "c1,c2"). */
+static bool is_one_node(const char *list)
+{
+	if (!*list)
+		return false;
+	for (const char *p = list; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
+			return false;
+	return true;
+}
+
+/* The Slurm node the step runs on. slurmstepd puts SLURMD_NODENAME only into
+ * each task's own environment, so the job's rarely has it; a one-node step
+ * or job list names the node; the host name is the last resort, and wrong
+ * where one host runs several slurmd. */
 static void collect_node(spank_t sp, struct step_facts *f)
 {
+	static const char *const sources[] = { "SLURM_STEP_NODELIST", "SLURM_JOB_NODELIST",
+					       "SLURM_NODELIST" };
+
 	job_env(sp, "SLURMD_NODENAME", f->node, sizeof(f->node));
+	for (size_t i = 0; !f->node[0] && i < sizeof sources / sizeof sources[0]; i++) {
+		job_env(sp, sources[i], f->node, sizeof(f->node));
+		if (!is_one_node(f->node))
+			f->node[0] = '\0';
+	}
 	if (!f->node[0] && gethostname(f->node, sizeof(f->node) - 1) != 0)
 		strcpy(f->node, "unknown");
 	f->node[sizeof(f->node) - 1] = '\0';

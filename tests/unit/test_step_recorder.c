@@ -171,6 +171,33 @@ static void task_id_from_the_array_index_and_offset(void **state)
 	json_decref(start);
 }
 
+/* Without SLURMD_NODENAME (the job's environment in slurmstepd lacks it), a
+ * one-node list names the node; a list of several does not. */
+static const char *node_of_step(struct fixture *fx, const char *list)
+{
+	static char node[64];
+	fake.env[0] = fx->env_run_dir;
+	fake.env[1] = list;
+	int ok = 0;
+	run_step(fx, "", &ok, 1);
+	json_t *start = event_line(fx, "101.batch.0.jsonl", 0);
+	snprintf(node, sizeof node, "%s", json_string_value(json_object_get(start, "node")));
+	json_decref(start);
+	return node;
+}
+
+static void node_from_a_one_node_list(void **state)
+{
+	assert_string_equal(node_of_step(*state, "SLURM_JOB_NODELIST=vm2"), "vm2");
+}
+
+static void several_nodes_fall_back_to_the_host_name(void **state)
+{
+	char host[64] = "";
+	gethostname(host, sizeof host - 1);
+	assert_string_equal(node_of_step(*state, "SLURM_JOB_NODELIST=vm[2-3]"), host);
+}
+
 static void option_wins_over_environment(void **state)
 {
 	struct fixture *fx = *state;
@@ -207,6 +234,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(start_and_end_carry_the_contract_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_signal_outweighs_exit_codes, setup, teardown),
 		cmocka_unit_test_setup_teardown(task_id_from_the_array_index_and_offset, setup, teardown),
+		cmocka_unit_test_setup_teardown(node_from_a_one_node_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(several_nodes_fall_back_to_the_host_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(option_wins_over_environment, setup, teardown),
 		cmocka_unit_test_setup_teardown(garbage_run_dir_is_logged_once_and_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(unwritable_run_dir_is_logged_once, setup, teardown),
