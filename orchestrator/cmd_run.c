@@ -85,29 +85,6 @@ static int parse_args(int argc, char **argv, struct run_args *args)
 	return -1;
 }
 
-/* Submits the first wave; a refused chunk is reported, and what was
- * submitted is followed all the same. */
-static void submit_first_wave(struct run_session *s, struct plan *plan,
-			      struct progress *progress)
-{
-	struct error err;
-	char text[1200];
-	size_t chunks = 0, tasks = 0;
-
-	for (size_t g = 0; g < plan->n_groups; g++) {
-		chunks += plan->groups[g].n_chunks;
-		tasks += plan->groups[g].n_tasks;
-	}
-	snprintf(text, sizeof text, "run %s: %zu tasks in %zu %s on %s (%s)", s->run->id, tasks,
-		 chunks, chunks == 1 ? "array" : "arrays", s->target->name,
-		 provider_name(s->provider));
-	progress_note(progress, text);
-	if (run_submit_plan(s, plan, &err) != 0) {
-		snprintf(text, sizeof text, "scalable: %s", err.text);
-		progress_note(progress, text);
-	}
-}
-
 static int run(struct run_args *args, struct config *config)
 {
 	const struct target *target = config_target(config, args->target);
@@ -132,7 +109,7 @@ static int run(struct run_args *args, struct config *config)
 		return cli_fail(&err);
 	}
 	interrupt_install();  /* Ctrl-C now waits for the chunk being submitted */
-	submit_first_wave(s, plan, args->follow.progress);
+	run_submit_first_wave(s, plan, progress_note_cb, args->follow.progress);
 	rc = follow_command(s, &args->follow);
 	plan_free(plan);
 	run_session_free(s);

@@ -79,6 +79,28 @@ int run_submit_plan(struct run_session *s, const struct plan *plan, struct error
 	return journal_wave_done(s->journal, plan->wave, err);
 }
 
+int run_submit_first_wave(struct run_session *s, const struct plan *plan, run_note_fn note,
+			  void *note_ctx)
+{
+	struct error err;
+	char text[1200];
+	size_t chunks = 0, tasks = 0;
+
+	for (size_t g = 0; g < plan->n_groups; g++) {
+		chunks += plan->groups[g].n_chunks;
+		tasks += plan->groups[g].n_tasks;
+	}
+	snprintf(text, sizeof text, "run %s: %zu tasks in %zu %s on %s (%s)", s->run->id, tasks,
+		 chunks, chunks == 1 ? "array" : "arrays", s->target->name,
+		 provider_name(s->provider));
+	note(note_ctx, text);
+	if (run_submit_plan(s, plan, &err) == 0)
+		return 0;
+	snprintf(text, sizeof text, "scalable: %s", err.text);
+	note(note_ctx, text);
+	return -1;
+}
+
 /* A chunk whose submission nobody saw answered: a wave now could repeat it. */
 static bool journal_unanswered(const struct run_session *s)
 {
