@@ -2,14 +2,31 @@
 #include "run_sweep.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "run_submit.h"
 #include "u64_map.h"
+
+/* First-wave chunks sbatch refused (`scalable submit` said so and went
+ * on): their tasks were never tracked, so the run cannot be completed. */
+static size_t first_wave_refusals(const struct run_session *s)
+{
+	const struct journal_replay *j = run_session_journal(s);
+	char first[32];
+	size_t n = 0;
+
+	journal_wave_name(1, first, sizeof first);
+	for (size_t i = 0; i < j->count; i++)
+		n += j->submissions[i].state == JOURNAL_SUBMIT_FAILED &&
+		     !strcmp(j->submissions[i].wave, first);
+	return n;
+}
 
 long run_sweep_pass(struct run_session *s, struct error *err)
 {
 	long before, after;
 
+	s->submit_failures = first_wave_refusals(s);
 	/* what an earlier pass decided may still wait for its wave */
 	if ((before = run_submit_retries(s, err)) < 0 || tracker_poll_events(s->tracker, err) < 0 ||
 	    run_backend_poll(s->backend, s->tracker, err) != 0 ||

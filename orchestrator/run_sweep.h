@@ -13,7 +13,9 @@
 #include "run_session.h"
 #include "sweeper_chain.h"
 
-/* Returns the tasks resubmitted (0: none), or -1 with err. */
+/* Returns the tasks resubmitted (0: none), or -1 with err. Sets
+ * s->submit_failures from the first-wave chunks the journal says sbatch
+ * refused, so that run_final_status cannot call such a run completed. */
 long run_sweep_pass(struct run_session *s, struct error *err);
 
 /* The (array) jobs the next sweeper waits for (afterany): those with a
