@@ -42,8 +42,8 @@ static const char help[] =
 	"  -h, --help           show this help\n"
 	"\n"
 	"Exit codes: 0 the pass is done (whatever the run's outcome: see\n"
-	"run.json); 2 bad usage; 3 the pass or the next sweeper failed (after "
-	"3 failed\npasses in a row the chain stops: `scalable watch` takes over);\n"
+	"run.json); 2 bad usage; 3 the pass or the next sweeper failed (after\n"
+	"4 failed passes in a row the chain stops: `scalable watch` takes over);\n"
 	"5 no such run.\n";
 
 struct sweep_args {
