@@ -333,6 +333,35 @@ static void a_run_swept_pass_by_pass(void **state)
 	run_session_free(s);
 }
 
+static void a_sweeper_knows_its_job_and_passes_none_of_it_on(void **state)
+{
+	struct sweeper_self self;
+
+	(void)state;
+	setenv("SLURM_JOB_ID", "4242", 1);
+	setenv("SLURM_JOB_PARTITION", "low", 1);
+	setenv("SLURM_CPUS_PER_TASK", "1", 1);
+	setenv("SLURM_CONF", "/etc/slurm/slurm.conf", 1);
+	setenv("SCALABLE_RUN_DIR", "/runs/r", 1);
+	setenv("SCALABLE_ATTEMPT", "2", 1);
+	setenv("SCALABLE_RUNS_DIR", "/runs", 1);
+	sweeper_self_read(&self);
+	sweeper_clean_environment();
+	assert_int_equal(self.job_id, 4242);
+	assert_string_equal(self.partition, "low");
+	assert_string_equal(self.account, "");
+	/* the plugin must not record a sweeper, nor the next wave inherit its job */
+	assert_null(getenv("SCALABLE_RUN_DIR"));
+	assert_null(getenv("SCALABLE_ATTEMPT"));
+	assert_null(getenv("SLURM_JOB_ID"));
+	assert_null(getenv("SLURM_CPUS_PER_TASK"));
+	assert_string_equal(getenv("SLURM_CONF"), "/etc/slurm/slurm.conf");
+	assert_string_equal(getenv("SCALABLE_RUNS_DIR"), "/runs");
+	assert_non_null(getenv("PATH"));
+	unsetenv("SLURM_CONF");
+	unsetenv("SCALABLE_RUNS_DIR");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +374,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_refused_dependency_becomes_a_delay, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_run_swept_pass_by_pass, setup, teardown),
+		cmocka_unit_test(a_sweeper_knows_its_job_and_passes_none_of_it_on),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
