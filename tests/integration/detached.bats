@@ -116,6 +116,10 @@ sacct_jobs() {
 	# the lock is free and nothing of ours runs outside Slurm
 	[ -z "$(orchestrators_outside_slurm)" ]
 	[ "$(jq -r .status "$run_dir/run.json")" = running ]
+	# status names the sweeper (or, in the moment one runs, the sweeper itself)
+	run in_dir "$dir" "$SCALABLE" status "$(basename "$run_dir")"
+	echo "$output"
+	[[ $output == *"detached: sweeper job"* || $output == *"scalable sweep, pid"* ]]
 	wait_closed "$run_dir"
 	tail -n 3 "$run_dir"/logs/sweeper-*.out
 	[ "$(jq -r .status "$run_dir/run.json")" = completed ]
