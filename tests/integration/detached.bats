@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # Detached runs (`scalable submit`) on the private Slurm, as the test user:
 # submit returns at once, sweeper jobs classify, retry and close the run
-# with no orchestrator left on the submitting side, and `scalable watch`
-# coexists with the sweepers.
+# with no orchestrator left on the submitting side; `scalable watch`
+# coexists with the sweepers; a lost chain is revived by a hand-run sweep;
+# cancel ends a detached run; a local target is refused.
 
 load helpers
 
@@ -169,6 +170,45 @@ sacct_jobs() {
 	# the chain ends by itself once the run is closed
 	wait_chain_ended "$run_dir"
 	[ -z "$(orchestrators_outside_slurm)" ]
+}
+
+@test "a lost sweeper chain is revived by \`scalable sweep RUN_DIR\` by hand" {
+	dir=$(new_run_dir)
+	sweep_config "$dir" 3 10
+	run in_dir "$dir" timeout 60 "$SCALABLE" submit --poll-interval 2s
+	[ "$status" -eq 0 ]
+	run_dir=$(the_run "$dir")
+	first=$(sweepers "$run_dir")
+	as_user scancel "$first"
+	wait_chain_ended "$run_dir"
+	# the newest sweeper has left the queue without a successor: this one takes over
+	run in_dir "$dir" timeout 60 "$SCALABLE" sweep --poll-interval 2s "$run_dir"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"next sweeper: job"* ]]
+	# and a second hand-run sweep leaves the chain alone
+	run in_dir "$dir" timeout 60 "$SCALABLE" sweep --poll-interval 2s "$run_dir"
+	echo "$output"
+	[[ $output == *"a newer sweeper is queued"* || $output == *"completed"* ]]
+	wait_closed "$run_dir"
+	[ "$(jq -r .status "$run_dir/run.json")" = completed ]
+	[ "$(jq -r 'select(.state == "succeeded") | .task_id' "$run_dir/tasks.jsonl" | sort -u | wc -l)" -eq 3 ]
+	wait_chain_ended "$run_dir"
+}
+
+@test "cancel ends a detached run; its sweeper then finds it closed" {
+	dir=$(new_run_dir)
+	sweep_config "$dir" 3 60
+	run in_dir "$dir" timeout 60 "$SCALABLE" submit --poll-interval 2s
+	[ "$status" -eq 0 ]
+	run_dir=$(the_run "$dir")
+	run in_dir "$dir" timeout 60 "$SCALABLE" cancel "$(basename "$run_dir")"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .status "$run_dir/run.json")" = cancelled ]
+	wait_chain_ended "$run_dir"
+	grep -q "is cancelled: nothing to do" "$run_dir"/logs/sweeper-*.out
+	[ "$(jq -r 'select(.state == "cancelled") | .task_id' "$run_dir/tasks.jsonl" | sort -u | wc -l)" -eq 3 ]
 }
 
 @test "submit refuses a local target: nobody would follow the run" {
