@@ -185,12 +185,33 @@ static bool superseded(const struct sweeper_state *s, uint32_t self,
 	return false;
 }
 
+/* sbatch said no, or did not answer in time: was a sweeper queued all the
+ * same? One that squeue lists live and no record names; 0: none. */
+static uint32_t queued_anyway(const struct sweeper_job *job, const struct sweeper_state *s,
+			      uint32_t self)
+{
+	struct slurm_jobs sweepers = { 0 };
+	struct error ignored;
+	uint32_t found = 0;
+
+	if (list_sweepers(job, &sweepers, &ignored) == 0)
+		for (size_t i = 0; i < sweepers.count; i++)
+			if (sweepers.items[i].job_id != self &&
+			    !recorded(s, sweepers.items[i].job_id) &&
+			    sweeper_job_is_live(sweepers.items[i].state))
+				found = sweepers.items[i].job_id;
+	slurm_jobs_free(&sweepers);
+	return found;
+}
+
 /* Intent, sbatch, answer: one sweeper submitted (or refused). */
-static int submit_one(const struct sweeper_job *job, int fd, const char *path, unsigned number,
+static int submit_one(const struct sweeper_job *job, int fd, const char *path,
+		      const struct sweeper_state *s, uint32_t self, unsigned number,
 		      const struct sweeper_request *req, unsigned failed_passes,
 		      uint32_t *job_id, struct error *err)
 {
 	char **argv = sweeper_sbatch_argv(job, req->after, req->n_after, req->begin_delay_s);
+	struct error why;
 	int rc;
 
 	if (!argv) {
@@ -200,17 +221,15 @@ static int submit_one(const struct sweeper_job *job, int fd, const char *path, u
 	}
 	rc = sweeper_log_intent(fd, path, number, req->after, req->n_after, req->begin_delay_s,
 				failed_passes, err);
-	if (rc == 0) {
-		rc = slurm_sbatch((const char *const *)argv, NULL, 0, job_id, err) == SLURM_OK
-			     ? 0 : -1;
-		if (rc == 0) {
-			rc = sweeper_log_answer(fd, path, number, *job_id, NULL, err);
-		} else {
-			struct error why = *err;
-
-			if (sweeper_log_answer(fd, path, number, 0, why.text, err) == 0)
-				*err = why;
-		}
+	if (rc == 0 && slurm_sbatch((const char *const *)argv, NULL, 0, job_id, err) == SLURM_OK) {
+		rc = sweeper_log_answer(fd, path, number, *job_id, NULL, err);
+	} else if (rc == 0 && (*job_id = queued_anyway(job, s, self)) != 0) {
+		rc = sweeper_log_answer(fd, path, number, *job_id, NULL, err);
+	} else if (rc == 0) {
+		why = *err;
+		if (sweeper_log_answer(fd, path, number, 0, why.text, err) == 0)
+			*err = why;
+		rc = -1;
 	}
 	sweeper_argv_free(argv);
 	return rc;
@@ -256,14 +275,15 @@ static int chain_locked(const struct sweeper_job *job, int fd, const char *path,
 		*outcome = SWEEPER_GAVE_UP;
 	} else {
 		*outcome = SWEEPER_QUEUED;
-		rc = submit_one(job, fd, path, s.newest + 1, req, failed_passes, job_id, err);
+		rc = submit_one(job, fd, path, &s, self, s.newest + 1, req, failed_passes, job_id,
+				err);
 		if (rc != 0 && req->n_after) {
 			/* one of the jobs may have left Slurm's memory: wait a while instead */
 			struct sweeper_request later = *req;
 
 			later.n_after = 0;
-			rc = submit_one(job, fd, path, s.newest + 2, &later, failed_passes, job_id,
-					err);
+			rc = submit_one(job, fd, path, &s, self, s.newest + 2, &later, failed_passes,
+					job_id, err);
 		}
 	}
 	slurm_jobs_free(&sweepers);

@@ -97,8 +97,10 @@ enum sweeper_outcome {
 };
 
 /* Queues the next sweeper, as above. self: this process's own sweeper job
- * (0: none, e.g. `scalable submit`). A dependency that sbatch refuses (a
- * job Slurm no longer knows) is tried once more as a delay. Returns 0, or
+ * (0: none, e.g. `scalable submit`). When sbatch fails, a sweeper squeue
+ * lists all the same (sbatch timed out) is recorded as the one submitted;
+ * otherwise a refused dependency (a job Slurm no longer knows) is tried
+ * once more as a delay. Returns 0, or
  * -1 with err (the intent then answered submit_failed). */
 int sweeper_chain(const struct sweeper_job *job, uint32_t self,
 		  const struct sweeper_request *req, enum sweeper_outcome *outcome,

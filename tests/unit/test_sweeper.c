@@ -2,7 +2,8 @@
  * the sweeper's sbatch line; the chain (one intent and one answer per
  * sweeper, a newer sweeper left alone, an unanswered intent settled by
  * the comment, giving up after failed passes, a refused dependency tried
- * again as a delay); and a new run swept pass by pass: what the next
+ * again as a delay, a sweeper queued although sbatch failed found in
+ * squeue); and a new run swept pass by pass: what the next
  * sweeper waits for, the retry submitted, and when the run is over. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -254,6 +255,31 @@ static void a_refused_dependency_becomes_a_delay(void **state)
 	sweeper_state_free(&s);
 }
 
+static void a_sweeper_queued_despite_sbatch_is_recorded(void **state)
+{
+	struct fixture *f = *state;
+	struct sweeper_state s;
+	uint32_t job_id;
+	char squeue[512];
+
+	tmpdir_write(f->dir, "sbatch.out", "8000\n");
+	assert_int_equal(chain(f, 0, false, &job_id), SWEEPER_QUEUED);
+	/* 8000 queues the next; sbatch times out, but the job is in the queue */
+	tmpdir_write(f->dir, "sbatch.out", "");
+	tmpdir_write(f->dir, "sbatch.err", "sbatch: error: Socket timed out on send/recv operation\n");
+	tmpdir_write(f->dir, "sbatch.rc", "1\n");
+	snprintf(squeue, sizeof squeue, "8000|8000|N/A|RUNNING|None|vm|0|scalable:%s:sweeper|\n"
+		 "8001|8001|N/A|PENDING|Dependency||0|scalable:%s:sweeper|\n", RUN_ID, RUN_ID);
+	tmpdir_write(f->dir, "squeue.out", squeue);
+	assert_int_equal(chain(f, 8000, false, &job_id), SWEEPER_QUEUED);
+	assert_int_equal(job_id, 8001);
+	assert_int_equal(slurm_shims_calls(f->dir, "sbatch"), 2);  /* no second try */
+	s = read_log(f);
+	assert_int_equal(s.state, JOURNAL_SUBMITTED);
+	assert_int_equal(s.job_id, 8001);
+	sweeper_state_free(&s);
+}
+
 /* A new run of three tasks on a Slurm target, its first wave submitted as
  * array 100. */
 static struct run_session *new_run(struct fixture *f)
@@ -372,6 +398,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(an_intent_with_no_job_is_absent, setup, teardown),
 		cmocka_unit_test_setup_teardown(failed_passes_stop_the_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_refused_dependency_becomes_a_delay, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(a_sweeper_queued_despite_sbatch_is_recorded, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_run_swept_pass_by_pass, setup, teardown),
 		cmocka_unit_test(a_sweeper_knows_its_job_and_passes_none_of_it_on),
