@@ -7,7 +7,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -18,7 +17,6 @@
 #include "run_follow.h"
 #include "run_lock.h"
 #include "run_session.h"
-#include "run_summary.h"
 #include "run_sweep.h"
 
 static const char help[] =
