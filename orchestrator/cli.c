@@ -3,8 +3,12 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "exit_codes.h"
+#include "run_dir.h"
 #include "units.h"
 
 int cli_fail(const struct error *err)
@@ -67,4 +71,36 @@ bool cli_run_operand(const char *command, int argc, char **argv, int optind, boo
 	}
 	*run = latest ? NULL : argv[optind];
 	return true;
+}
+
+/* Whether dir (named without a '/') holds a run, so names a run by path. */
+static bool holds_run(const char *dir)
+{
+	char *path;
+	bool yes;
+
+	if (strchr(dir, '/') || asprintf(&path, "%s/run.json", dir) < 0)
+		return false;
+	yes = access(path, F_OK) == 0;
+	free(path);
+	return yes;
+}
+
+int cli_find_run(const char *spec, struct run_dir **run, struct error *err)
+{
+	char *root = runs_dir_default(), *path = NULL;
+	int rc;
+
+	if (!root || (spec && holds_run(spec) && asprintf(&path, "./%s", spec) < 0)) {
+		free(root);
+		error_system(err, "cannot find the run");
+		return -1;
+	}
+	if (!spec)
+		rc = run_dir_latest(root, run, err);
+	else
+		rc = run_dir_find(root, path ? path : spec, run, err);
+	free(path);
+	free(root);
+	return rc;
 }

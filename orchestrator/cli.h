@@ -25,4 +25,12 @@ bool cli_poll_interval(const char *command, const char *text, unsigned *seconds)
 bool cli_run_operand(const char *command, int argc, char **argv, int optind, bool latest,
 		     const char **run);
 
+struct run_dir;
+/* The run of diagnose and report's [--latest | --run-id ID | DIR]: spec is
+ * a run id (unique prefix, 8-hex suffix) or a path, a bare directory name
+ * holding run.json included; NULL: the latest under the runs directory
+ * ($SCALABLE_RUNS_DIR, else ./.scalable/runs). Error exit code 5 when
+ * there is no such run. */
+int cli_find_run(const char *spec, struct run_dir **run, struct error *err);
+
 #endif

@@ -9,13 +9,15 @@
 #include "cli.h"
 #include "commands.h"
 #include "diagnose.h"
+#include "diagnose_ai.h"
 #include "exit_codes.h"
 #include "run_dir.h"
 
 static const char help[] =
 	"usage: scalable diagnose [--latest | --run-id ID | DIR] [--no-ai | --ai] [--json]\n"
 	"\n"
-	"Explains a run's failures from its directory alone (no network, no Slurm):\n"
+	"Explains a run's failures from its directory alone (no Slurm; no network\n"
+	"unless --ai):\n"
 	"groups the failed attempts by failure class and message pattern (numbers,\n"
 	"paths and hex replaced: \"OOM: scenario <N> exceeded memory limit\"), and for\n"
 	"each group gives the evidence (peak memory against the request, elapsed\n"
@@ -30,9 +32,14 @@ static const char help[] =
 	"  --run-id ID   the run with this id, unique prefix, or 8-hex suffix\n"
 	"  DIR           the run directory itself (or a run id)\n"
 	"  --no-ai       the heuristic report only (the default)\n"
-	"  --ai          ask a language model too (not available yet: the heuristic\n"
-	"                report is shown, with a notice)\n"
+	"  --ai          ask a language model too: a compact summary (counts, the\n"
+	"                findings, a few lines of stderr per finding, secrets redacted)\n"
+	"                goes to the OpenAI-compatible chat-completions endpoint of the\n"
+	"                run's ai: section (or SCALABLE_AI_URL, SCALABLE_AI_MODEL); its\n"
+	"                answer follows the report. When it fails: the report and a\n"
+	"                one-line notice on stderr, same exit code\n"
 	"  --json        print {\"summary\": {...}, \"findings\": [...]} instead\n"
+	"                (with --ai, an \"ai\" object too: model, host, answer or error)\n"
 	"  -h, --help    show this help\n"
 	"\n"
 	"Severity: critical when a group left at least 10% of the run's tasks failed;\n"
@@ -41,6 +48,10 @@ static const char help[] =
 	"when plain retries recovered every task.\n"
 	"\n"
 	"Runs live in $SCALABLE_RUNS_DIR, else ./.scalable/runs.\n"
+	"\n"
+	"The key for --ai, first found: the file $SCALABLE_AI_KEY_FILE or ai.api_key_file\n"
+	"(chmod 600), the variable ai.api_key_env names, $SCALABLE_AI_KEY,\n"
+	"$OPENAI_API_KEY; never an option. https:// only (http:// to the loopback).\n"
 	"\n"
 	"Exit codes: 0 diagnosed (failures or not); 2 bad usage; 3 I/O error;\n"
 	"5 no such run.\n";
@@ -86,50 +97,29 @@ static int parse_args(int argc, char **argv, struct diagnose_args *args)
 	return -1;
 }
 
-/* Whether dir (named without a '/') holds a run, so names a run by path. */
-static bool holds_run(const char *dir)
-{
-	char *path;
-	bool yes;
-
-	if (strchr(dir, '/') || asprintf(&path, "%s/run.json", dir) < 0)
-		return false;
-	yes = access(path, F_OK) == 0;
-	free(path);
-	return yes;
-}
-
-/* The run's directory: by id or path, else the latest under the runs dir. */
-static int find_run(const char *spec, struct run_dir **run, struct error *err)
-{
-	char *root = runs_dir_default(), *path = NULL;
-	int rc;
-
-	if (!root || (spec && holds_run(spec) && asprintf(&path, "./%s", spec) < 0)) {
-		free(root);
-		error_system(err, "cannot find the run");
-		return -1;
-	}
-	if (!spec)
-		rc = run_dir_latest(root, run, err);
-	else
-		rc = run_dir_find(root, path ? path : spec, run, err);
-	free(path);
-	free(root);
-	return rc;
-}
-
-static int print_json(const struct diagnosis *dx)
+static int print_json(const struct diagnosis *dx, const struct diagnose_ai *ai)
 {
 	json_t *json = diagnose_json(dx);
-	int rc = json ? json_dumpf(json, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
+	int rc;
 
+	if (json && ai && json_object_set_new(json, "ai", diagnose_ai_json(ai)) != 0) {
+		json_decref(json);
+		json = NULL;
+	}
+	rc = json ? json_dumpf(json, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
 	json_decref(json);
 	if (rc != 0 || putchar('\n') == EOF || fflush(stdout) != 0) {
 		fprintf(stderr, "scalable: cannot print the diagnosis\n");
 		return SCALABLE_EXIT_SYSTEM;
 	}
 	return SCALABLE_EXIT_OK;
+}
+
+/* The model's answer under the report. */
+static int print_ai(const struct diagnose_ai *ai)
+{
+	return printf("\nAI analysis (%s at %s; it may be wrong: check it against the "
+		      "evidence above):\n%s\n", ai->model, ai->host, ai->answer) < 0 ? -1 : 0;
 }
 
 /* Colours on a terminal, unless NO_COLOR says otherwise (no-color.org). */
@@ -143,6 +133,7 @@ static bool use_color(void)
 int cmd_diagnose(int argc, char **argv)
 {
 	struct diagnose_args args = { 0 };
+	struct diagnose_ai ai = { 0 };
 	struct diagnosis *dx;
 	struct run_dir *run;
 	struct error err;
@@ -150,19 +141,23 @@ int cmd_diagnose(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (args.ai)
-		fprintf(stderr, "scalable diagnose: AI analysis is not available yet; "
-				"showing the heuristic report\n");
-	if (find_run(args.run, &run, &err) != 0)
+	if (cli_find_run(args.run, &run, &err) != 0)
 		return cli_fail(&err);
 	rc = diagnose_run(run->path, &dx, &err);
+	if (rc == 0 && args.ai)
+		diagnose_ai_ask(run->path, dx, &ai);
 	run_dir_free(run);
 	if (rc != 0)
 		return cli_fail(&err);
+	if (args.ai && !ai.answer)
+		fprintf(stderr, "scalable diagnose: no AI analysis: %s (the heuristic report "
+			"stands alone)\n", ai.why);
 	if (args.json)
-		rc = print_json(dx);
-	else if (diagnose_print(stdout, dx, use_color()) != 0)
+		rc = print_json(dx, args.ai ? &ai : NULL);
+	else if (diagnose_print(stdout, dx, use_color()) != 0 ||
+		 (ai.answer && print_ai(&ai) != 0))
 		rc = SCALABLE_EXIT_SYSTEM;
+	diagnose_ai_clear(&ai);
 	diagnose_free(dx);
 	return rc;
 }

@@ -1,14 +1,115 @@
-/* scalable report: a run's report as HTML, Markdown or JSON.
- * Work in progress this session: the command is registered so that it has
- * its own file; until it is written it says so and exits 2. */
+/* scalable report [--latest | --run-id ID | DIR] [--format html|md|json]
+ * [-o FILE]: a run's report (report.h). */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "exit_codes.h"
+#include "report.h"
+#include "run_dir.h"
+
+static const char help[] =
+	"usage: scalable report [--latest | --run-id ID | DIR] [--format html|md|json]\n"
+	"                       [-o FILE]\n"
+	"\n"
+	"A run's report from its directory alone (no network, no Slurm, no lock):\n"
+	"the run's header (id, project, target, status, times, config digest), the\n"
+	"counts per task state and per failure class, a timeline of every index\n"
+	"coloured by what became of it (in at most 200 columns, however many tasks),\n"
+	"peak memory and durations per component against their requests, the first\n"
+	"failures of each class, and diagnose's findings. Works on a finished run,\n"
+	"one in progress, and one whose orchestrator died.\n"
+	"\n"
+	"  --latest          the most recent run (the default)\n"
+	"  --run-id ID       the run with this id, unique prefix, or 8-hex suffix\n"
+	"  DIR               the run directory itself (or a run id)\n"
+	"  --format FORMAT   html (the default): one self-contained page, nothing\n"
+	"                    loaded from anywhere; md: Markdown, for mail and\n"
+	"                    terminals; json: for scripts\n"
+	"  -o, --output FILE where to write it (atomically); - for stdout. Default:\n"
+	"                    <run dir>/report.html for html (its path is printed),\n"
+	"                    stdout for md and json\n"
+	"  -h, --help        show this help\n"
+	"\n"
+	"Runs live in $SCALABLE_RUNS_DIR, else ./.scalable/runs.\n"
+	"\n"
+	"Exit codes: 0 written; 2 bad usage; 3 I/O error; 5 no such run.\n";
+
+struct report_args {
+	const char *run;     /* NULL: the latest */
+	enum report_format format;
+	const char *output;  /* NULL: the default for the format */
+};
+
+/* Reads the options; returns -1 to go on, else the exit code to stop with. */
+static int parse_args(int argc, char **argv, struct report_args *args)
+{
+	static const struct option options[] = {
+		{ "latest", no_argument, NULL, 'l' },	 { "run-id", required_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },	 { NULL, 0, NULL, 0 },
+	};
+	int opt, given = 0;
+
+	while ((opt = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			fputs(help, stdout);
+			return SCALABLE_EXIT_OK;
+		case 'l': given++; break;
+		case 'r': given++; args->run = optarg; break;
+		case 'o': args->output = optarg; break;
+		case 'f':
+			if (!report_format_from_name(optarg, &args->format))
+				return cli_usage_error("report", "--format is html, md or json, "
+						       "not '%s'", optarg);
+			break;
+		default: return cli_usage_error("report", "bad option");
+		}
+	}
+	if (argc - optind > 1)
+		return cli_usage_error("report", "one run at most, got '%s' and '%s'",
+				       argv[optind], argv[optind + 1]);
+	if (optind < argc) {
+		given++;
+		args->run = argv[optind];
+	}
+	if (given > 1)
+		return cli_usage_error("report", "give one of --latest, --run-id ID or DIR");
+	if (args->output && !*args->output)
+		return cli_usage_error("report", "-o needs a file name (or - for stdout)");
+	return -1;
+}
 
 int cmd_report(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "scalable: %s: not available in this build yet\n", argv[0]);
-	return SCALABLE_EXIT_USAGE;
+	struct report_args args = { .format = REPORT_HTML };
+	struct run_dir *run;
+	struct error err;
+	const char *output;
+	char *path = NULL;
+	int rc = parse_args(argc, argv, &args);
+
+	if (rc >= 0)
+		return rc;
+	if (cli_find_run(args.run, &run, &err) != 0)
+		return cli_fail(&err);
+	output = args.output ? args.output : args.format == REPORT_HTML ? NULL : "-";
+	if (!output && asprintf(&path, "%s/report.html", run->path) < 0) {
+		run_dir_free(run);
+		return SCALABLE_EXIT_SYSTEM;
+	}
+	rc = report_write(run->path, args.format, path ? path : output, &err);
+	run_dir_free(run);
+	if (rc != 0) {
+		free(path);
+		return cli_fail(&err);
+	}
+	if (strcmp(path ? path : output, "-") != 0)
+		printf("%s\n", path ? path : output);  /* where to open it */
+	free(path);
+	return SCALABLE_EXIT_OK;
 }

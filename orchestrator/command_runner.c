@@ -1,6 +1,7 @@
 /* Running an external command with captured output and a hard timeout
  * (see command_runner.h). */
 #include "command_runner.h"
+#include "child_spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -93,41 +94,6 @@ static char **merge_env(const char *const *extra)
 	return env;
 }
 
-/* The child's descriptors: stdin from /dev/null, stdout and stderr into the
- * pipes; the pipes' own descriptors close on exec. */
-static int child_file_actions(posix_spawn_file_actions_t *fa, int out, int err)
-{
-	int rc = posix_spawn_file_actions_init(fa);
-
-	if (rc != 0)
-		return rc;
-	if ((rc = posix_spawn_file_actions_addopen(fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0)) ||
-	    (rc = posix_spawn_file_actions_adddup2(fa, out, STDOUT_FILENO)) ||
-	    (rc = posix_spawn_file_actions_adddup2(fa, err, STDERR_FILENO)))
-		posix_spawn_file_actions_destroy(fa);
-	return rc;
-}
-
-/* Its own process group (so a timeout can end everything it started), no
- * blocked signals and default dispositions, whatever the orchestrator uses. */
-static int child_attributes(posix_spawnattr_t *attr)
-{
-	sigset_t none, all;
-	int rc = posix_spawnattr_init(attr);
-
-	if (rc != 0)
-		return rc;
-	sigemptyset(&none);
-	sigfillset(&all);
-	if ((rc = posix_spawnattr_setflags(attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-							 POSIX_SPAWN_SETSIGDEF)) ||
-	    (rc = posix_spawnattr_setpgroup(attr, 0)) ||
-	    (rc = posix_spawnattr_setsigmask(attr, &none)) ||
-	    (rc = posix_spawnattr_setsigdefault(attr, &all)))
-		posix_spawnattr_destroy(attr);
-	return rc;
-}
-
 /* True when path is an executable regular file; else errno says why. */
 static bool executable_file(const char *path)
 {
@@ -180,9 +146,9 @@ static int spawn(const char *const *argv, char **env, int out, int err, pid_t *p
 
 	if (rc != 0)
 		return rc;
-	rc = child_file_actions(&fa, out, err);
+	rc = child_spawn_file_actions(&fa, out, err);
 	if (rc == 0) {
-		rc = child_attributes(&attr);
+		rc = child_spawn_attributes(&attr);
 		if (rc == 0) {
 			rc = posix_spawn(pid, program, &fa, &attr, (char *const *)argv, env);
 			posix_spawnattr_destroy(&attr);

@@ -128,8 +128,8 @@ static struct config *config_new(const char *path)
 	}
 	free(copy);
 	retry_defaults(config->retry);
-	config->notify.timeout_s = 10;
-	config->ai.timeout_s = 60;
+	config->notify.timeout_s = NOTIFY_TIMEOUT_DEFAULT_S;
+	config->ai.timeout_s = AI_TIMEOUT_DEFAULT_S;
 	return config;
 }
 
@@ -169,11 +169,7 @@ void config_free(struct config *config)
 	free_components(config);
 	free_classify(config);
 	scenarios_free(config->scenarios);
-	free(config->notify.webhook);
-	free(config->ai.url);
-	free(config->ai.model);
-	free(config->ai.api_key_env);
-	free(config->ai.api_key_file);
+	config_services_clear(&config->notify, &config->ai);
 	free(config->project);
 	free(config->dir);
 	free(config->path);

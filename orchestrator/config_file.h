@@ -94,13 +94,17 @@ struct classify_rule {
 	unsigned line;             /* where the rule is, for messages */
 };
 
+#define NOTIFY_TIMEOUT_DEFAULT_S 10
+#define AI_TIMEOUT_DEFAULT_S 60
+
 struct notify_config {
 	char *webhook;             /* NULL: none */
 	uint64_t timeout_s;
 };
 
 struct ai_config {
-	char *url, *model, *api_key_env, *api_key_file;  /* NULL when unset */
+	char *url, *model, *api_key_env;  /* NULL when unset */
+	char *api_key_file;        /* resolved against the config's directory */
 	uint64_t timeout_s;
 };
 
@@ -125,6 +129,14 @@ struct config {
 /* Loads and validates path; on failure returns -1 with err filled. */
 int config_load(const char *path, struct config **out, struct error *err);
 void config_free(struct config *config);
+
+/* Only the notify: and ai: sections of path (a run's manifest.yaml: the
+ * config as it was run), checked as config_load checks them, with their
+ * defaults; the rest of the file is not looked at. dir: where a relative
+ * api_key_file starts (the directory of the config the run came from). */
+int config_services_read(const char *path, const char *dir, struct notify_config *notify,
+			 struct ai_config *ai, struct error *err);
+void config_services_clear(struct notify_config *notify, struct ai_config *ai);
 
 /* The target called name (NULL: the default one); NULL when none is. */
 const struct target *config_target(const struct config *config, const char *name);

@@ -1,17 +1,23 @@
 /* notify and ai: the optional outside services a run may talk to. */
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config_loader.h"
+#include "http_post.h"
 
-/* Fails unless the string at key is an http(s) URL. */
+/* Fails unless the string at key is a URL http_post may call: https://, or
+ * http:// to the loopback (http_post.h). */
 static int check_url(struct loader *L, const struct ynode *map, const char *key,
 		     const char *url)
 {
-	if (!url || strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0)
+	char why[128];
+
+	if (!url || http_url_allowed(url, why, sizeof why))
 		return 0;
-	return fail_at(L, ymap_get(map, key), "'%s' is not a URL (expected http:// or "
-		       "https://...)", url);
+	return fail_at(L, ymap_get(map, key), "'%s' is not a URL scalable may call: %s "
+		       "(expected https://..., or http:// to the loopback)", url, why);
 }
 
 /* Fails when the timeout at key is 0. */
@@ -56,6 +62,74 @@ int load_ai(struct loader *L, const struct ynode *map)
 	if (ai->api_key_env && ai->api_key_file)
 		return fail_at(L, ymap_get(map, "api_key_file"), "both api_key_env and "
 			       "api_key_file (expected one place for the key)");
+	if (ai->api_key_env && !is_plain_name(ai->api_key_env, ""))
+		return fail_at(L, ymap_get(map, "api_key_env"), "'%s' is not an environment "
+			       "variable name (expected the name, e.g. OPENAI_API_KEY, "
+			       "never the key itself)", ai->api_key_env);
+	if (ai->api_key_file) {
+		const char *home = getenv("HOME");
+		char *resolved = NULL;
+
+		/* ~/ is the user's home, as a shell would have it */
+		if (strncmp(ai->api_key_file, "~/", 2) == 0 && home && *home) {
+			if (asprintf(&resolved, "%s/%s", home, ai->api_key_file + 2) < 0)
+				resolved = NULL;
+		} else {
+			resolved = config_relative_path(L->config, ai->api_key_file);
+		}
+
+		if (!resolved) {
+			error_system(L->err, "%s", L->path);
+			return -1;
+		}
+		free(ai->api_key_file);
+		ai->api_key_file = resolved;
+	}
 	return check_url(L, map, "url", ai->url) || check_timeout(L, map, ai->timeout_s)
 		       ? -1 : 0;
+}
+
+void config_services_clear(struct notify_config *notify, struct ai_config *ai)
+{
+	free(notify->webhook);
+	free(ai->url);
+	free(ai->model);
+	free(ai->api_key_env);
+	free(ai->api_key_file);
+	memset(notify, 0, sizeof *notify);
+	memset(ai, 0, sizeof *ai);
+}
+
+/* Loads the section key of root through load, when it is there. */
+static int optional(struct loader *L, const struct ynode *root, const char *key,
+		    int (*load)(struct loader *, const struct ynode *))
+{
+	const struct ynode *node = ymap_get(root, key);
+
+	return node && !ynode_is_null(node) ? load(L, node) : 0;
+}
+
+int config_services_read(const char *path, const char *dir, struct notify_config *notify,
+			 struct ai_config *ai, struct error *err)
+{
+	struct config config = { .path = (char *)path, .dir = (char *)dir };
+	struct loader L = { .path = path, .config = &config, .err = err };
+	struct ynode *root = NULL;
+	int rc = 0;
+
+	config.notify.timeout_s = NOTIFY_TIMEOUT_DEFAULT_S;
+	config.ai.timeout_s = AI_TIMEOUT_DEFAULT_S;
+	if (ytree_load(path, &root, err) != 0)
+		return -1;
+	if (root && root->kind == YNODE_MAPPING)
+		rc = optional(&L, root, "notify", load_notify) ||
+		     optional(&L, root, "ai", load_ai) ? -1 : 0;
+	ytree_free(root);
+	if (rc != 0) {
+		config_services_clear(&config.notify, &config.ai);
+		return -1;
+	}
+	*notify = config.notify;
+	*ai = config.ai;
+	return 0;
 }

@@ -37,6 +37,14 @@ void diagnose_free(struct diagnosis *dx);
  * "count", "pattern", "evidence": {...}, "suggestion", ...}]}; NULL when
  * memory runs out. */
 json_t *diagnose_json(const struct diagnosis *dx);
+/* What diagnose --ai sends (diagnose_ai_summary.c): the summary's counts,
+ * up to DX_AI_FINDINGS findings (title, pattern, evidence text, suggestion)
+ * each with the last DX_AI_TAIL_LINES lines of one failure's stderr tail,
+ * every string shortened and passed through redact_secrets (redact.h); no
+ * paths of the run directory. NULL when memory runs out. */
+#define DX_AI_FINDINGS 12
+#define DX_AI_TAIL_LINES 6
+json_t *diagnose_ai_summary(const struct diagnosis *dx);
 /* The report for people; color: ANSI colours. Returns 0, or -1 when
  * writing failed. */
 int diagnose_print(FILE *out, const struct diagnosis *dx, bool color);

@@ -7,15 +7,7 @@
 #include "diagnose_pattern.h"
 #include "diagnose_scan.h"
 
-/* The fields of one record that diagnose uses, as spans of the line. */
-struct failure_fields {
-	struct jspan failure_class, message, component, error_type, worker, traceback;
-	int64_t task_id, attempt, exit_code;
-	double elapsed;
-	int64_t time_limit;
-};
-
-static void read_evidence(struct jscan *details, struct failure_fields *f)
+static void read_evidence(struct jscan *details, struct dx_failure_fields *f)
 {
 	struct jscan s;
 	struct jspan k, v;
@@ -31,13 +23,13 @@ static void read_evidence(struct jscan *details, struct failure_fields *f)
 }
 
 /* Whether the record's class, read before its details, is "timeout". */
-static bool is_timeout(const struct failure_fields *f)
+static bool is_timeout(const struct dx_failure_fields *f)
 {
 	return f->failure_class.len == 9 && !memcmp(f->failure_class.p, "\"timeout\"", 9);
 }
 
 /* details {worker_id, attempt, exit_code, traceback, evidence, error_type}. */
-static bool read_details(struct jscan *record, struct jspan value, struct failure_fields *f)
+static bool read_details(struct jscan *record, struct jspan value, struct dx_failure_fields *f)
 {
 	struct jscan s;
 	struct jspan k, v;
@@ -51,6 +43,8 @@ static bool read_details(struct jscan *record, struct jspan value, struct failur
 			(void)jscan_int(v, &f->attempt);
 		else if (jscan_key_is(k, "exit_code"))
 			(void)jscan_int(v, &f->exit_code);
+		else if (jscan_key_is(k, "signal"))
+			(void)jscan_int(v, &f->signal);
 		else if (jscan_key_is(k, "traceback"))
 			f->traceback = v;
 		else if (jscan_key_is(k, "error_type") && !f->error_type.p)
@@ -61,14 +55,13 @@ static bool read_details(struct jscan *record, struct jspan value, struct failur
 	return !s.bad;
 }
 
-/* Picks the fields out of one line; false when it is not a JSON object. */
-static bool read_fields(const char *line, size_t len, struct failure_fields *f)
+bool dx_failure_fields(const char *line, size_t len, struct dx_failure_fields *f)
 {
 	struct jscan s;
 	struct jspan k, v;
 
 	memset(f, 0, sizeof *f);
-	f->task_id = f->attempt = f->exit_code = f->time_limit = -1;
+	f->task_id = f->attempt = f->exit_code = f->signal = f->time_limit = -1;
 	f->elapsed = -1;
 	if (!jscan_begin(&s, (struct jspan){ line, len }))
 		return false;
@@ -111,7 +104,7 @@ static int replace(char **slot, const char *text)
 /* Keeps the message, error type and task of the group's first record (the
  * one at the smallest offset, whichever thread reads it), its first
  * traceback, and whether the error types differ. */
-static int keep_samples(struct dx_group *g, const char *message, const struct failure_fields *f,
+static int keep_samples(struct dx_group *g, const char *message, const struct dx_failure_fields *f,
 			uint32_t comp, uint64_t offset)
 {
 	char type[DX_NAME_MAX];
@@ -187,7 +180,7 @@ static int count_where(struct dx_group *g, uint32_t worker, uint32_t comp)
 }
 
 /* Adds one failure record to its group; 1 when it is no failure record. */
-static int add_failure(struct diagnosis *dx, const struct failure_fields *f, uint64_t offset)
+static int add_failure(struct diagnosis *dx, const struct dx_failure_fields *f, uint64_t offset)
 {
 	char message[DX_MESSAGE_MAX], pattern[DX_MESSAGE_MAX];
 	bool oom = false;
@@ -222,10 +215,10 @@ static int add_failure(struct diagnosis *dx, const struct failure_fields *f, uin
 int dx_failure_line(const char *line, size_t len, uint64_t offset, void *partial)
 {
 	struct diagnosis *dx = partial;
-	struct failure_fields f;
+	struct dx_failure_fields f;
 	int rc;
 
-	if (!read_fields(line, len, &f)) {
+	if (!dx_failure_fields(line, len, &f)) {
 		dx->failures_file.skipped++;
 		return 0;
 	}

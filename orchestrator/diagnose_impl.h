@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "diagnose.h"
+#include "diagnose_scan.h"
 #include "failure_class.h"
 #include "run_lock.h"
 #include "run_record.h"
@@ -53,7 +54,6 @@ uint32_t dx_names_id(struct dx_names *names, const char *s, size_t len);
 /* The id of s, or DX_NO_ID when it is not there. */
 uint32_t dx_names_find(const struct dx_names *names, const char *s, size_t len);
 void dx_names_free(struct dx_names *names);
-struct jspan;
 /* The id of a JSON string value among names; DX_NO_ID when it is no
  * string or empty, with *oom set when memory ran out. */
 uint32_t dx_intern(struct dx_names *names, struct jspan value, bool *oom);
@@ -145,6 +145,8 @@ struct dx_component {
 	size_t n_tasks;
 	float *durations;              /* attempts that ended (succeeded, failed) */
 	size_t n_durations, cap_durations;
+	float *peaks;                  /* their peak memory in bytes, where known */
+	size_t n_peaks, cap_peaks;
 	int64_t memory_request, walltime_request;  /* the largest seen; 0 unknown */
 	int64_t peak_succeeded;        /* the largest peak of a succeeded attempt */
 };
@@ -257,6 +259,17 @@ int dx_load_records(struct diagnosis *dx, struct error *err);
  * have no failures and only add to the failures' groups when merged
  * (diagnose_tasks.c). */
 int dx_failure_line(const char *line, size_t len, uint64_t offset, void *partial);
+/* The fields of one failures.jsonl record, as spans of its line (-1:
+ * absent); elapsed and time_limit only for timeouts. Also read by the
+ * report for its table of failures. */
+struct dx_failure_fields {
+	struct jspan failure_class, message, component, error_type, worker, traceback;
+	int64_t task_id, attempt, exit_code, signal;
+	double elapsed;
+	int64_t time_limit;
+};
+/* Picks them out of one line; false when it is not a JSON object. */
+bool dx_failure_fields(const char *line, size_t len, struct dx_failure_fields *f);
 int dx_task_line(const char *line, size_t len, uint64_t offset, void *partial);
 /* diagnose_merge.c: adds partial to dx (moving what it can: clear the
  * partial with dx_clear after). */

@@ -101,6 +101,7 @@ void dx_clear(struct diagnosis *dx)
 	for (size_t c = 0; c < dx->n_comps; c++) {
 		free(dx->comps[c].tasks);
 		free(dx->comps[c].durations);
+		free(dx->comps[c].peaks);
 	}
 	free(dx->comps);
 	free(dx->attempts_by_worker);

@@ -160,25 +160,27 @@ static int merge_group(struct diagnosis *dx, struct dx_group *pg, const struct i
 	return merge_task_refs(g, pg, m);
 }
 
-static int append_durations(struct dx_component *to, const struct dx_component *from)
+/* Appends from's values to a growing array of floats (durations, peaks). */
+static int append_values(float **to, size_t *n_to, size_t *cap_to, const float *from,
+			 size_t n_from)
 {
-	size_t n = to->n_durations + from->n_durations;
+	size_t n = *n_to + n_from;
 
-	if (n > to->cap_durations) {
-		float *grown = realloc(to->durations, n * sizeof *grown);
+	if (n > *cap_to) {
+		float *grown = realloc(*to, n * sizeof *grown);
 
 		if (!grown)
 			return -1;
-		to->durations = grown;
-		to->cap_durations = n;
+		*to = grown;
+		*cap_to = n;
 	}
-	memcpy(to->durations + to->n_durations, from->durations,
-	       from->n_durations * sizeof *from->durations);
-	to->n_durations = n;
+	if (n_from)
+		memcpy(*to + *n_to, from, n_from * sizeof *from);
+	*n_to = n;
 	return 0;
 }
 
-/* Task states (the one further along wins), durations, requests, peaks. */
+/* Task states (the one further along wins), durations, peaks, requests. */
 static int merge_comp(struct dx_component *to, const struct dx_component *from)
 {
 	if (from->n_tasks &&
@@ -196,7 +198,11 @@ static int merge_comp(struct dx_component *to, const struct dx_component *from)
 		to->walltime_request = from->walltime_request;
 	if (from->peak_succeeded > to->peak_succeeded)
 		to->peak_succeeded = from->peak_succeeded;
-	return append_durations(to, from);
+	if (append_values(&to->durations, &to->n_durations, &to->cap_durations,
+			  from->durations, from->n_durations) != 0)
+		return -1;
+	return append_values(&to->peaks, &to->n_peaks, &to->cap_peaks, from->peaks,
+			     from->n_peaks);
 }
 
 static int merge_tables(struct diagnosis *dx, const struct diagnosis *p, const struct id_maps *m)

@@ -113,18 +113,19 @@ static void note_state(struct dx_component *c, const struct task_fields *f)
 	}
 }
 
-static int add_duration(struct dx_component *c, double seconds)
+/* Appends value to a growing array of floats (durations, peaks). */
+static int add_value(float **values, size_t *n, size_t *cap, double value)
 {
-	if (c->n_durations == c->cap_durations) {
-		size_t cap = c->cap_durations ? c->cap_durations * 2 : 256;
-		float *grown = realloc(c->durations, cap * sizeof *grown);
+	if (*n == *cap) {
+		size_t grown_cap = *cap ? *cap * 2 : 256;
+		float *grown = realloc(*values, grown_cap * sizeof *grown);
 
 		if (!grown)
 			return -1;
-		c->durations = grown;
-		c->cap_durations = cap;
+		*values = grown;
+		*cap = grown_cap;
 	}
-	c->durations[c->n_durations++] = (float)seconds;
+	(*values)[(*n)++] = (float)value;
 	return 0;
 }
 
@@ -184,7 +185,11 @@ static int note_ended(struct diagnosis *dx, struct dx_component *c, uint32_t com
 			return -1;
 		dx->attempts_by_worker[worker]++;
 	}
-	if (f->duration >= 0 && add_duration(c, f->duration) != 0)
+	if (f->duration >= 0 &&
+	    add_value(&c->durations, &c->n_durations, &c->cap_durations, f->duration) != 0)
+		return -1;
+	if (f->max_rss > 0 &&
+	    add_value(&c->peaks, &c->n_peaks, &c->cap_peaks, (double)f->max_rss) != 0)
 		return -1;
 	if (f->memory > c->memory_request)
 		c->memory_request = f->memory;

@@ -153,6 +153,46 @@ static void exclude_add(char *list, size_t size, const char *node)
 		memcpy(list, merged, used + 1);
 }
 
+/* True when the comma-separated list holds node. */
+static bool list_has(const char *list, const char *node)
+{
+	size_t len = strlen(node);
+
+	for (const char *at = list; *at; at += strcspn(at, ",") + (at[strcspn(at, ",")] != '\0'))
+		if (strncmp(at, node, len) == 0 && (at[len] == ',' || at[len] == '\0'))
+			return true;
+	return false;
+}
+
+/* True when some node of nodes ("n1,n2") is not in the list excluded. */
+static bool node_left(const char *nodes, const char *excluded)
+{
+	char *copy = strdup(nodes), *saveptr = NULL;
+	bool left = !copy;  /* out of memory: exclude as before */
+
+	for (char *node = copy ? strtok_r(copy, ",", &saveptr) : NULL; node && !left;
+	     node = strtok_r(NULL, ",", &saveptr))
+		left = !list_has(excluded, node);
+	free(copy);
+	return left;
+}
+
+/* node_fail: the failed node joins the excluded ones, unless no node of the
+ * partition would be left to run the retry on. */
+static void exclude_failed_node(const struct retry_input *in, struct retry_decision *d)
+{
+	char next[RETRY_EXCLUDE_SIZE];
+
+	memcpy(next, d->exclude, sizeof next);
+	exclude_add(next, sizeof next, in->node);
+	if (in->partition_nodes && !node_left(in->partition_nodes, next)) {
+		snprintf(d->note, sizeof d->note, "%s not excluded: partition %s would have "
+			 "no node left", in->node, in->partition ? in->partition : "(default)");
+		return;
+	}
+	memcpy(d->exclude, next, sizeof next);
+}
+
 /* True when the class fails fast: the program or its inputs are wrong. */
 static bool hopeless(enum failure_class class)
 {
@@ -207,7 +247,7 @@ void retry_decide(const struct retry_input *in, const struct retry_policy *polic
 	else if (in->failure_class == FAILURE_TIMEOUT)
 		escalate_walltime(in, policy, out);
 	else if (in->failure_class == FAILURE_NODE_FAIL && in->node && in->node[0])
-		exclude_add(out->exclude, sizeof out->exclude, in->node);
+		exclude_failed_node(in, out);
 	if (out->action != RETRY_RESUBMIT)
 		return;
 	out->next_attempt = in->attempt + 1;

@@ -22,7 +22,9 @@
  *    Slurm keeps), up to walltime_cap; at the cap, or not growing: give up.
  *    With no walltime requested, the limit Slurm applied stands in.
  *  - node_fail: the same resources, the failed node added to the nodes the
- *    attempt already excluded (--exclude).
+ *    attempt already excluded (--exclude), unless that would exclude every
+ *    node of the partition (partition_nodes given): the retry could never be
+ *    scheduled, so the node stays allowed and note says why.
  *  - preempted: unlimited by default; an attempt Slurm requeued by itself is
  *    followed, never resubmitted.
  *  - transient and the rest: the same resources.
@@ -72,6 +74,8 @@ struct retry_input {
 	int64_t time_limit_s;             /* the limit Slurm applied; < 0: unknown */
 	const char *node;                 /* where it ran; NULL or "": unknown */
 	const char *excluded;             /* "n1,n2" the attempt excluded; NULL: none */
+	const char *partition;            /* the target's partition, for note; NULL: default */
+	const char *partition_nodes;      /* "n1,n2": its nodes; NULL: unknown */
 	bool requeued_by_slurm;           /* Slurm requeued it itself (preemption) */
 };
 
@@ -89,6 +93,8 @@ struct retry_decision {
 	uint64_t delay_s;                 /* backoff after the failure */
 	int64_t not_before;               /* decided at + delay_s (Unix time) */
 	char reason[RETRY_REASON_SIZE];   /* why it gives up or follows */
+	char note[RETRY_REASON_SIZE];     /* a resubmission's caveat ("" none): a
+					     node kept that failed */
 };
 
 /* Decides about in under policy at time now; random NULL: no jitter. */
@@ -113,7 +119,7 @@ const char *retry_span_text(uint64_t seconds, char *buf, size_t len);
 
 /* details.retry: {"action", "summary", "reason"?, "attempt", "next_attempt",
  * "class_failures", "max_attempts", "delay_s", "not_before", "resources"
- * {cpus, memory_bytes, walltime_s}, "exclude" [...]}. NULL when out of memory. */
+ * {cpus, memory_bytes, walltime_s}, "exclude" [...], "note"?}. NULL when out of memory. */
 json_t *retry_decision_json(const struct retry_decision *d);
 /* Reads details.retry back for the attempt of component/index: everything
  * but previous (the failed attempt's task row has it). -1 when it is not

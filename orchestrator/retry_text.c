@@ -141,6 +141,8 @@ json_t *retry_decision_json(const struct retry_decision *d)
 		goto oom;
 	if (obj && d->action == RETRY_RESUBMIT && add_resubmission(d, obj) != 0)
 		goto oom;
+	if (obj && d->note[0] && json_object_set_new(obj, "note", json_string(d->note)) != 0)
+		goto oom;
 	return obj;
 oom:
 	json_decref(obj);
@@ -217,6 +219,7 @@ int retry_decision_from_json(const json_t *retry, const struct component *compon
 {
 	const char *class = json_string_value(json_object_get(retry, "failure_class"));
 	const char *reason = json_string_value(json_object_get(retry, "reason"));
+	const char *note = json_string_value(json_object_get(retry, "note"));
 	uint64_t attempt, class_failures, max_attempts;
 
 	memset(out, 0, sizeof *out);
@@ -232,6 +235,7 @@ int retry_decision_from_json(const json_t *retry, const struct component *compon
 	out->class_failures = (unsigned)class_failures;
 	out->max_attempts = (unsigned)max_attempts;
 	snprintf(out->reason, sizeof out->reason, "%s", reason ? reason : "");
+	snprintf(out->note, sizeof out->note, "%s", note ? note : "");
 	if (out->action == RETRY_RESUBMIT && !read_resubmission(retry, out))
 		return -1;
 	return 0;

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "slurm_commands.h"
+
 /* The component called name, or NULL. */
 static const struct component *find_component(const struct config *config,
 					      const char *name)
@@ -45,9 +47,30 @@ static void excluded_before(const struct tracker *t, const struct task_attempt *
 	list[size - 1] = '\0';
 }
 
+void retry_context_clear(struct retry_context *ctx)
+{
+	free(ctx->partition_nodes);
+	ctx->partition_nodes = NULL;
+	ctx->partition_asked = false;
+}
+
+/* The target partition's nodes, asked of Slurm at most once per run; NULL
+ * when unknown (the node is then excluded as before). */
+static const char *partition_nodes(struct retry_context *ctx)
+{
+	struct error err;
+
+	if (ctx->slurm && !ctx->partition_asked) {
+		ctx->partition_asked = true;
+		if (slurm_partition_nodes(ctx->partition, 0, &ctx->partition_nodes, &err) != 0)
+			ctx->partition_nodes = NULL;
+	}
+	return ctx->partition_nodes;
+}
+
 json_t *retry_decide_attempt(const struct task_attempt *a, void *vctx)
 {
-	const struct retry_context *ctx = vctx;
+	struct retry_context *ctx = vctx;
 	const struct component *c = find_component(ctx->config, a->component);
 	char excluded[RETRY_EXCLUDE_SIZE];
 	struct retry_decision d;
@@ -64,7 +87,10 @@ json_t *retry_decide_attempt(const struct task_attempt *a, void *vctx)
 		.elapsed_s = a->duration_s, .time_limit_s = a->time_limit_s,
 		.node = a->node, .excluded = excluded,
 		.requeued_by_slurm = ctx->slurm_requeues,
+		.partition = ctx->partition,
 	};
+	if (a->failure_class == FAILURE_NODE_FAIL && a->node[0])
+		in.partition_nodes = partition_nodes(ctx);
 	retry_decide(&in, &ctx->config->retry[a->failure_class],
 		     ctx->random.next ? &ctx->random : NULL, time(NULL), &d);
 	return retry_decision_json(&d);

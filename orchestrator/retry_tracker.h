@@ -29,7 +29,17 @@ struct retry_context {
 	 * itself, and a preempted attempt is followed, not resubmitted */
 	bool slurm_requeues;
 	struct retry_random random;     /* retry_random_system(); next NULL: no jitter */
+	/* a Slurm target: at its first node_fail, its partition's nodes are asked
+	 * of sinfo once (kept in partition_nodes), so a retry never excludes the
+	 * partition's last node */
+	bool slurm;
+	const char *partition;          /* NULL: the default partition */
+	bool partition_asked;
+	char *partition_nodes;          /* NULL: unknown (free with retry_context_clear) */
 };
+
+/* Frees what the context keeps. */
+void retry_context_clear(struct retry_context *ctx);
 
 /* A tracker_retry_decider (ctx: struct retry_context). NULL (details.retry
  * null) when the attempt's component is not in the config. */

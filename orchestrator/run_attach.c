@@ -90,6 +90,16 @@ static int replay_submissions(struct run_session *s, struct error *err)
 	return tracker_poll_events(s->tracker, err) < 0 ? -1 : 0;
 }
 
+/* run.json says the run ended but the journal has no `closed`: the
+ * orchestrator died between the two (run_session_close). Finish its work. */
+static int close_journal(struct run_session *s, struct error *err)
+{
+	if (s->read_only || s->record.status == RUN_STATUS_RUNNING ||
+	    journal_state(s->journal)->closed)
+		return 0;
+	return journal_closed(s->journal, run_status_name(s->record.status), err);
+}
+
 /* The journal: for writing (and resolved), or as it was read. */
 static int open_journal(struct run_session *s, struct error *err)
 {
@@ -113,7 +123,7 @@ static int attach(struct run_session *s, const struct run_session_spec *spec,
 	if (open_journal(s, err) != 0 || run_session_open_tracker(s, err) != 0)
 		return -1;
 	if (!s->read_only && (run_session_open_backend(s, err) != 0 ||
-			      resolve_uncertain(s, err) != 0))
+			      resolve_uncertain(s, err) != 0 || close_journal(s, err) != 0))
 		return -1;
 	return replay_submissions(s, err);
 }

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "crash_point.h"
+#include "notify.h"
+#include "report.h"
 #include "run_summary.h"
 
 #define CANCEL_DRAIN_TICK_MS 200u
@@ -22,6 +25,17 @@ enum run_status run_final_status(const struct run_session *s)
 	return RUN_STATUS_FAILED;
 }
 
+/* <run_dir>/report.html for whoever opens the run in the morning; a
+ * failure is one line on stderr (`scalable report` can write it later). */
+static void write_closing_report(const struct run_session *s)
+{
+	struct error err;
+
+	if (report_write(s->run->path, REPORT_HTML, NULL, &err) != 0)
+		fprintf(stderr, "scalable: the run is closed, but its report was not written: %s "
+			"(scalable report writes it)\n", err.text);
+}
+
 int run_session_close(struct run_session *s, enum run_status status, struct error *err)
 {
 	json_t *summary = run_summary_json(s->tracker);
@@ -31,9 +45,17 @@ int run_session_close(struct run_session *s, enum run_status status, struct erro
 		error_system(err, "cannot summarise the run");
 		return -1;
 	}
+	crash_point("close");
 	if (run_record_close(s->run->path, &s->record, status, summary, err) != 0)
 		return -1;
-	return journal_closed(s->journal, run_status_name(status), err);
+	crash_point("closed");
+	if (journal_closed(s->journal, run_status_name(status), err) != 0)
+		return -1;
+	/* after the close is durable; neither changes the run's outcome. The
+	 * report first, so that the notification can point at it. */
+	write_closing_report(s);
+	notify_run_closed(s->run->path, s->config ? &s->config->notify : NULL);
+	return 0;
 }
 
 struct open_attempts {

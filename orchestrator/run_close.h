@@ -1,7 +1,8 @@
 /* How a run ends: completed when every task succeeded (or was cached) and
  * every chunk was submitted, failed otherwise, cancelled on request. Closing
  * writes run.json's status, finished_at and summary, then the journal's
- * `closed` record. Cancelling is one scancel for every open job of the run
+ * `closed` record, then tells the notify: webhook (notify.h; bounded, and
+ * never a failure of the close). Cancelling is one scancel for every open job of the run
  * (the local target: its tasks terminated), every open attempt marked
  * cancelled, and the run closed `cancelled`. A cancel asked for by another
  * process (`scalable cancel` while an orchestrator follows the run) is a

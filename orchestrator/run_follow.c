@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "crash_point.h"
 #include "interrupt.h"
 #include "run_close.h"
 #include "run_submit.h"
@@ -73,6 +74,7 @@ int run_follow(struct run_session *s, const struct follow_options *o, enum follo
 		if (local || now_s() >= next_poll) {
 			if (run_backend_poll(s->backend, s->tracker, err) != 0)
 				return -1;
+			crash_point("poll");
 			next_poll = now_s() + interval;
 			if (retry_step(s, o, err) != 0)
 				return -1;

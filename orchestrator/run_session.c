@@ -26,6 +26,7 @@ void run_session_free(struct run_session *s)
 		return;
 	run_backend_free(s->backend);
 	tracker_free(s->tracker);
+	retry_context_clear(&s->retry);
 	journal_close(s->journal);
 	journal_replay_free(&s->replay);
 	run_record_clear(&s->record);
@@ -66,6 +67,8 @@ int run_session_open_tracker(struct run_session *s, struct error *err)
 			.slurm_requeues = s->target && s->target->provider == PROVIDER_SLURM &&
 					  s->target->requeue,
 			.random = retry_random_system(),
+			.slurm = s->target && s->target->provider == PROVIDER_SLURM,
+			.partition = s->target ? s->target->partition : NULL,
 		};
 		o.decide_retry = retry_decide_attempt;
 		o.decide_retry_ctx = &s->retry;

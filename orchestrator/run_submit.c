@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "crash_point.h"
 #include "retry_wave.h"
 #include "wave_script.h"
 
@@ -59,13 +60,17 @@ static int submit_chunk(struct run_session *s, const struct plan *plan,
 
 	if (journal_intent(s->journal, &in, key, err) != 0)
 		return -1;
+	crash_point("intent");
 	if (run_backend_submit(s->backend, plan, g, c, &job_id, err) != 0) {
 		if ((found = settle_refusal(s, key, err)) < 0)
 			return -1;
 		job_id = (uint32_t)found;
-	} else if (journal_submitted(s->journal, key, job_id, err) != 0) {
-		return -1;
+	} else {
+		crash_point("sbatch");
+		if (journal_submitted(s->journal, key, job_id, err) != 0)
+			return -1;
 	}
+	crash_point("submitted");
 	return track(s, plan, g, c, job_id, err);
 }
 
@@ -76,7 +81,10 @@ int run_submit_plan(struct run_session *s, const struct plan *plan, struct error
 			if (submit_chunk(s, plan, &plan->groups[g], &plan->groups[g].chunks[c],
 					 err) != 0)
 				return -1;
-	return journal_wave_done(s->journal, plan->wave, err);
+	if (journal_wave_done(s->journal, plan->wave, err) != 0)
+		return -1;
+	crash_point("wave_done");
+	return 0;
 }
 
 int run_submit_first_wave(struct run_session *s, const struct plan *plan, run_note_fn note,
@@ -128,6 +136,47 @@ bool run_retries_pending(const struct run_session *s)
 	return any;
 }
 
+/* The first wave, when a crash cut its submission short (no wave_done): its
+ * chunks that never reached Slurm (found absent, or never intended) are
+ * submitted now, planned again from the run's config (reloaded only when its
+ * manifest lock matched); those submitted stay as they are. Nothing else
+ * would: later waves only resubmit attempts that failed. */
+static int finish_first_wave(struct run_session *s, struct error *err)
+{
+	const struct journal_replay *j = journal_state(s->journal);
+	char wave[32], key[JOURNAL_KEY_MAX];
+	struct plan_options o = {
+		.target = s->target, .run_dir = s->run->path, .run_id = s->run->id, .wave = wave,
+	};
+	struct plan *plan = NULL;
+	int rc = 0;
+
+	journal_wave_name(1, wave, sizeof wave);
+	if (journal_wave_is_done(j, wave))
+		return 0;  /* every poll comes here: ask Slurm nothing before this */
+	o.max_array_size = run_session_max_array_size(s->target);
+	if (plan_initial(s->config, &o, &plan, err) != 0)
+		return -1;
+	for (size_t g = 0; rc == 0 && g < plan->n_groups; g++) {
+		for (size_t c = 0; rc == 0 && c < plan->groups[g].n_chunks; c++) {
+			const struct journal_submission *sub;
+
+			if (journal_key(wave, plan->groups[g].name, plan->groups[g].chunks[c].offset,
+					key, sizeof key) != 0) {
+				error_system(err, "naming a chunk of %s", wave);
+				rc = -1;
+			} else if (!(sub = journal_find(j, key)) || sub->state == JOURNAL_ABSENT) {
+				rc = submit_chunk(s, plan, &plan->groups[g], &plan->groups[g].chunks[c],
+						  err);
+			}
+		}
+	}
+	if (rc == 0 && (rc = journal_wave_done(s->journal, wave, err)) == 0)
+		crash_point("wave_done");
+	plan_free(plan);
+	return rc;
+}
+
 /* Plans, writes and submits the wave w, named after the journal's last. */
 static int submit_wave(struct run_session *s, struct retry_wave *w, struct error *err)
 {
@@ -143,8 +192,11 @@ static int submit_wave(struct run_session *s, struct retry_wave *w, struct error
 	for (size_t r = 0; r < w->n_requests; r++)
 		w->requests[r].exclude = w->exclude[r];
 	rc = plan_wave(s->config, &o, w->requests, w->n_requests, &plan, err) == 0 &&
-			     plan_write_scripts(plan, err) == 0 && run_submit_plan(s, plan, err) == 0
-		     ? 0 : -1;
+			     plan_write_scripts(plan, err) == 0 ? 0 : -1;
+	if (rc == 0) {
+		crash_point("wave_scripts");
+		rc = run_submit_plan(s, plan, err);
+	}
 	plan_free(plan);
 	return rc;
 }
@@ -158,6 +210,8 @@ long run_submit_retries(struct run_session *s, struct error *err)
 
 	if (!s->config || !s->journal || !s->target || journal_unanswered(s))
 		return 0;
+	if (finish_first_wave(s, err) != 0)
+		return -1;
 	if (retry_pending(s->tracker, s->config, &d, &n, err) != 0)
 		return -1;
 	if (n == 0) {

@@ -10,6 +10,7 @@
  *   sacct -n -P -D --noconvert [-S SINCE] --jobs=ID,ID,... -o SLURM_SACCT_FORMAT
  *   scontrol -o show job                       (all jobs, filtered here)
  *   scancel ID ID ...
+ *   sinfo -h -N -o '%N|%P'                     (once per run, at a node_fail)
  *
  * The read commands run with SLURM_TIME_FORMAT=%s (times as Unix seconds)
  * and SLURM_BITSTR_LEN=0 (array index expressions never cut). IDs are the
@@ -77,6 +78,11 @@ int slurm_scontrol_jobs(const uint32_t *job_ids, size_t n, unsigned timeout_s,
 /* One scancel for all ids; jobs that already ended are not an error. */
 int slurm_scancel(const uint32_t *job_ids, size_t n, unsigned timeout_s, struct error *err);
 
+/* The nodes of partition (NULL: the default one) as "n1,n2" (malloc'd; ""
+ * when it has none), from one sinfo. */
+int slurm_partition_nodes(const char *partition, unsigned timeout_s, char **nodes,
+			  struct error *err);
+
 /* Parsers (pure). On malformed text they fail with err naming the line. */
 int slurm_parse_sbatch(const char *stdout_text, uint32_t *job_id, struct error *err);
 int slurm_parse_squeue(const char *text, struct slurm_jobs *jobs, struct error *err);
@@ -86,5 +92,9 @@ int slurm_parse_scontrol_jobs(const char *text, const uint32_t *job_ids, size_t 
 /* What sacct's stderr says about accounting: SLURM_NO_ACCOUNTING,
  * SLURM_ACCOUNTING_DOWN or SLURM_FAILED. */
 enum slurm_status slurm_sacct_failure(const char *stderr_text);
+/* sinfo -h -N -o '%N|%P' text: the nodes of partition (NULL: the one marked
+ * default with '*'), each once, joined with commas (malloc'd). */
+int slurm_parse_partition_nodes(const char *text, const char *partition, char **nodes,
+				struct error *err);
 
 #endif

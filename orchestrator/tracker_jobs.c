@@ -69,6 +69,10 @@ static int apply_record(struct tracker *t, struct task_attempt *a, const struct 
 		return r->gone && !settles_now(a, r, phase) ? 0 : settle(t, a, r, err);
 	a->gone_polls = 0;
 	if (phase == JOB_PHASE_RUNNING) {
+		/* ending, not starting: after a requeue, COMPLETING is the run
+		 * before it being cleaned up while the next one waits */
+		if (job_state_is(r->state, "COMPLETING"))
+			return 0;
 		if (r->node[0])
 			snprintf(a->node, sizeof a->node, "%s", r->node);
 		return attempt_running(t, a, NULL, err);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "crash_point.h"
 #include "failure_text.h"
 #include "tracker_impl.h"
 
@@ -59,6 +60,8 @@ int attempt_emit(struct tracker *t, struct task_attempt *a, enum task_state stat
 	fill_row(a, state, timestamp, &row);
 	if (t->telemetry && telemetry_write_task(t->telemetry, &row, err) != 0)
 		return -1;
+	if (t->telemetry)
+		crash_point("task_row");
 	a->state = state;
 	a->recorded = true;
 	return 0;
@@ -163,6 +166,7 @@ static int write_failure(struct tracker *t, struct task_attempt *a, const char *
 	row.evidence = evidence;
 	if (telemetry_write_failure(t->telemetry, &row, err) != 0)
 		return -1;
+	crash_point("failure_row");
 	a->failure_written = true;
 	return 0;
 }

@@ -91,7 +91,7 @@ events() {
 node_idle() {
 	local state deadline=$((SECONDS + 30))
 	while (( SECONDS < deadline )); do
-		state=$(sinfo -h -N -o %T | head -1)
+		state=$(sinfo -h -N -n "$SCALABLE_CLUSTER_NODE" -o %T | head -1)
 		[[ $state == idle ]] && return 0
 		sleep 1
 	done

@@ -58,7 +58,7 @@ check "a run directory by its bare name" 0 sh -c "cd runs && '$scalable' diagnos
 check "--json" 0 "$scalable" diagnose --json --run-id "$id"
 holds "--json has the findings" out '"suggested_memory": "2G"'
 check "--ai shows the heuristic report" 0 "$scalable" diagnose --ai
-holds "--ai says why there is no AI analysis" err "AI analysis is not available yet"
+holds "--ai says why there is no AI analysis" err "no AI analysis: no endpoint"
 check "an unknown run" 5 "$scalable" diagnose --run-id deadbeef
 check "a directory that is no run" 5 "$scalable" diagnose "$work/runs"
 check "a run and --latest" 2 "$scalable" diagnose --latest "$run"

@@ -135,6 +135,28 @@ void fixture_write(struct dx_fixture *fx)
 		tmpdir_write(fx->dir, "scenarios.jsonl", fx->scenarios.text);
 }
 
+static void append_file(const char *dir, const char *name, struct strbuf *sb)
+{
+	char *path;
+	FILE *f;
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0 || !(f = fopen(path, "a")))
+		abort();
+	if (sb->len && fwrite(sb->text, 1, sb->len, f) != sb->len)
+		abort();
+	if (fclose(f) != 0)
+		abort();
+	free(path);
+	strbuf_free(sb);
+}
+
+void fixture_append(struct dx_fixture *fx)
+{
+	append_file(fx->dir, "tasks.jsonl", &fx->tasks);
+	append_file(fx->dir, "failures.jsonl", &fx->failures);
+	append_file(fx->dir, "scenarios.jsonl", &fx->scenarios);
+}
+
 void fixture_free(struct dx_fixture *fx)
 {
 	strbuf_free(&fx->tasks);

@@ -41,6 +41,9 @@ void fixture_attempt(struct dx_fixture *fx, const struct attempt_spec *a);
 void fixture_raw(struct dx_fixture *fx, const char *file, const char *text);
 /* Writes the JSONL files. */
 void fixture_write(struct dx_fixture *fx);
+/* Appends what the buffers hold to the JSONL files and empties them, so a
+ * run of 100,000 tasks is written without holding it all. */
+void fixture_append(struct dx_fixture *fx);
 void fixture_free(struct dx_fixture *fx);
 
 /* The tutorial's sweep: 200 scenarios (5 regions x 4 scenarios x 10 years);

@@ -17,7 +17,8 @@ static const char shim[] =
 	"[ -f \"$d/$name.out\" ] && cat \"$d/$name.out\"\n"
 	"exit \"$(cat \"$d/$name.rc\" 2>/dev/null || echo 0)\"\n";
 
-static const char *const programs[] = { "sbatch", "squeue", "sacct", "scontrol", "scancel" };
+static const char *const programs[] = { "sbatch", "squeue", "sacct", "scontrol", "scancel",
+					 "sinfo" };
 
 char *slurm_shims_install(const char *dir)
 {

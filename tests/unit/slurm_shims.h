@@ -5,7 +5,7 @@
 #ifndef SCALABLE_TEST_SLURM_SHIMS_H
 #define SCALABLE_TEST_SLURM_SHIMS_H
 
-/* Installs shims for sbatch, squeue, sacct, scontrol and scancel in dir and
+/* Installs shims for sbatch, squeue, sacct, scontrol, scancel and sinfo in dir and
  * puts dir first on PATH; returns the PATH before (free it). */
 char *slurm_shims_install(const char *dir);
 /* Puts PATH back and frees old_path. */

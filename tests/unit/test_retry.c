@@ -210,6 +210,49 @@ static void test_node_fail_excludes_the_node(void **state)
 	assert_string_equal(d.exclude, "");
 }
 
+/* Excluding the partition's last node would leave the retry unschedulable:
+ * the node stays allowed and the decision says so. */
+static void test_node_fail_keeps_the_last_node(void **state)
+{
+	struct retry_input in = failed(FAILURE_NODE_FAIL, 1);
+	struct retry_policy p = policy(3, 60);
+	struct retry_decision d, back;
+	json_t *json;
+
+	(void)state;
+	in.node = "vm";
+	in.partition = "low";
+	in.partition_nodes = "vm";
+	d = decide(&in, &p);
+	assert_int_equal(d.action, RETRY_RESUBMIT);
+	assert_string_equal(d.exclude, "");
+	assert_string_equal(d.note, "vm not excluded: partition low would have no node left");
+	assert_summary(&d, "retry 2/3 in 60s");
+	json = retry_decision_json(&d);
+	assert_non_null(json);
+	assert_string_equal(json_string_value(json_object_get(json, "note")), d.note);
+	assert_int_equal(json_array_size(json_object_get(json, "exclude")), 0);
+	assert_int_equal(retry_decision_from_json(json, &model, 7, &back), 0);
+	assert_string_equal(back.note, d.note);
+	json_decref(json);
+	/* n1 already out and n2 failing: n10 is no prefix match of n1, so one is left */
+	in.node = "n2";
+	in.excluded = "n1";
+	in.partition_nodes = "n1,n10,n2";
+	d = decide(&in, &p);
+	assert_string_equal(d.exclude, "n1,n2");
+	assert_string_equal(d.note, "");
+	/* the last of three: kept */
+	in.excluded = "n1,n10";
+	d = decide(&in, &p);
+	assert_string_equal(d.exclude, "n1,n10");
+	assert_string_equal(d.note, "n2 not excluded: partition low would have no node left");
+	/* nodes unknown: excluded as before */
+	in.partition_nodes = NULL;
+	d = decide(&in, &p);
+	assert_string_equal(d.exclude, "n1,n10,n2");
+}
+
 /* A list that would overflow keeps what it had. */
 static void test_node_list_full(void **state)
 {
@@ -637,6 +680,7 @@ int main(void)
 		cmocka_unit_test(test_timeout_escalation_and_cap),
 		cmocka_unit_test(test_timeout_without_request),
 		cmocka_unit_test(test_node_fail_excludes_the_node),
+		cmocka_unit_test(test_node_fail_keeps_the_last_node),
 		cmocka_unit_test(test_node_list_full),
 		cmocka_unit_test(test_backoff_without_jitter),
 		cmocka_unit_test(test_backoff_with_jitter),

@@ -16,6 +16,7 @@
 #include "orch_helpers.h"
 #include "retry_tracker.h"
 #include "retry_wave.h"
+#include "slurm_shims.h"
 #include "tmpdir.h"
 #include "tracker.h"
 #include "units.h"
@@ -220,6 +221,38 @@ static void test_node_exclusions_accumulate(void **state)
 	free(d);
 }
 
+/* A Slurm target asks sinfo for its partition's nodes once, at the first
+ * node_fail: the partition's only node stays allowed (the retry could never
+ * run without it), another node is excluded as before. */
+static void test_last_node_of_the_partition_is_kept(void **state)
+{
+	struct fixture *f = *state;
+	struct resources r = { 1, 4 * GIB, 3600 };
+	char *old_path = slurm_shims_install(f->dir);
+	const json_t *retry;
+
+	tmpdir_write(f->dir, "sinfo.out", "vm|low*\nvm|high\n");
+	f->ctx.slurm = true;
+	f->ctx.partition = "low";
+	submit(f, 500, 1, 1, r);
+	ended(f, 500, 1, "NODE_FAIL", "vm", -1, -1);
+	assert_string_equal(summary_of(f, 1, 1), "retry 2/4 in 60s");
+	retry = retry_of(f, 1, 1);
+	assert_string_equal(json_string_value(json_object_get(retry, "note")),
+			    "vm not excluded: partition low would have no node left");
+	submit(f, 500, 2, 1, r);
+	ended(f, 500, 2, "NODE_FAIL", "n3", -1, -1);
+	assert_string_equal(summary_of(f, 2, 1), "retry 2/4 in 60s excluding n3");
+	assert_null(json_object_get(retry_of(f, 2, 1), "note"));
+	assert_int_equal(slurm_shims_calls(f->dir, "sinfo"), 1);
+	/* a failure of another class asks nothing */
+	submit(f, 500, 3, 1, r);
+	ended(f, 500, 3, "FAILED", "vm", 75, -1);
+	assert_int_equal(slurm_shims_calls(f->dir, "sinfo"), 1);
+	retry_context_clear(&f->ctx);
+	slurm_shims_remove(old_path);
+}
+
 /* Fail-fast classes are kept with their reason; nothing is pending. */
 static void test_input_error_gives_up(void **state)
 {
@@ -276,6 +309,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_classes_counted_apart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_node_exclusions_accumulate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_input_error_gives_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_last_node_of_the_partition_is_kept, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_preempted_followed_when_slurm_requeues,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decisions_survive_a_reattach, setup, teardown),

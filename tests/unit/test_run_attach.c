@@ -15,6 +15,7 @@
 #include "exit_codes.h"
 #include "orch_helpers.h"
 #include "run_session.h"
+#include "run_submit.h"
 #include "slurm_shims.h"
 #include "tmpdir.h"
 
@@ -163,6 +164,97 @@ static void a_job_found_only_in_accounting(void **state)
 	run_session_free(s);
 }
 
+/* Killed between run.json's final status and the journal's `closed`: the
+ * next attach writes `closed` once; a read-only one writes nothing. */
+static void a_run_closed_in_run_json_is_closed_in_the_journal(void **state)
+{
+	struct fixture *f = *state;
+	struct run_session_spec spec = { .runs_root = f->root, .run = f->run_id,
+					 .command = "status", .read_only = true };
+	struct run_record r = { 0 };
+	struct run_session *s;
+	struct error err;
+	char *path;
+
+	assert_true(asprintf(&path, "%s/%s", f->root, f->run_id) > 0);
+	if (run_record_read(path, &r, &err) != 0)
+		fail_msg("%s", err.text);
+	r.status = RUN_STATUS_COMPLETED;
+	if (run_record_write(path, &r, &err) != 0)
+		fail_msg("%s", err.text);
+	run_record_clear(&r);
+	assert_int_equal(run_session_attach(&spec, &s, &err), 0);
+	assert_false(run_session_journal(s)->closed);
+	run_session_free(s);
+	s = attach(f);
+	run_session_free(s);
+	s = attach(f);
+	assert_true(run_session_journal(s)->closed);
+	assert_string_equal(run_session_journal(s)->closed_status, "completed");
+	run_session_free(s);
+	free(path);
+}
+
+/* Killed before the intent of the first wave's second chunk (w001/scenario/0
+ * was only intended, w001/scenario/5 not even that): the first chunk is
+ * found absent, and watch's first step submits both, then closes the wave. */
+static void a_first_wave_cut_short_is_finished(void **state)
+{
+	struct fixture *f = *state;
+	struct config *config = load_config_text(f->dir,
+		"version: 1\nproject: p\n"
+		"targets:\n  hpc: {provider: slurm, max_array_size: 5}\n"
+		"components:\n  scenario: {command: 'true'}\n"
+		"scenarios:\n  range: {name: n, start: 0, stop: 9}\n");
+	struct run_session_spec spec = { .runs_root = f->root, .command = "watch",
+					 .note = count_note, .note_ctx = f };
+	struct run_session *s;
+	struct plan *plan;
+	struct journal_intent in;
+	char key[JOURNAL_KEY_MAX], *run_id;
+	struct error err;
+
+	if (run_session_create(config, config_target(config, NULL), f->root, NULL, NULL, &s,
+			       &plan, &err) != 0)
+		fail_msg("%s", err.text);
+	spec.run = run_id = strdup(s->run->id);
+	assert_int_equal(plan->groups[0].n_chunks, 2);
+	in = (struct journal_intent){
+		.wave = plan->wave, .group = plan->groups[0].name, .component = "scenario",
+		.offset = 0, .array = plan->groups[0].chunks[0].array,
+		.tasks = plan->groups[0].tasks, .n_tasks = plan->groups[0].chunks[0].count,
+		.resources = plan->groups[0].resources,
+	};
+	if (journal_intent(s->journal, &in, key, &err) != 0)
+		fail_msg("%s", err.text);
+	plan_free(plan);
+	run_session_free(s);  /* killed here */
+
+	tmpdir_write(f->dir, "squeue.out", "");
+	tmpdir_write(f->dir, "sacct.out", "");
+	tmpdir_write(f->dir, "sbatch.out", "7000\n");
+	if (run_session_attach(&spec, &s, &err) != 0)
+		fail_msg("%s", err.text);
+	assert_int_equal(journal_find(journal_state(s->journal), "w001/scenario/0")->state,
+			 JOURNAL_ABSENT);
+	assert_int_equal(slurm_shims_calls(f->dir, "sbatch"), 0);
+	if (run_submit_retries(s, &err) < 0)
+		fail_msg("%s", err.text);
+	assert_int_equal(slurm_shims_calls(f->dir, "sbatch"), 2);
+	assert_int_equal(journal_find(journal_state(s->journal), "w001/scenario/0")->state,
+			 JOURNAL_SUBMITTED);
+	assert_int_equal(journal_find(journal_state(s->journal), "w001/scenario/5")->state,
+			 JOURNAL_SUBMITTED);
+	assert_true(journal_wave_is_done(journal_state(s->journal), "w001"));
+	assert_non_null(tracker_find(s->tracker, "scenario", 9, 1));
+	/* once done, never again */
+	if (run_submit_retries(s, &err) < 0)
+		fail_msg("%s", err.text);
+	assert_int_equal(slurm_shims_calls(f->dir, "sbatch"), 2);
+	run_session_free(s);
+	free(run_id);
+}
+
 static void a_held_run_is_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -186,6 +278,9 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(a_job_found_only_in_accounting, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_held_run_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_run_closed_in_run_json_is_closed_in_the_journal,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(a_first_wave_cut_short_is_finished, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -568,6 +568,37 @@ static void test_states(void **state)
 	assert_false(slurm_state_is_final(SLURM_STATE_REQUEUED));
 }
 
+/* sinfo -h -N -o '%N|%P': a partition's nodes, each once; the default one
+ * is marked with '*'. */
+static void test_partition_nodes(void **state)
+{
+	static const char text[] = "vm|low*\nvm|high\nn2|low*\nn3|high\nvm|low*\n";
+	struct error err = { 0 };
+	char *nodes;
+
+	(void)state;
+	assert_int_equal(slurm_parse_partition_nodes(text, "low", &nodes, &err), SLURM_OK);
+	assert_string_equal(nodes, "vm,n2");
+	free(nodes);
+	assert_int_equal(slurm_parse_partition_nodes(text, NULL, &nodes, &err), SLURM_OK);
+	assert_string_equal(nodes, "vm,n2");
+	free(nodes);
+	assert_int_equal(slurm_parse_partition_nodes(text, "high", &nodes, &err), SLURM_OK);
+	assert_string_equal(nodes, "vm,n3");
+	free(nodes);
+	/* "lo" is no partition here, nor a prefix match of "low" */
+	assert_int_equal(slurm_parse_partition_nodes(text, "lo", &nodes, &err), SLURM_OK);
+	assert_string_equal(nodes, "");
+	free(nodes);
+	assert_int_equal(slurm_parse_partition_nodes("", "low", &nodes, &err), SLURM_OK);
+	assert_string_equal(nodes, "");
+	free(nodes);
+	assert_int_equal(slurm_parse_partition_nodes("vm low\n", "low", &nodes, &err),
+			 SLURM_FAILED);
+	assert_null(nodes);
+	assert_non_null(strstr(err.text, "sinfo line 1"));
+}
+
 static void test_find_absent(void **state)
 {
 	struct slurm_jobs jobs = { 0 };
@@ -606,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_scontrol_odd_lines),
 		cmocka_unit_test(test_states),
 		cmocka_unit_test(test_find_absent),
+		cmocka_unit_test(test_partition_nodes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

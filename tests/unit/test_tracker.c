@@ -382,7 +382,14 @@ static void a_requeue_is_the_same_attempt(void **state)
 	poll_events(f);
 	assert_int_equal(rows(f, "tasks.jsonl", 0, "succeeded", NULL), 1);
 	assert_null(tracker_find(f->t, "model", 0, 2));
-	/* squeue's restart count says the same for a task never started */
+	/* squeue's restart count says the same for a task never started; a
+	 * requeued job shows COMPLETING while the run before it is cleaned up:
+	 * that is no start of the next run */
+	old = job(ARRAY, 1, "COMPLETING", false);
+	old.restarts = 1;
+	apply(f, old);
+	assert_int_equal(rows(f, "tasks.jsonl", 1, "requeued", NULL), 1);
+	assert_int_equal(rows(f, "tasks.jsonl", 1, "running", NULL), 0);
 	old = job(ARRAY, 1, "PENDING", false);
 	old.restarts = 1;
 	apply(f, old);
