@@ -1,6 +1,5 @@
 /* scalable run [FILE] [--target NAME] [--no-cache] [--json] [--poll-interval DUR]:
  * create a run, submit its first wave, and follow it to the end. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +8,7 @@
 #include "config_file.h"
 #include "exit_codes.h"
 #include "follow_command.h"
+#include "run_options.h"
 #include "interrupt.h"
 #include "run_close.h"
 #include "run_session.h"
@@ -54,80 +54,8 @@ static const char help[] =
 	"Slurm or I/O error (e.g. sbatch refused a chunk); 130 Ctrl-C (128 + the\n"
 	"signal for SIGTERM, SIGHUP).\n";
 
-struct run_args {
-	const char *path, *target;
-	bool no_cache;
-	struct follow_command follow;
-};
 
-/* Reads the options; returns -1 to go on, else the exit code to stop with. */
-static int parse_args(int argc, char **argv, struct run_args *args)
-{
-	static const struct option options[] = {
-		{ "target", required_argument, NULL, 't' },
-		{ "no-cache", no_argument, NULL, 'n' },
-		FOLLOW_COMMAND_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
-
-	while ((opt = getopt_long(argc, argv, "ht:", options, NULL)) != -1) {
-		int shared = follow_command_option("run", opt, optarg, &args->follow);
-
-		if (shared != 0) {
-			if (shared < 0)
-				return SCALABLE_EXIT_USAGE;
-			continue;
-		}
-		switch (opt) {
-		case 'h':
-			fputs(help, stdout);
-			return SCALABLE_EXIT_OK;
-		case 't':
-			args->target = optarg;
-			break;
-		case 'n':
-			args->no_cache = true;
-			break;
-		default:
-			return cli_usage_error("run", "bad option");
-		}
-	}
-	if (!(args->path = cli_config_path("run", argc, argv, optind)))
-		return SCALABLE_EXIT_USAGE;
-	return -1;
-}
-
-/* Submits the first wave; a refused chunk is reported, and what was
- * submitted is followed all the same. */
-static void submit_first_wave(struct run_session *s, struct plan *plan,
-			      struct progress *progress)
-{
-	struct tracker_counts counts;
-	struct error err;
-	char text[1200], cached[64] = "";
-	size_t chunks = 0, tasks = 0;
-
-	for (size_t g = 0; g < plan->n_groups; g++) {
-		chunks += plan->groups[g].n_chunks;
-		tasks += plan->groups[g].n_tasks;
-	}
-	tracker_counts(s->tracker, NULL, &counts);
-	if (counts.by_state[TASK_CACHED])
-		snprintf(cached, sizeof cached, " (%zu more cached: not run again)",
-			 counts.by_state[TASK_CACHED]);
-	snprintf(text, sizeof text, "run %s: %zu tasks in %zu %s on %s (%s)%s", s->run->id,
-		 tasks, chunks, chunks == 1 ? "array" : "arrays", s->target->name,
-		 provider_name(s->provider), cached);
-	progress_note(progress, text);
-	if (run_submit_plan(s, plan, &err) != 0) {
-		snprintf(text, sizeof text, "scalable: %s", err.text);
-		progress_note(progress, text);
-	}
-}
-
-static int run(struct run_args *args, struct config *config)
+static int run(struct run_options *args, struct config *config)
 {
 	const struct target *target = config_target(config, args->target);
 	struct run_create_options o = { .no_cache = args->no_cache, .note = progress_note_cb };
@@ -152,7 +80,7 @@ static int run(struct run_args *args, struct config *config)
 		return cli_fail(&err);
 	}
 	interrupt_install();  /* Ctrl-C now waits for the chunk being submitted */
-	submit_first_wave(s, plan, args->follow.progress);
+	run_submit_first_wave(s, plan, progress_note_cb, args->follow.progress);
 	rc = follow_command(s, &args->follow);
 	plan_free(plan);
 	run_session_free(s);
@@ -162,10 +90,10 @@ static int run(struct run_args *args, struct config *config)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_args args = { 0 };
+	struct run_options args = { 0 };
 	struct config *config;
 	struct error err;
-	int rc = parse_args(argc, argv, &args);
+	int rc = run_options_parse("run", help, argc, argv, &args);
 
 	if (rc >= 0)
 		return rc;

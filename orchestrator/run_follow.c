@@ -17,6 +17,13 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+bool run_follow_finished(const struct run_session *s)
+{
+	/* a failed task with a retry decided is final, the run is not */
+	return !run_backend_busy(s->backend) && tracker_all_final(s->tracker) &&
+	       !run_retries_pending(s);
+}
+
 /* Whether to stop following, and why. A signal counts from the start of
  * the command: Ctrl-C during submission detaches once every chunk is in. */
 static bool should_stop(const struct run_session *s, enum follow_end *end)
@@ -30,9 +37,7 @@ static bool should_stop(const struct run_session *s, enum follow_end *end)
 		return true;
 	}
 	*end = FOLLOW_FINISHED;
-	/* a failed task with a retry decided is final, the run is not */
-	return !run_backend_busy(s->backend) && tracker_all_final(s->tracker) &&
-	       !run_retries_pending(s);
+	return run_follow_finished(s);
 }
 
 /* Submits the retries decided since the last poll as the next wave. */

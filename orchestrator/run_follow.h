@@ -26,6 +26,10 @@ struct follow_options {
 	struct progress *progress;  /* NULL: silent */
 };
 
+/* True when the run is over: every task final, no retry waiting for its
+ * wave, nothing running here. A sweeper (run_sweep.h) asks the same. */
+bool run_follow_finished(const struct run_session *s);
+
 int run_follow(struct run_session *s, const struct follow_options *o, enum follow_end *end,
 	       struct error *err);
 

@@ -88,6 +88,33 @@ int run_submit_plan(struct run_session *s, const struct plan *plan, struct error
 	return 0;
 }
 
+int run_submit_first_wave(struct run_session *s, const struct plan *plan, run_note_fn note,
+			  void *note_ctx)
+{
+	struct tracker_counts counts;
+	struct error err;
+	char text[1200], cached[64] = "";
+	size_t chunks = 0, tasks = 0;
+
+	for (size_t g = 0; g < plan->n_groups; g++) {
+		chunks += plan->groups[g].n_chunks;
+		tasks += plan->groups[g].n_tasks;
+	}
+	tracker_counts(s->tracker, NULL, &counts);
+	if (counts.by_state[TASK_CACHED])
+		snprintf(cached, sizeof cached, " (%zu more cached: not run again)",
+			 counts.by_state[TASK_CACHED]);
+	snprintf(text, sizeof text, "run %s: %zu tasks in %zu %s on %s (%s)%s", s->run->id, tasks,
+		 chunks, chunks == 1 ? "array" : "arrays", s->target->name,
+		 provider_name(s->provider), cached);
+	note(note_ctx, text);
+	if (run_submit_plan(s, plan, &err) == 0)
+		return 0;
+	snprintf(text, sizeof text, "scalable: %s", err.text);
+	note(note_ctx, text);
+	return -1;
+}
+
 /* A chunk whose submission nobody saw answered: a wave now could repeat it. */
 static bool journal_unanswered(const struct run_session *s)
 {

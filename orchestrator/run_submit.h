@@ -16,6 +16,13 @@
  * and -1 is returned with err (what is submitted stays tracked). */
 int run_submit_plan(struct run_session *s, const struct plan *plan, struct error *err);
 
+/* run_submit_plan for a new run's first wave, telling note (a line: how
+ * many tasks, arrays, where) first; a refused chunk is told too, and what
+ * was submitted is followed all the same. 0, or -1 when a chunk was
+ * refused. */
+int run_submit_first_wave(struct run_session *s, const struct plan *plan, run_note_fn note,
+			  void *note_ctx);
+
 /* The next wave (w002, w003, ...) of the retries the tracker decided and
  * nothing submitted yet, grouped (retry_wave.h), planned, written and
  * submitted as above. Waits (returns 0) while the journal has an unanswered

@@ -9,6 +9,7 @@
 
 #include "run_lock.h"
 #include "run_summary.h"
+#include "sweeper_chain.h"
 
 /* Who holds (or last held) the run's lock; alive only when it can be told. */
 static json_t *orchestrator_json(const struct run_session *s)
@@ -24,6 +25,22 @@ static json_t *orchestrator_json(const struct run_session *s)
 		alive = json_boolean(kill((pid_t)h.pid, 0) == 0 || errno == EPERM);
 	return json_pack("{s:I, s:s, s:s, s:s, s:o}", "pid", (json_int_t)h.pid, "host", h.host,
 			 "command", h.command, "since", h.since, "alive", alive);
+}
+
+/* A detached run's newest sweeper job (sweeper_chain.h), or null. */
+static json_t *sweeper_json(const struct run_session *s)
+{
+	struct sweeper_state state;
+	struct error err;
+	json_t *out = json_null();
+
+	if (sweeper_log_read(s->run->path, &state, &err) != 0)
+		return out;
+	if (state.n_job_ids)
+		out = json_pack("{s:I, s:I}", "job_id", (json_int_t)state.job_ids[state.n_job_ids - 1],
+				"sweepers", (json_int_t)state.n_job_ids);
+	sweeper_state_free(&state);
+	return out;
 }
 
 struct failure_group {
@@ -130,6 +147,7 @@ json_t *run_view_json(const struct run_session *s)
 		return NULL;
 	}
 	json_object_set_new(view, "orchestrator", orchestrator_json(s));
+	json_object_set_new(view, "sweeper", sweeper_json(s));
 	json_object_update(view, summary);
 	json_decref(summary);
 	json_object_set_new(view, "failures", failures);

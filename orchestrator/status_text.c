@@ -47,6 +47,10 @@ static void print_orchestrator(FILE *out, const json_t *view)
 		fprintf(out, "orchestrator  scalable %s, pid %lld on %s, since %s%s\n",
 			str(o, "command"), (long long)num(o, "pid"), str(o, "host"),
 			str(o, "since"), alive ? "" : " (on another host: may have ended)");
+	else if (json_is_object(json_object_get(view, "sweeper")))
+		fprintf(out, "orchestrator  detached: sweeper job %lld (of %lld) follows it\n",
+			(long long)num(json_object_get(view, "sweeper"), "job_id"),
+			(long long)num(json_object_get(view, "sweeper"), "sweepers"));
 	else
 		fprintf(out, "orchestrator  none attached: re-attach with `scalable watch %s`\n",
 			str(view, "run_id"));
