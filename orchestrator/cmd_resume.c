@@ -1,13 +1,13 @@
 /* scalable resume RUN|--latest [--no-cache] [--json] [--poll-interval DUR]:
  * submit again, in the same run, what did not succeed, and follow the run
  * to its end (run_resume.h). */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "exit_codes.h"
+#include "run_options.h"
 #include "follow_command.h"
 #include "interrupt.h"
 #include "run_resume.h"
@@ -41,52 +41,9 @@ static const char help[] =
 	"2 the run's config no longer loads as it did; 4 another orchestrator\n"
 	"holds the run; 5 no such run.\n";
 
-struct resume_args {
-	const char *run;
-	bool latest, no_cache;
-	struct follow_command follow;
-};
-
-static int parse_args(int argc, char **argv, struct resume_args *args)
-{
-	static const struct option options[] = {
-		{ "latest", no_argument, NULL, 'l' },
-		{ "no-cache", no_argument, NULL, 'n' },
-		FOLLOW_COMMAND_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
-
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		int shared = follow_command_option("resume", opt, optarg, &args->follow);
-
-		if (shared != 0) {
-			if (shared < 0)
-				return SCALABLE_EXIT_USAGE;
-			continue;
-		}
-		switch (opt) {
-		case 'h':
-			fputs(help, stdout);
-			return SCALABLE_EXIT_OK;
-		case 'l':
-			args->latest = true;
-			break;
-		case 'n':
-			args->no_cache = true;
-			break;
-		default:
-			return cli_usage_error("resume", "bad option");
-		}
-	}
-	if (!cli_run_operand("resume", argc, argv, optind, args->latest, &args->run))
-		return SCALABLE_EXIT_USAGE;
-	return -1;
-}
 
 /* Nothing failed, nothing is missing: said, and left as it is. */
-static int nothing_to_do(const struct resume_args *args, const struct run_session *s)
+static int nothing_to_do(const struct run_options *args, const struct run_session *s)
 {
 	json_t *out;
 
@@ -106,7 +63,7 @@ static int nothing_to_do(const struct resume_args *args, const struct run_sessio
 }
 
 /* One line: what the resume wave holds. */
-static void say_resumed(const struct resume_args *args, const struct run_session *s,
+static void say_resumed(const struct run_options *args, const struct run_session *s,
 			const struct run_resume_outcome *o)
 {
 	char text[512];
@@ -119,7 +76,7 @@ static void say_resumed(const struct resume_args *args, const struct run_session
 	progress_note(args->follow.progress, text);
 }
 
-static int resume(struct resume_args *args, struct run_session *s)
+static int resume(struct run_options *args, struct run_session *s)
 {
 	struct run_resume_outcome o;
 	struct error err;
@@ -152,11 +109,11 @@ static int resume(struct resume_args *args, struct run_session *s)
 
 int cmd_resume(int argc, char **argv)
 {
-	struct resume_args args = { 0 };
+	struct run_options args = { 0 };
 	struct run_session_spec spec = { .command = "resume" };
 	struct run_session *s;
 	struct error err;
-	int rc = parse_args(argc, argv, &args);
+	int rc = run_options_parse("resume", help, RUN_OPTIONS_RUN, true, argc, argv, &args);
 
 	if (rc >= 0)
 		return rc;

@@ -93,7 +93,7 @@ int cmd_run(int argc, char **argv)
 	struct run_options args = { 0 };
 	struct config *config;
 	struct error err;
-	int rc = run_options_parse("run", help, argc, argv, &args);
+	int rc = run_options_parse("run", help, RUN_OPTIONS_CONFIG, true, argc, argv, &args);
 
 	if (rc >= 0)
 		return rc;

@@ -168,7 +168,7 @@ int cmd_submit(int argc, char **argv)
 	struct run_options args = { 0 };
 	struct config *config;
 	struct error err;
-	int rc = run_options_parse("submit", help, argc, argv, &args);
+	int rc = run_options_parse("submit", help, RUN_OPTIONS_CONFIG, true, argc, argv, &args);
 
 	if (rc >= 0)
 		return rc;

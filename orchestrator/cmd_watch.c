@@ -1,11 +1,11 @@
 /* scalable watch RUN|--latest [--json] [--poll-interval DUR]: re-attach to
  * a run and follow it to the end, as `scalable run` does. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "exit_codes.h"
+#include "run_options.h"
 #include "follow_command.h"
 #include "run_session.h"
 
@@ -30,53 +30,14 @@ static const char help[] =
 	"Exit codes: as `scalable run`; 4 another orchestrator holds the run;\n"
 	"5 no such run.\n";
 
-struct watch_args {
-	const char *run;
-	bool latest;
-	struct follow_command follow;
-};
-
-static int parse_args(int argc, char **argv, struct watch_args *args)
-{
-	static const struct option options[] = {
-		{ "latest", no_argument, NULL, 'l' },
-		FOLLOW_COMMAND_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
-
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		int shared = follow_command_option("watch", opt, optarg, &args->follow);
-
-		if (shared != 0) {
-			if (shared < 0)
-				return SCALABLE_EXIT_USAGE;
-			continue;
-		}
-		switch (opt) {
-		case 'h':
-			fputs(help, stdout);
-			return SCALABLE_EXIT_OK;
-		case 'l':
-			args->latest = true;
-			break;
-		default:
-			return cli_usage_error("watch", "bad option");
-		}
-	}
-	if (!cli_run_operand("watch", argc, argv, optind, args->latest, &args->run))
-		return SCALABLE_EXIT_USAGE;
-	return -1;
-}
 
 int cmd_watch(int argc, char **argv)
 {
-	struct watch_args args = { 0 };
+	struct run_options args = { 0 };
 	struct run_session_spec spec = { .command = "watch" };
 	struct run_session *s;
 	struct error err;
-	int rc = parse_args(argc, argv, &args);
+	int rc = run_options_parse("watch", help, RUN_OPTIONS_RUN, false, argc, argv, &args);
 
 	if (rc >= 0)
 		return rc;

@@ -1,4 +1,4 @@
-/* Parsing the options run and submit share (run_options.h). */
+/* Parsing the options run, submit, watch and resume share (run_options.h). */
 #include "run_options.h"
 
 #include <getopt.h>
@@ -7,11 +7,12 @@
 #include "cli.h"
 #include "exit_codes.h"
 
-int run_options_parse(const char *command, const char *help, int argc, char **argv,
-		      struct run_options *o)
+int run_options_parse(const char *command, const char *help, enum run_options_kind kind,
+		      bool takes_no_cache, int argc, char **argv, struct run_options *o)
 {
 	static const struct option options[] = {
 		{ "target", required_argument, NULL, 't' },
+		{ "latest", no_argument, NULL, 'l' },
 		{ "no-cache", no_argument, NULL, 'n' },
 		FOLLOW_COMMAND_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
@@ -19,7 +20,8 @@ int run_options_parse(const char *command, const char *help, int argc, char **ar
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "ht:", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, kind == RUN_OPTIONS_CONFIG ? "ht:" : "h", options,
+				  NULL)) != -1) {
 		int shared = follow_command_option(command, opt, optarg, &o->follow);
 
 		if (shared != 0) {
@@ -27,12 +29,20 @@ int run_options_parse(const char *command, const char *help, int argc, char **ar
 				return SCALABLE_EXIT_USAGE;
 			continue;
 		}
+		/* one table for all: what this command does not take is refused */
+		if ((opt == 't' && kind != RUN_OPTIONS_CONFIG) ||
+		    (opt == 'l' && kind != RUN_OPTIONS_RUN) || (opt == 'n' && !takes_no_cache))
+			return cli_usage_error(command, "%s is not an option of %s",
+					       argv[optind - 1], command);
 		switch (opt) {
 		case 'h':
 			fputs(help, stdout);
 			return SCALABLE_EXIT_OK;
 		case 't':
 			o->target = optarg;
+			break;
+		case 'l':
+			o->latest = true;
 			break;
 		case 'n':
 			o->no_cache = true;
@@ -41,7 +51,9 @@ int run_options_parse(const char *command, const char *help, int argc, char **ar
 			return cli_usage_error(command, "bad option");
 		}
 	}
-	if (!(o->path = cli_config_path(command, argc, argv, optind)))
-		return SCALABLE_EXIT_USAGE;
-	return -1;
+	if (kind == RUN_OPTIONS_CONFIG)
+		return (o->path = cli_config_path(command, argc, argv, optind)) ? -1
+										  : SCALABLE_EXIT_USAGE;
+	return cli_run_operand(command, argc, argv, optind, o->latest, &o->run)
+		       ? -1 : SCALABLE_EXIT_USAGE;
 }

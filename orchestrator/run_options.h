@@ -1,5 +1,7 @@
-/* The options `scalable run` and `scalable submit` share: [FILE]
- * [--target NAME] [--no-cache] [--poll-interval DUR] [--json]. */
+/* The options of the commands that run or follow a sweep, parsed once:
+ *   run, submit      [FILE] [--target NAME] [--no-cache] [--poll-interval DUR] [--json]
+ *   watch            RUN|--latest [--poll-interval DUR] [--json]
+ *   resume           RUN|--latest [--no-cache] [--poll-interval DUR] [--json] */
 #ifndef SCALABLE_RUN_OPTIONS_H
 #define SCALABLE_RUN_OPTIONS_H
 
@@ -7,15 +9,22 @@
 
 #include "follow_command.h"
 
+enum run_options_kind {
+	RUN_OPTIONS_CONFIG,   /* a config FILE and --target: a new run */
+	RUN_OPTIONS_RUN,      /* RUN or --latest: an existing one */
+};
+
 struct run_options {
-	const char *path, *target;      /* target NULL: the config's default */
-	bool no_cache;
+	const char *path, *target;      /* CONFIG: the file; target NULL: its default */
+	const char *run;                /* RUN: id, prefix, suffix or path; NULL: latest */
+	bool latest, no_cache;
 	struct follow_command follow;   /* json and poll_interval_s */
 };
 
-/* Reads argv for command; prints help on --help. Returns -1 to go on, else
- * the exit code to stop with (0 after --help, 2 on bad usage). */
-int run_options_parse(const char *command, const char *help, int argc, char **argv,
-		      struct run_options *o);
+/* Reads argv for command; prints help on --help. --no-cache is accepted
+ * only when takes_no_cache. Returns -1 to go on, else the exit code to stop
+ * with (0 after --help, 2 on bad usage). */
+int run_options_parse(const char *command, const char *help, enum run_options_kind kind,
+		      bool takes_no_cache, int argc, char **argv, struct run_options *o);
 
 #endif
