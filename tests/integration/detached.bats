@@ -15,17 +15,6 @@ setup() {
 	plugstack
 }
 
-# in_dir DIR CMD...: runs CMD as the test user in DIR, its runs under DIR/runs.
-in_dir() {
-	local dir=$1
-	shift
-	(cd "$dir" && as_user env SCALABLE_RUNS_DIR="$dir/runs" "$@")
-}
-
-the_run() {
-	ls -d "$1"/runs/run-* | tail -1
-}
-
 # sweep_config DIR TASKS SLEEP: N tasks of SLEEP seconds; task 3 exits 75
 # (transient) on its first attempt only.
 sweep_config() {

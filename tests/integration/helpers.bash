@@ -103,3 +103,15 @@ node_idle() {
 root_owned_files() {
 	find "$1" -mindepth 1 -user root -print 2>/dev/null
 }
+
+# in_dir DIR CMD...: runs CMD as the test user in DIR, its runs under DIR/runs.
+in_dir() {
+	local dir=$1
+	shift
+	(cd "$dir" && as_user env SCALABLE_RUNS_DIR="$dir/runs" "$@")
+}
+
+# the_run DIR: the (only or latest) run directory under DIR/runs.
+the_run() {
+	ls -d "$1"/runs/run-* | tail -1
+}

@@ -23,18 +23,6 @@ example() {
 	echo "$dir"
 }
 
-# in_dir DIR CMD...: runs CMD as the test user in DIR, its runs under DIR/runs.
-in_dir() {
-	local dir=$1
-	shift
-	(cd "$dir" && as_user env SCALABLE_RUNS_DIR="$dir/runs" "$@")
-}
-
-# the_run DIR: the (only or latest) run directory under DIR/runs.
-the_run() {
-	ls -d "$1"/runs/run-* | tail -1
-}
-
 # count_state RUN STATE: distinct tasks with a row in this state.
 count_state() {
 	jq -r "select(.state == \"$2\") | .task_id" "$1/tasks.jsonl" | sort -u | wc -l

@@ -29,18 +29,6 @@ fixture() {
 	echo "$dir"
 }
 
-# in_dir DIR CMD...: runs CMD as the test user in DIR, its runs under DIR/runs.
-in_dir() {
-	local dir=$1
-	shift
-	(cd "$dir" && as_user env SCALABLE_RUNS_DIR="$dir/runs" "$@")
-}
-
-# the_run DIR: the (only) run directory under DIR/runs.
-the_run() {
-	ls -d "$1"/runs/run-* | tail -1
-}
-
 # wait_for SECONDS CMD...: polls CMD every second, at most SECONDS.
 wait_for() {
 	local deadline=$((SECONDS + $1))
