@@ -104,3 +104,22 @@ int cli_find_run(const char *spec, struct run_dir **run, struct error *err)
 	free(root);
 	return rc;
 }
+
+bool cli_run_selection(const char *command, int argc, char **argv, int optind, int given,
+		       const char **run)
+{
+	if (argc - optind > 1) {
+		cli_usage_error(command, "one run at most, got '%s' and '%s'", argv[optind],
+				argv[optind + 1]);
+		return false;
+	}
+	if (optind < argc) {
+		given++;
+		*run = argv[optind];
+	}
+	if (given > 1) {
+		cli_usage_error(command, "give one of --latest, --run-id ID or DIR");
+		return false;
+	}
+	return true;
+}

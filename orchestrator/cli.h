@@ -32,5 +32,10 @@ struct run_dir;
  * ($SCALABLE_RUNS_DIR, else ./.scalable/runs). Error exit code 5 when
  * there is no such run. */
 int cli_find_run(const char *spec, struct run_dir **run, struct error *err);
+/* The end of a [--latest | --run-id ID | DIR] selection (diagnose, report):
+ * the DIR operand, if any, into *run; given counts --latest and --run-id
+ * seen. False (the usage error printed) for two runs or more. */
+bool cli_run_selection(const char *command, int argc, char **argv, int optind, int given,
+		       const char **run);
 
 #endif

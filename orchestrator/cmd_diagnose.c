@@ -85,15 +85,8 @@ static int parse_args(int argc, char **argv, struct diagnose_args *args)
 		default: return cli_usage_error("diagnose", "bad option");
 		}
 	}
-	if (argc - optind > 1)
-		return cli_usage_error("diagnose", "one run at most, got '%s' and '%s'",
-				       argv[optind], argv[optind + 1]);
-	if (optind < argc) {
-		given++;
-		args->run = argv[optind];
-	}
-	if (given > 1)
-		return cli_usage_error("diagnose", "give one of --latest, --run-id ID or DIR");
+	if (!cli_run_selection("diagnose", argc, argv, optind, given, &args->run))
+		return SCALABLE_EXIT_USAGE;
 	return -1;
 }
 

@@ -70,15 +70,8 @@ static int parse_args(int argc, char **argv, struct report_args *args)
 		default: return cli_usage_error("report", "bad option");
 		}
 	}
-	if (argc - optind > 1)
-		return cli_usage_error("report", "one run at most, got '%s' and '%s'",
-				       argv[optind], argv[optind + 1]);
-	if (optind < argc) {
-		given++;
-		args->run = argv[optind];
-	}
-	if (given > 1)
-		return cli_usage_error("report", "give one of --latest, --run-id ID or DIR");
+	if (!cli_run_selection("report", argc, argv, optind, given, &args->run))
+		return SCALABLE_EXIT_USAGE;
 	if (args->output && !*args->output)
 		return cli_usage_error("report", "-o needs a file name (or - for stdout)");
 	return -1;
