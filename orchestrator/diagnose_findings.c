@@ -181,6 +181,8 @@ int dx_findings(struct diagnosis *dx)
 			return -1;
 	if (node_finding(dx) != 0)
 		return -1;
-	qsort(dx->findings, dx->n_findings, sizeof *dx->findings, by_severity_then_count);
+	if (dx->n_findings)  /* qsort(NULL, 0, ...) is undefined */
+		qsort(dx->findings, dx->n_findings, sizeof *dx->findings,
+		      by_severity_then_count);
 	return 0;
 }

@@ -154,7 +154,8 @@ static int by_first_record(const void *a, const void *b)
 
 int dx_groups_sort(struct dx_groups *t)
 {
-	qsort(t->items, t->count, sizeof *t->items, by_first_record);
+	if (t->count)  /* qsort(NULL, 0, ...) is undefined */
+		qsort(t->items, t->count, sizeof *t->items, by_first_record);
 	free(t->slots);
 	t->slots = NULL;
 	t->nslots = 0;
