@@ -195,8 +195,16 @@ YAML
 	run_dir=$(the_run "$dir")
 	job=$(jq -r 'select(.record == "submitted") | .job_id' "$run_dir/journal.jsonl")
 	for _ in $(seq 60); do [[ $(squeue -h -j "${job}_5" -o %T) == RUNNING && $(squeue -h -j "${job}_6" -o %T) == RUNNING ]] && break; sleep 1; done
+	[[ $(squeue -h -j "${job}_6" -o %T) == RUNNING ]]
 	as_user scancel "${job}_5"                       # cancelled by the user
-	as_user scancel --signal=KILL --batch "${job}_6" # killed by a signal
+	# killed by a signal: a signal sent while slurmstepd still sets up the
+	# batch step can be lost (CI saw task 6 run to success once), so it is
+	# sent again, bounded, while the task still runs
+	for _ in 1 2 3 4 5; do
+		as_user scancel --signal=KILL --batch "${job}_6"
+		sleep 2
+		[[ $(squeue -h -j "${job}_6" -o %T) == RUNNING ]] || break
+	done
 	rc=0; wait "$bg" || rc=$?
 	tail -5 "$dir/run.out"
 	[ "$rc" -eq 1 ]
