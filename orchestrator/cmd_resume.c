@@ -110,22 +110,11 @@ static int resume(struct run_options *args, struct run_session *s)
 int cmd_resume(int argc, char **argv)
 {
 	struct run_options args = { 0 };
-	struct run_session_spec spec = { .command = "resume" };
 	struct run_session *s;
-	struct error err;
 	int rc = run_options_parse("resume", help, RUN_OPTIONS_RUN, true, argc, argv, &args);
 
-	if (rc >= 0)
+	if (rc >= 0 || (rc = run_options_attach("resume", &args, &s)) >= 0)
 		return rc;
-	if (!(args.follow.progress = follow_progress_new(args.follow.json)))
-		return SCALABLE_EXIT_SYSTEM;
-	spec.run = args.run;
-	spec.note = progress_note_cb;
-	spec.note_ctx = args.follow.progress;
-	if (run_session_attach(&spec, &s, &err) != 0) {
-		progress_free(args.follow.progress);
-		return cli_fail(&err);
-	}
 	rc = resume(&args, s);
 	run_session_free(s);
 	progress_free(args.follow.progress);

@@ -30,26 +30,14 @@ static const char help[] =
 	"Exit codes: as `scalable run`; 4 another orchestrator holds the run;\n"
 	"5 no such run.\n";
 
-
 int cmd_watch(int argc, char **argv)
 {
 	struct run_options args = { 0 };
-	struct run_session_spec spec = { .command = "watch" };
 	struct run_session *s;
-	struct error err;
 	int rc = run_options_parse("watch", help, RUN_OPTIONS_RUN, false, argc, argv, &args);
 
-	if (rc >= 0)
+	if (rc >= 0 || (rc = run_options_attach("watch", &args, &s)) >= 0)
 		return rc;
-	if (!(args.follow.progress = follow_progress_new(args.follow.json)))
-		return SCALABLE_EXIT_SYSTEM;
-	spec.run = args.run;
-	spec.note = progress_note_cb;
-	spec.note_ctx = args.follow.progress;
-	if (run_session_attach(&spec, &s, &err) != 0) {
-		progress_free(args.follow.progress);
-		return cli_fail(&err);
-	}
 	if (s->record.status != RUN_STATUS_RUNNING) {
 		printf("run %s is %s already; see scalable status %s\n", s->run->id,
 		       run_status_name(s->record.status), s->run->id);

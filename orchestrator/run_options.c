@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "exit_codes.h"
+#include "run_session.h"
 
 int run_options_parse(const char *command, const char *help, enum run_options_kind kind,
 		      bool takes_no_cache, int argc, char **argv, struct run_options *o)
@@ -56,4 +57,20 @@ int run_options_parse(const char *command, const char *help, enum run_options_ki
 										  : SCALABLE_EXIT_USAGE;
 	return cli_run_operand(command, argc, argv, optind, o->latest, &o->run)
 		       ? -1 : SCALABLE_EXIT_USAGE;
+}
+
+int run_options_attach(const char *command, struct run_options *o, struct run_session **s)
+{
+	struct run_session_spec spec = { .command = command, .run = o->run };
+	struct error err;
+
+	if (!(o->follow.progress = follow_progress_new(o->follow.json)))
+		return SCALABLE_EXIT_SYSTEM;
+	spec.note = progress_note_cb;
+	spec.note_ctx = o->follow.progress;
+	if (run_session_attach(&spec, s, &err) != 0) {
+		progress_free(o->follow.progress);
+		return cli_fail(&err);
+	}
+	return -1;
 }

@@ -27,4 +27,10 @@ struct run_options {
 int run_options_parse(const char *command, const char *help, enum run_options_kind kind,
 		      bool takes_no_cache, int argc, char **argv, struct run_options *o);
 
+struct run_session;
+/* For watch and resume, after run_options_parse: the progress on o->follow
+ * and the run o names, attached and locked for command. Returns -1 with *s
+ * set to go on, else the exit code to stop with (o's progress freed). */
+int run_options_attach(const char *command, struct run_options *o, struct run_session **s);
+
 #endif
