@@ -13,8 +13,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "local_executor.h"
-#include "process_tree_memory.h"
+#include "local/local_executor.h"
+#include "local/process_tree_memory.h"
 
 extern char **environ;
 

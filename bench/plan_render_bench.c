@@ -14,11 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config_file.h"
-#include "plan.h"
-#include "run_dir.h"
-#include "run_start.h"
-#include "wave_script.h"
+#include "config/config_file.h"
+#include "plan/plan.h"
+#include "rundir/run_dir.h"
+#include "run/run_start.h"
+#include "plan/wave_script.h"
 
 enum { PHASE_LOAD, PHASE_PLAN, PHASE_RENDER, PHASE_FILES, PHASES };
 static const char *const phase_names[PHASES] = { "load+expand", "plan", "render", "run files" };

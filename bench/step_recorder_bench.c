@@ -14,7 +14,7 @@
 #include "spank_stubs.h"
 #include "step_event.h"
 #include "step_recorder.h"
-#include "tmpdir.h"
+#include "test/tmpdir.h"
 
 static double now_s(void)
 {

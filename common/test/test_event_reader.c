@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "event_reader.h"
-#include "tmpdir.h"
+#include "test/tmpdir.h"
 
 struct seen {
 	int count;

@@ -13,7 +13,7 @@
 #include "rfc3339.h"
 #include "spool_append.h"
 #include "step_event.h"
-#include "tmpdir.h"
+#include "test/tmpdir.h"
 
 static struct step_event sample(const char *name)
 {

@@ -1,4 +1,4 @@
-#include "tmpdir.h"
+#include "test/tmpdir.h"
 
 #include <ftw.h>
 #include <stdio.h>

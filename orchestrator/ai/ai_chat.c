@@ -1,11 +1,11 @@
 /* One question to a chat-completions endpoint (see ai_chat.h). */
-#include "ai_chat.h"
+#include "ai/ai_chat.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_post.h"
+#include "lib/http/http_post.h"
 
 #define SERVER_MESSAGE_MAX 160
 

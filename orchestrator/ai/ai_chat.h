@@ -7,7 +7,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "ai_settings.h"
+#include "ai/ai_settings.h"
 
 /* The request body asking model about the summary (a JSON document sent as
  * the user's message); NULL when memory runs out. */

@@ -1,5 +1,5 @@
 /* Where diagnose --ai sends its question (see ai_settings.h). */
-#include "ai_settings.h"
+#include "ai/ai_settings.h"
 
 #include <ctype.h>
 #include <errno.h>

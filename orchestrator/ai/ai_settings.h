@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#include "config_file.h"
+#include "config/config_file.h"
 
 struct ai_settings {
 	char *endpoint;       /* the full chat-completions URL */

@@ -1,5 +1,5 @@
 /* diagnose --ai (see diagnose_ai.h). */
-#include "diagnose_ai.h"
+#include "ai/diagnose_ai.h"
 
 #include <libgen.h>
 #include <stdio.h>
@@ -7,11 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ai_chat.h"
-#include "ai_settings.h"
-#include "config_file.h"
-#include "http_post.h"
-#include "run_record.h"
+#include "ai/ai_chat.h"
+#include "ai/ai_settings.h"
+#include "config/config_file.h"
+#include "lib/http/http_post.h"
+#include "rundir/run_record.h"
 
 /* The ai: section of the run's manifest.yaml; a relative api_key_file is
  * taken from the directory of the config the run came from. Returns 0 with

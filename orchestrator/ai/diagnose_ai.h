@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "diagnose.h"
+#include "diagnose/diagnose.h"
 
 struct diagnose_ai {
 	char *answer;         /* NULL when there is none: see why */

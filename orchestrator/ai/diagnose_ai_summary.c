@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diagnose_impl.h"
-#include "redact.h"
+#include "diagnose/diagnose_impl.h"
+#include "lib/http/redact.h"
 
 #define TEXT_MAX 600u        /* characters of one evidence text or suggestion */
 #define TAIL_LINE_MAX 240u   /* characters of one stderr line */

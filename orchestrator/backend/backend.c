@@ -1,19 +1,19 @@
-/* Picking a run's backend and passing calls to it (see run_backend.h). */
-#include "run_backend_impl.h"
+/* Picking a run's backend and passing calls to it (see backend.h). */
+#include "backend/backend_impl.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct run_backend *run_backend_new(const struct run_backend_options *o, struct error *err)
+struct backend *backend_new(const struct backend_options *o, struct error *err)
 {
-	struct run_backend *b = calloc(1, sizeof *b);
+	struct backend *b = calloc(1, sizeof *b);
 
 	if (!b || !(b->run_dir = strdup(o->run_dir)) || !(b->run_id = strdup(o->run_id)) ||
 	    !(b->project = strdup(o->project))) {
 		error_system(err, "cannot start following the run");
-		run_backend_free(b);
+		backend_free(b);
 		return NULL;
 	}
 	b->o = *o;
@@ -21,15 +21,15 @@ struct run_backend *run_backend_new(const struct run_backend_options *o, struct 
 	b->o.run_id = b->run_id;
 	b->o.project = b->project;
 	b->next_job_id = o->next_local_job_id ? o->next_local_job_id : 1;
-	b->ops = o->provider == PROVIDER_SLURM ? &run_backend_slurm_ops : &run_backend_local_ops;
-	if (o->provider == PROVIDER_LOCAL && run_backend_local_open(b, err) != 0) {
-		run_backend_free(b);
+	b->ops = o->provider == PROVIDER_SLURM ? &backend_slurm_ops : &backend_local_ops;
+	if (o->provider == PROVIDER_LOCAL && backend_local_open(b, err) != 0) {
+		backend_free(b);
 		return NULL;
 	}
 	return b;
 }
 
-void run_backend_free(struct run_backend *b)
+void backend_free(struct backend *b)
 {
 	if (!b)
 		return;
@@ -41,7 +41,7 @@ void run_backend_free(struct run_backend *b)
 	free(b);
 }
 
-void run_backend_note(const struct run_backend *b, const char *fmt, ...)
+void backend_note(const struct backend *b, const char *fmt, ...)
 {
 	char text[1024];
 	va_list ap;
@@ -54,35 +54,35 @@ void run_backend_note(const struct run_backend *b, const char *fmt, ...)
 	b->o.note(b->o.note_ctx, text);
 }
 
-int run_backend_submit(struct run_backend *b, const struct plan *plan,
+int backend_submit(struct backend *b, const struct plan *plan,
 		       const struct plan_group *group, const struct plan_chunk *chunk,
 		       uint32_t *job_id, struct error *err)
 {
 	return b->ops->submit(b, plan, group, chunk, job_id, err);
 }
 
-void run_backend_wait(struct run_backend *b, unsigned ms)
+void backend_wait(struct backend *b, unsigned ms)
 {
 	b->ops->wait(b, ms);
 }
 
-int run_backend_poll(struct run_backend *b, struct tracker *t, struct error *err)
+int backend_poll(struct backend *b, struct tracker *t, struct error *err)
 {
 	return b->ops->poll(b, t, err);
 }
 
-int run_backend_cancel(struct run_backend *b, const uint32_t *ids, size_t n,
+int backend_cancel(struct backend *b, const uint32_t *ids, size_t n,
 		       struct error *err)
 {
 	return b->ops->cancel(b, ids, n, err);
 }
 
-bool run_backend_busy(const struct run_backend *b)
+bool backend_busy(const struct backend *b)
 {
 	return b->ops->busy(b);
 }
 
-int run_backend_find_chunk(struct run_backend *b, const struct journal_submission *s,
+int backend_find_chunk(struct backend *b, const struct journal_submission *s,
 			   uint32_t *job_id, struct error *err)
 {
 	*job_id = 0;

@@ -2,23 +2,23 @@
  * then one squeue and at most one sacct or scontrol per poll) or the local
  * executor (the same scripts as child processes). The follow loop and the
  * commands see only this. */
-#ifndef SCALABLE_RUN_BACKEND_H
-#define SCALABLE_RUN_BACKEND_H
+#ifndef SCALABLE_BACKEND_H
+#define SCALABLE_BACKEND_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config_file.h"
-#include "error.h"
-#include "journal.h"
-#include "plan.h"
-#include "tracker.h"
+#include "config/config_file.h"
+#include "lib/util/error.h"
+#include "rundir/journal.h"
+#include "plan/plan.h"
+#include "tracker/tracker.h"
 
 /* Something worth telling the user once (no accounting, squeue failing). */
 typedef void (*run_note_fn)(void *ctx, const char *text);
 
-struct run_backend_options {
+struct backend_options {
 	enum provider provider;
 	const char *run_dir, *run_id, *project;
 	const struct target *target;  /* NULL: defaults (re-attached without the config) */
@@ -28,28 +28,28 @@ struct run_backend_options {
 	void *note_ctx;
 };
 
-struct run_backend;
+struct backend;
 
-struct run_backend *run_backend_new(const struct run_backend_options *o, struct error *err);
-void run_backend_free(struct run_backend *b);
+struct backend *backend_new(const struct backend_options *o, struct error *err);
+void backend_free(struct backend *b);
 
 /* Submits one chunk of a plan; *job_id is its (array) job id. */
-int run_backend_submit(struct run_backend *b, const struct plan *plan,
+int backend_submit(struct backend *b, const struct plan *plan,
 		       const struct plan_group *group, const struct plan_chunk *chunk,
 		       uint32_t *job_id, struct error *err);
 /* Lets time pass, at most ms (the local target runs its tasks meanwhile);
  * returns early on a signal. */
-void run_backend_wait(struct run_backend *b, unsigned ms);
+void backend_wait(struct backend *b, unsigned ms);
 /* Tells the tracker what the scheduler knows about the run's open jobs. */
-int run_backend_poll(struct run_backend *b, struct tracker *t, struct error *err);
+int backend_poll(struct backend *b, struct tracker *t, struct error *err);
 /* Cancels the given (array) jobs, in one call. */
-int run_backend_cancel(struct run_backend *b, const uint32_t *ids, size_t n,
+int backend_cancel(struct backend *b, const uint32_t *ids, size_t n,
 		       struct error *err);
 /* True when the backend still runs something itself (local tasks). */
-bool run_backend_busy(const struct run_backend *b);
+bool backend_busy(const struct backend *b);
 /* Looks for the job of a chunk whose submission was never answered (its
  * key in a job comment or name); *job_id is 0 when there is none. */
-int run_backend_find_chunk(struct run_backend *b, const struct journal_submission *s,
+int backend_find_chunk(struct backend *b, const struct journal_submission *s,
 			   uint32_t *job_id, struct error *err);
 
 #endif

@@ -1,26 +1,26 @@
 /* The backends' insides: one table of operations per provider
- * (run_backend_slurm.c, run_backend_local.c), picked by run_backend.c. */
-#ifndef SCALABLE_RUN_BACKEND_IMPL_H
-#define SCALABLE_RUN_BACKEND_IMPL_H
+ * (backend_slurm.c, backend_local.c), picked by backend.c. */
+#ifndef SCALABLE_BACKEND_IMPL_H
+#define SCALABLE_BACKEND_IMPL_H
 
-#include "local_executor.h"
-#include "run_backend.h"
+#include "local/local_executor.h"
+#include "backend/backend.h"
 
-struct run_backend_ops {
-	int (*submit)(struct run_backend *b, const struct plan *plan,
+struct backend_ops {
+	int (*submit)(struct backend *b, const struct plan *plan,
 		      const struct plan_group *group, const struct plan_chunk *chunk,
 		      uint32_t *job_id, struct error *err);
-	void (*wait)(struct run_backend *b, unsigned ms);
-	int (*poll)(struct run_backend *b, struct tracker *t, struct error *err);
-	int (*cancel)(struct run_backend *b, const uint32_t *ids, size_t n, struct error *err);
-	bool (*busy)(const struct run_backend *b);
-	int (*find_chunk)(struct run_backend *b, const struct journal_submission *s,
+	void (*wait)(struct backend *b, unsigned ms);
+	int (*poll)(struct backend *b, struct tracker *t, struct error *err);
+	int (*cancel)(struct backend *b, const uint32_t *ids, size_t n, struct error *err);
+	bool (*busy)(const struct backend *b);
+	int (*find_chunk)(struct backend *b, const struct journal_submission *s,
 			  uint32_t *job_id, struct error *err);
 };
 
-struct run_backend {
-	const struct run_backend_ops *ops;
-	struct run_backend_options o;
+struct backend {
+	const struct backend_ops *ops;
+	struct backend_options o;
 	char *run_dir, *run_id, *project;    /* copies of o's */
 	/* slurm */
 	bool accounting_missing;   /* sacct said so: scontrol from now on */
@@ -33,15 +33,15 @@ struct run_backend {
 	size_t local_left;         /* tasks queued or running at the last look */
 };
 
-extern const struct run_backend_ops run_backend_slurm_ops;
-extern const struct run_backend_ops run_backend_local_ops;
+extern const struct backend_ops backend_slurm_ops;
+extern const struct backend_ops backend_local_ops;
 
 /* Opens the local executor (local target); 0 or -1 with err. */
-int run_backend_local_open(struct run_backend *b, struct error *err);
-/* The poll of the Slurm backend (slurm_poll.c). */
-int slurm_poll_run(struct run_backend *b, struct tracker *t, struct error *err);
+int backend_local_open(struct backend *b, struct error *err);
+/* The poll of the Slurm backend (backend_slurm_poll.c). */
+int backend_slurm_poll(struct backend *b, struct tracker *t, struct error *err);
 /* Says text once through the note callback. */
-void run_backend_note(const struct run_backend *b, const char *fmt, ...)
+void backend_note(const struct backend *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -1,17 +1,17 @@
 /* The local backend: a run's chunks as child processes of this orchestrator
  * (local_executor.h). Its tasks cannot outlive it sensibly: nobody would
  * write their end events. */
-#include "run_backend_impl.h"
+#include "backend/backend_impl.h"
 
 #include <errno.h>
 #include <stdlib.h>
 
-#include "interrupt.h"
+#include "lib/util/interrupt.h"
 
 /* Tasks cancelled before they started leave no events: say so to the tracker. */
 static void on_task(const struct local_task_report *r, void *arg)
 {
-	struct run_backend *b = arg;
+	struct backend *b = arg;
 	struct job_record *rec;
 
 	if (r->phase != LOCAL_TASK_DROPPED)
@@ -29,7 +29,7 @@ static void on_task(const struct local_task_report *r, void *arg)
 	job_record_cancelled(rec, r->job_id, r->array_job_id, r->array_task_id);
 }
 
-int run_backend_local_open(struct run_backend *b, struct error *err)
+int backend_local_open(struct backend *b, struct error *err)
 {
 	const struct target *target = b->o.target;
 	struct local_executor_options o = {
@@ -49,7 +49,7 @@ int run_backend_local_open(struct run_backend *b, struct error *err)
 	return 0;
 }
 
-static int local_submit(struct run_backend *b, const struct plan *plan,
+static int local_submit(struct backend *b, const struct plan *plan,
 			const struct plan_group *group, const struct plan_chunk *chunk,
 			uint32_t *job_id, struct error *err)
 {
@@ -83,7 +83,7 @@ static int local_submit(struct run_backend *b, const struct plan *plan,
 	return rc;
 }
 
-static void local_wait(struct run_backend *b, unsigned ms)
+static void local_wait(struct backend *b, unsigned ms)
 {
 	if (b->local_left == 0)
 		interrupt_sleep_ms(ms);
@@ -94,7 +94,7 @@ static void local_wait(struct run_backend *b, unsigned ms)
 /* Cancelled-before-start tasks, then, once nothing runs here any more,
  * every attempt still open: its process died with an earlier orchestrator
  * (or never wrote its end), so it settles as gone. */
-static int local_poll(struct run_backend *b, struct tracker *t, struct error *err)
+static int local_poll(struct backend *b, struct tracker *t, struct error *err)
 {
 	uint32_t *ids = NULL;
 	size_t n;
@@ -114,7 +114,7 @@ static int local_poll(struct run_backend *b, struct tracker *t, struct error *er
 	return rc;
 }
 
-static int local_cancel(struct run_backend *b, const uint32_t *ids, size_t n,
+static int local_cancel(struct backend *b, const uint32_t *ids, size_t n,
 			struct error *err)
 {
 	(void)ids;
@@ -124,13 +124,13 @@ static int local_cancel(struct run_backend *b, const uint32_t *ids, size_t n,
 	return 0;
 }
 
-static bool local_busy(const struct run_backend *b)
+static bool local_busy(const struct backend *b)
 {
 	return b->local_left > 0;
 }
 
 /* An unanswered local submission died with its orchestrator: nothing ran. */
-static int local_find_chunk(struct run_backend *b, const struct journal_submission *s,
+static int local_find_chunk(struct backend *b, const struct journal_submission *s,
 			    uint32_t *job_id, struct error *err)
 {
 	(void)b;
@@ -140,7 +140,7 @@ static int local_find_chunk(struct run_backend *b, const struct journal_submissi
 	return 0;
 }
 
-const struct run_backend_ops run_backend_local_ops = {
+const struct backend_ops backend_local_ops = {
 	.submit = local_submit,
 	.wait = local_wait,
 	.poll = local_poll,

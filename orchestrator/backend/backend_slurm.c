@@ -7,14 +7,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "interrupt.h"
+#include "lib/util/interrupt.h"
 #include "rfc3339.h"
-#include "run_backend_impl.h"
-#include "slurm_commands.h"
-#include "slurm_fields.h"
-#include "slurm_run.h"
+#include "backend/backend_impl.h"
+#include "slurm/slurm_commands.h"
+#include "slurm/slurm_fields.h"
+#include "slurm/slurm_invoke.h"
 
-static int slurm_submit(struct run_backend *b, const struct plan *plan,
+static int slurm_submit(struct backend *b, const struct plan *plan,
 			const struct plan_group *group, const struct plan_chunk *chunk,
 			uint32_t *job_id, struct error *err)
 {
@@ -25,27 +25,27 @@ static int slurm_submit(struct run_backend *b, const struct plan *plan,
 			    0, job_id, err) == SLURM_OK ? 0 : -1;
 }
 
-static void slurm_wait(struct run_backend *b, unsigned ms)
+static void slurm_wait(struct backend *b, unsigned ms)
 {
 	(void)b;
 	interrupt_sleep_ms(ms);
 }
 
-static int slurm_cancel(struct run_backend *b, const uint32_t *ids, size_t n,
+static int slurm_cancel(struct backend *b, const uint32_t *ids, size_t n,
 			struct error *err)
 {
 	(void)b;
 	return slurm_scancel(ids, n, 0, err) == SLURM_OK ? 0 : -1;
 }
 
-static bool slurm_busy(const struct run_backend *b)
+static bool slurm_busy(const struct backend *b)
 {
 	(void)b;
 	return false;  /* the jobs run on the cluster, not here */
 }
 
 /* The job in squeue whose comment carries the key: every job of the user. */
-static int find_by_comment(struct run_backend *b, const char *key, uint32_t *job_id,
+static int find_by_comment(struct backend *b, const char *key, uint32_t *job_id,
 			   struct error *err)
 {
 	struct slurm_jobs jobs = { 0 };
@@ -88,7 +88,7 @@ static void first_job_id(const char *text, uint32_t *job_id)
 }
 
 /* The job named after the chunk in accounting (it left squeue long ago). */
-static int find_by_name(struct run_backend *b, const struct journal_submission *s,
+static int find_by_name(struct backend *b, const struct journal_submission *s,
 			uint32_t *job_id, struct error *err)
 {
 	char name[JOURNAL_KEY_MAX + 256], start[64], *name_opt = NULL;
@@ -106,7 +106,7 @@ static int find_by_name(struct run_backend *b, const struct journal_submission *
 	}
 	since_intent(s->intent_at, start, sizeof start);
 	argv[6] = name_opt;
-	rc = slurm_run(argv, slurm_read_env, 0, &r, err);
+	rc = slurm_invoke(argv, slurm_read_env, 0, &r, err);
 	if (rc == 0)
 		first_job_id(r.out.text, job_id);
 	else if (r.end == COMMAND_EXITED && slurm_sacct_failure(r.err.text) == SLURM_NO_ACCOUNTING)
@@ -116,7 +116,7 @@ static int find_by_name(struct run_backend *b, const struct journal_submission *
 	return rc;
 }
 
-static int slurm_find_chunk(struct run_backend *b, const struct journal_submission *s,
+static int slurm_find_chunk(struct backend *b, const struct journal_submission *s,
 			    uint32_t *job_id, struct error *err)
 {
 	if (find_by_comment(b, s->key, job_id, err) != 0)
@@ -124,10 +124,10 @@ static int slurm_find_chunk(struct run_backend *b, const struct journal_submissi
 	return *job_id ? 0 : find_by_name(b, s, job_id, err);
 }
 
-const struct run_backend_ops run_backend_slurm_ops = {
+const struct backend_ops backend_slurm_ops = {
 	.submit = slurm_submit,
 	.wait = slurm_wait,
-	.poll = slurm_poll_run,
+	.poll = backend_slurm_poll,
 	.cancel = slurm_cancel,
 	.busy = slurm_busy,
 	.find_chunk = slurm_find_chunk,

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "run_backend_impl.h"
-#include "slurm_commands.h"
-#include "u64_map.h"
+#include "backend/backend_impl.h"
+#include "slurm/slurm_commands.h"
+#include "lib/util/u64_map.h"
 
 static uint64_t task_key(uint32_t array_job_id, uint32_t array_task_id)
 {
@@ -52,7 +52,7 @@ static void note_missing(const struct task_attempt *a, bool latest, void *ctx)
 
 /* What left the queue, from sacct, else (no accounting) scontrol; the
  * records of tasks squeue still lists are dropped. */
-static int ask_ended(struct run_backend *b, const uint32_t *ids, size_t n,
+static int ask_ended(struct backend *b, const uint32_t *ids, size_t n,
 		     const struct u64_map *listed, struct slurm_jobs *ended, struct error *err)
 {
 	struct slurm_jobs all = { 0 };
@@ -62,10 +62,10 @@ static int ask_ended(struct run_backend *b, const uint32_t *ids, size_t n,
 		status = slurm_sacct(ids, n, b->o.since - 60, 0, &all, err);
 	if (status == SLURM_NO_ACCOUNTING && !b->accounting_missing) {
 		b->accounting_missing = true;
-		run_backend_note(b, "this cluster keeps no accounting (sacct): final states "
+		backend_note(b, "this cluster keeps no accounting (sacct): final states "
 				    "come from `scontrol show job` while Slurm remembers the jobs");
 	} else if (status == SLURM_ACCOUNTING_DOWN) {
-		run_backend_note(b, "sacct cannot reach the accounting database now; "
+		backend_note(b, "sacct cannot reach the accounting database now; "
 				    "asking scontrol instead for this poll");
 	}
 	if (status == SLURM_NO_ACCOUNTING || status == SLURM_ACCOUNTING_DOWN) {
@@ -120,7 +120,7 @@ static int apply(struct tracker *t, const uint32_t *ids, size_t n,
 
 /* The arrays with open attempts squeue did not list, and what Slurm says
  * of them; *asked is false when there were none to ask about. */
-static int poll_ended(struct run_backend *b, const struct tracker *t, size_t n_polled,
+static int poll_ended(struct backend *b, const struct tracker *t, size_t n_polled,
 		      const struct u64_map *listed, struct slurm_jobs *ended, bool *ok,
 		      struct error *err)
 {
@@ -138,7 +138,7 @@ static int poll_ended(struct run_backend *b, const struct tracker *t, size_t n_p
 		error_system(err, "polling Slurm");
 		rc = -1;
 	} else if (m.n && ask_ended(b, m.ids, m.n, listed, ended, err) != 0) {
-		run_backend_note(b, "%s; settling nothing gone from squeue this poll", err->text);
+		backend_note(b, "%s; settling nothing gone from squeue this poll", err->text);
 		*ok = false;
 	}
 	u64_map_free(&m.arrays);
@@ -146,7 +146,7 @@ static int poll_ended(struct run_backend *b, const struct tracker *t, size_t n_p
 	return rc;
 }
 
-int slurm_poll_run(struct run_backend *b, struct tracker *t, struct error *err)
+int backend_slurm_poll(struct backend *b, struct tracker *t, struct error *err)
 {
 	struct slurm_jobs queued = { 0 }, ended = { 0 };
 	struct u64_map listed = { 0 };
@@ -162,7 +162,7 @@ int slurm_poll_run(struct run_backend *b, struct tracker *t, struct error *err)
 	if (slurm_squeue(ids, n, 0, &queued, err) != SLURM_OK) {
 		/* slurmctld busy or restarting: ask again next poll, settle nothing */
 		if (!b->squeue_failing)
-			run_backend_note(b, "%s; asking again at the next poll", err->text);
+			backend_note(b, "%s; asking again at the next poll", err->text);
 		b->squeue_failing = true;
 	} else {
 		b->squeue_failing = false;

@@ -1,5 +1,5 @@
 /* Shared subcommand plumbing (see cli.h). */
-#include "cli.h"
+#include "cmd/cli.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exit_codes.h"
-#include "run_dir.h"
+#include "lib/util/exit_codes.h"
+#include "rundir/run_dir.h"
 #include "units.h"
 
 int cli_fail(const struct error *err)

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "error.h"
+#include "lib/util/error.h"
 
 #define DEFAULT_CONFIG_PATH "scalable.yaml"
 

@@ -3,12 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "exit_codes.h"
-#include "interrupt.h"
-#include "run_close.h"
-#include "run_session.h"
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "lib/util/exit_codes.h"
+#include "lib/util/interrupt.h"
+#include "run/run_close.h"
+#include "run/run_session.h"
 
 #define HANDOVER_WAIT_S 120
 

@@ -6,12 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "diagnose.h"
-#include "diagnose_ai.h"
-#include "exit_codes.h"
-#include "run_dir.h"
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "diagnose/diagnose.h"
+#include "ai/diagnose_ai.h"
+#include "lib/util/exit_codes.h"
+#include "rundir/run_dir.h"
 
 static const char help[] =
 	"usage: scalable diagnose [--latest | --run-id ID | DIR] [--no-ai | --ai] [--json]\n"

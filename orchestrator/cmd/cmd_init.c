@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "exit_codes.h"
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "lib/util/exit_codes.h"
 
 static const char help[] =
 	"usage: scalable init\n"

@@ -6,16 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "config_file.h"
-#include "exit_codes.h"
-#include "plan.h"
-#include "plan_json.h"
-#include "run_dir.h"
-#include "scenarios.h"
-#include "shell_quote.h"
-#include "slurm_config.h"
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "config/config_file.h"
+#include "lib/util/exit_codes.h"
+#include "plan/plan.h"
+#include "plan/plan_json.h"
+#include "rundir/run_dir.h"
+#include "scenarios/scenarios.h"
+#include "lib/util/shell_quote.h"
+#include "slurm/slurm_config.h"
 
 static const char help[] =
 	"usage: scalable plan [FILE] [--target NAME] [--max-array-size N] [--json]\n"

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "exit_codes.h"
-#include "report.h"
-#include "run_dir.h"
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "lib/util/exit_codes.h"
+#include "report/report.h"
+#include "rundir/run_dir.h"
 
 static const char help[] =
 	"usage: scalable report [--latest | --run-id ID | DIR] [--format html|md|json]\n"

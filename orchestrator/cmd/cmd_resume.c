@@ -4,14 +4,14 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "exit_codes.h"
-#include "run_options.h"
-#include "follow_command.h"
-#include "interrupt.h"
-#include "run_resume.h"
-#include "run_session.h"
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "lib/util/exit_codes.h"
+#include "cmd/run_options.h"
+#include "cmd/follow_command.h"
+#include "lib/util/interrupt.h"
+#include "run/run_resume.h"
+#include "run/run_session.h"
 
 static const char help[] =
 	"usage: scalable resume RUN|--latest [--no-cache] [--json] [--poll-interval DUR]\n"

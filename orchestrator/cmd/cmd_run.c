@@ -3,16 +3,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "config_file.h"
-#include "exit_codes.h"
-#include "follow_command.h"
-#include "run_options.h"
-#include "interrupt.h"
-#include "run_close.h"
-#include "run_session.h"
-#include "run_submit.h"
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "config/config_file.h"
+#include "lib/util/exit_codes.h"
+#include "cmd/follow_command.h"
+#include "cmd/run_options.h"
+#include "lib/util/interrupt.h"
+#include "run/run_close.h"
+#include "run/run_session.h"
+#include "run/run_submit.h"
 
 static const char help[] =
 	"usage: scalable run [FILE] [--target NAME] [--no-cache] [--json]\n"

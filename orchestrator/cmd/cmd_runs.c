@@ -3,12 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "exit_codes.h"
-#include "run_session.h"
-#include "run_view.h"
-#include "status_text.h"
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "lib/util/exit_codes.h"
+#include "run/run_session.h"
+#include "cmd/status_view.h"
+#include "cmd/status_print.h"
 
 static const char help[] =
 	"usage: scalable runs [--json]\n"
@@ -39,9 +39,9 @@ static json_t *view_of(const char *root, const char *id)
 		view = json_pack("{s:s, s:s, s:s}", "run_id", id, "run_dir", path, "status",
 				 "unreadable");
 	} else if (record.status != RUN_STATUS_RUNNING) {
-		view = run_view_closed_json(id, path, &record);
+		view = status_view_closed_json(id, path, &record);
 	} else if (run_session_attach(&spec, &s, &err) == 0) {
-		view = run_view_json(s);
+		view = status_view_json(s);
 		run_session_free(s);
 	}
 	run_record_clear(&record);
@@ -71,7 +71,7 @@ static int list_runs(bool json)
 		json_dumpf(views, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		putchar('\n');
 	} else {
-		runs_text_print(stdout, views);
+		runs_print(stdout, views);
 	}
 	json_decref(views);
 	run_list_free(&list);

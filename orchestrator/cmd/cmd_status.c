@@ -2,12 +2,12 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "exit_codes.h"
-#include "run_session.h"
-#include "run_view.h"
-#include "status_text.h"
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "lib/util/exit_codes.h"
+#include "run/run_session.h"
+#include "cmd/status_view.h"
+#include "cmd/status_print.h"
 
 static const char help[] =
 	"usage: scalable status [RUN|--latest] [--json]\n"
@@ -78,7 +78,7 @@ int cmd_status(int argc, char **argv)
 	spec.run = args.run;
 	if (run_session_attach(&spec, &s, &err) != 0)
 		return cli_fail(&err);
-	view = run_view_json(s);
+	view = status_view_json(s);
 	run_session_free(s);
 	if (!view) {
 		fprintf(stderr, "scalable: out of memory\n");
@@ -88,7 +88,7 @@ int cmd_status(int argc, char **argv)
 		json_dumpf(view, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		putchar('\n');
 	} else {
-		status_text_print(stdout, view);
+		status_print(stdout, view);
 	}
 	json_decref(view);
 	return SCALABLE_EXIT_OK;

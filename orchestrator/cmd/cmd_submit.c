@@ -7,17 +7,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "config_file.h"
-#include "exit_codes.h"
-#include "follow_command.h"
-#include "run_options.h"
-#include "interrupt.h"
-#include "run_close.h"
-#include "run_session.h"
-#include "run_submit.h"
-#include "run_sweep.h"
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "config/config_file.h"
+#include "lib/util/exit_codes.h"
+#include "cmd/follow_command.h"
+#include "cmd/run_options.h"
+#include "lib/util/interrupt.h"
+#include "run/run_close.h"
+#include "run/run_session.h"
+#include "run/run_submit.h"
+#include "sweeper/sweeper_pass.h"
 
 static const char help[] =
 	"usage: scalable submit [FILE] [--target NAME] [--no-cache] [--json]\n"
@@ -105,8 +105,8 @@ static int queue_sweeper(const struct run_options *args, struct run_session *s,
 
 	if (sweeper_program(program, sizeof program, &err) != 0)
 		return cli_fail(&err);
-	run_sweep_job(s, &self, program, poll, &job);
-	if (run_sweep_queue(&job, s->tracker, &self, false, &outcome, &sweeper, &err) != 0) {
+	sweeper_next_job(s, &self, program, poll, &job);
+	if (sweeper_queue_next(&job, s->tracker, &self, false, &outcome, &sweeper, &err) != 0) {
 		cli_fail(&err);
 		fprintf(stderr, "scalable: the jobs of %s are queued without a sweeper: follow "
 			"them with `scalable watch %s`\n", s->run->id, s->run->id);

@@ -1,6 +1,6 @@
 /* scalable sweep [--poll-interval DUR] RUN_DIR: what a sweeper job runs
  * (queued by `scalable submit` and by the sweeper before it): one bounded
- * pass over a detached run (run_sweep.h), then the run closed, or the next
+ * pass over a detached run (sweeper_pass.h), then the run closed, or the next
  * sweeper queued (sweeper_chain.h). */
 #include <getopt.h>
 #include <limits.h>
@@ -9,15 +9,15 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "exit_codes.h"
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "lib/util/exit_codes.h"
 #include "rfc3339.h"
-#include "run_close.h"
-#include "run_follow.h"
-#include "run_lock.h"
-#include "run_session.h"
-#include "run_sweep.h"
+#include "run/run_close.h"
+#include "run/run_follow.h"
+#include "rundir/run_lock.h"
+#include "run/run_session.h"
+#include "sweeper/sweeper_pass.h"
 
 static const char help[] =
 	"usage: scalable sweep [--poll-interval DUR] RUN_DIR\n"
@@ -138,10 +138,10 @@ static int locked_out(const struct sweep_args *args, const struct sweeper_self *
 		run_session_free(s);
 		return SCALABLE_EXIT_OK;
 	}
-	run_sweep_job(s, self, program,
+	sweeper_next_job(s, self, program,
 		      args->poll_interval_s ? args->poll_interval_s : run_session_poll_interval(s),
 		      &job);
-	rc = run_sweep_queue(&job, NULL, self, false, &outcome, &job_id, &err);
+	rc = sweeper_queue_next(&job, NULL, self, false, &outcome, &job_id, &err);
 	rc = report_queue(rc, outcome, job_id, &err, false);
 	run_session_free(s);
 	return rc;
@@ -199,7 +199,7 @@ static int sweep(const struct sweep_args *args, struct run_session *s,
 	}
 	if (run_cancel_requested(s->run->path))
 		return cancel_run(s);
-	if ((retried = run_sweep_pass(s, &err)) < 0)
+	if ((retried = sweeper_pass(s, &err)) < 0)
 		say("this pass failed: %s", err.text);
 	else if (retried > 0)
 		say("retrying %ld task%s", retried, retried == 1 ? "" : "s");
@@ -210,8 +210,8 @@ static int sweep(const struct sweep_args *args, struct run_session *s,
 	/* the pass is written: a sweeper that starts at once must not find it locked */
 	run_lock_release(s->run->lock_fd);
 	s->run->lock_fd = -1;
-	run_sweep_job(s, self, program, poll, &job);
-	rc = run_sweep_queue(&job, s->tracker, self, retried < 0, &outcome, &job_id, &err);
+	sweeper_next_job(s, self, program, poll, &job);
+	rc = sweeper_queue_next(&job, s->tracker, self, retried < 0, &outcome, &job_id, &err);
 	return report_queue(rc, outcome, job_id, &err, retried < 0);
 }
 

@@ -3,12 +3,12 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "config_file.h"
-#include "config_json.h"
-#include "exit_codes.h"
-#include "scenarios.h"
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "config/config_file.h"
+#include "config/config_json.h"
+#include "lib/util/exit_codes.h"
+#include "scenarios/scenarios.h"
 #include "units.h"
 
 static const char help[] =

@@ -2,12 +2,12 @@
  * a run and follow it to the end, as `scalable run` does. */
 #include <stdio.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "exit_codes.h"
-#include "run_options.h"
-#include "follow_command.h"
-#include "run_session.h"
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "lib/util/exit_codes.h"
+#include "cmd/run_options.h"
+#include "cmd/follow_command.h"
+#include "run/run_session.h"
 
 static const char help[] =
 	"usage: scalable watch RUN|--latest [--json] [--poll-interval DUR]\n"

@@ -1,5 +1,5 @@
 /* Following a run to its end for `run` and `watch` (see follow_command.h). */
-#include "follow_command.h"
+#include "cmd/follow_command.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -7,11 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "exit_codes.h"
-#include "interrupt.h"
-#include "run_close.h"
-#include "run_follow.h"
+#include "cmd/cli.h"
+#include "lib/util/exit_codes.h"
+#include "lib/util/interrupt.h"
+#include "run/run_close.h"
+#include "run/run_follow.h"
 
 struct progress *follow_progress_new(bool json)
 {

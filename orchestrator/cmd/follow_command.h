@@ -18,8 +18,8 @@
 #include <getopt.h>
 #include <stdbool.h>
 
-#include "progress.h"
-#include "run_session.h"
+#include "run/progress.h"
+#include "run/run_session.h"
 
 struct follow_command {
 	bool json;                  /* the outcome as JSON on stdout */

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
-#include "exit_codes.h"
+#include "cmd/commands.h"
+#include "lib/util/exit_codes.h"
 
 struct command {
 	const char *name;

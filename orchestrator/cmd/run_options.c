@@ -1,12 +1,12 @@
 /* Parsing the options run, submit, watch and resume share (run_options.h). */
-#include "run_options.h"
+#include "cmd/run_options.h"
 
 #include <getopt.h>
 #include <stdio.h>
 
-#include "cli.h"
-#include "exit_codes.h"
-#include "run_session.h"
+#include "cmd/cli.h"
+#include "lib/util/exit_codes.h"
+#include "run/run_session.h"
 
 int run_options_parse(const char *command, const char *help, enum run_options_kind kind,
 		      bool takes_no_cache, int argc, char **argv, struct run_options *o)

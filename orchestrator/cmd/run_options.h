@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "follow_command.h"
+#include "cmd/follow_command.h"
 
 enum run_options_kind {
 	RUN_OPTIONS_CONFIG,   /* a config FILE and --target: a new run */

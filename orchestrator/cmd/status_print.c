@@ -1,10 +1,10 @@
-/* Run views as text (see status_text.h). */
-#include "status_text.h"
+/* Run views as text (see status_print.h). */
+#include "cmd/status_print.h"
 
 #include <stdbool.h>
 #include <string.h>
 
-#include "telemetry.h"
+#include "rundir/telemetry.h"
 
 static const char *str(const json_t *obj, const char *key)
 {
@@ -82,7 +82,7 @@ static void print_failures(FILE *out, const json_t *failures)
 			(long long)num(f, "count"), str(f, "prefix"), str(f, "example"));
 }
 
-void status_text_print(FILE *out, const json_t *view)
+void status_print(FILE *out, const json_t *view)
 {
 	fprintf(out, "run           %s\n", str(view, "run_id"));
 	fprintf(out, "status        %s\n", str(view, "status"));
@@ -98,7 +98,7 @@ void status_text_print(FILE *out, const json_t *view)
 	print_failures(out, json_object_get(view, "failures"));
 }
 
-void runs_text_print(FILE *out, const json_t *views)
+void runs_print(FILE *out, const json_t *views)
 {
 	size_t i;
 	json_t *v;

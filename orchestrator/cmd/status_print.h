@@ -1,14 +1,14 @@
-/* `scalable status` and `scalable runs` for humans: the views of run_view.h
+/* `scalable status` and `scalable runs` for humans: the views of status_view.h
  * as aligned text. */
-#ifndef SCALABLE_STATUS_TEXT_H
-#define SCALABLE_STATUS_TEXT_H
+#ifndef SCALABLE_STATUS_PRINT_H
+#define SCALABLE_STATUS_PRINT_H
 
 #include <jansson.h>
 #include <stdio.h>
 
 /* One run: status, orchestrator, counts per state and component, failures. */
-void status_text_print(FILE *out, const json_t *view);
+void status_print(FILE *out, const json_t *view);
 /* The runs list: one line per run (views without components needed). */
-void runs_text_print(FILE *out, const json_t *views);
+void runs_print(FILE *out, const json_t *views);
 
 #endif

@@ -1,5 +1,5 @@
-/* A run as `status` and `runs` show it (see run_view.h). */
-#include "run_view.h"
+/* A run as `status` and `runs` show it (see status_view.h). */
+#include "cmd/status_view.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "run_lock.h"
-#include "run_summary.h"
-#include "sweeper_chain.h"
+#include "rundir/run_lock.h"
+#include "tracker/run_summary.h"
+#include "sweeper/sweeper_chain.h"
 
 /* Who holds (or last held) the run's lock; alive only when it can be told. */
 static json_t *orchestrator_json(const struct run_session *s)
@@ -135,7 +135,7 @@ static json_t *record_fields(const char *run_id, const char *run_dir,
 			 "finished_at", r->finished_at[0] ? r->finished_at : NULL);
 }
 
-json_t *run_view_json(const struct run_session *s)
+json_t *status_view_json(const struct run_session *s)
 {
 	json_t *view = record_fields(s->run->id, s->run->path, &s->record), *summary = run_summary_json(s->tracker);
 	json_t *failures = failures_json(s->tracker);
@@ -154,7 +154,7 @@ json_t *run_view_json(const struct run_session *s)
 	return view;
 }
 
-json_t *run_view_closed_json(const char *run_id, const char *run_dir,
+json_t *status_view_closed_json(const char *run_id, const char *run_dir,
 			     const struct run_record *record)
 {
 	json_t *view = record_fields(run_id, run_dir, record);

@@ -13,20 +13,20 @@
  * events (so a task whose end event came after the orchestrator left counts
  * as ended); failures group failed attempts by class and by the message's
  * prefix before ':' (as the tutorial counts them), most frequent first. */
-#ifndef SCALABLE_RUN_VIEW_H
-#define SCALABLE_RUN_VIEW_H
+#ifndef SCALABLE_STATUS_VIEW_H
+#define SCALABLE_STATUS_VIEW_H
 
 #include <jansson.h>
 
-#include "run_session.h"
+#include "run/run_session.h"
 
 #define RUN_VIEW_MAX_FAILURE_GROUPS 50
 
 /* NULL when memory runs out. */
-json_t *run_view_json(const struct run_session *s);
+json_t *status_view_json(const struct run_session *s);
 
 /* A closed run from run.json alone: its fields and its summary's. */
-json_t *run_view_closed_json(const char *run_id, const char *run_dir,
+json_t *status_view_closed_json(const char *run_id, const char *run_dir,
 			     const struct run_record *record);
 
 #endif

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_loader.h"
-#include "did_you_mean.h"
+#include "config/config_loader.h"
+#include "lib/util/did_you_mean.h"
 
 static int load_class(struct loader *L, const struct ynode *value, void *object)
 {

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config_loader.h"
-#include "param_name.h"
-#include "template.h"
+#include "config/config_loader.h"
+#include "scenarios/param_name.h"
+#include "lib/template/template.h"
 
 /* template: a file beside the config; it must exist now. */
 static int load_template_path(struct loader *L, const struct ynode *value, void *object)

@@ -1,12 +1,12 @@
 /* config_load: the top level of scalable.yaml, and the order sections load in. */
-#include "config_file.h"
+#include "config/config_file.h"
 
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_loader.h"
-#include "scenarios.h"
+#include "config/config_loader.h"
+#include "scenarios/scenarios.h"
 
 /* The project name goes into run directories and job names. */
 static int load_project(struct loader *L, const struct ynode *value, void *object)

@@ -1,7 +1,7 @@
 /* JSON summaries of a config (see config_json.h). */
-#include "config_json.h"
+#include "config/config_json.h"
 
-#include "scenarios.h"
+#include "scenarios/scenarios.h"
 
 json_t *scenarios_summary_json(const struct scenario_set *set)
 {

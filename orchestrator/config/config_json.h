@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "config_file.h"
+#include "config/config_file.h"
 
 /* {"kind", "count", "parameters": [names]} */
 json_t *scenarios_summary_json(const struct scenario_set *set);

@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#include "config_file.h"
-#include "yaml_tree.h"
+#include "config/config_file.h"
+#include "config/yaml_tree.h"
 
 struct loader {
 	const char *path;

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config_loader.h"
-#include "did_you_mean.h"
+#include "config/config_loader.h"
+#include "lib/util/did_you_mean.h"
 
 /* A policy that gives up after max_attempts, waiting initial_s first. */
 static struct retry_policy policy(unsigned max_attempts, uint64_t initial_s)

@@ -6,10 +6,10 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "config_loader.h"
-#include "did_you_mean.h"
-#include "param_name.h"
-#include "scenarios.h"
+#include "config/config_loader.h"
+#include "lib/util/did_you_mean.h"
+#include "scenarios/param_name.h"
+#include "scenarios/scenarios.h"
 
 static int out_of_memory(struct loader *L)
 {

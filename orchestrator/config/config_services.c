@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_loader.h"
-#include "http_post.h"
+#include "config/config_loader.h"
+#include "lib/http/http_post.h"
 
 /* Fails unless the string at key is a URL http_post may call: https://, or
  * http:// to the loopback (http_post.h). */

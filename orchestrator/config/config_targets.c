@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_loader.h"
+#include "config/config_loader.h"
 
 static int load_provider(struct loader *L, const struct ynode *value, void *object)
 {

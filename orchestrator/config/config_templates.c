@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_loader.h"
-#include "default_template.h"
-#include "param_name.h"
-#include "scenarios.h"
-#include "template.h"
+#include "config/config_loader.h"
+#include "config/default_template.h"
+#include "scenarios/param_name.h"
+#include "scenarios/scenarios.h"
+#include "lib/template/template.h"
 
 /* What a placeholder may name: a parameter, or a built-in (but not the
  * command's own builtins inside the command). */

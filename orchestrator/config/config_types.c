@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_loader.h"
-#include "did_you_mean.h"
+#include "config/config_loader.h"
+#include "lib/util/did_you_mean.h"
 #include "units.h"
 
 int fail_at(struct loader *L, const struct ynode *node, const char *fmt, ...)

@@ -2,7 +2,7 @@
 # as one string literal) and default_template_origin (the name variable).
 BEGIN {
 	print "/* Generated from " name " by embed_text.awk: do not edit. */"
-	print "#include \"default_template.h\""
+	print "#include \"config/default_template.h\""
 	print "const char default_template_origin[] = \"" name "\";"
 	print "const char default_template_text[] ="
 }

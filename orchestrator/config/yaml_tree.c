@@ -1,5 +1,5 @@
 /* Builds a struct ynode tree from libyaml events (see yaml_tree.h). */
-#include "yaml_tree.h"
+#include "config/yaml_tree.h"
 
 #include <errno.h>
 #include <stdio.h>

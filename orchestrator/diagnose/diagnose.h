@@ -24,7 +24,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "error.h"
+#include "lib/util/error.h"
 
 struct diagnosis;
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diagnose_impl.h"
+#include "diagnose/diagnose_impl.h"
 
 #define TOP_NODES 5
 #define SAMPLE_TASKS 10

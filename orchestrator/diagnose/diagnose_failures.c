@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diagnose_impl.h"
-#include "diagnose_pattern.h"
-#include "diagnose_scan.h"
+#include "diagnose/diagnose_impl.h"
+#include "diagnose/diagnose_pattern.h"
+#include "diagnose/diagnose_scan.h"
 
 static void read_evidence(struct jscan *details, struct dx_failure_fields *f)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diagnose_impl.h"
+#include "diagnose/diagnose_impl.h"
 
 #define NODE_MIN_FAILURES 3
 

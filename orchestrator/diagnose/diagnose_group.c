@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diagnose_impl.h"
+#include "diagnose/diagnose_impl.h"
 
 static uint64_t group_hash(uint32_t class_id, const char *pattern)
 {

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "diagnose_impl.h"
+#include "diagnose/diagnose_impl.h"
 
 #define WIDTH 92
 

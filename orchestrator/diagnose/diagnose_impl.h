@@ -21,13 +21,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diagnose.h"
-#include "diagnose_scan.h"
+#include "diagnose/diagnose.h"
+#include "diagnose/diagnose_scan.h"
 #include "failure_class.h"
-#include "run_lock.h"
-#include "run_record.h"
-#include "strbuf.h"
-#include "telemetry.h"
+#include "rundir/run_lock.h"
+#include "rundir/run_record.h"
+#include "lib/util/strbuf.h"
+#include "rundir/telemetry.h"
 
 #define DX_NO_ID UINT32_MAX
 #define DX_MESSAGE_MAX 512         /* bytes of a message kept and patterned */

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "diagnose_impl.h"
+#include "diagnose/diagnose_impl.h"
 
 static const char *orchestrator_name(enum dx_orchestrator o)
 {

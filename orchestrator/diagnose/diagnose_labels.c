@@ -1,7 +1,7 @@
 /* Names for people and small look-ups the findings share. */
 #include <string.h>
 
-#include "diagnose_impl.h"
+#include "diagnose/diagnose_impl.h"
 
 const char *dx_severity_name(enum dx_severity severity)
 {

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "diagnose_impl.h"
+#include "diagnose/diagnose_impl.h"
 
 #define MAP_WINDOW ((uint64_t)32 << 20)
 

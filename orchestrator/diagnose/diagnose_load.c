@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diagnose_impl.h"
-#include "exit_codes.h"
+#include "diagnose/diagnose_impl.h"
+#include "lib/util/exit_codes.h"
 
 /* Whether an orchestrator still follows a run that says it is running:
  * known only when the lock's holder wrote this host's name. */

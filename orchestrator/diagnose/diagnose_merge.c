@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diagnose_impl.h"
+#include "diagnose/diagnose_impl.h"
 
 /* The per-id arrays grow in powers of two: past the names they hold zeros,
  * and no id to map. */

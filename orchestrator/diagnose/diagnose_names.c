@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diagnose_impl.h"
-#include "diagnose_scan.h"
+#include "diagnose/diagnose_impl.h"
+#include "diagnose/diagnose_scan.h"
 
 /* FNV-1a: short names, few of them; enough spread for linear probing. */
 static uint64_t hash_bytes(const char *s, size_t len)

@@ -3,7 +3,7 @@
  * good, recovered, or have no final word yet. */
 #include <stdlib.h>
 
-#include "diagnose_impl.h"
+#include "diagnose/diagnose_impl.h"
 
 static int by_task(const void *a, const void *b)
 {

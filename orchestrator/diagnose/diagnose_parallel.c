@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "diagnose_impl.h"
+#include "diagnose/diagnose_impl.h"
 
 #define THREADS_MAX 16
 #define CHUNK_MIN ((uint64_t)16 << 20)   /* smaller ones cost more partial state than they save */

@@ -1,5 +1,5 @@
 /* Failure message patterns (see diagnose_pattern.h). */
-#include "diagnose_pattern.h"
+#include "diagnose/diagnose_pattern.h"
 
 #include <stdbool.h>
 #include <string.h>

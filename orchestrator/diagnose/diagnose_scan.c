@@ -1,5 +1,5 @@
 /* A forward-only scanner over one JSON object's text (see diagnose_scan.h). */
-#include "diagnose_scan.h"
+#include "diagnose/diagnose_scan.h"
 
 #include <errno.h>
 #include <stdlib.h>

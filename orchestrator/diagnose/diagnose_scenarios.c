@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diagnose_impl.h"
-#include "diagnose_scan.h"
+#include "diagnose/diagnose_impl.h"
+#include "diagnose/diagnose_scan.h"
 
 #define VALUE_MAX 256
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diagnose_impl.h"
+#include "diagnose/diagnose_impl.h"
 
 #define SH_GROUPS 8        /* groups analysed: the largest */
 #define SH_MIN_FAILING 3   /* fewer failing scenarios share everything by chance */

@@ -1,5 +1,5 @@
 /* Suggested sizes and times, and how people read them (see diagnose_sizes.h). */
-#include "diagnose_sizes.h"
+#include "diagnose/diagnose_sizes.h"
 
 #include <stddef.h>
 #include <stdio.h>

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diagnose_impl.h"
-#include "diagnose_traceback.h"
+#include "diagnose/diagnose_impl.h"
+#include "diagnose/diagnose_traceback.h"
 
 /* Sets the suggestion from a format; 0, or -1. */
 static int suggest(struct dx_finding *f, const char *fmt, ...)

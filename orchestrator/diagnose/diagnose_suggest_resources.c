@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diagnose_impl.h"
-#include "diagnose_sizes.h"
+#include "diagnose/diagnose_impl.h"
+#include "diagnose/diagnose_sizes.h"
 
 static json_t *bytes_or_null(int64_t bytes)
 {

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diagnose_impl.h"
-#include "diagnose_pattern.h"
-#include "diagnose_scan.h"
+#include "diagnose/diagnose_impl.h"
+#include "diagnose/diagnose_pattern.h"
+#include "diagnose/diagnose_scan.h"
 
 struct task_fields {
 	struct jspan component, worker, failure_class, error_message;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "diagnose_traceback.h"
+#include "diagnose/diagnose_traceback.h"
 
 /* Whether a "File ..." frame line is in Python's own or installed code. */
 static bool library_frame(const char *line, size_t len)

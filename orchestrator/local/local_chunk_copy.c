@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "local_executor_impl.h"
-#include "local_task_env.h"
+#include "local/local_executor_impl.h"
+#include "local/local_task_env.h"
 
 /* A non-negative integer from the env, or fallback when absent or not one. */
 static int64_t env_integer(char *const env[], const char *name, int64_t fallback)

@@ -1,6 +1,6 @@
 /* The local executor's queue and pump: chunks in, tasks started within the
  * CPU budget, ends reaped, limits enforced (see local_executor.h). */
-#include "local_executor.h"
+#include "local/local_executor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,10 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "local_executor_impl.h"
-#include "local_task_env.h"
-#include "local_task_spawn.h"
-#include "sigchld_pipe.h"
+#include "local/local_executor_impl.h"
+#include "local/local_task_env.h"
+#include "local/local_task_spawn.h"
+#include "lib/subprocess/sigchld_pipe.h"
 
 /* How long free() waits for SIGKILLed tasks beyond kill_wait. */
 #define FREE_GRACE_MS 5000

@@ -1,5 +1,5 @@
 /* The local executor's internals, shared by local_executor.c (queue and
- * pump), local_task_run.c (start and end of one task) and
+ * pump), local_task_launch.c (start and end of one task) and
  * local_task_limits.c (walltime, memory, cancel). Not for other callers. */
 #ifndef SCALABLE_LOCAL_EXECUTOR_IMPL_H
 #define SCALABLE_LOCAL_EXECUTOR_IMPL_H
@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "local_executor.h"
-#include "process_tree_memory.h"
+#include "local/local_executor.h"
+#include "local/process_tree_memory.h"
 
 /* A submitted chunk, alive while any of its tasks is unfinished. */
 struct chunk {

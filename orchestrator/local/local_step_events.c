@@ -1,5 +1,5 @@
 /* Writing a local array task's start and end step events. */
-#include "local_step_events.h"
+#include "local/local_step_events.h"
 
 #include <errno.h>
 #include <stdlib.h>

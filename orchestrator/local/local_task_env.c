@@ -1,5 +1,5 @@
 /* Building a local array task's environment. */
-#include "local_task_env.h"
+#include "local/local_task_env.h"
 
 #include <stdarg.h>
 #include <stdbool.h>

@@ -10,11 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "local_executor_impl.h"
-#include "local_step_events.h"
-#include "local_task_env.h"
-#include "local_task_spawn.h"
-#include "slurm_filename_pattern.h"
+#include "local/local_executor_impl.h"
+#include "local/local_step_events.h"
+#include "local/local_task_env.h"
+#include "local/local_task_spawn.h"
+#include "local/slurm_filename_pattern.h"
 
 extern char **environ;
 
@@ -27,7 +27,7 @@ int64_t local_now_ms(void)
 }
 
 /* The facts both events of position pos carry. */
-static struct step_identity step_facts(const struct local_executor *x,
+static struct step_identity task_step_identity(const struct local_executor *x,
 				       const struct chunk *c, size_t pos, pid_t pid)
 {
 	return (struct step_identity){
@@ -122,7 +122,7 @@ static int spawn_task(const struct local_executor *x, const struct chunk *c, siz
 /* What a shell would say: 127 for a command not found, else 126. */
 static void fail_launch(struct local_executor *x, struct chunk *c, size_t pos, int err)
 {
-	struct step_identity f = step_facts(x, c, pos, 0);
+	struct step_identity f = task_step_identity(x, c, pos, 0);
 	struct local_task_report r = base_report(LOCAL_TASK_ENDED, c, pos, 0);
 	struct local_step_end end = { .oom_kill_count = 0, .max_rss_bytes = 0,
 				      .inferred_cause = "exited" };
@@ -155,7 +155,7 @@ void local_task_start(struct local_executor *x, struct chunk *c, size_t pos, int
 		t->walltime_at_ms = now + (int64_t)c->walltime_s * 1000;
 	c->running++;
 	x->slots_used += c->slots;
-	f = step_facts(x, c, pos, s.pid);
+	f = task_step_identity(x, c, pos, s.pid);
 	(void)local_step_event_start(x->events_dirfd, &f);
 	struct local_task_report r = base_report(LOCAL_TASK_STARTED, c, pos, s.pid);
 	report(x, &r);
@@ -165,7 +165,7 @@ void local_task_start(struct local_executor *x, struct chunk *c, size_t pos, int
 static void record_end(struct local_executor *x, const struct task *t, int status,
 		       int64_t now)
 {
-	struct step_identity f = step_facts(x, t->chunk, t->pos, t->pid);
+	struct step_identity f = task_step_identity(x, t->chunk, t->pos, t->pid);
 	struct local_step_end end = {
 		.outcome = exit_outcome_from_wait_status(status),
 		.elapsed_s = (double)(now - t->started_ms) / 1000.0,

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "local_executor_impl.h"
+#include "local/local_executor_impl.h"
 
 /* Writes slurmstepd's banner into the task's output file, as
  * "slurmstepd: error: *** JOB 12 ON node CANCELLED AT 2026-01-02T03:04:05

@@ -1,6 +1,6 @@
 /* Spawning a local array task with posix_spawn. */
-#include "local_task_spawn.h"
-#include "child_spawn.h"
+#include "local/local_task_spawn.h"
+#include "lib/subprocess/child_spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>

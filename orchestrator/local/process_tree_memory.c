@@ -1,5 +1,5 @@
 /* Summing the RSS of process groups from /proc/<pid>/stat. */
-#include "process_tree_memory.h"
+#include "local/process_tree_memory.h"
 
 #include <ctype.h>
 #include <dirent.h>

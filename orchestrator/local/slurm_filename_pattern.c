@@ -1,10 +1,10 @@
 /* Expanding sbatch's filename patterns. */
-#include "slurm_filename_pattern.h"
+#include "local/slurm_filename_pattern.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 
-#include "strbuf.h"
+#include "lib/util/strbuf.h"
 
 /* Appends one numeric placeholder, zero-padded to width. */
 static int put_number(struct strbuf *sb, int width, uint32_t value)

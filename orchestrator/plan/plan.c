@@ -1,12 +1,12 @@
 /* Plans: groups of tasks per component and resources (see plan.h). */
-#include "plan.h"
+#include "plan/plan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan_chunks.h"
-#include "scenarios.h"
+#include "plan/plan_chunks.h"
+#include "scenarios/scenarios.h"
 
 struct resources component_resources(const struct component *component,
 				     const struct target *target)

@@ -45,8 +45,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config_file.h"
-#include "error.h"
+#include "config/config_file.h"
+#include "lib/util/error.h"
 
 #define PLAN_DEFAULT_MAX_ARRAY_SIZE 1001u  /* Slurm's default MaxArraySize */
 

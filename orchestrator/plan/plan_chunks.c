@@ -1,15 +1,15 @@
 /* Cutting a group into array chunks below MaxArraySize, and the command
  * line and environment of each chunk. */
-#include "plan_chunks.h"
+#include "plan/plan_chunks.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "journal.h"
-#include "scenarios.h"
-#include "strbuf.h"
+#include "rundir/journal.h"
+#include "scenarios/scenarios.h"
+#include "lib/util/strbuf.h"
 #include "units.h"
 
 #define RUN_TAG_EXTRA 256  /* room for the run id or project beside a key */

@@ -3,7 +3,7 @@
 #ifndef SCALABLE_PLAN_CHUNKS_H
 #define SCALABLE_PLAN_CHUNKS_H
 
-#include "plan.h"
+#include "plan/plan.h"
 
 int plan_group_chunk(const struct plan *plan, struct plan_group *group, struct error *err);
 

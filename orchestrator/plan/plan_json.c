@@ -1,11 +1,11 @@
 /* plan.json (see plan_json.h). */
-#include "plan_json.h"
+#include "plan/plan_json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_json.h"
+#include "config/config_json.h"
 #include "units.h"
 
 #define PLAN_SCHEMA_VERSION 1

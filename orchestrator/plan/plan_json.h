@@ -5,8 +5,8 @@
 
 #include <jansson.h>
 
-#include "error.h"
-#include "plan.h"
+#include "lib/util/error.h"
+#include "plan/plan.h"
 
 json_t *plan_to_json(const struct plan *plan);
 /* Writes plan.json at path (through a temporary file and rename). */

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "wave_script.h"
+#include "plan/wave_script.h"
 
 /* mkdir -p: creates path and its missing parents. */
 static int make_dirs(const char *path)

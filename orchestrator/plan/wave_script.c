@@ -1,15 +1,15 @@
 /* Rendering a group's script and its tasks file. */
-#include "wave_script.h"
+#include "plan/wave_script.h"
 
 #include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "param_name.h"
-#include "scenarios.h"
-#include "shell_quote.h"
-#include "template.h"
+#include "scenarios/param_name.h"
+#include "scenarios/scenarios.h"
+#include "lib/util/shell_quote.h"
+#include "lib/template/template.h"
 #include "units.h"
 
 /* What placeholders resolve to while rendering one group. */

@@ -6,9 +6,9 @@
 
 #include <stdio.h>
 
-#include "error.h"
-#include "plan.h"
-#include "strbuf.h"
+#include "lib/util/error.h"
+#include "plan/plan.h"
+#include "lib/util/strbuf.h"
 
 /* The group's script: the template's leading #!/comment/#SBATCH block, the
  * prelude, then the rest of the template. */

@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "error.h"
+#include "lib/util/error.h"
 
 enum report_format { REPORT_HTML, REPORT_MARKDOWN, REPORT_JSON };
 

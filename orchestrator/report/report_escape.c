@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "report_impl.h"
+#include "report/report_impl.h"
 
 /* A control character other than tab and newline: dropped (a terminal or
  * a mail client could act on it). */

@@ -6,7 +6,7 @@
  * report_html_parts.c. */
 #include <string.h>
 
-#include "report_impl.h"
+#include "report/report_impl.h"
 
 /* The outcome colours are shared with report_html_parts.c's class names
  * o0..o6 (enum report_outcome). */

@@ -5,7 +5,7 @@
  * spreads of peak memory and duration against what was requested. */
 #include <string.h>
 
-#include "report_impl.h"
+#include "report/report_impl.h"
 
 #define STRIP 100.0                /* height of the outcome bars, in SVG units */
 #define MIN_SHARE 3.0              /* the least a present outcome gets: one

@@ -4,7 +4,7 @@
  * job:
  *   data        report_load.c (diagnose, then the rest), report_samples.c
  *               (the first failures of each class), report_timeline.c
- *               (buckets of indices), report_stats.c (spreads), report_text.c (numbers in words);
+ *               (buckets of indices), report_stats.c (spreads), report_words.c (numbers in words);
  *   escaping    report_escape.c (HTML, Markdown, UTF-8 for JSON);
  *   output      report_html.c, report_html_parts.c (timeline, resources),
  *               report_markdown.c, report_json.c, report_write.c. */
@@ -15,8 +15,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "diagnose_impl.h"
-#include "report.h"
+#include "diagnose/diagnose_impl.h"
+#include "report/report.h"
 
 #define REPORT_BUCKETS_MAX 200      /* columns of a component's timeline */
 #define REPORT_SAMPLES_PER_CLASS 10 /* failures listed per class: "N more" */
@@ -123,7 +123,7 @@ int report_html_resources(FILE *out, const struct report *r);
 int report_markdown(FILE *out, const struct report *r);
 int report_json(FILE *out, const struct report *r);
 
-/* report_text.c: sizes and times for people (diagnose_sizes.h), "-" when
+/* report_words.c: sizes and times for people (diagnose_sizes.h), "-" when
  * unknown; whether an orchestrator follows the run, in words ("" when the
  * run closed). */
 void report_bytes(int64_t bytes, char *buf, size_t len);

@@ -2,7 +2,7 @@
  * and findings (diagnose_json), and what the report adds: the run's
  * header, per component its counts, memory and durations against the
  * requests and its timeline buckets, and the first failures per class. */
-#include "report_impl.h"
+#include "report/report_impl.h"
 
 /* A spread: bytes in whole numbers, seconds with their fraction. */
 static json_t *number(double v, bool bytes)

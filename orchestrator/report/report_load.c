@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "report_impl.h"
+#include "report/report_impl.h"
 
 /* The largest index any component has a row for, plus one; at least the
  * scenarios that scenarios.jsonl lists. (A component's task table grows in

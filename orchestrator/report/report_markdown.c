@@ -3,7 +3,7 @@
  * findings as a numbered list. Strings from the run are escaped. */
 #include <string.h>
 
-#include "report_impl.h"
+#include "report/report_impl.h"
 
 #define MD_SAMPLES 3               /* failures listed per class: mail stays short */
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_impl.h"
+#include "report/report_impl.h"
 
 struct sampling {
 	struct report *r;

@@ -1,7 +1,7 @@
 /* The spread of a component's peaks or durations (see report_spread_of):
  * nearest-rank percentiles, as diagnose computes them. */
-#include "diagnose_sizes.h"
-#include "report_impl.h"
+#include "diagnose/diagnose_sizes.h"
+#include "report/report_impl.h"
 
 struct report_spread report_spread_of(float *values, size_t n)
 {

@@ -3,7 +3,7 @@
  * columns however many tasks a run has. */
 #include <string.h>
 
-#include "report_impl.h"
+#include "report/report_impl.h"
 
 enum report_outcome report_outcome_of(struct dx_task_state t)
 {

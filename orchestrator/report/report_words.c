@@ -1,6 +1,6 @@
 /* Numbers and states in words, the same in every format of the report. */
-#include "diagnose_sizes.h"
-#include "report_impl.h"
+#include "diagnose/diagnose_sizes.h"
+#include "report/report_impl.h"
 
 void report_bytes(int64_t bytes, char *buf, size_t len)
 {

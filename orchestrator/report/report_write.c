@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomic_file.h"
-#include "report_impl.h"
+#include "lib/util/atomic_file.h"
+#include "report/report_impl.h"
 
 bool report_format_from_name(const char *name, enum report_format *format)
 {

@@ -3,7 +3,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "retry_decision.h"
+#include "retry/retry_decision.h"
 
 uint64_t retry_backoff_s(const struct backoff *b, unsigned n, double u)
 {

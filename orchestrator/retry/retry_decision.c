@@ -1,5 +1,5 @@
 /* Deciding about one failed attempt (see retry_decision.h). */
-#include "retry_decision.h"
+#include "retry/retry_decision.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -40,9 +40,9 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "config_file.h"
+#include "config/config_file.h"
 #include "failure_class.h"
-#include "plan.h"
+#include "plan/plan.h"
 
 #define RETRY_EXCLUDE_SIZE 256   /* "n1,n2,...": about twenty node names */
 #define RETRY_REASON_SIZE 128

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "retry_decision.h"
+#include "retry/retry_decision.h"
 #include "rfc3339.h"
 #include "units.h"
 

@@ -1,13 +1,13 @@
 /* The retry decider the tracker calls, and the pending retries read back
  * from it (see retry_tracker.h). */
-#include "retry_tracker.h"
+#include "retry/retry_tracker.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "slurm_commands.h"
+#include "slurm/slurm_commands.h"
 
 /* The component called name, or NULL. */
 static const struct component *find_component(const struct config *config,

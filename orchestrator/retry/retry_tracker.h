@@ -17,10 +17,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config_file.h"
-#include "error.h"
-#include "retry_decision.h"
-#include "tracker.h"
+#include "config/config_file.h"
+#include "lib/util/error.h"
+#include "retry/retry_decision.h"
+#include "tracker/tracker.h"
 
 struct retry_context {
 	const struct config *config;    /* its retry policies and components */

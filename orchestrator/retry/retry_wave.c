@@ -1,5 +1,5 @@
 /* Grouping one round of retry decisions into plan requests (see retry_wave.h). */
-#include "retry_wave.h"
+#include "retry/retry_wave.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -20,9 +20,9 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "error.h"
-#include "plan.h"
-#include "retry_decision.h"
+#include "lib/util/error.h"
+#include "plan/plan.h"
+#include "retry/retry_decision.h"
 
 struct retry_wave {
 	struct plan_request *requests;  /* for plan_wave, sorted by component

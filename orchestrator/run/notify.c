@@ -1,12 +1,12 @@
 /* Telling a webhook that a run closed (see notify.h). */
-#include "notify.h"
+#include "run/notify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "http_post.h"
-#include "jsonl_file.h"
+#include "lib/http/http_post.h"
+#include "lib/util/jsonl_file.h"
 #include "rfc3339.h"
 
 #define NOTIFY_SCHEMA_VERSION 1

@@ -20,8 +20,8 @@
 
 #include <jansson.h>
 
-#include "config_file.h"
-#include "run_record.h"
+#include "config/config_file.h"
+#include "rundir/run_record.h"
 
 #define NOTIFY_FILE "notify.jsonl"
 

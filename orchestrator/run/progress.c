@@ -1,5 +1,5 @@
 /* Progress of a followed run (see progress.h). */
-#include "progress.h"
+#include "run/progress.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -8,8 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "strbuf.h"
-#include "u64_map.h"
+#include "lib/util/strbuf.h"
+#include "lib/util/u64_map.h"
 
 #define BAR_WIDTH 24
 

@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "tracker.h"
+#include "tracker/tracker.h"
 
 #define PROGRESS_MAX_FAILURE_LINES 20
 

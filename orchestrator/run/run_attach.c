@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "manifest_lock.h"
-#include "run_cache.h"
-#include "run_session.h"
+#include "rundir/manifest_digest.h"
+#include "run/run_cache.h"
+#include "run/run_session.h"
 
 /* spec->run, else the latest run, under the runs directory. */
 static int find_run(const struct run_session_spec *spec, struct run_dir **out,
@@ -45,7 +45,7 @@ static void reload_config(struct run_session *s)
 	if (!s->record.source_manifest_path ||
 	    asprintf(&manifest, "%s/manifest.yaml", s->run->path) < 0 ||
 	    config_load_as(manifest, s->record.source_manifest_path, &config, &err) != 0 ||
-	    manifest_lock(config, lock, &err) != 0 ||
+	    manifest_digest(config, lock, &err) != 0 ||
 	    strcmp(lock, s->record.manifest_lock) != 0) {
 		if (manifest && !s->config_problem)
 			s->config_problem = config ? strdup("its template or scenario files have "
@@ -77,7 +77,7 @@ static int resolve_uncertain(struct run_session *s, struct error *err)
 		uint32_t job_id;
 
 		if (!(keys[i] = strdup(open[i]->key)) ||
-		    run_backend_find_chunk(s->backend, open[i], &job_id, err) != 0)
+		    backend_find_chunk(s->backend, open[i], &job_id, err) != 0)
 			rc = -1;
 		else if (job_id)
 			rc = journal_submitted(s->journal, keys[i], job_id, err);

@@ -1,13 +1,13 @@
 /* The content cache as a run uses it (see run_cache.h). */
-#include "run_cache.h"
+#include "run/run_cache.h"
 
 #include <errno.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache_key.h"
-#include "cache_log.h"
+#include "rundir/cache_key.h"
+#include "rundir/cache_log.h"
 
 struct run_cache {
 	struct cache_log *log;

@@ -22,8 +22,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "error.h"
-#include "run_session.h"
+#include "lib/util/error.h"
+#include "run/run_session.h"
 #include "sha256.h"
 
 /* Prepares s->cache's keys when a component of s->config caches (else

@@ -1,5 +1,5 @@
 /* Ending a run (see run_close.h). */
-#include "run_close.h"
+#include "run/run_close.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "crash_point.h"
-#include "notify.h"
-#include "report.h"
-#include "run_summary.h"
+#include "lib/util/crash_point.h"
+#include "run/notify.h"
+#include "report/report.h"
+#include "tracker/run_summary.h"
 
 #define CANCEL_DRAIN_TICK_MS 200u
 
@@ -100,12 +100,12 @@ int run_session_cancel(struct run_session *s, struct error *err)
 	if (tracker_poll_events(s->tracker, err) < 0)
 		return -1;
 	n = tracker_jobs_to_poll(s->tracker, &ids);
-	rc = run_backend_cancel(s->backend, ids, n, err);
+	rc = backend_cancel(s->backend, ids, n, err);
 	free(ids);
 	if (rc != 0 || cancel_open_attempts(s, err) != 0)
 		return -1;
-	while (run_backend_busy(s->backend))  /* local tasks: SIGTERM, then SIGKILL */
-		run_backend_wait(s->backend, CANCEL_DRAIN_TICK_MS);
+	while (backend_busy(s->backend))  /* local tasks: SIGTERM, then SIGKILL */
+		backend_wait(s->backend, CANCEL_DRAIN_TICK_MS);
 	if (tracker_poll_events(s->tracker, err) < 0)
 		return -1;
 	return run_session_close(s, RUN_STATUS_CANCELLED, err);

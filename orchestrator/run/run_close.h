@@ -12,8 +12,8 @@
 
 #include <stdbool.h>
 
-#include "run_record.h"
-#include "run_session.h"
+#include "rundir/run_record.h"
+#include "run/run_session.h"
 
 #define RUN_CANCEL_FILE ".cancel"
 

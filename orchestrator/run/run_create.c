@@ -2,12 +2,12 @@
  * first files, journal, tracker, backend. */
 #include <stdlib.h>
 
-#include "run_cache.h"
-#include "run_session.h"
-#include "run_start.h"
-#include "scenarios.h"
-#include "slurm_config.h"
-#include "wave_script.h"
+#include "run/run_cache.h"
+#include "run/run_session.h"
+#include "run/run_start.h"
+#include "scenarios/scenarios.h"
+#include "slurm/slurm_config.h"
+#include "plan/wave_script.h"
 
 #define FIRST_WAVE "w001"
 

@@ -1,13 +1,13 @@
 /* The follow loop (see run_follow.h). */
-#include "run_follow.h"
+#include "run/run_follow.h"
 
 #include <stdio.h>
 #include <time.h>
 
-#include "crash_point.h"
-#include "interrupt.h"
-#include "run_close.h"
-#include "run_submit.h"
+#include "lib/util/crash_point.h"
+#include "lib/util/interrupt.h"
+#include "run/run_close.h"
+#include "run/run_submit.h"
 
 static double now_s(void)
 {
@@ -20,7 +20,7 @@ static double now_s(void)
 bool run_follow_finished(const struct run_session *s)
 {
 	/* a failed task with a retry decided is final, the run is not */
-	return !run_backend_busy(s->backend) && tracker_all_final(s->tracker) &&
+	return !backend_busy(s->backend) && tracker_all_final(s->tracker) &&
 	       !run_retries_pending(s);
 }
 
@@ -68,11 +68,11 @@ int run_follow(struct run_session *s, const struct follow_options *o, enum follo
 	if (o->progress)
 		progress_update(o->progress, s->tracker);
 	while (!should_stop(s, end)) {
-		run_backend_wait(s->backend, FOLLOW_TICK_MS);
+		backend_wait(s->backend, FOLLOW_TICK_MS);
 		if (tracker_poll_events(s->tracker, err) < 0)
 			return -1;
 		if (local || now_s() >= next_poll) {
-			if (run_backend_poll(s->backend, s->tracker, err) != 0)
+			if (backend_poll(s->backend, s->tracker, err) != 0)
 				return -1;
 			crash_point("poll");
 			next_poll = now_s() + interval;

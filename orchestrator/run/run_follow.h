@@ -9,8 +9,8 @@
 
 #include <stdbool.h>
 
-#include "progress.h"
-#include "run_session.h"
+#include "run/progress.h"
+#include "run/run_session.h"
 
 #define FOLLOW_TICK_MS 1000u
 
@@ -27,7 +27,7 @@ struct follow_options {
 };
 
 /* True when the run is over: every task final, no retry waiting for its
- * wave, nothing running here. A sweeper (run_sweep.h) asks the same. */
+ * wave, nothing running here. A sweeper (sweeper_pass.h) asks the same. */
 bool run_follow_finished(const struct run_session *s);
 
 int run_follow(struct run_session *s, const struct follow_options *o, enum follow_end *end,

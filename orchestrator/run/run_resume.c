@@ -1,5 +1,5 @@
 /* Resuming a run in a new wave (see run_resume.h). */
-#include "run_resume.h"
+#include "run/run_resume.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -7,11 +7,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "retry_decision.h"
-#include "retry_wave.h"
-#include "run_cache.h"
-#include "run_submit.h"
-#include "scenarios.h"
+#include "retry/retry_decision.h"
+#include "retry/retry_wave.h"
+#include "run/run_cache.h"
+#include "run/run_submit.h"
+#include "scenarios/scenarios.h"
 
 /* Per (component, index), component-major: the latest attempt and the
  * highest attempt number anything gave the task. */
@@ -228,7 +228,7 @@ int run_session_resume(struct run_session *s, bool use_cache, struct run_resume_
 	/* an orchestrator died: settle what ended since, so that it counts */
 	if (s->record.status == RUN_STATUS_RUNNING &&
 	    (tracker_poll_events(s->tracker, err) < 0 ||
-	     run_backend_poll(s->backend, s->tracker, err) != 0))
+	     backend_poll(s->backend, s->tracker, err) != 0))
 		return -1;
 	if (use_cache && run_cache_load_index(s, err) != 0)
 		return -1;

@@ -28,8 +28,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "error.h"
-#include "run_session.h"
+#include "lib/util/error.h"
+#include "run/run_session.h"
 
 struct run_resume_outcome {
 	size_t resubmitted;       /* tasks in the resume wave */

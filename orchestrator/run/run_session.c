@@ -1,12 +1,12 @@
 /* What every way of holding a run shares (see run_session.h). */
-#include "run_session.h"
+#include "run/run_session.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "rfc3339.h"
-#include "run_cache.h"
+#include "run/run_cache.h"
 
 struct run_session *run_session_new(run_note_fn note, void *note_ctx, struct error *err)
 {
@@ -25,7 +25,7 @@ void run_session_free(struct run_session *s)
 {
 	if (!s)
 		return;
-	run_backend_free(s->backend);
+	backend_free(s->backend);
 	tracker_free(s->tracker);
 	retry_context_clear(&s->retry);
 	run_cache_free(s->cache);
@@ -102,7 +102,7 @@ static uint32_t next_local_job_id(const struct journal_replay *replay)
 int run_session_open_backend(struct run_session *s, struct error *err)
 {
 	struct timespec started = { 0 };
-	struct run_backend_options o = {
+	struct backend_options o = {
 		.provider = s->provider,
 		.run_dir = s->run->path,
 		.run_id = s->run->id,
@@ -115,7 +115,7 @@ int run_session_open_backend(struct run_session *s, struct error *err)
 
 	o.since = rfc3339_parse(s->record.started_at, &started) == 0 ? started.tv_sec
 								       : time(NULL) - 86400;
-	s->backend = run_backend_new(&o, err);
+	s->backend = backend_new(&o, err);
 	return s->backend ? 0 : -1;
 }
 

@@ -19,15 +19,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config_file.h"
-#include "error.h"
-#include "journal.h"
-#include "plan.h"
-#include "retry_tracker.h"
-#include "run_backend.h"
-#include "run_dir.h"
-#include "run_record.h"
-#include "tracker.h"
+#include "config/config_file.h"
+#include "lib/util/error.h"
+#include "rundir/journal.h"
+#include "plan/plan.h"
+#include "retry/retry_tracker.h"
+#include "backend/backend.h"
+#include "rundir/run_dir.h"
+#include "rundir/run_record.h"
+#include "tracker/tracker.h"
 
 struct run_cache;
 
@@ -41,7 +41,7 @@ struct run_session {
 	struct journal *journal;        /* NULL when read-only */
 	struct journal_replay replay;   /* read-only: the journal as read */
 	struct tracker *tracker;
-	struct run_backend *backend;    /* NULL when read-only */
+	struct backend *backend;    /* NULL when read-only */
 	bool read_only;
 	size_t submit_failures;         /* chunks sbatch refused */
 	struct retry_context retry;     /* the tracker's decider's; unused without config */

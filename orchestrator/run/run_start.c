@@ -1,5 +1,5 @@
 /* Writing a new run's first files (see run_start.h). */
-#include "run_start.h"
+#include "run/run_start.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomic_file.h"
-#include "manifest_lock.h"
-#include "plan_json.h"
-#include "scenarios.h"
+#include "lib/util/atomic_file.h"
+#include "rundir/manifest_digest.h"
+#include "plan/plan_json.h"
+#include "scenarios/scenarios.h"
 
 static int copy_manifest(const struct run_dir *run, const char *source, struct error *err)
 {
@@ -76,7 +76,7 @@ static int fill_record(const struct run_dir *run, const struct config *config,
 		error_system(err, "cannot describe the run");
 		return -1;
 	}
-	return manifest_lock(config, record->manifest_lock, err);
+	return manifest_digest(config, record->manifest_lock, err);
 }
 
 int run_start_files(const struct run_dir *run, const struct config *config,

@@ -5,11 +5,11 @@
 #ifndef SCALABLE_RUN_START_H
 #define SCALABLE_RUN_START_H
 
-#include "config_file.h"
-#include "error.h"
-#include "plan.h"
-#include "run_dir.h"
-#include "run_record.h"
+#include "config/config_file.h"
+#include "lib/util/error.h"
+#include "plan/plan.h"
+#include "rundir/run_dir.h"
+#include "rundir/run_record.h"
 
 /* Fills record (clear it with run_record_clear) and writes the files;
  * plan may be NULL (no plan.json). */

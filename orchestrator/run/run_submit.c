@@ -1,15 +1,15 @@
 /* Submitting a wave through the journal (see run_submit.h). */
-#include "run_submit.h"
+#include "run/run_submit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "crash_point.h"
-#include "retry_wave.h"
-#include "scenarios.h"
-#include "wave_script.h"
+#include "lib/util/crash_point.h"
+#include "retry/retry_wave.h"
+#include "scenarios/scenarios.h"
+#include "plan/wave_script.h"
 
 static struct journal_intent intent_of(const struct plan *plan, const struct plan_group *g,
 				       const struct plan_chunk *c)
@@ -40,7 +40,7 @@ static int settle_refusal(struct run_session *s, const char *key, struct error *
 	struct error why = *err, lookup;
 	uint32_t job_id = 0;
 
-	if (sub && run_backend_find_chunk(s->backend, sub, &job_id, &lookup) == 0 && job_id)
+	if (sub && backend_find_chunk(s->backend, sub, &job_id, &lookup) == 0 && job_id)
 		return journal_submitted(s->journal, key, job_id, err) == 0 ? (int)job_id : -1;
 	s->submit_failures++;
 	if (journal_submit_failed(s->journal, key, why.text, err) != 0)
@@ -62,7 +62,7 @@ static int submit_chunk(struct run_session *s, const struct plan *plan,
 	if (journal_intent(s->journal, &in, key, err) != 0)
 		return -1;
 	crash_point("intent");
-	if (run_backend_submit(s->backend, plan, g, c, &job_id, err) != 0) {
+	if (backend_submit(s->backend, plan, g, c, &job_id, err) != 0) {
 		if ((found = settle_refusal(s, key, err)) < 0)
 			return -1;
 		job_id = (uint32_t)found;

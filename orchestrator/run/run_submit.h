@@ -5,10 +5,10 @@
 
 #include <stdbool.h>
 
-#include "error.h"
-#include "plan.h"
-#include "retry_wave.h"
-#include "run_session.h"
+#include "lib/util/error.h"
+#include "plan/plan.h"
+#include "retry/retry_wave.h"
+#include "run/run_session.h"
 
 /* Submits every chunk of plan, then marks its wave done. A chunk that the
  * scheduler refuses is looked for all the same (a timed-out sbatch may have

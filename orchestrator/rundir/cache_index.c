@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache_log.h"
-#include "jsonl_file.h"
-#include "run_dir.h"
+#include "rundir/cache_log.h"
+#include "lib/util/jsonl_file.h"
+#include "rundir/run_dir.h"
 
 /* What reading one run's file needs. */
 struct index_reader {

@@ -1,5 +1,5 @@
 /* Content keys of cached components (see cache_key.h). */
-#include "cache_key.h"
+#include "rundir/cache_key.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scenarios.h"
-#include "template.h"
+#include "scenarios/scenarios.h"
+#include "lib/template/template.h"
 
 /* One field: tag, NUL, length (8 bytes big-endian), bytes. */
 static void put(struct sha256 *h, const char *tag, const void *data, size_t len)

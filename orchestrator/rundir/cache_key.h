@@ -36,8 +36,8 @@
 
 #include <stddef.h>
 
-#include "config_file.h"
-#include "error.h"
+#include "config/config_file.h"
+#include "lib/util/error.h"
 #include "sha256.h"
 
 #define CACHE_KEY_VERSION "scalable-cache-key/1"

@@ -1,5 +1,5 @@
 /* Writing a run's cache.jsonl (see cache_log.h). */
-#include "cache_log.h"
+#include "rundir/cache_log.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jsonl_file.h"
+#include "lib/util/jsonl_file.h"
 #include "rfc3339.h"
 
 struct cache_log {

@@ -29,8 +29,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "digest_set.h"
-#include "error.h"
+#include "lib/util/digest_set.h"
+#include "lib/util/error.h"
 #include "sha256.h"
 
 #define CACHE_LOG_FILE "cache.jsonl"

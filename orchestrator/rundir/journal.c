@@ -5,8 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "journal_impl.h"
-#include "jsonl_file.h"
+#include "rundir/journal_impl.h"
+#include "lib/util/jsonl_file.h"
 #include "rfc3339.h"
 
 struct journal {

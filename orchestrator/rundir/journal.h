@@ -26,8 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
-#include "plan.h"
+#include "lib/util/error.h"
+#include "plan/plan.h"
 
 #define JOURNAL_SCHEMA_VERSION 1
 #define JOURNAL_FILE "journal.jsonl"

@@ -5,7 +5,7 @@
 
 #include <jansson.h>
 
-#include "journal.h"
+#include "rundir/journal.h"
 
 /* Applies one record; returns 0, or -1 when it is malformed (skipped) or
  * memory ran out (errno ENOMEM). */

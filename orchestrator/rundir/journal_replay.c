@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "journal_impl.h"
-#include "jsonl_file.h"
+#include "rundir/journal_impl.h"
+#include "lib/util/jsonl_file.h"
 
 int journal_key(const char *wave, const char *group, size_t offset, char *buf, size_t len)
 {

@@ -1,13 +1,13 @@
-/* The canonical manifest and its sha256 (see manifest_lock.h). */
-#include "manifest_lock.h"
+/* The canonical manifest and its sha256 (see manifest_digest.h). */
+#include "rundir/manifest_digest.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "default_template.h"
-#include "scenarios.h"
+#include "config/default_template.h"
+#include "scenarios/scenarios.h"
 
 static json_t *string_list_json(const struct string_list *list)
 {
@@ -210,7 +210,7 @@ json_t *manifest_canonical_json(const struct config *config, struct error *err)
 	return manifest;
 }
 
-int manifest_lock(const struct config *config, char hex[SHA256_HEX_SIZE], struct error *err)
+int manifest_digest(const struct config *config, char hex[SHA256_HEX_SIZE], struct error *err)
 {
 	json_t *manifest = manifest_canonical_json(config, err);
 	char *text;

@@ -12,13 +12,13 @@
  * classify rules (in order), notify and ai. Comments, key order, quoting,
  * "16G" versus "16384M", and an omitted default do not change it; any change
  * of a value, a template or a scenario does. */
-#ifndef SCALABLE_MANIFEST_LOCK_H
-#define SCALABLE_MANIFEST_LOCK_H
+#ifndef SCALABLE_MANIFEST_DIGEST_H
+#define SCALABLE_MANIFEST_DIGEST_H
 
 #include <jansson.h>
 
-#include "config_file.h"
-#include "error.h"
+#include "config/config_file.h"
+#include "lib/util/error.h"
 #include "sha256.h"
 
 #define MANIFEST_SCHEMA_VERSION 1
@@ -26,6 +26,6 @@
 /* The canonical manifest as a JSON value (the caller owns it). */
 json_t *manifest_canonical_json(const struct config *config, struct error *err);
 /* Its sha256, as 64 hex digits. */
-int manifest_lock(const struct config *config, char hex[SHA256_HEX_SIZE], struct error *err);
+int manifest_digest(const struct config *config, char hex[SHA256_HEX_SIZE], struct error *err);
 
 #endif

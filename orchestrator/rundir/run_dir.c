@@ -1,5 +1,5 @@
 /* Creating, finding and listing run directories (see run_dir.h). */
-#include "run_dir.h"
+#include "rundir/run_dir.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "atomic_file.h"
-#include "exit_codes.h"
-#include "run_lock.h"
+#include "lib/util/atomic_file.h"
+#include "lib/util/exit_codes.h"
+#include "rundir/run_lock.h"
 
 #define STAMP_LEN 16   /* YYYYMMDDTHHMMSSZ */
 #define HEX_LEN 8

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "error.h"
+#include "lib/util/error.h"
 
 #define RUNS_DIR_DEFAULT ".scalable/runs"
 #define RUN_PROJECT_MAX 64      /* characters of the project kept in an id */

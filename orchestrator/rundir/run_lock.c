@@ -1,5 +1,5 @@
 /* The run's lock (see run_lock.h). */
-#include "run_lock.h"
+#include "rundir/run_lock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "exit_codes.h"
+#include "lib/util/exit_codes.h"
 
 static char *lock_path(const char *run_path)
 {

@@ -5,7 +5,7 @@
 #ifndef SCALABLE_RUN_LOCK_H
 #define SCALABLE_RUN_LOCK_H
 
-#include "error.h"
+#include "lib/util/error.h"
 #include "rfc3339.h"
 
 #define RUN_LOCK_FILE ".lock"

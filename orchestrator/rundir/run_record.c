@@ -1,5 +1,5 @@
 /* run.json (see run_record.h). */
-#include "run_record.h"
+#include "rundir/run_record.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "atomic_file.h"
+#include "lib/util/atomic_file.h"
 
 static const char *const status_names[] = {
 	[RUN_STATUS_RUNNING] = "running",

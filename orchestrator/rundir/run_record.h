@@ -7,7 +7,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "error.h"
+#include "lib/util/error.h"
 #include "rfc3339.h"
 #include "sha256.h"
 

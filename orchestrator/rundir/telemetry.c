@@ -1,5 +1,5 @@
 /* tasks.jsonl and failures.jsonl writers (see telemetry.h). */
-#include "telemetry.h"
+#include "rundir/telemetry.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jsonl_file.h"
+#include "lib/util/jsonl_file.h"
 #include "rfc3339.h"
 
 static const char *const state_names[TASK_STATE_COUNT] = {

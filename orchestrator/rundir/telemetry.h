@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "lib/util/error.h"
 #include "failure_class.h"
 
 #define TELEMETRY_SCHEMA_VERSION 1

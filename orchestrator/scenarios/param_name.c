@@ -1,5 +1,5 @@
 /* Rules for parameter names (see param_name.h). */
-#include "param_name.h"
+#include "scenarios/param_name.h"
 
 #include <ctype.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* Scenario sets: construction, lazy lookup by index, scenarios.jsonl. */
-#include "scenarios.h"
+#include "scenarios/scenarios.h"
 
 #include <errno.h>
 #include <inttypes.h>

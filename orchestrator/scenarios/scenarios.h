@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "error.h"
+#include "lib/util/error.h"
 
 #define SCENARIOS_MAX 10000000u  /* a sweep larger than this is a mistake */
 

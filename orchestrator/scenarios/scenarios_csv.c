@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "param_name.h"
-#include "scenarios.h"
+#include "scenarios/param_name.h"
+#include "scenarios/scenarios.h"
 
 /* One record: its fields as NUL-terminated strings inside text. */
 struct record {

@@ -1,14 +1,14 @@
 /* The commands that change what Slurm runs: sbatch (one per array chunk) and
  * scancel (one for a whole run). See slurm_commands.h. */
-#include "slurm_commands.h"
+#include "slurm/slurm_commands.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "exit_codes.h"
-#include "slurm_fields.h"
-#include "slurm_run.h"
+#include "lib/util/exit_codes.h"
+#include "slurm/slurm_fields.h"
+#include "slurm/slurm_invoke.h"
 
 /* The last line of text that is not empty, copied into buf. */
 static void last_line(const char *text, char *buf, size_t len)
@@ -47,7 +47,7 @@ int slurm_sbatch(const char *const *argv, const char *const *env, unsigned timeo
 	struct command_result r;
 	int status = SLURM_FAILED;
 
-	if (slurm_run(argv, env, timeout_s, &r, err) == 0)
+	if (slurm_invoke(argv, env, timeout_s, &r, err) == 0)
 		status = slurm_parse_sbatch(r.out.text, job_id, err);
 	else if (r.end == COMMAND_TIMED_OUT)
 		snprintf(err->text + strlen(err->text), sizeof err->text - strlen(err->text),
@@ -94,7 +94,7 @@ int slurm_scancel(const uint32_t *job_ids, size_t n, unsigned timeout_s, struct 
 		snprintf(ids[i], sizeof ids[i], "%u", (unsigned)job_ids[i]);
 		argv[i + 1] = ids[i];
 	}
-	if (slurm_run(argv, NULL, timeout_s, &r, err) == 0 ||
+	if (slurm_invoke(argv, NULL, timeout_s, &r, err) == 0 ||
 	    (r.end == COMMAND_EXITED && only_ended_jobs(r.err.text)))
 		status = SLURM_OK;
 	command_result_free(&r);

@@ -24,8 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
-#include "slurm_job.h"
+#include "lib/util/error.h"
+#include "slurm/slurm_job.h"
 
 #define SLURM_DEFAULT_TIMEOUT_S 120u
 

@@ -1,12 +1,12 @@
 /* MaxArraySize from `scontrol show config`. */
-#include "slurm_config.h"
+#include "slurm/slurm_config.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "strbuf.h"
+#include "lib/util/strbuf.h"
 
 /* The value of "MaxArraySize = N" if line holds it, else 0. */
 static unsigned max_array_size_in_line(const char *line)

@@ -1,5 +1,5 @@
 /* Readers for Slurm's value formats (see slurm_fields.h). */
-#include "slurm_fields.h"
+#include "slurm/slurm_fields.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "exit_codes.h"
+#include "lib/util/exit_codes.h"
 #include "units.h"
 
 #define MAX_ARRAY_TASKS 4000001u  /* Slurm's largest MaxArraySize */

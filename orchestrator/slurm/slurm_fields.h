@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "lib/util/error.h"
 
 /* A job id: decimal digits only, nonzero, below 2^32. */
 bool slurm_parse_job_id(const char *text, uint32_t *id);

@@ -1,5 +1,5 @@
-/* Running one Slurm command (see slurm_run.h). */
-#include "slurm_run.h"
+/* Running one Slurm command (see slurm_invoke.h). */
+#include "slurm/slurm_invoke.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -7,9 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "exit_codes.h"
-#include "slurm_commands.h"
-#include "strbuf.h"
+#include "lib/util/exit_codes.h"
+#include "slurm/slurm_commands.h"
+#include "lib/util/strbuf.h"
 
 #define MAX_OUTPUT ((size_t)512 << 20)  /* scontrol lists every job of a cluster */
 #define MAX_TIMEOUT_S 86400u             /* its milliseconds fit an unsigned */
@@ -72,7 +72,7 @@ static void describe_failure(const char *program, const struct command_result *r
 	err->exit_code = SCALABLE_EXIT_SYSTEM;
 }
 
-int slurm_run(const char *const *argv, const char *const *env, unsigned timeout_s,
+int slurm_invoke(const char *const *argv, const char *const *env, unsigned timeout_s,
 	      struct command_result *result, struct error *err)
 {
 	unsigned seconds = timeout_s ? timeout_s : SLURM_DEFAULT_TIMEOUT_S;

@@ -1,14 +1,14 @@
 /* Running one Slurm command for slurm_commands.c and its siblings: errors
  * phrased once, id lists, and the environment the read commands need. */
-#ifndef SCALABLE_SLURM_RUN_H
-#define SCALABLE_SLURM_RUN_H
+#ifndef SCALABLE_SLURM_INVOKE_H
+#define SCALABLE_SLURM_INVOKE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "command_runner.h"
-#include "error.h"
+#include "lib/subprocess/command_runner.h"
+#include "lib/util/error.h"
 
 /* For squeue, sacct and scontrol: times as Unix seconds, array index
  * expressions never cut short. */
@@ -18,7 +18,7 @@ extern const char *const slurm_read_env[];
  * default). Returns 0 when it exited 0; else -1 with err saying
  * "squeue failed (exited with status 1): <its error line>". result keeps the
  * output either way (free it), so a caller can look closer at stderr. */
-int slurm_run(const char *const *argv, const char *const *env, unsigned timeout_s,
+int slurm_invoke(const char *const *argv, const char *const *env, unsigned timeout_s,
 	      struct command_result *result, struct error *err);
 
 /* prefix followed by the ids joined with commas ("--jobs=12,13"); NULL when

@@ -1,5 +1,5 @@
 /* Records of Slurm's view of jobs (see slurm_job.h). */
-#include "slurm_job.h"
+#include "slurm/slurm_job.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,15 +1,15 @@
 /* sacct: how a run's jobs ended, one call per poll where accounting exists
  * (see slurm_commands.h). */
-#include "slurm_commands.h"
+#include "slurm/slurm_commands.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "exit_codes.h"
-#include "slurm_fields.h"
-#include "slurm_run.h"
+#include "lib/util/exit_codes.h"
+#include "slurm/slurm_fields.h"
+#include "slurm/slurm_invoke.h"
 
 /* The order of SLURM_SACCT_FORMAT. */
 enum { A_JOB_ID, A_JOB_ID_RAW, A_STATE, A_EXIT_CODE, A_DERIVED, A_REASON, A_NODES, A_SUBMIT,
@@ -250,7 +250,7 @@ int slurm_sacct(const uint32_t *job_ids, size_t n, int64_t since, unsigned timeo
 		argv[8] = "-S";
 		argv[9] = start;
 	}
-	if (slurm_run(argv, slurm_read_env, timeout_s, &r, err) == 0)
+	if (slurm_invoke(argv, slurm_read_env, timeout_s, &r, err) == 0)
 		status = slurm_parse_sacct(r.out.text, jobs, err);
 	else if (r.end == COMMAND_EXITED)
 		status = slurm_sacct_failure(r.err.text);

@@ -1,14 +1,14 @@
 /* scontrol: Slurm's view of jobs where there is no accounting (see
  * slurm_commands.h). 22.05's `scontrol show job` takes a single id, so one
  * call lists every job and the run's are picked out here. */
-#include "slurm_commands.h"
+#include "slurm/slurm_commands.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "slurm_fields.h"
-#include "slurm_run.h"
+#include "slurm/slurm_fields.h"
+#include "slurm/slurm_invoke.h"
 
 struct scontrol_context {
 	const uint32_t *ids;
@@ -220,7 +220,7 @@ int slurm_scontrol_jobs(const uint32_t *job_ids, size_t n, unsigned timeout_s,
 	struct command_result r;
 	int status = SLURM_FAILED;
 
-	if (slurm_run(argv, slurm_read_env, timeout_s, &r, err) == 0)
+	if (slurm_invoke(argv, slurm_read_env, timeout_s, &r, err) == 0)
 		status = slurm_parse_scontrol_jobs(r.out.text, job_ids, n, jobs, err);
 	command_result_free(&r);
 	return status;

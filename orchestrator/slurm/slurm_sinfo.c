@@ -1,13 +1,13 @@
 /* The nodes of a partition, asked of sinfo once (see slurm_commands.h). A
  * node_fail retry must not exclude the last node a partition has. */
-#include "slurm_commands.h"
+#include "slurm/slurm_commands.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "slurm_run.h"
-#include "strbuf.h"
+#include "slurm/slurm_invoke.h"
+#include "lib/util/strbuf.h"
 
 /* Whether the comma-separated list holds name (len bytes). */
 static bool joined_has(const char *list, const char *name, size_t len)
@@ -66,7 +66,7 @@ int slurm_partition_nodes(const char *partition, unsigned timeout_s, char **node
 	int status = SLURM_FAILED;
 
 	*nodes = NULL;
-	if (slurm_run(argv, slurm_read_env, timeout_s, &r, err) == 0)
+	if (slurm_invoke(argv, slurm_read_env, timeout_s, &r, err) == 0)
 		status = slurm_parse_partition_nodes(r.out.text, partition, nodes, err);
 	command_result_free(&r);
 	return status;

@@ -1,12 +1,12 @@
 /* squeue: the live view of a run's jobs, one call per poll (see
  * slurm_commands.h). */
-#include "slurm_commands.h"
+#include "slurm/slurm_commands.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "slurm_fields.h"
-#include "slurm_run.h"
+#include "slurm/slurm_fields.h"
+#include "slurm/slurm_invoke.h"
 
 /* The order of SLURM_SQUEUE_FORMAT. */
 enum { Q_JOB_ID, Q_ARRAY_JOB_ID, Q_ARRAY_TASK_ID, Q_STATE, Q_REASON, Q_NODES, Q_RESTARTS,
@@ -99,7 +99,7 @@ int slurm_squeue(const uint32_t *job_ids, size_t n, unsigned timeout_s,
 		error_system(err, "squeue");
 		return SLURM_FAILED;
 	}
-	if (slurm_run(argv, slurm_read_env, timeout_s, &r, err) == 0)
+	if (slurm_invoke(argv, slurm_read_env, timeout_s, &r, err) == 0)
 		status = slurm_parse_squeue(r.out.text, jobs, err);
 	else
 		status = no_such_job(&r) ? SLURM_OK : SLURM_FAILED;

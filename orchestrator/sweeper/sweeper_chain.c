@@ -1,5 +1,5 @@
 /* Queueing the next sweeper of a detached run (see sweeper_chain.h). */
-#include "sweeper_chain.h"
+#include "sweeper/sweeper_chain.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,10 +9,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "jsonl_file.h"
-#include "shell_quote.h"
-#include "slurm_commands.h"
-#include "strbuf.h"
+#include "lib/util/jsonl_file.h"
+#include "lib/util/shell_quote.h"
+#include "slurm/slurm_commands.h"
+#include "lib/util/strbuf.h"
 
 bool sweeper_job_is_live(enum slurm_state state)
 {

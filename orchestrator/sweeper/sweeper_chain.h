@@ -32,9 +32,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
-#include "journal.h"
-#include "slurm_job.h"
+#include "lib/util/error.h"
+#include "rundir/journal.h"
+#include "slurm/slurm_job.h"
 
 #define SWEEPER_LOG_FILE "sweepers.jsonl"
 #define SWEEPER_LOCK_FILE ".sweepers.lock"

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sweeper_chain.h"
+#include "sweeper/sweeper_chain.h"
 
 /* A variable's value copied into buf ("" when unset). */
 static void copy_env(const char *name, char *buf, size_t len)

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonl_file.h"
+#include "lib/util/jsonl_file.h"
 #include "rfc3339.h"
-#include "sweeper_chain.h"
+#include "sweeper/sweeper_chain.h"
 
 void sweeper_state_free(struct sweeper_state *state)
 {

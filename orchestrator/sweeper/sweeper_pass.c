@@ -1,11 +1,11 @@
-/* A sweeper's pass over a detached run (see run_sweep.h). */
-#include "run_sweep.h"
+/* A sweeper's pass over a detached run (see sweeper_pass.h). */
+#include "sweeper/sweeper_pass.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "run_submit.h"
-#include "u64_map.h"
+#include "run/run_submit.h"
+#include "lib/util/u64_map.h"
 
 /* First-wave chunks sbatch refused (`scalable submit` said so and went
  * on): their tasks were never tracked, so the run cannot be completed. */
@@ -22,14 +22,14 @@ static size_t first_wave_refusals(const struct run_session *s)
 	return n;
 }
 
-long run_sweep_pass(struct run_session *s, struct error *err)
+long sweeper_pass(struct run_session *s, struct error *err)
 {
 	long before, after;
 
 	s->submit_failures = first_wave_refusals(s);
 	/* what an earlier pass decided may still wait for its wave */
 	if ((before = run_submit_retries(s, err)) < 0 || tracker_poll_events(s->tracker, err) < 0 ||
-	    run_backend_poll(s->backend, s->tracker, err) != 0 ||
+	    backend_poll(s->backend, s->tracker, err) != 0 ||
 	    (after = run_submit_retries(s, err)) < 0)
 		return -1;
 	return before + after;
@@ -65,7 +65,7 @@ static int by_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-size_t run_sweep_jobs_to_wait_for(const struct tracker *t, uint32_t self, uint32_t **ids)
+size_t sweeper_jobs_to_wait_for(const struct tracker *t, uint32_t self, uint32_t **ids)
 {
 	struct tracker_counts c;
 	struct wait_scan w = { .self = self };
@@ -91,7 +91,7 @@ static const char *or_null(const char *value)
 	return value && *value ? value : NULL;
 }
 
-void run_sweep_job(const struct run_session *s, const struct sweeper_self *self,
+void sweeper_next_job(const struct run_session *s, const struct sweeper_self *self,
 		   const char *program, unsigned poll_interval_s, struct sweeper_job *job)
 {
 	*job = (struct sweeper_job){
@@ -107,12 +107,12 @@ void run_sweep_job(const struct run_session *s, const struct sweeper_self *self,
 	}
 }
 
-int run_sweep_queue(const struct sweeper_job *job, const struct tracker *t,
+int sweeper_queue_next(const struct sweeper_job *job, const struct tracker *t,
 		    const struct sweeper_self *self, bool pass_failed,
 		    enum sweeper_outcome *outcome, uint32_t *job_id, struct error *err)
 {
 	uint32_t *ids = NULL;
-	size_t n = t ? run_sweep_jobs_to_wait_for(t, self->job_id, &ids) : 0;
+	size_t n = t ? sweeper_jobs_to_wait_for(t, self->job_id, &ids) : 0;
 	struct sweeper_request req = {
 		.after = ids, .n_after = n, .begin_delay_s = job->poll_interval_s,
 		.pass_failed = pass_failed,

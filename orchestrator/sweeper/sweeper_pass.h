@@ -4,36 +4,36 @@
  * retries decided submitted as the next wave through the journal
  * (--begin=now+N for a backoff: nothing waits). Then what the next sweeper
  * is to wait for; whether the run is over is run_follow_finished's call. */
-#ifndef SCALABLE_RUN_SWEEP_H
-#define SCALABLE_RUN_SWEEP_H
+#ifndef SCALABLE_SWEEPER_PASS_H
+#define SCALABLE_SWEEPER_PASS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "run_session.h"
-#include "sweeper_chain.h"
+#include "run/run_session.h"
+#include "sweeper/sweeper_chain.h"
 
 /* Returns the tasks resubmitted (0: none), or -1 with err. Sets
  * s->submit_failures from the first-wave chunks the journal says sbatch
  * refused, so that run_final_status cannot call such a run completed. */
-long run_sweep_pass(struct run_session *s, struct error *err);
+long sweeper_pass(struct run_session *s, struct error *err);
 
 /* The (array) jobs the next sweeper waits for (afterany): those with a
  * latest attempt not final that squeue listed at the last poll or that were
  * submitted since, sorted, without self (a sweeper never waits for
  * itself). None: the run waits for accounting, or for nothing Slurm holds,
  * and the next sweeper comes after a delay instead. *ids is malloc'd. */
-size_t run_sweep_jobs_to_wait_for(const struct tracker *t, uint32_t self, uint32_t **ids);
+size_t sweeper_jobs_to_wait_for(const struct tracker *t, uint32_t self, uint32_t **ids);
 
 /* Where the sweepers of s run: the target's partition, account and qos,
  * else (re-attached without its config) those of self's job. */
-void run_sweep_job(const struct run_session *s, const struct sweeper_self *self,
+void sweeper_next_job(const struct run_session *s, const struct sweeper_self *self,
 		   const char *program, unsigned poll_interval_s, struct sweeper_job *job);
 
 /* Queues the next sweeper (sweeper_chain) after the jobs t still waits for,
  * or, with none (or t NULL: the run could not be read), after
  * job->poll_interval_s. */
-int run_sweep_queue(const struct sweeper_job *job, const struct tracker *t,
+int sweeper_queue_next(const struct sweeper_job *job, const struct tracker *t,
 		    const struct sweeper_self *self, bool pass_failed,
 		    enum sweeper_outcome *outcome, uint32_t *job_id, struct error *err);
 

@@ -1,5 +1,5 @@
 /* Run directories for diagnose's tests (see diagnose_fixture.h). */
-#include "diagnose_fixture.h"
+#include "testing/diagnose_fixture.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "failure_class.h"
-#include "jsonl_file.h"
-#include "run_record.h"
-#include "telemetry.h"
-#include "tmpdir.h"
+#include "lib/util/jsonl_file.h"
+#include "rundir/run_record.h"
+#include "rundir/telemetry.h"
+#include "test/tmpdir.h"
 
 static void append_json(struct strbuf *sb, json_t *record)
 {

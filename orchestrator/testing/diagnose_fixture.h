@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "strbuf.h"
+#include "lib/util/strbuf.h"
 
 #define FIXTURE_RUN_ID "run-20260101T000000Z-energy-0badcafe"
 #define GIB ((int64_t)1 << 30)

@@ -1,5 +1,5 @@
 /* Helpers for the orchestrator's unit tests (see orch_helpers.h). */
-#include "orch_helpers.h"
+#include "testing/orch_helpers.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "tmpdir.h"
+#include "test/tmpdir.h"
 
 /* dir/scalable.yaml, written. */
 static char *write_config(const char *dir, const char *yaml)

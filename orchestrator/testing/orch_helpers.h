@@ -2,8 +2,8 @@
 #ifndef SCALABLE_TEST_ORCH_HELPERS_H
 #define SCALABLE_TEST_ORCH_HELPERS_H
 
-#include "config_file.h"
-#include "error.h"
+#include "config/config_file.h"
+#include "lib/util/error.h"
 
 /* Writes yaml to dir/scalable.yaml and loads it; fails the test on error. */
 struct config *load_config_text(const char *dir, const char *yaml);

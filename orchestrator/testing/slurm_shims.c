@@ -1,12 +1,12 @@
 /* Shims for Slurm's commands (see slurm_shims.h). */
-#include "slurm_shims.h"
+#include "testing/slurm_shims.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "tmpdir.h"
+#include "test/tmpdir.h"
 
 static const char shim[] =
 	"#!/bin/sh\n"

@@ -1,5 +1,5 @@
-/* The logs of a failed attempt (see failure_text.h). */
-#include "failure_text.h"
+/* The logs of a failed attempt (see attempt_logs.h). */
+#include "tracker/attempt_logs.h"
 
 #include <ctype.h>
 #include <fcntl.h>

@@ -2,8 +2,8 @@
  * (logs/<component>-<index>.<attempt>.err) and of Slurm's output for the
  * array task (logs/slurm-<array_job>_<task>.out, where slurmstepd writes its
  * "DUE TO TIME LIMIT" banners), and the lines in them that matter. */
-#ifndef SCALABLE_FAILURE_TEXT_H
-#define SCALABLE_FAILURE_TEXT_H
+#ifndef SCALABLE_ATTEMPT_LOGS_H
+#define SCALABLE_ATTEMPT_LOGS_H
 
 #include <stdbool.h>
 #include <stddef.h>

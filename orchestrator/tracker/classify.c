@@ -1,5 +1,5 @@
 /* Classifying a failed attempt (see classify.h for the order of sources). */
-#include "classify.h"
+#include "tracker/classify.h"
 
 #include <ctype.h>
 #include <signal.h>
@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "failure_text.h"
-#include "job_record.h"
+#include "tracker/attempt_logs.h"
+#include "tracker/job_record.h"
 
 #define PATTERN_LINES 30   /* meaningful stderr lines searched, from the end */
 

@@ -33,7 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config_file.h"
+#include "config/config_file.h"
 #include "failure_class.h"
 
 struct failure_evidence {

@@ -1,5 +1,5 @@
 /* Reading Slurm job states (see job_record.h). */
-#include "job_record.h"
+#include "tracker/job_record.h"
 
 #include <stdio.h>
 #include <string.h>

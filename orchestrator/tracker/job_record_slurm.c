@@ -1,8 +1,8 @@
 /* The Slurm layer's job records into the tracker's (see job_record.h). */
 #include <stdio.h>
 
-#include "job_record.h"
-#include "slurm_job.h"
+#include "tracker/job_record.h"
+#include "slurm/slurm_job.h"
 
 /* The state the tracker should see: a step's OOM explains a failed job. */
 static const char *effective_state(const struct slurm_job *job)

@@ -1,5 +1,5 @@
 /* The summary of a run (see run_summary.h). */
-#include "run_summary.h"
+#include "tracker/run_summary.h"
 
 #include <stdlib.h>
 #include <string.h>

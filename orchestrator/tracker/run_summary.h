@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "tracker.h"
+#include "tracker/tracker.h"
 
 /* NULL when memory runs out. */
 json_t *run_summary_json(const struct tracker *t);

@@ -1,5 +1,5 @@
 /* The tracker's store of attempts, and submissions (see tracker.h). */
-#include "tracker_impl.h"
+#include "tracker/tracker_impl.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -38,13 +38,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config_file.h"
-#include "error.h"
+#include "config/config_file.h"
+#include "lib/util/error.h"
 #include "failure_class.h"
-#include "job_record.h"
-#include "plan.h"
+#include "tracker/job_record.h"
+#include "plan/plan.h"
 #include "rfc3339.h"
-#include "telemetry.h"
+#include "rundir/telemetry.h"
 
 /* One attempt as the tracker knows it (read-only outside the tracker). */
 struct task_attempt {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tracker_impl.h"
+#include "tracker/tracker_impl.h"
 
 /* The fields of a step event the tracker uses; -1 where null or absent. */
 struct step_facts {

@@ -5,8 +5,8 @@
 #define SCALABLE_TRACKER_IMPL_H
 
 #include "event_reader.h"
-#include "tracker.h"
-#include "u64_map.h"
+#include "tracker/tracker.h"
+#include "lib/util/u64_map.h"
 
 /* The attempts of one (component, index). */
 struct tracked_task {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tracker_impl.h"
+#include "tracker/tracker_impl.h"
 
 static struct task_attempt *attempt_of(const struct tracker *t, const struct job_record *r)
 {

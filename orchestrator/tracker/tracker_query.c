@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tracker_impl.h"
+#include "tracker/tracker_impl.h"
 
 /* True when the task belongs to component (NULL: any). */
 static bool task_of(const struct tracker *t, const struct tracked_task *task,

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonl_file.h"
-#include "tracker_impl.h"
+#include "lib/util/jsonl_file.h"
+#include "tracker/tracker_impl.h"
 
 struct rebuild {
 	struct tracker *t;

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
-#include "crash_point.h"
-#include "failure_text.h"
-#include "tracker_impl.h"
+#include "tracker/classify.h"
+#include "lib/util/crash_point.h"
+#include "tracker/attempt_logs.h"
+#include "tracker/tracker_impl.h"
 
 /* How far along an attempt is within one restart: rows only move forward. */
 static int progress(enum task_state state)

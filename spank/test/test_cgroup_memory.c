@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "cgroup_memory.h"
-#include "tmpdir.h"
+#include "test/tmpdir.h"
 
 static const char *V1_PROC =
 	"12:pids:/slurm/uid_1000/job_42/step_batch\n"

@@ -16,7 +16,7 @@
 #include "admin_spool_sink.h"
 #include "child_process.h"
 #include "run_dir_sink.h"
-#include "tmpdir.h"
+#include "test/tmpdir.h"
 
 #define NOBODY 65534
 #define LINE "{\"event\":\"start\"}\n"

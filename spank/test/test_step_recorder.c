@@ -16,7 +16,7 @@
 #include "spank_stubs.h"
 #include "step_event.h"
 #include "step_recorder.h"
-#include "tmpdir.h"
+#include "test/tmpdir.h"
 
 struct fixture {
 	char *run_dir;

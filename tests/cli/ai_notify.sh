@@ -7,7 +7,7 @@
 # hanging, redirecting, oversized or nonsensical endpoint, and one whose
 # certificate cannot be verified (openssl makes it), leave the heuristic
 # report and a notice.
-scalable=${SCALABLE_BIN:?set by make check (tests/unit/orchestrator.am)}
+scalable=${SCALABLE_BIN:?set by make check (build-aux/unit-tests.am)}
 here=$(cd "$(dirname "$0")" && pwd)
 if ! command -v python3 >/dev/null 2>&1; then
 	echo "1..0 # SKIP python3 is missing (contrib/install-deps installs it)"

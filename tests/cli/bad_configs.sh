@@ -4,7 +4,7 @@
 # given by the sibling .expect file ("[FILE:]LINE:COL WORDS"; FILE defaults
 # to the .yaml itself) and containing its words, and no run directory made.
 srcdir=${SCALABLE_TEST_SRCDIR:?set by make check (tests/Makefile.am)}
-scalable=${SCALABLE_BIN:?set by make check (tests/unit/orchestrator.am)}
+scalable=${SCALABLE_BIN:?set by make check (build-aux/unit-tests.am)}
 fixtures="$srcdir/tests/fixtures/bad-configs"
 work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The scalable command line, in TAP: help and version, init, validate and
 # plan on what init wrote, their --json output, and usage errors (exit 2).
-scalable=${SCALABLE_BIN:?set by make check (tests/unit/orchestrator.am)}
+scalable=${SCALABLE_BIN:?set by make check (build-aux/unit-tests.am)}
 . "$(dirname "$0")/tap_checks.sh"
 work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT

@@ -2,7 +2,7 @@
 # scalable diagnose on the command line, in TAP: finding a run (latest, id,
 # 8-hex suffix, path, a bare directory name), the report and --json, the
 # --ai notice, and the exit codes (2 usage, 3 I/O, 5 no such run).
-scalable=${SCALABLE_BIN:?set by make check (tests/unit/orchestrator.am)}
+scalable=${SCALABLE_BIN:?set by make check (build-aux/unit-tests.am)}
 . "$(dirname "$0")/tap_checks.sh"
 work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT

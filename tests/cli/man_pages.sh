@@ -2,9 +2,9 @@
 # The man pages against the program, in TAP: scalable(1) names every command
 # that `scalable --help` lists and every long option of each command's
 # --help; scalable.yaml(5) names every key the config loader accepts (the
-# field tables of orchestrator/config_*.c). A new command, option or key
+# field tables of orchestrator/config/config_*.c). A new command, option or key
 # without its documentation fails here.
-scalable=${SCALABLE_BIN:?set by make check (tests/unit/orchestrator.am)}
+scalable=${SCALABLE_BIN:?set by make check (build-aux/unit-tests.am)}
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/tap_checks.sh"
 work=$(mktemp -d) || exit 1
@@ -19,7 +19,7 @@ sed 's/\\-/-/g' "$man1" >man1.txt
 sed 's/\\-/-/g' "$man5" >man5.txt
 
 commands=$("$scalable" --help | awk '/^commands:/ {on = 1; next} on && /^$/ {on = 0} on {print $1}')
-keys=$(grep -ho '{ "[a-z_]*", FIELD_' "$srcdir"/orchestrator/config_*.c | sed 's/{ "\([a-z_]*\)".*/\1/' | sort -u)
+keys=$(grep -ho '{ "[a-z_]*", FIELD_' "$srcdir"/orchestrator/config/config_*.c | sed 's/{ "\([a-z_]*\)".*/\1/' | sort -u)
 # Keys read outside the field tables: the top level, scenario kinds, classify matchers.
 keys="$keys version project targets default_target components scenarios retry classify notify ai matrix list range csv"
 

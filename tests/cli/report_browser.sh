@@ -6,7 +6,7 @@
 # the build's tests/ under make check). The error checks are shown to work
 # on a copy of the page with a deliberate script error. Skips when
 # chromium is missing (contrib/install-deps installs it).
-scalable=${SCALABLE_BIN:?set by make check (tests/unit/orchestrator.am)}
+scalable=${SCALABLE_BIN:?set by make check (build-aux/unit-tests.am)}
 browser=$(command -v chromium || command -v chromium-browser)
 if [ -z "$browser" ]; then
 	echo "1..0 # SKIP chromium is not installed (Debian package chromium)"

@@ -3,7 +3,7 @@
 # directory (its path printed), Markdown and JSON on stdout, -o FILE and
 # -o -, the run left as it was, and the exit codes (2 usage, 3 I/O, 5 no
 # such run).
-scalable=${SCALABLE_BIN:?set by make check (tests/unit/orchestrator.am)}
+scalable=${SCALABLE_BIN:?set by make check (build-aux/unit-tests.am)}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/tap_checks.sh"
 . "$here/report_run.sh"

@@ -4,7 +4,7 @@
 # (the task's side effects are counted in a file), --no-cache and a changed
 # input file run it again; resume after a scenario that failed on its first
 # attempt only runs that one again, as attempt 2, in the same run.
-scalable=${SCALABLE_BIN:?set by make check (tests/unit/orchestrator.am)}
+scalable=${SCALABLE_BIN:?set by make check (build-aux/unit-tests.am)}
 . "$(dirname "$0")/tap_checks.sh"
 work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT

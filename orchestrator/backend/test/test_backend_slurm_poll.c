@@ -1,4 +1,4 @@
-/* One poll of Slurm for a whole run (slurm_poll.c, through the Slurm
+/* One poll of Slurm for a whole run (backend_slurm_poll.c, through the Slurm
  * backend), with shims first on PATH: one squeue for every open array, one
  * sacct for what squeue no longer lists (its records of tasks squeue still
  * lists are ignored), scontrol when there is no accounting (said once), and
@@ -12,16 +12,16 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "orch_helpers.h"
-#include "run_backend.h"
-#include "slurm_shims.h"
-#include "tmpdir.h"
-#include "tracker.h"
+#include "testing/orch_helpers.h"
+#include "backend/backend.h"
+#include "testing/slurm_shims.h"
+#include "test/tmpdir.h"
+#include "tracker/tracker.h"
 
 struct fixture {
 	char *dir, *old_path;
 	struct tracker *tracker;
-	struct run_backend *backend;
+	struct backend *backend;
 	unsigned notes;
 };
 
@@ -52,7 +52,7 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof *f);
 	struct error err;
 	struct tracker_options to = { .run_id = "run-x", .provider = "slurm" };
-	struct run_backend_options bo = { .provider = PROVIDER_SLURM, .run_id = "run-x",
+	struct backend_options bo = { .provider = PROVIDER_SLURM, .run_id = "run-x",
 					  .project = "p", .note = count_note };
 
 	f->dir = tmpdir_create();
@@ -60,7 +60,7 @@ static int setup(void **state)
 	to.run_dir = bo.run_dir = f->dir;
 	bo.note_ctx = f;
 	if (!(f->tracker = tracker_new(&to, &err)) || tracker_rebuild(f->tracker, &err) != 0 ||
-	    !(f->backend = run_backend_new(&bo, &err)))
+	    !(f->backend = backend_new(&bo, &err)))
 		fail_msg("%s", err.text);
 	submit_array(f);
 	*state = f;
@@ -72,7 +72,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	slurm_shims_remove(f->old_path);
-	run_backend_free(f->backend);
+	backend_free(f->backend);
 	tracker_free(f->tracker);
 	tmpdir_remove(f->dir);
 	free(f);
@@ -93,7 +93,7 @@ static void poll_once(struct fixture *f)
 {
 	struct error err;
 
-	if (run_backend_poll(f->backend, f->tracker, &err) != 0)
+	if (backend_poll(f->backend, f->tracker, &err) != 0)
 		fail_msg("%s", err.text);
 }
 

@@ -8,11 +8,11 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config_file.h"
-#include "exit_codes.h"
-#include "orch_helpers.h"
-#include "scenarios.h"
-#include "tmpdir.h"
+#include "config/config_file.h"
+#include "lib/util/exit_codes.h"
+#include "testing/orch_helpers.h"
+#include "scenarios/scenarios.h"
+#include "test/tmpdir.h"
 #include "units.h"
 
 #define GIB (UNITS_MIB * 1024)

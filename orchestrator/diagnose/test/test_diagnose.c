@@ -17,9 +17,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "diagnose.h"
-#include "diagnose_fixture.h"
-#include "tmpdir.h"
+#include "diagnose/diagnose.h"
+#include "testing/diagnose_fixture.h"
+#include "test/tmpdir.h"
 
 /* Diagnoses fx's run and returns the JSON report. */
 static json_t *diagnose_json_of(const struct dx_fixture *fx)

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "diagnose_pattern.h"
-#include "diagnose_scan.h"
-#include "diagnose_sizes.h"
-#include "diagnose_traceback.h"
+#include "diagnose/diagnose_pattern.h"
+#include "diagnose/diagnose_scan.h"
+#include "diagnose/diagnose_sizes.h"
+#include "diagnose/diagnose_traceback.h"
 
 #define GIB ((uint64_t)1 << 30)
 #define MIB ((uint64_t)1 << 20)

@@ -1,5 +1,5 @@
 /* One HTTP POST of JSON over libcurl (see http_post.h). */
-#include "http_post.h"
+#include "lib/http/http_post.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>

@@ -2,14 +2,14 @@
  * position the rules are tried in order, the first that matches writes its
  * replacement and moves past what it consumed; otherwise the character is
  * copied. */
-#include "redact.h"
+#include "lib/http/redact.h"
 
 #include <ctype.h>
 #include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 
-#include "strbuf.h"
+#include "lib/util/strbuf.h"
 
 #define LONG_RUN 32u           /* hex or base64 characters that look like a key */
 #define PREFIX_TOKEN_MIN 8u    /* characters after a known prefix */

@@ -1,5 +1,5 @@
 /* The posix_spawn set-up every child of scalable shares (child_spawn.h). */
-#include "child_spawn.h"
+#include "lib/subprocess/child_spawn.h"
 
 #include <fcntl.h>
 #include <signal.h>

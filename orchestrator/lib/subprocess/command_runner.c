@@ -1,7 +1,7 @@
 /* Running an external command with captured output and a hard timeout
  * (see command_runner.h). */
-#include "command_runner.h"
-#include "child_spawn.h"
+#include "lib/subprocess/command_runner.h"
+#include "lib/subprocess/child_spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "strbuf.h"
+#include "lib/util/strbuf.h"
 
 #define COMMAND_DEFAULT_GRACE_MS 2000u
 

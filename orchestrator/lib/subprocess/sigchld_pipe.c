@@ -1,5 +1,5 @@
 /* The SIGCHLD self-pipe. */
-#include "sigchld_pipe.h"
+#include "lib/subprocess/sigchld_pipe.h"
 
 #include <errno.h>
 #include <fcntl.h>

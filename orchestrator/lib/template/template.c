@@ -1,13 +1,13 @@
 /* Template compilation and rendering (see template.h). */
-#include "template.h"
+#include "lib/template/template.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "did_you_mean.h"
-#include "shell_quote.h"
+#include "lib/util/did_you_mean.h"
+#include "lib/util/shell_quote.h"
 
 /* Literal text, or a placeholder when name is set. */
 struct segment {

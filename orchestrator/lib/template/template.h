@@ -14,8 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "error.h"
-#include "strbuf.h"
+#include "lib/util/error.h"
+#include "lib/util/strbuf.h"
 
 struct template;
 

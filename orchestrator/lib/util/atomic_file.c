@@ -1,6 +1,6 @@
 /* Replacing a file atomically (see atomic_file.h). */
-#include "atomic_file.h"
-#include "jsonl_file.h"
+#include "lib/util/atomic_file.h"
+#include "lib/util/jsonl_file.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "error.h"
+#include "lib/util/error.h"
 
 /* Fills the temporary file; returns 0, or -1 (errno says why). */
 typedef int (*atomic_filler)(FILE *file, void *ctx);

@@ -1,5 +1,5 @@
 /* SCALABLE_CRASH_AT, the crash test seam (see crash_point.h). */
-#include "crash_point.h"
+#include "lib/util/crash_point.h"
 
 #include <signal.h>
 #include <stdbool.h>

@@ -1,5 +1,5 @@
 /* Edit distance and nearest-candidate lookup. */
-#include "did_you_mean.h"
+#include "lib/util/did_you_mean.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* A set of sha256 digests (see digest_set.h). */
-#include "digest_set.h"
+#include "lib/util/digest_set.h"
 
 #include <stdlib.h>
 #include <string.h>

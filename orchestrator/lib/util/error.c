@@ -1,11 +1,11 @@
 /* Formatting of struct error (see error.h). */
-#include "error.h"
+#include "lib/util/error.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "exit_codes.h"
+#include "lib/util/exit_codes.h"
 
 void error_at_v(struct error *err, const char *file, unsigned line, unsigned column,
 		const char *fmt, va_list ap)

@@ -1,5 +1,5 @@
 /* Signals while following a run (see interrupt.h). */
-#include "interrupt.h"
+#include "lib/util/interrupt.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -1,5 +1,5 @@
 /* Reading and appending JSONL files (see jsonl_file.h). */
-#include "jsonl_file.h"
+#include "lib/util/jsonl_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "atomic_file.h"
+#include "lib/util/atomic_file.h"
 #include "spool_append.h"
 
 int jsonl_read_lines(const char *path, jsonl_line_handler handler, void *ctx,

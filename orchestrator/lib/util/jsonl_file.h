@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "error.h"
+#include "lib/util/error.h"
 
 /* Significant digits of reals (durations): 0.09, not 0.089999999999999997. */
 #define JSONL_REAL_DIGITS 10

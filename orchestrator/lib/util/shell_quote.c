@@ -1,5 +1,5 @@
 /* Shell quoting (see shell_quote.h). */
-#include "shell_quote.h"
+#include "lib/util/shell_quote.h"
 
 #include <string.h>
 

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "strbuf.h"
+#include "lib/util/strbuf.h"
 
 /* True when value needs no quoting (letters, digits and _ - . / : = , + @ %). */
 bool shell_word_is_safe(const char *value);

@@ -1,5 +1,5 @@
 /* Growable strings (see strbuf.h). */
-#include "strbuf.h"
+#include "lib/util/strbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

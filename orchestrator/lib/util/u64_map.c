@@ -1,5 +1,5 @@
 /* Open-addressing map of 64-bit keys (see u64_map.h). */
-#include "u64_map.h"
+#include "lib/util/u64_map.h"
 
 #include <stdlib.h>
 

@@ -18,14 +18,14 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "local_executor.h"
-#include "local_task_env.h"
-#include "orch_helpers.h"
-#include "plan.h"
-#include "process_tree_memory.h"
-#include "slurm_filename_pattern.h"
-#include "tmpdir.h"
-#include "wave_script.h"
+#include "local/local_executor.h"
+#include "local/local_task_env.h"
+#include "testing/orch_helpers.h"
+#include "plan/plan.h"
+#include "local/process_tree_memory.h"
+#include "local/slurm_filename_pattern.h"
+#include "test/tmpdir.h"
+#include "plan/wave_script.h"
 
 #define MAX_REPORTS 64
 #define HANG_GUARD_MS 25000   /* not a timing assert: a stuck pump fails, not hangs */

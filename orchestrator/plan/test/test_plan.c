@@ -12,12 +12,12 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "orch_helpers.h"
-#include "plan.h"
-#include "plan_json.h"
-#include "slurm_config.h"
-#include "tmpdir.h"
-#include "wave_script.h"
+#include "testing/orch_helpers.h"
+#include "plan/plan.h"
+#include "plan/plan_json.h"
+#include "slurm/slurm_config.h"
+#include "test/tmpdir.h"
+#include "plan/wave_script.h"
 
 static const char sweep_yaml[] =
 	"version: 1\n"

@@ -14,10 +14,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "diagnose_fixture.h"
-#include "exit_codes.h"
-#include "report_impl.h"
-#include "tmpdir.h"
+#include "testing/diagnose_fixture.h"
+#include "lib/util/exit_codes.h"
+#include "report/report_impl.h"
+#include "test/tmpdir.h"
 
 /* What fn writes for text, as a string. */
 static char *escaped(void (*fn)(FILE *, const char *), const char *text)

@@ -13,11 +13,11 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "orch_helpers.h"
-#include "plan.h"
-#include "retry_decision.h"
-#include "retry_wave.h"
-#include "tmpdir.h"
+#include "testing/orch_helpers.h"
+#include "plan/plan.h"
+#include "retry/retry_decision.h"
+#include "retry/retry_wave.h"
+#include "test/tmpdir.h"
 #include "units.h"
 
 #define GIB (UNITS_MIB * 1024)

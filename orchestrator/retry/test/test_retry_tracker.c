@@ -12,13 +12,13 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "jsonl_file.h"
-#include "orch_helpers.h"
-#include "retry_tracker.h"
-#include "retry_wave.h"
-#include "slurm_shims.h"
-#include "tmpdir.h"
-#include "tracker.h"
+#include "lib/util/jsonl_file.h"
+#include "testing/orch_helpers.h"
+#include "retry/retry_tracker.h"
+#include "retry/retry_wave.h"
+#include "testing/slurm_shims.h"
+#include "test/tmpdir.h"
+#include "tracker/tracker.h"
 #include "units.h"
 
 #define RUN_ID "run-20260101T000000Z-retry-0badcafe"

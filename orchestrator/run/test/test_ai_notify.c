@@ -13,12 +13,12 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "ai_chat.h"
-#include "ai_settings.h"
-#include "config_file.h"
-#include "http_post.h"
-#include "notify.h"
-#include "tmpdir.h"
+#include "ai/ai_chat.h"
+#include "ai/ai_settings.h"
+#include "config/config_file.h"
+#include "lib/http/http_post.h"
+#include "run/notify.h"
+#include "test/tmpdir.h"
 
 static void expect_url(const char *url, bool allowed, const char *why_has)
 {

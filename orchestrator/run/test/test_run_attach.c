@@ -12,12 +12,12 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "exit_codes.h"
-#include "orch_helpers.h"
-#include "run_session.h"
-#include "run_submit.h"
-#include "slurm_shims.h"
-#include "tmpdir.h"
+#include "lib/util/exit_codes.h"
+#include "testing/orch_helpers.h"
+#include "run/run_session.h"
+#include "run/run_submit.h"
+#include "testing/slurm_shims.h"
+#include "test/tmpdir.h"
 
 struct fixture {
 	char *dir, *old_path, *root, *run_id;

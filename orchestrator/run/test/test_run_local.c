@@ -14,17 +14,17 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "journal.h"
-#include "local_executor.h"
-#include "orch_helpers.h"
-#include "plan.h"
-#include "run_dir.h"
-#include "run_record.h"
-#include "run_start.h"
-#include "run_summary.h"
-#include "tmpdir.h"
-#include "tracker.h"
-#include "wave_script.h"
+#include "rundir/journal.h"
+#include "local/local_executor.h"
+#include "testing/orch_helpers.h"
+#include "plan/plan.h"
+#include "rundir/run_dir.h"
+#include "rundir/run_record.h"
+#include "run/run_start.h"
+#include "tracker/run_summary.h"
+#include "test/tmpdir.h"
+#include "tracker/tracker.h"
+#include "plan/wave_script.h"
 
 #define HANG_GUARD_S 60
 

@@ -14,13 +14,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "manifest_lock.h"
-#include "orch_helpers.h"
-#include "plan.h"
-#include "run_dir.h"
-#include "run_record.h"
-#include "run_start.h"
-#include "tmpdir.h"
+#include "rundir/manifest_digest.h"
+#include "testing/orch_helpers.h"
+#include "plan/plan.h"
+#include "rundir/run_dir.h"
+#include "rundir/run_record.h"
+#include "run/run_start.h"
+#include "test/tmpdir.h"
 
 static const char config_yaml[] =
 	"# a sweep\n"
@@ -182,7 +182,7 @@ static void lock_of(const char *yaml, const char *template, char hex[SHA256_HEX_
 
 	tmpdir_write(dir, "model.sbatch.tmpl", template);
 	config = load_config_text(dir, yaml);
-	if (manifest_lock(config, hex, &err) != 0)
+	if (manifest_digest(config, hex, &err) != 0)
 		fail_msg("manifest_lock: %s", err.text);
 	config_free(config);
 	tmpdir_remove(dir);
@@ -263,7 +263,7 @@ static void a_run_starts_with_its_files(void **state)
 	assert_string_equal(back.provider_name, "local");
 	assert_int_equal(back.status, RUN_STATUS_RUNNING);
 	assert_non_null(strstr(back.source_manifest_path, "/scalable.yaml"));
-	assert_int_equal(manifest_lock(config, lock, &err), 0);
+	assert_int_equal(manifest_digest(config, lock, &err), 0);
 	assert_string_equal(back.manifest_lock, lock);
 	run_record_clear(&back);
 	run_record_clear(&record);

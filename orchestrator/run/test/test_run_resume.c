@@ -19,16 +19,16 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "exit_codes.h"
-#include "run_backend.h"
-#include "journal.h"
-#include "orch_helpers.h"
-#include "run_close.h"
-#include "run_follow.h"
-#include "run_resume.h"
-#include "run_session.h"
-#include "run_submit.h"
-#include "tmpdir.h"
+#include "lib/util/exit_codes.h"
+#include "backend/backend.h"
+#include "rundir/journal.h"
+#include "testing/orch_helpers.h"
+#include "run/run_close.h"
+#include "run/run_follow.h"
+#include "run/run_resume.h"
+#include "run/run_session.h"
+#include "run/run_submit.h"
+#include "test/tmpdir.h"
 
 /* Index 1 fails (exit 65: input_error, given up at once) while the flag
  * file is there; index 2 says OOM (oom: retried once with twice the memory,
@@ -349,13 +349,13 @@ static void resume_takes_a_retry_left_decided(void **state)
 	s = create(f, config_yaml, false, &plan);
 	if (run_submit_plan(s, plan, &err) != 0)
 		fail_msg("%s", err.text);
-	for (unsigned ticks = 0; run_backend_busy(s->backend) || !tracker_all_final(s->tracker);
+	for (unsigned ticks = 0; backend_busy(s->backend) || !tracker_all_final(s->tracker);
 	     ticks++) {
 		if (ticks > 600)  /* 2 minutes of 200 ms: something hangs */
 			fail_msg("the run did not end");
-		run_backend_wait(s->backend, 200);
+		backend_wait(s->backend, 200);
 		if (tracker_poll_events(s->tracker, &err) < 0 ||
-		    run_backend_poll(s->backend, s->tracker, &err) != 0)
+		    backend_poll(s->backend, s->tracker, &err) != 0)
 			fail_msg("%s", err.text);
 	}
 	assert_true(run_retries_pending(s));

@@ -14,12 +14,12 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "cache_key.h"
-#include "cache_log.h"
-#include "exit_codes.h"
-#include "jsonl_file.h"
-#include "orch_helpers.h"
-#include "tmpdir.h"
+#include "rundir/cache_key.h"
+#include "rundir/cache_log.h"
+#include "lib/util/exit_codes.h"
+#include "lib/util/jsonl_file.h"
+#include "testing/orch_helpers.h"
+#include "test/tmpdir.h"
 
 static const char base_yaml[] =
 	"version: 1\n"

@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "journal.h"
-#include "tmpdir.h"
+#include "rundir/journal.h"
+#include "test/tmpdir.h"
 
 static const struct plan_task tasks[] = { { 7, 2 }, { 14, 2 }, { 21, 3 } };
 

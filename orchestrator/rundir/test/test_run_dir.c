@@ -15,10 +15,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "exit_codes.h"
-#include "run_dir.h"
-#include "run_lock.h"
-#include "tmpdir.h"
+#include "lib/util/exit_codes.h"
+#include "rundir/run_dir.h"
+#include "rundir/run_lock.h"
+#include "test/tmpdir.h"
 
 static void names_have_the_contract_shape(void **state)
 {

@@ -12,9 +12,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "jsonl_file.h"
-#include "telemetry.h"
-#include "tmpdir.h"
+#include "lib/util/jsonl_file.h"
+#include "rundir/telemetry.h"
+#include "test/tmpdir.h"
 
 #define RUN_ID "run-20260101T000000Z-energy-0badcafe"
 #define COUNT(a) (sizeof (a) / sizeof (a)[0])

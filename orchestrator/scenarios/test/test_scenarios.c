@@ -12,9 +12,9 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "exit_codes.h"
-#include "scenarios.h"
-#include "tmpdir.h"
+#include "lib/util/exit_codes.h"
+#include "scenarios/scenarios.h"
+#include "test/tmpdir.h"
 
 /* n malloc'd strings "prefix0", "prefix1", ... */
 static char **make_values(const char *prefix, size_t n)

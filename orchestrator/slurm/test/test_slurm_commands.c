@@ -13,9 +13,9 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "orch_helpers.h"
-#include "slurm_commands.h"
-#include "tmpdir.h"
+#include "testing/orch_helpers.h"
+#include "slurm/slurm_commands.h"
+#include "test/tmpdir.h"
 
 /* Logs "name [arg] [arg] ... TF=<SLURM_TIME_FORMAT> BL=<SLURM_BITSTR_LEN>
  * OFF=<SCALABLE_INDEX_OFFSET>" to calls.log, then plays back name.err,

@@ -12,10 +12,10 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "orch_helpers.h"
-#include "slurm_commands.h"
-#include "slurm_fields.h"
-#include "tmpdir.h"
+#include "testing/orch_helpers.h"
+#include "slurm/slurm_commands.h"
+#include "slurm/slurm_fields.h"
+#include "test/tmpdir.h"
 
 #define NONE SLURM_NO_ARRAY_TASK
 

@@ -15,14 +15,14 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "jsonl_file.h"
+#include "lib/util/jsonl_file.h"
 
-#include "orch_helpers.h"
-#include "run_follow.h"
-#include "run_submit.h"
-#include "run_sweep.h"
-#include "slurm_shims.h"
-#include "tmpdir.h"
+#include "testing/orch_helpers.h"
+#include "run/run_follow.h"
+#include "run/run_submit.h"
+#include "sweeper/sweeper_pass.h"
+#include "testing/slurm_shims.h"
+#include "test/tmpdir.h"
 
 #define RUN_ID "run-20260101T000000Z-p-0badcafe"
 
@@ -309,7 +309,7 @@ static void assert_waits_for(struct run_session *s, uint32_t self, const uint32_
 			     size_t n)
 {
 	uint32_t *ids;
-	size_t got = run_sweep_jobs_to_wait_for(s->tracker, self, &ids);
+	size_t got = sweeper_jobs_to_wait_for(s->tracker, self, &ids);
 
 	assert_int_equal(got, n);
 	for (size_t i = 0; i < n; i++)
@@ -335,7 +335,7 @@ static void a_run_swept_pass_by_pass(void **state)
 		     "100_1|102|FAILED|75:0|0:0|None|vm|1795814173|1795814173|1795814188|15|2|50M|\n"
 		     "100_2|103|COMPLETED|0:0|0:0|None|vm|1795814173|1795814173|1795814188|15|2|50M|\n");
 	tmpdir_write(f->dir, "sbatch.out", "200\n");
-	assert_int_equal(run_sweep_pass(s, &err), 1);
+	assert_int_equal(sweeper_pass(s, &err), 1);
 	assert_int_equal(slurm_shims_calls_with(f->dir, "sbatch", "[--begin=now+1]"), 1);
 	assert_int_equal(tracker_find(s->tracker, "model", 1, 2)->array_job_id, 200);
 	assert_waits_for(s, 0, (uint32_t[]){ 200 }, 1);
@@ -345,14 +345,14 @@ static void a_run_swept_pass_by_pass(void **state)
 	 * to wait for, the run is not over (a delay, then) */
 	tmpdir_write(f->dir, "sacct.out",
 		     "200_1|201|RUNNING|0:0|0:0|None|vm|1795814173|1795814173|0|15|2|50M|\n");
-	assert_int_equal(run_sweep_pass(s, &err), 0);
+	assert_int_equal(sweeper_pass(s, &err), 0);
 	assert_waits_for(s, 0, NULL, 0);
 	assert_false(run_follow_finished(s));
 
 	/* the retry succeeded: the run is over, nothing to wait for */
 	tmpdir_write(f->dir, "sacct.out",
 		     "200_1|201|COMPLETED|0:0|0:0|None|vm|1795814173|1795814173|1795814188|15|2|50M|\n");
-	assert_int_equal(run_sweep_pass(s, &err), 0);
+	assert_int_equal(sweeper_pass(s, &err), 0);
 	assert_true(run_follow_finished(s));
 	assert_waits_for(s, 0, NULL, 0);
 	assert_int_equal(slurm_shims_calls(f->dir, "sbatch"), 2);

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "classify.h"
-#include "failure_text.h"
-#include "tmpdir.h"
+#include "tracker/classify.h"
+#include "tracker/attempt_logs.h"
+#include "test/tmpdir.h"
 
 /* Evidence with nothing known but an end event that exited 1. */
 static struct failure_evidence exited(int code)

@@ -13,11 +13,11 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "jsonl_file.h"
-#include "slurm_job.h"
-#include "run_summary.h"
-#include "tmpdir.h"
-#include "tracker.h"
+#include "lib/util/jsonl_file.h"
+#include "slurm/slurm_job.h"
+#include "tracker/run_summary.h"
+#include "test/tmpdir.h"
+#include "tracker/tracker.h"
 
 #define RUN_ID "run-20260101T000000Z-energy-0badcafe"
 #define ARRAY 500u

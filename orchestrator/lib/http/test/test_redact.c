@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "redact.h"
+#include "lib/http/redact.h"
 
 /* redact_secrets(text) is expected. */
 static void expect_redacted(const char *text, const char *expected)

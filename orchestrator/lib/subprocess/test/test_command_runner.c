@@ -13,8 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "command_runner.h"
-#include "tmpdir.h"
+#include "lib/subprocess/command_runner.h"
+#include "test/tmpdir.h"
 
 #define BIG (1500 * 1000)
 

@@ -13,9 +13,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "shell_quote.h"
-#include "template.h"
-#include "tmpdir.h"
+#include "lib/util/shell_quote.h"
+#include "lib/template/template.h"
+#include "test/tmpdir.h"
 
 /* A resolver: "name" is a literal, "param" a runtime variable, "code" code,
  * "nasty" a literal that would run a command if it were not quoted. */

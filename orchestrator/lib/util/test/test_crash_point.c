@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "crash_point.h"
+#include "lib/util/crash_point.h"
 
 /* Runs `passes` passes of point under SCALABLE_CRASH_AT=spec (NULL: unset)
  * in a child; returns the pass it died on (1-based), or 0 when it lived. */
