@@ -15,7 +15,6 @@
 #include "testing/orch_helpers.h"
 #include "plan/plan.h"
 #include "plan/plan_json.h"
-#include "slurm/slurm_config.h"
 #include "test/tmpdir.h"
 #include "plan/wave_script.h"
 
@@ -303,17 +302,6 @@ static void test_plan_json(void **state)
 	plan_free(plan);
 }
 
-static void test_parse_max_array_size(void **state)
-{
-	(void)state;
-	assert_int_equal(parse_max_array_size("Configuration data as of x\n"
-					      "MaxArraySize            = 1001\n"
-					      "MaxJobCount = 10000\n"), 1001);
-	assert_int_equal(parse_max_array_size("MaxArraySizeX = 4\nMaxArraySize=40001"), 40001);
-	assert_int_equal(parse_max_array_size("MaxJobCount = 10000\n"), 0);
-	assert_int_equal(parse_max_array_size("MaxArraySize = lots\n"), 0);
-}
-
 /* A config whose parameter values are hostile, for the scripts run below. */
 static const char hostile_yaml[] =
 	"version: 1\n"
@@ -429,7 +417,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wave_exclude, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_local_argv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_json, setup, teardown),
-		cmocka_unit_test(test_parse_max_array_size),
 		cmocka_unit_test_setup_teardown(test_wave_script_runs, setup, teardown),
 	};
 

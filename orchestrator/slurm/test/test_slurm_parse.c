@@ -14,6 +14,7 @@
 
 #include "testing/orch_helpers.h"
 #include "slurm/slurm_commands.h"
+#include "slurm/slurm_config.h"
 #include "slurm/slurm_fields.h"
 #include "test/tmpdir.h"
 
@@ -613,6 +614,17 @@ static void test_find_absent(void **state)
 	slurm_jobs_free(&jobs);
 }
 
+static void test_parse_max_array_size(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_max_array_size("Configuration data as of x\n"
+					      "MaxArraySize            = 1001\n"
+					      "MaxJobCount = 10000\n"), 1001);
+	assert_int_equal(parse_max_array_size("MaxArraySizeX = 4\nMaxArraySize=40001"), 40001);
+	assert_int_equal(parse_max_array_size("MaxJobCount = 10000\n"), 0);
+	assert_int_equal(parse_max_array_size("MaxArraySize = lots\n"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -638,6 +650,7 @@ int main(void)
 		cmocka_unit_test(test_states),
 		cmocka_unit_test(test_find_absent),
 		cmocka_unit_test(test_partition_nodes),
+		cmocka_unit_test(test_parse_max_array_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
