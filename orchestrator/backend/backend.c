@@ -1,8 +1,6 @@
 /* Picking a run's backend and passing calls to it (see backend.h). */
 #include "backend/backend_impl.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,19 +37,6 @@ void backend_free(struct backend *b)
 	free(b->run_id);
 	free(b->project);
 	free(b);
-}
-
-void backend_note(const struct backend *b, const char *fmt, ...)
-{
-	char text[1024];
-	va_list ap;
-
-	if (!b->o.note)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
-	va_end(ap);
-	b->o.note(b->o.note_ctx, text);
 }
 
 int backend_submit(struct backend *b, const struct plan *plan,

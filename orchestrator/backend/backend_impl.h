@@ -40,7 +40,7 @@ extern const struct backend_ops backend_local_ops;
 int backend_local_open(struct backend *b, struct error *err);
 /* The poll of the Slurm backend (backend_slurm_poll.c). */
 int backend_slurm_poll(struct backend *b, struct tracker *t, struct error *err);
-/* Says text once through the note callback. */
+/* Says text once through the note callback (backend_note.c). */
 void backend_note(const struct backend *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -12,7 +12,8 @@
  *               (severity, order, the node finding), diagnose_suggest*.c
  *               and diagnose_evidence.c (evidence and suggestions),
  *               diagnose_sizes.c (the numbers), diagnose_traceback.c;
- *   output      diagnose_human.c, diagnose_json.c. */
+ *   output      diagnose_human.c, diagnose_json.c;
+ *   freeing     diagnose_free.c. */
 #ifndef SCALABLE_DIAGNOSE_IMPL_H
 #define SCALABLE_DIAGNOSE_IMPL_H
 
@@ -289,7 +290,7 @@ void dx_scenarios_free(struct dx_scenarios *s);
 /* diagnose_shared.c: what the failing scenarios of the largest groups share. */
 int dx_shared(struct diagnosis *dx);
 
-/* diagnose_load.c: frees what dx holds (not dx itself) and zeroes it. */
+/* diagnose_free.c: frees what dx holds (not dx itself) and zeroes it. */
 void dx_clear(struct diagnosis *dx);
 
 /* diagnose_outcome.c: the run's task counts and each group's outcome. */

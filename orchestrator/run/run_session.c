@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/util/crash_point.h"
 #include "rfc3339.h"
 #include "run/run_cache.h"
 
@@ -50,6 +51,13 @@ unsigned run_session_poll_interval(const struct run_session *s)
 	return CONFIG_DEFAULT_POLL_INTERVAL_S;
 }
 
+/* The crash points of rows (crash_point.h): each row, right after it is written. */
+static void crash_after_row(enum tracker_row row, void *ctx)
+{
+	(void)ctx;
+	crash_point(row == TRACKER_FAILURE_ROW ? "failure_row" : "task_row");
+}
+
 int run_session_open_tracker(struct run_session *s, struct error *err)
 {
 	struct tracker_options o = {
@@ -64,6 +72,7 @@ int run_session_open_tracker(struct run_session *s, struct error *err)
 		/* a no-op until run_cache_open finds a component that caches */
 		.on_success = run_cache_on_success,
 		.on_success_ctx = s,
+		.on_row = crash_after_row,
 	};
 
 	/* re-attached without its config: no policies to decide by */

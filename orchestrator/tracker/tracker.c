@@ -207,6 +207,8 @@ struct tracker *tracker_new(const struct tracker_options *o, struct error *err)
 	t->decide_retry_ctx = o->decide_retry_ctx;
 	t->on_success = o->on_success;
 	t->on_success_ctx = o->on_success_ctx;
+	t->on_row = o->on_row;
+	t->on_row_ctx = o->on_row_ctx;
 	if (!o->read_only &&
 	    !(t->telemetry = telemetry_open(o->run_dir, o->run_id, t->provider, err))) {
 		tracker_free(t);

@@ -83,6 +83,11 @@ typedef json_t *(*tracker_retry_decider)(const struct task_attempt *failed, void
  * rows are read back): what the cache stores. -1 (err set) stops the caller. */
 typedef int (*tracker_success_hook)(const struct task_attempt *succeeded, void *ctx,
 				    struct error *err);
+/* The file a row was just written to (tracker_row_hook). */
+enum tracker_row { TRACKER_TASK_ROW, TRACKER_FAILURE_ROW };
+/* Told right after a row reaches tasks.jsonl or failures.jsonl, before the
+ * tracker goes on: the orchestrator's crash test seam counts rows here. */
+typedef void (*tracker_row_hook)(enum tracker_row row, void *ctx);
 
 struct tracker_options {
 	const char *run_dir, *run_id;   /* required */
@@ -96,6 +101,8 @@ struct tracker_options {
 	void *decide_retry_ctx;
 	tracker_success_hook on_success;     /* optional */
 	void *on_success_ctx;
+	tracker_row_hook on_row;             /* optional */
+	void *on_row_ctx;
 	/* for readers without the run's lock (`scalable status`): the state is
 	 * rebuilt and moved on from events and job records as usual, but
 	 * nothing is written */

@@ -30,6 +30,8 @@ struct tracker {
 	void *decide_retry_ctx;
 	tracker_success_hook on_success;
 	void *on_success_ctx;
+	tracker_row_hook on_row;
+	void *on_row_ctx;
 	struct telemetry *telemetry;   /* NULL when read-only */
 	struct event_reader *events;
 	struct name_table components, waves;

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "tracker/classify.h"
-#include "lib/util/crash_point.h"
 #include "tracker/attempt_logs.h"
 #include "tracker/tracker_impl.h"
 
@@ -52,6 +51,12 @@ static void fill_row(const struct task_attempt *a, enum task_state state,
 	row->error_message = a->error_message;
 }
 
+static void row_written(const struct tracker *t, enum tracker_row row)
+{
+	if (t->on_row)
+		t->on_row(row, t->on_row_ctx);
+}
+
 int attempt_emit(struct tracker *t, struct task_attempt *a, enum task_state state,
 		 const char *timestamp, struct error *err)
 {
@@ -61,7 +66,7 @@ int attempt_emit(struct tracker *t, struct task_attempt *a, enum task_state stat
 	if (t->telemetry && telemetry_write_task(t->telemetry, &row, err) != 0)
 		return -1;
 	if (t->telemetry)
-		crash_point("task_row");
+		row_written(t, TRACKER_TASK_ROW);
 	a->state = state;
 	a->recorded = true;
 	return 0;
@@ -168,7 +173,7 @@ static int write_failure(struct tracker *t, struct task_attempt *a, const char *
 	row.evidence = evidence;
 	if (telemetry_write_failure(t->telemetry, &row, err) != 0)
 		return -1;
-	crash_point("failure_row");
+	row_written(t, TRACKER_FAILURE_ROW);
 	a->failure_written = true;
 	return 0;
 }
