@@ -130,18 +130,6 @@ const struct task_attempt *tracker_find(const struct tracker *t, const char *com
 	return tracker_attempt((struct tracker *)t, component, index, attempt, false);
 }
 
-json_int_t json_int_member(const json_t *obj, const char *key)
-{
-	json_t *value = json_object_get(obj, key);
-
-	return json_is_integer(value) ? json_integer_value(value) : -1;
-}
-
-const char *json_string_member(const json_t *obj, const char *key)
-{
-	return json_string_value(json_object_get(obj, key));
-}
-
 struct task_attempt *tracked_task_latest(const struct tracked_task *task)
 {
 	for (unsigned i = task->n_attempts; i-- > 0;)

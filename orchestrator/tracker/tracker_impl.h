@@ -55,10 +55,6 @@ int tracker_index_array(struct tracker *t, struct task_attempt *a, uint32_t arra
 struct task_attempt *tracker_by_array(const struct tracker *t, uint32_t array_job_id,
 				      uint32_t array_task_id);
 struct task_attempt *tracker_by_job(const struct tracker *t, uint32_t job_id);
-/* An integer member of obj, or -1 when null, absent or not an integer. */
-json_int_t json_int_member(const json_t *obj, const char *key);
-/* A string member of obj, or NULL. */
-const char *json_string_member(const json_t *obj, const char *key);
 /* The latest attempt of a task (highest number), or NULL. */
 struct task_attempt *tracked_task_latest(const struct tracked_task *task);
 
