@@ -1,6 +1,7 @@
-/* The tracker's insides, shared by its files: tracker.c (the store),
- * tracker_settle.c (transitions and the rows they write), tracker_events.c,
- * tracker_jobs.c, tracker_rebuild.c and tracker_query.c. */
+/* The tracker's insides, shared by its files: tracker.c (the store, which
+ * calls none of the others), tracker_settle.c (transitions and the rows they
+ * write), tracker_events.c, tracker_submit.c, tracker_jobs.c,
+ * tracker_rebuild.c and tracker_query.c. */
 #ifndef SCALABLE_TRACKER_IMPL_H
 #define SCALABLE_TRACKER_IMPL_H
 
@@ -75,7 +76,8 @@ int attempt_failed(struct tracker *t, struct task_attempt *a, const char *timest
 		   struct error *err);
 
 /* tracker_events.c */
-/* Applies the events kept for jobs that were not known when they came. */
+/* Applies the events kept for jobs that were not known when they came
+ * (tracker_submit.c and tracker_jobs.c call it once they know more jobs). */
 int tracker_retry_orphans(struct tracker *t, struct error *err);
 
 #endif
