@@ -1,4 +1,4 @@
-/* The tracker's store of attempts, and submissions (see tracker.h). */
+/* The tracker's store of attempts: its tables and the maps that find them (see tracker.h). */
 #include "tracker/tracker_impl.h"
 
 #include <errno.h>
@@ -130,18 +130,6 @@ const struct task_attempt *tracker_find(const struct tracker *t, const char *com
 	return tracker_attempt((struct tracker *)t, component, index, attempt, false);
 }
 
-json_int_t json_int_member(const json_t *obj, const char *key)
-{
-	json_t *value = json_object_get(obj, key);
-
-	return json_is_integer(value) ? json_integer_value(value) : -1;
-}
-
-const char *json_string_member(const json_t *obj, const char *key)
-{
-	return json_string_value(json_object_get(obj, key));
-}
-
 struct task_attempt *tracked_task_latest(const struct tracked_task *task)
 {
 	for (unsigned i = task->n_attempts; i-- > 0;)
@@ -252,45 +240,4 @@ void tracker_free(struct tracker *t)
 	free(t->run_id);
 	free(t->provider);
 	free(t);
-}
-
-/* One task of a submission: known to the maps, and `submitted` once. */
-static int add_submitted_task(struct tracker *t, const struct tracker_submission *s,
-			      const struct plan_task *task, const char *wave, struct error *err)
-{
-	struct task_attempt *a = tracker_attempt(t, s->component, task->index, task->attempt, true);
-
-	if (!a || tracker_index_array(t, a, s->array_job_id,
-				      (uint32_t)(task->index - s->offset)) != 0) {
-		errno = ENOMEM;
-		error_system(err, "cannot track %s-%zu", s->component, task->index);
-		return -1;
-	}
-	a->requested = s->resources;
-	a->wave = wave;
-	return a->recorded ? 0 : attempt_emit(t, a, TASK_SUBMITTED, s->timestamp, err);
-}
-
-int tracker_add_submission(struct tracker *t, const struct tracker_submission *s,
-			   struct error *err)
-{
-	const char *wave = s->wave ? tracker_wave(t, s->wave) : NULL;
-
-	for (size_t i = 0; i < s->n_tasks; i++)
-		if (add_submitted_task(t, s, &s->tasks[i], wave, err) != 0)
-			return -1;
-	return tracker_retry_orphans(t, err);
-}
-
-int tracker_add_cached(struct tracker *t, const char *component, size_t index,
-		       unsigned attempt, struct error *err)
-{
-	struct task_attempt *a = tracker_attempt(t, component, index, attempt, true);
-
-	if (!a) {
-		errno = ENOMEM;
-		error_system(err, "cannot track %s-%zu", component, index);
-		return -1;
-	}
-	return a->recorded ? 0 : attempt_emit(t, a, TASK_CACHED, NULL, err);
 }

@@ -6,48 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "step_event.h"
+#include "step_event_parse.h"
 #include "tracker/tracker_impl.h"
 
-/* The fields of a step event the tracker uses; -1 where null or absent. */
-struct step_facts {
-	const char *event, *step, *node, *run_id, *timestamp, *cause;
-	json_int_t job_id, array_job_id, array_task_id, restart_count;
-	json_int_t exit_code, signal, max_rss, oom_kills, time_limit;
-	double elapsed;
-};
-
-static int read_facts(json_t *event, struct step_facts *f)
-{
-	json_t *elapsed = json_object_get(event, "elapsed_s");
-
-	f->event = json_string_member(event, "event");
-	f->step = json_string_member(event, "step_id");
-	f->node = json_string_member(event, "node");
-	f->run_id = json_string_member(event, "run_id");
-	f->timestamp = json_string_member(event, "timestamp");
-	f->cause = json_string_member(event, "inferred_cause");
-	f->job_id = json_int_member(event, "job_id");
-	f->array_job_id = json_int_member(event, "array_job_id");
-	f->array_task_id = json_int_member(event, "array_task_id");
-	f->restart_count = json_int_member(event, "restart_count");
-	f->exit_code = json_int_member(event, "exit_code");
-	f->signal = json_int_member(event, "signal");
-	f->max_rss = json_int_member(event, "max_rss_bytes");
-	f->oom_kills = json_int_member(event, "oom_kill_count");
-	f->time_limit = json_int_member(event, "time_limit_s");
-	f->elapsed = json_is_number(elapsed) ? json_number_value(elapsed) : -1;
-	return f->event && f->step && f->job_id > 0 && f->job_id <= UINT32_MAX ? 0 : -1;
-}
-
 /* The attempt an event belongs to: by array ids, else by the job id. */
-static struct task_attempt *attempt_of(const struct tracker *t, const struct step_facts *f)
+static struct task_attempt *attempt_of(const struct tracker *t,
+				       const struct step_event_fields *f)
 {
+	int64_t array_job = f->array_job_id.value, array_task = f->array_task_id.value;
 	struct task_attempt *a = NULL;
 
-	if (f->array_job_id > 0 && f->array_job_id <= UINT32_MAX && f->array_task_id >= 0 &&
-	    f->array_task_id < UINT32_MAX)
-		a = tracker_by_array(t, (uint32_t)f->array_job_id, (uint32_t)f->array_task_id);
-	return a ? a : tracker_by_job(t, (uint32_t)f->job_id);
+	if (array_job > 0 && array_job <= UINT32_MAX && array_task >= 0 && array_task < UINT32_MAX)
+		a = tracker_by_array(t, (uint32_t)array_job, (uint32_t)array_task);
+	return a ? a : tracker_by_job(t, f->job_id);
 }
 
 static int keep_orphan(struct tracker *t, json_t *event)
@@ -71,47 +43,56 @@ static int64_t larger(int64_t a, int64_t b)
 }
 
 /* A step's end adds to what the attempt's run used (peak memory, OOM kills). */
-static void fold_usage(struct task_attempt *a, const struct step_facts *f)
+static void fold_usage(struct task_attempt *a, const struct step_event_fields *f)
 {
-	a->max_rss_bytes = larger(a->max_rss_bytes, f->max_rss);
-	if (f->oom_kills >= 0)
-		a->oom_kill_count = (a->oom_kill_count > 0 ? a->oom_kill_count : 0) + f->oom_kills;
+	int64_t oom_kills = f->oom_kill_count.value;
+
+	a->max_rss_bytes = larger(a->max_rss_bytes, f->max_rss_bytes.value);
+	if (oom_kills >= 0)
+		a->oom_kill_count = (a->oom_kill_count > 0 ? a->oom_kill_count : 0) + oom_kills;
 }
 
-static void note_start(struct task_attempt *a, const struct step_facts *f)
+static void note_start(struct task_attempt *a, const struct step_event_fields *f)
 {
 	if (f->node)
 		snprintf(a->node, sizeof a->node, "%s", f->node);
-	if (f->time_limit > 0)
-		a->time_limit_s = f->time_limit;
+	if (f->time_limit_s.value > 0)
+		a->time_limit_s = f->time_limit_s.value;
+}
+
+static bool is_step(const struct step_event_fields *f, uint32_t step_id)
+{
+	return f->step_id.set && f->step_id.value == step_id;
 }
 
 /* The batch step ended: success settles; a failure may wait for Slurm. */
-static int batch_end(struct tracker *t, struct task_attempt *a, const struct step_facts *f,
-		     struct error *err)
+static int batch_end(struct tracker *t, struct task_attempt *a,
+		     const struct step_event_fields *f, struct error *err)
 {
 	if (a->end_seen)
 		return 0;  /* the same line read again after a re-attach */
 	note_start(a, f);
 	fold_usage(a, f);
 	a->end_seen = true;
-	a->exit_code = (int)f->exit_code;
-	a->signal = (int)f->signal;
-	a->duration_s = f->elapsed;
-	snprintf(a->inferred_cause, sizeof a->inferred_cause, "%s", f->cause ? f->cause : "");
+	a->exit_code = (int)f->exit_code.value;
+	a->signal = (int)f->signal.value;
+	a->duration_s = f->elapsed_s.value;
+	snprintf(a->inferred_cause, sizeof a->inferred_cause, "%s",
+		 f->inferred_cause ? f->inferred_cause : "");
 	snprintf(a->ended_at, sizeof a->ended_at, "%s", f->timestamp ? f->timestamp : "");
-	if (f->exit_code == 0 && f->signal <= 0)
+	if (f->exit_code.value == 0 && f->signal.value <= 0)
 		return attempt_succeeded(t, a, f->timestamp, err);
 	return t->settle_on_end_event ? attempt_failed(t, a, f->timestamp, err) : 0;
 }
 
 /* Applies an event whose attempt is known. */
-static int apply_to(struct tracker *t, struct task_attempt *a, const struct step_facts *f,
-		    struct error *err)
+static int apply_to(struct tracker *t, struct task_attempt *a,
+		    const struct step_event_fields *f, struct error *err)
 {
-	unsigned restart = f->restart_count > 0 ? (unsigned)f->restart_count : 0;
+	int64_t restarts = f->restart_count.value;
+	unsigned restart = restarts > 0 ? (unsigned)restarts : 0;
 
-	if (tracker_index_job(t, a, (uint32_t)f->job_id) != 0) {
+	if (tracker_index_job(t, a, f->job_id) != 0) {
 		errno = ENOMEM;
 		error_system(err, "cannot track job %lld", (long long)f->job_id);
 		return -1;
@@ -122,8 +103,8 @@ static int apply_to(struct tracker *t, struct task_attempt *a, const struct step
 		return -1;
 	if (task_state_is_final(a->state))
 		return 0;
-	if (strcmp(f->step, "batch") != 0) {
-		if (!strcmp(f->event, "end") && strcmp(f->step, "extern") != 0)
+	if (!is_step(f, STEP_ID_BATCH)) {
+		if (!strcmp(f->event, "end") && !is_step(f, STEP_ID_EXTERN))
 			fold_usage(a, f);  /* srun steps inside the job */
 		return 0;
 	}
@@ -137,10 +118,10 @@ static int apply_to(struct tracker *t, struct task_attempt *a, const struct step
 /* 1 applied, 0 kept for later (unknown job) or not ours, -1 error. */
 static int apply_event(struct tracker *t, json_t *event, bool keep, struct error *err)
 {
-	struct step_facts f;
+	struct step_event_fields f;
 	struct task_attempt *a;
 
-	if (read_facts(event, &f) != 0 || (f.run_id && strcmp(f.run_id, t->run_id) != 0))
+	if (step_event_parse(event, &f) != 0 || (f.run_id && strcmp(f.run_id, t->run_id) != 0))
 		return 0;
 	if ((a = attempt_of(t, &f)) != NULL)
 		return apply_to(t, a, &f, err) == 0 ? 1 : -1;

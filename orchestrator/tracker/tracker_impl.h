@@ -1,6 +1,7 @@
-/* The tracker's insides, shared by its files: tracker.c (the store),
- * tracker_settle.c (transitions and the rows they write), tracker_events.c,
- * tracker_jobs.c, tracker_rebuild.c and tracker_query.c. */
+/* The tracker's insides, shared by its files: tracker.c (the store, which
+ * calls none of the others), tracker_settle.c (transitions and the rows they
+ * write), tracker_events.c, tracker_submit.c, tracker_jobs.c,
+ * tracker_rebuild.c and tracker_query.c. */
 #ifndef SCALABLE_TRACKER_IMPL_H
 #define SCALABLE_TRACKER_IMPL_H
 
@@ -57,10 +58,6 @@ int tracker_index_array(struct tracker *t, struct task_attempt *a, uint32_t arra
 struct task_attempt *tracker_by_array(const struct tracker *t, uint32_t array_job_id,
 				      uint32_t array_task_id);
 struct task_attempt *tracker_by_job(const struct tracker *t, uint32_t job_id);
-/* An integer member of obj, or -1 when null, absent or not an integer. */
-json_int_t json_int_member(const json_t *obj, const char *key);
-/* A string member of obj, or NULL. */
-const char *json_string_member(const json_t *obj, const char *key);
 /* The latest attempt of a task (highest number), or NULL. */
 struct task_attempt *tracked_task_latest(const struct tracked_task *task);
 
@@ -81,7 +78,8 @@ int attempt_failed(struct tracker *t, struct task_attempt *a, const char *timest
 		   struct error *err);
 
 /* tracker_events.c */
-/* Applies the events kept for jobs that were not known when they came. */
+/* Applies the events kept for jobs that were not known when they came
+ * (tracker_submit.c and tracker_jobs.c call it once they know more jobs). */
 int tracker_retry_orphans(struct tracker *t, struct error *err);
 
 #endif
