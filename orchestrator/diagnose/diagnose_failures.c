@@ -6,6 +6,7 @@
 #include "diagnose/diagnose_impl.h"
 #include "diagnose/diagnose_pattern.h"
 #include "diagnose/diagnose_scan.h"
+#include "rundir/record_fields.h"
 
 static void read_evidence(struct jscan *details, struct dx_failure_fields *f)
 {
@@ -37,19 +38,19 @@ static bool read_details(struct jscan *record, struct jspan value, struct dx_fai
 	if (!jscan_enter(record, &s))
 		return jscan_is_null(value);
 	while (jscan_next(&s, &k, &v)) {
-		if (jscan_key_is(k, "worker_id"))
+		if (jscan_key_is(k, RECORD_WORKER_ID))
 			f->worker = v;
-		else if (jscan_key_is(k, "attempt") && f->attempt < 0)
+		else if (jscan_key_is(k, RECORD_ATTEMPT) && f->attempt < 0)
 			(void)jscan_int(v, &f->attempt);
-		else if (jscan_key_is(k, "exit_code"))
+		else if (jscan_key_is(k, RECORD_EXIT_CODE))
 			(void)jscan_int(v, &f->exit_code);
-		else if (jscan_key_is(k, "signal"))
+		else if (jscan_key_is(k, RECORD_SIGNAL))
 			(void)jscan_int(v, &f->signal);
-		else if (jscan_key_is(k, "traceback"))
+		else if (jscan_key_is(k, RECORD_TRACEBACK))
 			f->traceback = v;
-		else if (jscan_key_is(k, "error_type") && !f->error_type.p)
+		else if (jscan_key_is(k, RECORD_ERROR_TYPE) && !f->error_type.p)
 			f->error_type = v;
-		else if (jscan_key_is(k, "evidence") && *v.p == '{' && is_timeout(f))
+		else if (jscan_key_is(k, RECORD_EVIDENCE) && *v.p == '{' && is_timeout(f))
 			read_evidence(&s, f);  /* elapsed and limit: for timeouts only */
 	}
 	return !s.bad;
@@ -66,19 +67,19 @@ bool dx_failure_fields(const char *line, size_t len, struct dx_failure_fields *f
 	if (!jscan_begin(&s, (struct jspan){ line, len }))
 		return false;
 	while (jscan_next(&s, &k, &v)) {
-		if (jscan_key_is(k, "failure_class"))
+		if (jscan_key_is(k, RECORD_FAILURE_CLASS))
 			f->failure_class = v;
-		else if (jscan_key_is(k, "message"))
+		else if (jscan_key_is(k, RECORD_MESSAGE))
 			f->message = v;
-		else if (jscan_key_is(k, "task_id"))
+		else if (jscan_key_is(k, RECORD_TASK_ID))
 			(void)jscan_int(v, &f->task_id);
-		else if (jscan_key_is(k, "component"))
+		else if (jscan_key_is(k, RECORD_COMPONENT))
 			f->component = v;
-		else if (jscan_key_is(k, "attempt"))
+		else if (jscan_key_is(k, RECORD_ATTEMPT))
 			(void)jscan_int(v, &f->attempt);
-		else if (jscan_key_is(k, "error_type"))
+		else if (jscan_key_is(k, RECORD_ERROR_TYPE))
 			f->error_type = v;
-		else if (jscan_key_is(k, "details") && !read_details(&s, v, f))
+		else if (jscan_key_is(k, RECORD_DETAILS) && !read_details(&s, v, f))
 			return false;
 	}
 	return !s.bad && s.done;

@@ -10,6 +10,7 @@
 #include "diagnose/diagnose_impl.h"
 #include "diagnose/diagnose_pattern.h"
 #include "diagnose/diagnose_scan.h"
+#include "rundir/record_fields.h"
 
 struct task_fields {
 	struct jspan component, worker, failure_class, error_message;
@@ -39,27 +40,27 @@ static bool enough(const struct task_fields *f)
 /* Reads one member into f. */
 static void read_member(struct jspan k, struct jspan v, struct task_fields *f)
 {
-	if (jscan_key_is(k, "task_id"))
+	if (jscan_key_is(k, RECORD_TASK_ID))
 		(void)jscan_int(v, &f->task_id);
-	else if (jscan_key_is(k, "component"))
+	else if (jscan_key_is(k, RECORD_COMPONENT))
 		f->component = v;
-	else if (jscan_key_is(k, "attempt"))
+	else if (jscan_key_is(k, RECORD_ATTEMPT))
 		(void)jscan_int(v, &f->attempt);
-	else if (jscan_key_is(k, "state"))
+	else if (jscan_key_is(k, RECORD_STATE))
 		f->state = parse_state(v);
-	else if (jscan_key_is(k, "duration_s"))
+	else if (jscan_key_is(k, RECORD_DURATION_S))
 		(void)jscan_number(v, &f->duration);
-	else if (jscan_key_is(k, "worker"))
+	else if (jscan_key_is(k, RECORD_WORKER))
 		f->worker = v;
-	else if (jscan_key_is(k, "max_rss_bytes"))
+	else if (jscan_key_is(k, RECORD_MAX_RSS_BYTES))
 		(void)jscan_int(v, &f->max_rss);
-	else if (jscan_key_is(k, "requested_memory_bytes"))
+	else if (jscan_key_is(k, RECORD_REQUESTED_MEMORY_BYTES))
 		(void)jscan_int(v, &f->memory);
-	else if (jscan_key_is(k, "requested_walltime_s"))
+	else if (jscan_key_is(k, RECORD_REQUESTED_WALLTIME_S))
 		(void)jscan_int(v, &f->walltime);
-	else if (jscan_key_is(k, "failure_class"))
+	else if (jscan_key_is(k, RECORD_FAILURE_CLASS))
 		f->failure_class = v;
-	else if (jscan_key_is(k, "error_message"))
+	else if (jscan_key_is(k, RECORD_ERROR_MESSAGE))
 		f->error_message = v;
 }
 

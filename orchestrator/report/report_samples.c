@@ -84,7 +84,7 @@ int report_samples(struct report *r, struct error *err)
 									  : REPORT_SAMPLES_PER_CLASS;
 	if (s.wanted == 0)
 		return 0;
-	if (asprintf(&path, "%s/failures.jsonl", r->dx->run_path) < 0) {
+	if (asprintf(&path, "%s/%s", r->dx->run_path, TELEMETRY_FAILURES_FILE) < 0) {
 		error_system(err, "cannot read the failures of %s", r->dx->run_path);
 		return -1;
 	}

@@ -28,109 +28,84 @@ struct rebuild {
 	struct error *err;
 };
 
-/* The attempt a row is about, created when new; NULL for a malformed row. */
-static struct task_attempt *row_attempt(struct tracker *t, const json_t *row,
-					json_int_t restart_count)
-{
-	const char *component = json_string_member(row, "component");
-	json_int_t index = json_int_member(row, "task_id");
-	json_int_t attempt = json_int_member(row, "attempt");
-
-	if (!component || index < 0 || attempt < 1 || attempt > UINT32_MAX || restart_count < 0)
-		return NULL;
-	return tracker_attempt(t, component, (size_t)index, (unsigned)attempt, true);
-}
-
 /* Slurm's ids in the row, into the attempt and the tracker's maps. */
-static int take_ids(struct tracker *t, struct task_attempt *a, const json_t *row)
+static int take_ids(struct tracker *t, struct task_attempt *a, const struct task_row *row)
 {
-	json_int_t job = json_int_member(row, "job_id");
-	json_int_t array_job = json_int_member(row, "array_job_id");
-	json_int_t array_task = json_int_member(row, "array_task_id");
-
-	if (job > 0 && job <= UINT32_MAX && tracker_index_job(t, a, (uint32_t)job) != 0)
+	if (row->job_id > 0 && row->job_id <= UINT32_MAX &&
+	    tracker_index_job(t, a, (uint32_t)row->job_id) != 0)
 		return -1;
-	if (array_job > 0 && array_job <= UINT32_MAX && array_task >= 0 &&
-	    array_task < UINT32_MAX)
-		return tracker_index_array(t, a, (uint32_t)array_job, (uint32_t)array_task);
+	if (row->array_job_id > 0 && row->array_job_id <= UINT32_MAX && row->array_task_id >= 0 &&
+	    row->array_task_id < UINT32_MAX)
+		return tracker_index_array(t, a, (uint32_t)row->array_job_id,
+					   (uint32_t)row->array_task_id);
 	return 0;
 }
 
 /* What a final row measured. */
-static void take_outcome(struct task_attempt *a, const json_t *row)
+static void take_outcome(struct task_attempt *a, const struct task_row *row)
 {
-	const char *worker = json_string_member(row, "worker");
-	json_t *duration = json_object_get(row, "duration_s");
-	json_int_t memory = json_int_member(row, "requested_memory_bytes");
-	json_int_t walltime = json_int_member(row, "requested_walltime_s");
-
-	if (worker)
-		snprintf(a->node, sizeof a->node, "%s", worker);
-	if (memory > 0)
-		a->requested.memory_bytes = (uint64_t)memory;
-	if (walltime > 0)
-		a->requested.walltime_s = (uint64_t)walltime;
+	if (row->worker)
+		snprintf(a->node, sizeof a->node, "%s", row->worker);
+	if (row->requested_memory_bytes > 0)
+		a->requested.memory_bytes = (uint64_t)row->requested_memory_bytes;
+	if (row->requested_walltime_s > 0)
+		a->requested.walltime_s = (uint64_t)row->requested_walltime_s;
 	if (!task_state_is_final(a->state))
 		return;
-	a->duration_s = json_is_number(duration) ? json_number_value(duration) : -1;
-	a->exit_code = (int)json_int_member(row, "exit_code");
-	a->signal = (int)json_int_member(row, "signal");
-	a->max_rss_bytes = json_int_member(row, "max_rss_bytes");
+	a->duration_s = row->duration_s;
+	a->exit_code = row->exit_code;
+	a->signal = row->signal;
+	a->max_rss_bytes = row->max_rss_bytes;
 }
 
-static int take_failure_text(struct task_attempt *a, const json_t *row)
+static int take_failure_text(struct task_attempt *a, const struct task_row *row)
 {
-	const char *class = json_string_member(row, "failure_class");
-	const char *type = json_string_member(row, "error_type");
-	const char *message = json_string_member(row, "error_message");
-
 	if (a->state != TASK_FAILED)
 		return 0;
-	if (class)
-		failure_class_from_name(class, &a->failure_class);
+	if (row->failure_class)
+		failure_class_from_name(row->failure_class, &a->failure_class);
 	free(a->error_type);
 	free(a->error_message);
-	a->error_type = type ? strdup(type) : NULL;
-	a->error_message = message ? strdup(message) : NULL;
-	return (type && !a->error_type) || (message && !a->error_message) ? -1 : 0;
+	a->error_type = row->error_type ? strdup(row->error_type) : NULL;
+	a->error_message = row->error_message ? strdup(row->error_message) : NULL;
+	return (row->error_type && !a->error_type) ||
+	       (row->error_message && !a->error_message) ? -1 : 0;
 }
 
-static int rebuild_task_row(json_t *row, void *ctx)
+static int rebuild_task_row(json_t *record, void *ctx)
 {
 	struct rebuild *r = ctx;
-	const char *state = json_string_member(row, "state");
-	const char *wave = json_string_member(row, "wave");
-	json_int_t restarts = json_int_member(row, "restart_count");
-	struct task_attempt *a = row_attempt(r->t, row, restarts < 0 ? 0 : restarts);
-	enum task_state s;
+	struct task_row row;
+	struct task_attempt *a;
 
-	if (!a || !state || !task_state_from_name(state, &s))
+	if (task_row_from_json(record, &row) != 0 ||
+	    !(a = tracker_attempt(r->t, row.component, row.index, row.attempt, true)) ||
+	    row.state == TASK_STATE_COUNT)
 		return 0;  /* not a row this version understands */
-	a->state = s;
+	a->state = row.state;
 	a->recorded = true;
-	a->restart_count = restarts > 0 ? (unsigned)restarts : 0;
-	if (wave && !(a->wave = tracker_wave(r->t, wave)))
+	a->restart_count = row.restart_count;
+	if (row.wave && !(a->wave = tracker_wave(r->t, row.wave)))
 		return 1;  /* out of memory: stop, and say so */
-	take_outcome(a, row);
-	return take_ids(r->t, a, row) || take_failure_text(a, row) ? 1 : 0;
+	take_outcome(a, &row);
+	return take_ids(r->t, a, &row) || take_failure_text(a, &row) ? 1 : 0;
 }
 
-static int rebuild_failure_row(json_t *row, void *ctx)
+static int rebuild_failure_row(json_t *record, void *ctx)
 {
 	struct rebuild *r = ctx;
-	json_t *details = json_object_get(row, "details");
-	json_int_t restarts = json_int_member(details, "restart_count");
-	struct task_attempt *a = row_attempt(r->t, row, restarts < 0 ? 0 : restarts);
-	json_t *retry = json_object_get(details, "retry");
-	const char *class = json_string_member(row, "failure_class");
+	struct failure_row row;
+	struct task_attempt *a;
 
-	if (!a || (unsigned)(restarts < 0 ? 0 : restarts) != a->restart_count)
+	if (failure_row_from_json(record, &row) != 0 ||
+	    !(a = tracker_attempt(r->t, row.component, row.index, row.attempt, true)) ||
+	    row.restart_count != a->restart_count)
 		return 0;  /* a run Slurm requeued since: its failure is history */
 	a->failure_written = true;
-	if (class)
-		failure_class_from_name(class, &a->failure_class);
+	if (row.failure_class != FAILURE_CLASS_COUNT)
+		a->failure_class = row.failure_class;
 	json_decref(a->retry);
-	a->retry = json_is_null(retry) ? NULL : json_incref(retry);
+	a->retry = json_incref(row.retry);
 	return 0;
 }
 
