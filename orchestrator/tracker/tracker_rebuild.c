@@ -9,20 +9,6 @@
 #include "lib/util/jsonl_file.h"
 #include "tracker/tracker_impl.h"
 
-/* An integer member of obj, or -1 when null, absent or not an integer. */
-static json_int_t json_int_member(const json_t *obj, const char *key)
-{
-	json_t *value = json_object_get(obj, key);
-
-	return json_is_integer(value) ? json_integer_value(value) : -1;
-}
-
-/* A string member of obj, or NULL. */
-static const char *json_string_member(const json_t *obj, const char *key)
-{
-	return json_string_value(json_object_get(obj, key));
-}
-
 struct rebuild {
 	struct tracker *t;
 	struct error *err;
