@@ -84,7 +84,9 @@ void local_limits_enforce(struct local_executor *x, int64_t now)
 	}
 	if (x->n_running && now >= x->next_sample_ms) {
 		sample_memory(x);
-		x->next_sample_ms = now + x->sample_ms;
+		/* From the end of the scan: a scan slower than the interval (a
+		 * loaded machine, many processes) must not run back to back. */
+		x->next_sample_ms = local_now_ms() + x->sample_ms;
 	}
 }
 
