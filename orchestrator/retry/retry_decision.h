@@ -4,8 +4,10 @@
  *
  * Pure: the decision depends only on the attempt, the class's policy, the
  * time and the random source given, so tests fix both. It is made once,
- * when the attempt fails, and kept in failures.jsonl's details.retry
- * (retry_decision_json); the next wave is built from what was kept
+ * when the attempt fails, and kept as this struct (by the tracker, see
+ * retry_tracker.h); the next wave is built from it. JSON is only the file
+ * boundary: failures.jsonl's details.retry is written from it
+ * (retry_decision_json) and read back into it on re-attach
  * (retry_decision_from_json), so a re-attached orchestrator resubmits
  * exactly what was decided, jitter included.
  *

@@ -115,8 +115,9 @@ static int rebuild_failure_row(json_t *row, void *ctx)
 	a->failure_written = true;
 	if (class)
 		failure_class_from_name(class, &a->failure_class);
-	json_decref(a->retry);
-	a->retry = json_is_null(retry) ? NULL : json_incref(retry);
+	free(a->retry);
+	a->retry = r->t->retry.read && retry && !json_is_null(retry)
+		? r->t->retry.read(retry, a, r->t->retry.ctx) : NULL;
 	return 0;
 }
 

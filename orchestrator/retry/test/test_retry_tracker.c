@@ -1,7 +1,7 @@
-/* The retry decider in a real tracker: decisions land in failures.jsonl's
- * details.retry, count earlier failures per class, carry excluded nodes
- * from one attempt to the next, and are read back (also after a
- * re-attach) as the next wave's pending retries. */
+/* The retry hooks in a real tracker: decisions are kept as structs, land
+ * in failures.jsonl's details.retry, count earlier failures per class,
+ * carry excluded nodes from one attempt to the next, and are the next
+ * wave's pending retries (also after a re-attach, read back from the file). */
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -46,13 +46,14 @@ struct fixture {
 	struct config *config;
 	struct retry_context ctx;
 	struct tracker *t;
+	json_t *retry;     /* the last details.retry retry_of read */
 };
 
 static struct tracker *open_tracker(struct fixture *f)
 {
 	struct tracker_options o = {
 		.run_dir = f->dir, .run_id = RUN_ID, .provider = "slurm",
-		.decide_retry = retry_decide_attempt, .decide_retry_ctx = &f->ctx,
+		.retry = retry_tracker_hooks(&f->ctx),
 	};
 	struct error err;
 	struct tracker *t = tracker_new(&o, &err);
@@ -84,6 +85,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	tracker_free(f->t);
+	json_decref(f->retry);
 	config_free(f->config);
 	tmpdir_remove(f->dir);
 	free(f);
@@ -127,12 +129,39 @@ static void ended(struct fixture *f, uint32_t array_job_id, size_t index, const 
 		fail_msg("%s", err.text);
 }
 
+struct row_wanted {
+	json_int_t index, attempt;
+	json_t *retry;
+};
+
+static int take_retry(json_t *row, void *ctx)
+{
+	struct row_wanted *w = ctx;
+
+	if (json_integer_value(json_object_get(row, "task_id")) == w->index &&
+	    json_integer_value(json_object_get(row, "attempt")) == w->attempt) {
+		json_decref(w->retry);
+		w->retry = json_incref(json_object_get(json_object_get(row, "details"), "retry"));
+	}
+	return 0;
+}
+
+/* details.retry of the attempt's last row in failures.jsonl (valid until
+ * the next call). */
 static const json_t *retry_of(struct fixture *f, size_t index, unsigned attempt)
 {
-	const struct task_attempt *a = tracker_find(f->t, "model", index, attempt);
+	struct row_wanted w = { (json_int_t)index, attempt, NULL };
+	char *path = NULL;
+	struct error err;
 
-	assert_non_null(a);
-	return a->retry;
+	assert_true(asprintf(&path, "%s/failures.jsonl", f->dir) > 0);
+	if (jsonl_read(path, take_retry, &w, NULL, &err) != 0)
+		fail_msg("%s", err.text);
+	free(path);
+	assert_non_null(w.retry);
+	json_decref(f->retry);
+	f->retry = w.retry;
+	return w.retry;
 }
 
 static const char *summary_of(struct fixture *f, size_t index, unsigned attempt)
@@ -147,7 +176,7 @@ static struct retry_decision *pending(struct fixture *f, size_t expected)
 	struct error err;
 	size_t n;
 
-	if (retry_pending(f->t, f->config, &d, &n, &err) != 0)
+	if (retry_pending(f->t, &d, &n, &err) != 0)
 		fail_msg("%s", err.text);
 	assert_int_equal(n, expected);
 	return d;
