@@ -1,7 +1,8 @@
 /* The retry hooks in a real tracker: decisions are kept as structs, land
  * in failures.jsonl's details.retry, count earlier failures per class,
- * carry excluded nodes from one attempt to the next, and are the next
- * wave's pending retries (also after a re-attach, read back from the file). */
+ * carry excluded nodes from one attempt to the next, are the next wave's
+ * pending retries, and read back from the file after a re-attach are the
+ * same decisions, every field. */
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include "testing/orch_helpers.h"
 #include "retry/retry_tracker.h"
 #include "retry/retry_wave.h"
+#include "testing/retry_assert.h"
 #include "testing/slurm_shims.h"
 #include "test/tmpdir.h"
 #include "tracker/tracker.h"
@@ -331,6 +333,36 @@ static void test_decisions_survive_a_reattach(void **state)
 	free(after);
 }
 
+/* Rebuilt from failures.jsonl, each decision is the one kept in memory,
+ * every field: a resubmission, one with a node excluded, a give-up and a
+ * follow. */
+static void test_decisions_read_back_field_by_field(void **state)
+{
+	static const char *const states[] = { "OUT_OF_MEMORY", "NODE_FAIL", "FAILED",
+					       "PREEMPTED" };
+	static const int exit_codes[] = { 0, -1, 65, -1 };
+	static const enum retry_action actions[] = { RETRY_RESUBMIT, RETRY_RESUBMIT,
+						     RETRY_GIVE_UP, RETRY_FOLLOW };
+	struct fixture *f = *state;
+	struct retry_decision made[4];
+
+	for (size_t i = 0; i < 4; i++) {
+		f->ctx.slurm_requeues = actions[i] == RETRY_FOLLOW;
+		submit(f, 500 + (uint32_t)i, i, 1, (struct resources){ 1, 4 * GIB, 3600 });
+		ended(f, 500 + (uint32_t)i, i, states[i], "n7", exit_codes[i], 3 * (int64_t)GIB);
+		assert_non_null(tracker_find(f->t, "model", i, 1)->retry);
+		made[i] = *tracker_find(f->t, "model", i, 1)->retry;
+		assert_int_equal(made[i].action, actions[i]);
+	}
+	assert_string_equal(made[1].exclude, "n7");
+	tracker_free(f->t);
+	f->t = open_tracker(f);
+	for (size_t i = 0; i < 4; i++) {
+		assert_non_null(tracker_find(f->t, "model", i, 1)->retry);
+		assert_same_retry_decision(&made[i], tracker_find(f->t, "model", i, 1)->retry);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +375,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_preempted_followed_when_slurm_requeues,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decisions_survive_a_reattach, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_decisions_read_back_field_by_field, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
