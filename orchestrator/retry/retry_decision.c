@@ -213,6 +213,15 @@ static bool attempts_spent(const struct retry_policy *p, struct retry_decision *
 	return true;
 }
 
+/* Member by member, so the padding stays as memset left it: a decision
+ * kept in memory compares byte for byte with one read back from its file. */
+static void copy_resources(struct resources *to, const struct resources *from)
+{
+	to->cpus = from->cpus;
+	to->memory_bytes = from->memory_bytes;
+	to->walltime_s = from->walltime_s;
+}
+
 /* What the failed attempt carries over to the decision. */
 static void start(const struct retry_input *in, const struct retry_policy *p,
 		  struct retry_decision *d)
@@ -225,13 +234,15 @@ static void start(const struct retry_input *in, const struct retry_policy *p,
 	d->attempt = in->attempt;
 	d->class_failures = in->class_failures ? in->class_failures : 1;
 	d->max_attempts = p->max_attempts;
-	d->previous = d->resources = in->resources;
+	copy_resources(&d->previous, &in->resources);
+	copy_resources(&d->resources, &in->resources);
 	if (in->excluded)
 		snprintf(d->exclude, sizeof d->exclude, "%s", in->excluded);
 }
 
-void retry_decide(const struct retry_input *in, const struct retry_policy *policy,
-		  const struct retry_random *random, time_t now, struct retry_decision *out)
+/* The action, and for a resubmission its resources and excluded nodes. */
+static void choose(const struct retry_input *in, const struct retry_policy *policy,
+		   struct retry_decision *out)
 {
 	start(in, policy, out);
 	if (in->requeued_by_slurm && in->failure_class == FAILURE_PREEMPTED) {
@@ -248,8 +259,18 @@ void retry_decide(const struct retry_input *in, const struct retry_policy *polic
 		escalate_walltime(in, policy, out);
 	else if (in->failure_class == FAILURE_NODE_FAIL && in->node && in->node[0])
 		exclude_failed_node(in, out);
-	if (out->action != RETRY_RESUBMIT)
+}
+
+void retry_decide(const struct retry_input *in, const struct retry_policy *policy,
+		  const struct retry_random *random, time_t now, struct retry_decision *out)
+{
+	choose(in, policy, out);
+	if (out->action != RETRY_RESUBMIT) {
+		/* as details.retry has it: no next attempt, so nothing it runs with */
+		memset(&out->resources, 0, sizeof out->resources);
+		out->exclude[0] = '\0';
 		return;
+	}
 	out->next_attempt = in->attempt + 1;
 	out->delay_s = retry_backoff_s(&policy->backoff, out->class_failures,
 				       random ? random->next(random->ctx) : 0.5);

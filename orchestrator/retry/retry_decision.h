@@ -4,8 +4,10 @@
  *
  * Pure: the decision depends only on the attempt, the class's policy, the
  * time and the random source given, so tests fix both. It is made once,
- * when the attempt fails, and kept in failures.jsonl's details.retry
- * (retry_decision_json); the next wave is built from what was kept
+ * when the attempt fails, and kept as this struct (by the tracker, see
+ * retry_tracker.h); the next wave is built from it. JSON is only the file
+ * boundary: failures.jsonl's details.retry is written from it
+ * (retry_decision_json) and read back into it on re-attach
  * (retry_decision_from_json), so a re-attached orchestrator resubmits
  * exactly what was decided, jitter included.
  *
@@ -87,8 +89,12 @@ struct retry_decision {
 	unsigned attempt;                 /* the failed one */
 	unsigned next_attempt;            /* attempt + 1 when resubmitted */
 	unsigned class_failures, max_attempts;  /* max 0: unlimited */
-	struct resources previous;        /* the failed attempt's */
-	struct resources resources;       /* the next attempt's */
+	/* the failed attempt's: for the summary, not in details.retry (the
+	   attempt's task row has it) */
+	struct resources previous;
+	/* the next attempt's; a decision that gives up or follows has none: 0
+	   resources, exclude "" */
+	struct resources resources;
 	char exclude[RETRY_EXCLUDE_SIZE]; /* --exclude for the next attempt; "": none */
 	uint64_t delay_s;                 /* backoff after the failure */
 	int64_t not_before;               /* decided at + delay_s (Unix time) */
@@ -121,9 +127,10 @@ const char *retry_span_text(uint64_t seconds, char *buf, size_t len);
  * "class_failures", "max_attempts", "delay_s", "not_before", "resources"
  * {cpus, memory_bytes, walltime_s}, "exclude" [...], "note"?}. NULL when out of memory. */
 json_t *retry_decision_json(const struct retry_decision *d);
-/* Reads details.retry back for the attempt of component/index: everything
- * but previous (the failed attempt's task row has it). -1 when it is not
- * one of ours (null, or written by an older scalable). */
+/* Reads details.retry back for the attempt of component/index: what
+ * retry_decision_json wrote from a decision of retry_decide, every field
+ * but previous (0; the failed attempt's task row has it). -1 when it is
+ * not one of ours (null, or written by an older scalable). */
 int retry_decision_from_json(const json_t *retry, const struct component *component,
 			     size_t index, struct retry_decision *out);
 

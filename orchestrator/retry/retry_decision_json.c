@@ -1,5 +1,6 @@
-/* A retry decision for people (the summary) and for failures.jsonl's
- * details.retry, and read back from it (see retry_decision.h). */
+/* A retry decision for people (the summary), and its file boundary:
+ * failures.jsonl's details.retry written from the struct and read back into
+ * it (see retry_decision.h); in memory a decision is never JSON. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,9 @@
-/* The retry decider the tracker calls, and the pending retries read back
- * from it (see retry_tracker.h). */
+/* The retry hooks the tracker calls, and the pending retries it keeps (see
+ * retry_tracker.h). */
 #include "retry/retry_tracker.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,19 +33,16 @@ unsigned retry_class_failures(const struct tracker *t, const struct task_attempt
 	return n;
 }
 
-/* The nodes attempt a ran without: what the decision before it excluded. */
+/* The nodes attempt a ran without: what the decision before it excluded
+ * (a decision that gave up or followed excludes none). */
 static void excluded_before(const struct tracker *t, const struct task_attempt *a,
-			    const struct component *c, char *list, size_t size)
+			    char *list, size_t size)
 {
 	const struct task_attempt *before = a->attempt > 1
 		? tracker_find(t, a->component, a->index, a->attempt - 1) : NULL;
-	struct retry_decision d;
 
-	list[0] = '\0';
-	if (before && before->retry &&
-	    retry_decision_from_json(before->retry, c, a->index, &d) == 0)
-		memcpy(list, d.exclude, size < sizeof d.exclude ? size : sizeof d.exclude);
-	list[size - 1] = '\0';
+	snprintf(list, size, "%s", before && before->retry &&
+		 before->retry->action == RETRY_RESUBMIT ? before->retry->exclude : "");
 }
 
 void retry_context_clear(struct retry_context *ctx)
@@ -68,17 +66,14 @@ static const char *partition_nodes(struct retry_context *ctx)
 	return ctx->partition_nodes;
 }
 
-json_t *retry_decide_attempt(const struct task_attempt *a, void *vctx)
+/* The decision about the failed attempt a of component c, into d. */
+static void decide(struct retry_context *ctx, const struct task_attempt *a,
+		   const struct component *c, struct retry_decision *d)
 {
-	struct retry_context *ctx = vctx;
-	const struct component *c = find_component(ctx->config, a->component);
 	char excluded[RETRY_EXCLUDE_SIZE];
-	struct retry_decision d;
 	struct retry_input in;
 
-	if (!c || !ctx->tracker)
-		return NULL;
-	excluded_before(ctx->tracker, a, c, excluded, sizeof excluded);
+	excluded_before(ctx->tracker, a, excluded, sizeof excluded);
 	in = (struct retry_input){
 		.component = c, .index = a->index, .attempt = a->attempt,
 		.failure_class = a->failure_class,
@@ -92,22 +87,58 @@ json_t *retry_decide_attempt(const struct task_attempt *a, void *vctx)
 	if (a->failure_class == FAILURE_NODE_FAIL && a->node[0])
 		in.partition_nodes = partition_nodes(ctx);
 	retry_decide(&in, &ctx->config->retry[a->failure_class],
-		     ctx->random.next ? &ctx->random : NULL, time(NULL), &d);
-	return retry_decision_json(&d);
+		     ctx->random.next ? &ctx->random : NULL, time(NULL), d);
+}
+
+struct retry_decision *retry_decide_attempt(const struct task_attempt *a, void *vctx)
+{
+	struct retry_context *ctx = vctx;
+	const struct component *c = find_component(ctx->config, a->component);
+	struct retry_decision *d;
+
+	if (!c || !ctx->tracker || !(d = malloc(sizeof *d)))
+		return NULL;
+	decide(ctx, a, c, d);
+	return d;
+}
+
+json_t *retry_attempt_json(const struct retry_decision *d, void *ctx)
+{
+	(void)ctx;
+	return retry_decision_json(d);
+}
+
+struct retry_decision *retry_attempt_read(const json_t *retry, const struct task_attempt *a,
+					  void *vctx)
+{
+	const struct retry_context *ctx = vctx;
+	const struct component *c = find_component(ctx->config, a->component);
+	struct retry_decision *d = c ? malloc(sizeof *d) : NULL;
+
+	if (d && retry_decision_from_json(retry, c, a->index, d) != 0) {
+		free(d);
+		d = NULL;
+	}
+	return d;
+}
+
+struct tracker_retry_hooks retry_tracker_hooks(struct retry_context *ctx)
+{
+	return (struct tracker_retry_hooks){
+		.decide = retry_decide_attempt, .write = retry_attempt_json,
+		.read = retry_attempt_read, .ctx = ctx,
+	};
 }
 
 /* The resubmission the failed attempt a waits for; false when none. */
-static bool pending_retry(const struct config *config, const struct task_attempt *a,
-			  struct retry_decision *d)
+static bool pending_retry(const struct task_attempt *a)
 {
-	const struct component *c = find_component(config, a->component);
-
-	return c && a->retry && retry_decision_from_json(a->retry, c, a->index, d) == 0 &&
-	       d->action == RETRY_RESUBMIT && d->next_attempt > a->attempt;
+	return a->retry && a->retry->action == RETRY_RESUBMIT &&
+	       a->retry->next_attempt > a->attempt;
 }
 
-int retry_pending(const struct tracker *t, const struct config *config,
-		  struct retry_decision **out, size_t *n, struct error *err)
+int retry_pending(const struct tracker *t, struct retry_decision **out, size_t *n,
+		  struct error *err)
 {
 	const struct task_attempt **failed = NULL;
 	size_t n_failed = tracker_failed_attempts(t, &failed);
@@ -121,7 +152,8 @@ int retry_pending(const struct tracker *t, const struct config *config,
 		return -1;
 	}
 	for (size_t i = 0; i < n_failed; i++)
-		*n += pending_retry(config, failed[i], &(*out)[*n]);
+		if (pending_retry(failed[i]))
+			(*out)[(*n)++] = *failed[i]->retry;
 	free(failed);
 	return 0;
 }

@@ -80,28 +80,23 @@ static int table_fill(struct run_session *s, struct task_table *t, struct error 
 }
 
 /* A retry decided and not submitted yet: the follow loop's to submit. */
-static bool retry_pending_for(const struct task_attempt *a, const struct component *c,
-			      struct retry_decision *d)
+static bool retry_pending_for(const struct task_attempt *a)
 {
-	return a->state == TASK_FAILED && a->retry &&
-	       retry_decision_from_json(a->retry, c, a->index, d) == 0 &&
-	       d->action == RETRY_RESUBMIT && d->next_attempt > a->attempt;
+	return a->state == TASK_FAILED && a->retry && a->retry->action == RETRY_RESUBMIT &&
+	       a->retry->next_attempt > a->attempt;
 }
 
 /* The next attempt's resources (see run_resume.h), into d. */
 static void resume_resources(const struct run_session *s, const struct component *c,
 			     const struct task_attempt *last, struct retry_decision *d)
 {
-	struct retry_decision decided;
-
 	d->resources = component_resources(c, s->target);
 	d->exclude[0] = '\0';
 	if (!last)
 		return;
-	if (last->retry && retry_decision_from_json(last->retry, c, last->index, &decided) == 0 &&
-	    decided.action == RETRY_RESUBMIT) {
-		d->resources = decided.resources;
-		memcpy(d->exclude, decided.exclude, sizeof d->exclude);
+	if (last->retry && last->retry->action == RETRY_RESUBMIT) {
+		d->resources = last->retry->resources;
+		memcpy(d->exclude, last->retry->exclude, sizeof d->exclude);
 		return;
 	}
 	if (last->requested.memory_bytes > d->resources.memory_bytes)
@@ -115,14 +110,12 @@ static bool wants_resume(const struct run_session *s, const struct component *c,
 			 const struct task_attempt *last, unsigned max_attempt,
 			 struct run_resume_outcome *out, struct retry_decision *d)
 {
-	struct retry_decision pending;
-
 	if (last && (last->state == TASK_SUCCEEDED || last->state == TASK_CACHED))
 		return false;
 	/* a closed run has no follower left to submit a decided retry: take it */
 	if (last && (!task_state_is_final(last->state) ||
 		     (s->record.status == RUN_STATUS_RUNNING &&
-		      retry_pending_for(last, c, &pending)))) {
+		      retry_pending_for(last)))) {
 		out->in_flight++;
 		return false;
 	}

@@ -85,8 +85,7 @@ int run_session_open_tracker(struct run_session *s, struct error *err)
 			.slurm = s->target && s->target->provider == PROVIDER_SLURM,
 			.partition = s->target ? s->target->partition : NULL,
 		};
-		o.decide_retry = retry_decide_attempt;
-		o.decide_retry_ctx = &s->retry;
+		o.retry = retry_tracker_hooks(&s->retry);
 	}
 	s->tracker = tracker_new(&o, err);
 	/* before rebuild: decisions made while replaying count earlier attempts */

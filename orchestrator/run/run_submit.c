@@ -134,7 +134,7 @@ bool run_retries_pending(const struct run_session *s)
 
 	if (!s->config || !s->journal)
 		return false;
-	if (retry_pending(s->tracker, s->config, &d, &n, &err) != 0)
+	if (retry_pending(s->tracker, &d, &n, &err) != 0)
 		return false;
 	for (size_t i = 0; i < n && !any; i++)
 		any = d[i].action == RETRY_RESUBMIT;
@@ -245,7 +245,7 @@ long run_submit_retries(struct run_session *s, struct error *err)
 		return 0;
 	if (finish_first_wave(s, err) != 0)
 		return -1;
-	if (retry_pending(s->tracker, s->config, &d, &n, err) != 0)
+	if (retry_pending(s->tracker, &d, &n, err) != 0)
 		return -1;
 	if (n == 0) {
 		free(d);

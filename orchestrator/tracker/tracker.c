@@ -191,8 +191,7 @@ struct tracker *tracker_new(const struct tracker_options *o, struct error *err)
 	t->rules = o->rules;
 	t->n_rules = o->n_rules;
 	t->settle_on_end_event = o->settle_on_end_event;
-	t->decide_retry = o->decide_retry;
-	t->decide_retry_ctx = o->decide_retry_ctx;
+	t->retry = o->retry;
 	t->on_success = o->on_success;
 	t->on_success_ctx = o->on_success_ctx;
 	t->on_row = o->on_row;
@@ -211,7 +210,7 @@ static void free_attempt(struct task_attempt *a)
 		return;
 	free(a->error_type);
 	free(a->error_message);
-	json_decref(a->retry);
+	free(a->retry);
 	free(a);
 }
 

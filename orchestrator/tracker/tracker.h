@@ -46,6 +46,11 @@
 #include "rfc3339.h"
 #include "rundir/telemetry.h"
 
+/* The retry module's decision about a failed attempt (retry/ is above
+ * tracker/): the tracker only keeps it, plain data freed with free(), and
+ * has it made JSON and read back through struct tracker_retry_hooks. */
+struct retry_decision;
+
 /* One attempt as the tracker knows it (read-only outside the tracker). */
 struct task_attempt {
 	const char *component;
@@ -72,13 +77,32 @@ struct task_attempt {
 	/* once failed */
 	enum failure_class failure_class;
 	char *error_type, *error_message;
-	json_t *retry;                  /* details.retry, as decided */
+	struct retry_decision *retry;   /* as decided; NULL: none (details.retry null) */
 	bool failure_written;
 };
 
-/* What the orchestrator decides about a failed attempt (failures.jsonl's
- * details.retry): a new reference, or NULL for null. */
-typedef json_t *(*tracker_retry_decider)(const struct task_attempt *failed, void *ctx);
+/* What the orchestrator decides about a failed attempt: malloc'd, or NULL
+ * for none. */
+typedef struct retry_decision *(*tracker_retry_decider)(const struct task_attempt *failed,
+							 void *ctx);
+/* failures.jsonl's details.retry for a decision: a new reference, NULL when
+ * out of memory. */
+typedef json_t *(*tracker_retry_writer)(const struct retry_decision *d, void *ctx);
+/* The decision details.retry holds, read back by tracker_rebuild for the
+ * failed attempt a: malloc'd, or NULL when it is none of ours. */
+typedef struct retry_decision *(*tracker_retry_reader)(const json_t *retry,
+							const struct task_attempt *a,
+							void *ctx);
+
+/* The decisions kept as they are in memory; JSON only at failures.jsonl.
+ * All three hooks or none (no decisions), with one ctx. */
+struct tracker_retry_hooks {
+	tracker_retry_decider decide;
+	tracker_retry_writer write;
+	tracker_retry_reader read;
+	void *ctx;
+};
+
 /* Told of an attempt right after its `succeeded` row is written (not while
  * rows are read back): what the cache stores. -1 (err set) stops the caller. */
 typedef int (*tracker_success_hook)(const struct task_attempt *succeeded, void *ctx,
@@ -97,8 +121,7 @@ struct tracker_options {
 	/* true where no scheduler has a say after the step (local target): a
 	 * failed end event settles the attempt at once */
 	bool settle_on_end_event;
-	tracker_retry_decider decide_retry;  /* optional */
-	void *decide_retry_ctx;
+	struct tracker_retry_hooks retry;    /* optional */
 	tracker_success_hook on_success;     /* optional */
 	void *on_success_ctx;
 	tracker_row_hook on_row;             /* optional */

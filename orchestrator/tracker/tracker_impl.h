@@ -27,8 +27,7 @@ struct tracker {
 	const struct classify_rule *rules;
 	size_t n_rules;
 	bool settle_on_end_event;
-	tracker_retry_decider decide_retry;
-	void *decide_retry_ctx;
+	struct tracker_retry_hooks retry;
 	tracker_success_hook on_success;
 	void *on_success_ctx;
 	tracker_row_hook on_row;

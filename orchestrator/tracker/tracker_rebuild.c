@@ -90,8 +90,9 @@ static int rebuild_failure_row(json_t *record, void *ctx)
 	a->failure_written = true;
 	if (row.failure_class != FAILURE_CLASS_COUNT)
 		a->failure_class = row.failure_class;
-	json_decref(a->retry);
-	a->retry = json_incref(row.retry);
+	free(a->retry);
+	a->retry = r->t->retry.read && row.retry && !json_is_null(row.retry)
+		? r->t->retry.read(row.retry, a, r->t->retry.ctx) : NULL;
 	return 0;
 }
 

@@ -91,7 +91,7 @@ static void forget_run(struct task_attempt *a)
 	free(a->error_type);
 	free(a->error_message);
 	a->error_type = a->error_message = NULL;
-	json_decref(a->retry);
+	free(a->retry);
 	a->retry = NULL;
 }
 
@@ -147,14 +147,34 @@ static int classify_attempt(const struct tracker *t, const struct task_attempt *
 	return classify_failure(t->rules, t->n_rules, &ev, c);
 }
 
+/* details.retry: the decision is made JSON here, where it is written, and
+ * nowhere else (tracker_rebuild reads it back). */
+static int retry_details(const struct tracker *t, const struct task_attempt *a,
+			 json_t **out, struct error *err)
+{
+	*out = NULL;
+	if (!a->retry || !t->retry.write)
+		return 0;
+	if (!(*out = t->retry.write(a->retry, t->retry.ctx))) {
+		errno = ENOMEM;
+		error_system(err, "cannot write the retry decision of %s-%zu", a->component,
+			     a->index);
+		return -1;
+	}
+	return 0;
+}
+
 static int write_failure(struct tracker *t, struct task_attempt *a, const char *timestamp,
 			 const char *traceback, json_t *evidence, struct error *err)
 {
 	struct failure_row row;
+	int rc;
 
 	if (!t->telemetry)
 		return 0;  /* read-only: the writer will record it */
 	failure_row_init(&row);
+	if (retry_details(t, a, &row.retry, err) != 0)
+		return -1;
 	row.component = a->component;
 	row.index = a->index;
 	row.attempt = a->attempt;
@@ -169,9 +189,10 @@ static int write_failure(struct tracker *t, struct task_attempt *a, const char *
 	row.exit_code = a->exit_code;
 	row.signal = a->signal;
 	row.traceback = traceback;
-	row.retry = a->retry;
 	row.evidence = evidence;
-	if (telemetry_write_failure(t->telemetry, &row, err) != 0)
+	rc = telemetry_write_failure(t->telemetry, &row, err);
+	json_decref(row.retry);
+	if (rc != 0)
 		return -1;
 	row_written(t, TRACKER_FAILURE_ROW);
 	a->failure_written = true;
@@ -189,9 +210,9 @@ static int record_verdict(struct tracker *t, struct task_attempt *a,
 	a->error_message = strdup(c->message);
 	if (!a->error_message || (c->error_type[0] && !a->error_type))
 		return -1;
-	if (t->decide_retry && !a->failure_written) {
-		json_decref(a->retry);
-		a->retry = t->decide_retry(a, t->decide_retry_ctx);
+	if (t->retry.decide && !a->failure_written) {
+		free(a->retry);
+		a->retry = t->retry.decide(a, t->retry.ctx);
 	}
 	return 0;
 }

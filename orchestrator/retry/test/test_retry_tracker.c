@@ -1,7 +1,8 @@
-/* The retry decider in a real tracker: decisions land in failures.jsonl's
- * details.retry, count earlier failures per class, carry excluded nodes
- * from one attempt to the next, and are read back (also after a
- * re-attach) as the next wave's pending retries. */
+/* The retry hooks in a real tracker: decisions are kept as structs, land
+ * in failures.jsonl's details.retry, count earlier failures per class,
+ * carry excluded nodes from one attempt to the next, are the next wave's
+ * pending retries, and read back from the file after a re-attach are the
+ * same decisions, every field. */
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include "testing/orch_helpers.h"
 #include "retry/retry_tracker.h"
 #include "retry/retry_wave.h"
+#include "testing/retry_assert.h"
 #include "testing/slurm_shims.h"
 #include "test/tmpdir.h"
 #include "tracker/tracker.h"
@@ -46,13 +48,14 @@ struct fixture {
 	struct config *config;
 	struct retry_context ctx;
 	struct tracker *t;
+	json_t *retry;     /* the last details.retry retry_of read */
 };
 
 static struct tracker *open_tracker(struct fixture *f)
 {
 	struct tracker_options o = {
 		.run_dir = f->dir, .run_id = RUN_ID, .provider = "slurm",
-		.decide_retry = retry_decide_attempt, .decide_retry_ctx = &f->ctx,
+		.retry = retry_tracker_hooks(&f->ctx),
 	};
 	struct error err;
 	struct tracker *t = tracker_new(&o, &err);
@@ -84,6 +87,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	tracker_free(f->t);
+	json_decref(f->retry);
 	config_free(f->config);
 	tmpdir_remove(f->dir);
 	free(f);
@@ -127,12 +131,39 @@ static void ended(struct fixture *f, uint32_t array_job_id, size_t index, const 
 		fail_msg("%s", err.text);
 }
 
+struct row_wanted {
+	json_int_t index, attempt;
+	json_t *retry;
+};
+
+static int take_retry(json_t *row, void *ctx)
+{
+	struct row_wanted *w = ctx;
+
+	if (json_integer_value(json_object_get(row, "task_id")) == w->index &&
+	    json_integer_value(json_object_get(row, "attempt")) == w->attempt) {
+		json_decref(w->retry);
+		w->retry = json_incref(json_object_get(json_object_get(row, "details"), "retry"));
+	}
+	return 0;
+}
+
+/* details.retry of the attempt's last row in failures.jsonl (valid until
+ * the next call). */
 static const json_t *retry_of(struct fixture *f, size_t index, unsigned attempt)
 {
-	const struct task_attempt *a = tracker_find(f->t, "model", index, attempt);
+	struct row_wanted w = { (json_int_t)index, attempt, NULL };
+	char *path = NULL;
+	struct error err;
 
-	assert_non_null(a);
-	return a->retry;
+	assert_true(asprintf(&path, "%s/failures.jsonl", f->dir) > 0);
+	if (jsonl_read(path, take_retry, &w, NULL, &err) != 0)
+		fail_msg("%s", err.text);
+	free(path);
+	assert_non_null(w.retry);
+	json_decref(f->retry);
+	f->retry = w.retry;
+	return w.retry;
 }
 
 static const char *summary_of(struct fixture *f, size_t index, unsigned attempt)
@@ -147,7 +178,7 @@ static struct retry_decision *pending(struct fixture *f, size_t expected)
 	struct error err;
 	size_t n;
 
-	if (retry_pending(f->t, f->config, &d, &n, &err) != 0)
+	if (retry_pending(f->t, &d, &n, &err) != 0)
 		fail_msg("%s", err.text);
 	assert_int_equal(n, expected);
 	return d;
@@ -302,6 +333,36 @@ static void test_decisions_survive_a_reattach(void **state)
 	free(after);
 }
 
+/* Rebuilt from failures.jsonl, each decision is the one kept in memory,
+ * every field: a resubmission, one with a node excluded, a give-up and a
+ * follow. */
+static void test_decisions_read_back_field_by_field(void **state)
+{
+	static const char *const states[] = { "OUT_OF_MEMORY", "NODE_FAIL", "FAILED",
+					       "PREEMPTED" };
+	static const int exit_codes[] = { 0, -1, 65, -1 };
+	static const enum retry_action actions[] = { RETRY_RESUBMIT, RETRY_RESUBMIT,
+						     RETRY_GIVE_UP, RETRY_FOLLOW };
+	struct fixture *f = *state;
+	struct retry_decision made[4];
+
+	for (size_t i = 0; i < 4; i++) {
+		f->ctx.slurm_requeues = actions[i] == RETRY_FOLLOW;
+		submit(f, 500 + (uint32_t)i, i, 1, (struct resources){ 1, 4 * GIB, 3600 });
+		ended(f, 500 + (uint32_t)i, i, states[i], "n7", exit_codes[i], 3 * (int64_t)GIB);
+		assert_non_null(tracker_find(f->t, "model", i, 1)->retry);
+		made[i] = *tracker_find(f->t, "model", i, 1)->retry;
+		assert_int_equal(made[i].action, actions[i]);
+	}
+	assert_string_equal(made[1].exclude, "n7");
+	tracker_free(f->t);
+	f->t = open_tracker(f);
+	for (size_t i = 0; i < 4; i++) {
+		assert_non_null(tracker_find(f->t, "model", i, 1)->retry);
+		assert_same_retry_decision(&made[i], tracker_find(f->t, "model", i, 1)->retry);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +375,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_preempted_followed_when_slurm_requeues,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decisions_survive_a_reattach, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_decisions_read_back_field_by_field, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

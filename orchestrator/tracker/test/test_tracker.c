@@ -29,20 +29,50 @@ struct fixture {
 	int decisions;
 };
 
-static json_t *decide(const struct task_attempt *a, void *ctx)
+/* A stand-in for the retry module's decision, which the tracker only keeps,
+ * has written and has read back (it never looks into it). */
+struct retry_decision {
+	char action[8];
+};
+
+static struct retry_decision *decision(const char *action)
+{
+	struct retry_decision *d = action ? calloc(1, sizeof *d) : NULL;
+
+	if (d)
+		snprintf(d->action, sizeof d->action, "%s", action);
+	return d;
+}
+
+static struct retry_decision *decide(const struct task_attempt *a, void *ctx)
 {
 	struct fixture *f = ctx;
 
 	f->decisions++;
-	return json_pack("{s:s, s:i}", "action", a->failure_class == FAILURE_OOM ? "retry" : "fail",
-			 "next_attempt", (int)a->attempt + 1);
+	return decision(a->failure_class == FAILURE_OOM ? "retry" : "fail");
+}
+
+static json_t *decision_json(const struct retry_decision *d, void *ctx)
+{
+	(void)ctx;
+	return json_pack("{s:s}", "action", d->action);
+}
+
+static struct retry_decision *decision_read(const json_t *retry, const struct task_attempt *a,
+					    void *ctx)
+{
+	(void)a;
+	(void)ctx;
+	return decision(json_string_value(json_object_get(retry, "action")));
 }
 
 static struct tracker *open_tracker(struct fixture *f)
 {
 	struct tracker_options o = {
 		.run_dir = f->dir, .run_id = RUN_ID, .provider = f->local ? "local" : "slurm",
-		.settle_on_end_event = f->local, .decide_retry = decide, .decide_retry_ctx = f,
+		.settle_on_end_event = f->local,
+		.retry = { .decide = decide, .write = decision_json, .read = decision_read,
+			   .ctx = f },
 	};
 	struct error err;
 	struct tracker *t = tracker_new(&o, &err);
@@ -442,7 +472,7 @@ static void a_rebuild_writes_nothing_twice(void **state)
 	assert_int_equal(tracker_failed_attempts(f->t, &list), 1);
 	assert_int_equal(list[0]->index, 1);
 	assert_int_equal(list[0]->failure_class, FAILURE_OOM);
-	assert_string_equal(json_string_value(json_object_get(list[0]->retry, "action")), "retry");
+	assert_string_equal(list[0]->retry->action, "retry");
 	free(list);
 	/* what was pending before the crash still settles, once */
 	apply(f, job(ARRAY, 2, "TIMEOUT", true));
