@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rundir/journal.h"
-#include "scenarios/scenarios.h"
 #include "lib/util/strbuf.h"
+#include "plan/job_naming.h"
+#include "scenarios/scenarios.h"
 #include "units.h"
 
 #define RUN_TAG_EXTRA 256  /* room for the run id or project beside a key */
@@ -148,18 +148,18 @@ static char **sbatch_argv(const struct plan *plan, const struct plan_group *grou
 {
 	const struct target *target = plan->target;
 	struct string_vec v = { 0 };
-	char key[JOURNAL_KEY_MAX], tag[JOURNAL_KEY_MAX + RUN_TAG_EXTRA];
+	char key[JOB_NAMING_KEY_MAX], tag[JOB_NAMING_KEY_MAX + RUN_TAG_EXTRA];
 
 	vec_add(&v, "sbatch");
 	vec_add(&v, "--parsable");
 	/* the chunk's key in its name and comment: a re-attached orchestrator
 	 * finds a chunk whose submission it did not see answered */
-	if (journal_job_name(plan->config->project, plan->run_id, plan->wave, group->name,
-			     chunk->offset, tag, sizeof tag) != 0)
+	if (job_naming_chunk_name(plan->config->project, plan->run_id, plan->wave, group->name,
+				  chunk->offset, tag, sizeof tag) != 0)
 		v.failed = true;
 	vec_add(&v, "--job-name=%s", tag);
-	if (journal_key(plan->wave, group->name, chunk->offset, key, sizeof key) != 0 ||
-	    journal_comment(plan->run_id, key, tag, sizeof tag) != 0)
+	if (job_naming_chunk_key(plan->wave, group->name, chunk->offset, key, sizeof key) != 0 ||
+	    job_naming_comment(plan->run_id, key, tag, sizeof tag) != 0)
 		v.failed = true;
 	vec_add(&v, "--comment=%s", tag);
 	vec_add(&v, "--array=%s", chunk->array);

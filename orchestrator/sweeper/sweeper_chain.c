@@ -11,6 +11,7 @@
 
 #include "lib/util/jsonl_file.h"
 #include "lib/util/shell_quote.h"
+#include "plan/job_naming.h"
 #include "slurm/slurm_commands.h"
 #include "lib/util/strbuf.h"
 
@@ -77,7 +78,7 @@ char **sweeper_sbatch_argv(const struct sweeper_job *job, const uint32_t *after,
 		ADD("sbatch");
 		ADD("--parsable");
 		ADD("--job-name=%s.sweeper.%s", job->project, tag ? tag + 1 : job->run_id);
-		ADD("--comment=scalable:%s:%s", job->run_id, SWEEPER_COMMENT_KEY);
+		ADD("--comment=scalable:%s:%s", job->run_id, JOB_NAMING_SWEEPER_KEY);
 		ADD("--output=%s/logs/sweeper-%%j.out", job->run_dir);
 		ADD("--ntasks=1");
 		ADD("--cpus-per-task=%u", SWEEPER_CPUS);
@@ -135,9 +136,9 @@ static int list_sweepers(const struct sweeper_job *job, struct slurm_jobs *mine,
 	int rc = slurm_squeue(NULL, 0, 0, &all, err) == SLURM_OK ? 0 : -1;
 
 	for (size_t i = 0; rc == 0 && i < all.count; i++) {
-		const char *key = journal_key_in_comment(all.items[i].comment, job->run_id);
+		const char *key = job_naming_key_in_comment(all.items[i].comment, job->run_id);
 
-		if (key && !strcmp(key, SWEEPER_COMMENT_KEY) &&
+		if (key && !strcmp(key, JOB_NAMING_SWEEPER_KEY) &&
 		    !slurm_jobs_add_copy(mine, &all.items[i])) {
 			error_system(err, "reading squeue's answer");
 			rc = -1;

@@ -38,7 +38,6 @@
 
 #define SWEEPER_LOG_FILE "sweepers.jsonl"
 #define SWEEPER_LOCK_FILE ".sweepers.lock"
-#define SWEEPER_COMMENT_KEY "sweeper"
 #define SWEEPER_SCHEMA_VERSION 1
 /* Small: a pass reads files and asks Slurm twice. */
 #define SWEEPER_CPUS 1u
