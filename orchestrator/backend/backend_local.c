@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "lib/util/interrupt.h"
+#include "plan/job_naming.h"
 
 /* Tasks cancelled before they started leave no events: say so to the tracker. */
 static void on_task(const struct local_task_report *r, void *arg)
@@ -66,8 +67,8 @@ static int local_submit(struct backend *b, const struct plan *plan,
 	};
 	int rc = -1;
 
-	if (ids && journal_job_name(b->project, b->run_id, plan->wave, group->name,
-				    chunk->offset, name, sizeof name) == 0) {
+	if (ids && job_naming_chunk_name(b->project, b->run_id, plan->wave, group->name,
+					 chunk->offset, name, sizeof name) == 0) {
 		for (size_t i = 0; i < chunk->count; i++)
 			ids[i] = group->tasks[chunk->first + i].index - chunk->offset;
 		rc = local_executor_submit(b->executor, &lc);

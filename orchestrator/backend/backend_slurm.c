@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "lib/util/interrupt.h"
+#include "plan/job_naming.h"
 #include "rfc3339.h"
 #include "backend/backend_impl.h"
 #include "slurm/slurm_commands.h"
@@ -52,7 +53,7 @@ static int find_by_comment(struct backend *b, const char *key, uint32_t *job_id,
 	int rc = slurm_squeue(NULL, 0, 0, &jobs, err) == SLURM_OK ? 0 : -1;
 
 	for (size_t i = 0; rc == 0 && i < jobs.count && !*job_id; i++) {
-		const char *k = journal_key_in_comment(jobs.items[i].comment, b->run_id);
+		const char *k = job_naming_key_in_comment(jobs.items[i].comment, b->run_id);
 
 		if (k && strcmp(k, key) == 0)
 			*job_id = jobs.items[i].array_job_id ? jobs.items[i].array_job_id
@@ -99,8 +100,9 @@ static int find_by_name(struct backend *b, const struct journal_submission *s,
 
 	if (b->accounting_missing)
 		return 0;
-	if (journal_job_name(b->project, b->run_id, s->wave, s->group, s->offset, name,
-			     sizeof name) != 0 || asprintf(&name_opt, "--name=%s", name) < 0) {
+	if (job_naming_chunk_name(b->project, b->run_id, s->wave, s->group, s->offset, name,
+				  sizeof name) != 0 ||
+	    asprintf(&name_opt, "--name=%s", name) < 0) {
 		error_system(err, "looking for %s", s->key);
 		return -1;
 	}

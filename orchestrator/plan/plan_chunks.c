@@ -2,70 +2,18 @@
  * line and environment of each chunk. */
 #include "plan/plan_chunks.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rundir/journal.h"
-#include "scenarios/scenarios.h"
 #include "lib/util/strbuf.h"
+#include "lib/util/string_vec.h"
+#include "plan/job_naming.h"
+#include "plan/sbatch_command.h"
+#include "scenarios/scenarios.h"
 #include "units.h"
 
 #define RUN_TAG_EXTRA 256  /* room for the run id or project beside a key */
-
-/* A NULL-terminated list of strings being built. */
-struct string_vec {
-	char **item;
-	size_t n, capacity;
-	bool failed;
-};
-
-static void vec_add(struct string_vec *v, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Appends a formatted string; a failure is remembered, not returned. */
-static void vec_add(struct string_vec *v, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	if (v->failed)
-		return;
-	if (v->n + 2 > v->capacity) {
-		size_t capacity = v->capacity ? 2 * v->capacity : 32;
-		char **grown = realloc(v->item, capacity * sizeof *grown);
-
-		if (!grown) {
-			v->failed = true;
-			return;
-		}
-		v->item = grown;
-		v->capacity = capacity;
-	}
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		v->failed = true;
-		return;
-	}
-	v->item[v->n++] = s;
-	v->item[v->n] = NULL;
-}
-
-/* Hands the list over, or frees it and returns NULL if anything failed. */
-static char **vec_finish(struct string_vec *v)
-{
-	if (v->failed || !v->item) {
-		for (size_t i = 0; i < v->n; i++)
-			free(v->item[i]);
-		free(v->item);
-		return NULL;
-	}
-	return v->item;
-}
 
 /* The --array value: runs of consecutive indices as ranges, and %throttle. */
 static char *array_spec(const struct plan_group *group, const struct plan_chunk *chunk,
@@ -113,33 +61,31 @@ static char **chunk_env(const struct plan *plan, const struct plan_group *group,
 	struct string_vec v = { 0 };
 	unsigned attempt = common_attempt(group, chunk);
 
-	vec_add(&v, "SCALABLE_RUN_DIR=%s", plan->run_dir);
-	vec_add(&v, "SCALABLE_RUN_ID=%s", plan->run_id);
-	vec_add(&v, "SCALABLE_COMPONENT=%s", group->component->name);
-	vec_add(&v, "SCALABLE_INDEX_OFFSET=%zu", chunk->offset);
+	string_vec_add(&v, "SCALABLE_RUN_DIR=%s", plan->run_dir);
+	string_vec_add(&v, "SCALABLE_RUN_ID=%s", plan->run_id);
+	string_vec_add(&v, "SCALABLE_COMPONENT=%s", group->component->name);
+	string_vec_add(&v, "SCALABLE_INDEX_OFFSET=%zu", chunk->offset);
 	if (attempt)
-		vec_add(&v, "SCALABLE_ATTEMPT=%u", attempt);
+		string_vec_add(&v, "SCALABLE_ATTEMPT=%u", attempt);
 	/* Slurm 22.05 tells a step nothing of its limit: the plugin reads it here */
 	if (group->resources.walltime_s)
-		vec_add(&v, "SCALABLE_TIME_LIMIT_S=%llu",
-			(unsigned long long)group->resources.walltime_s);
-	return vec_finish(&v);
+		string_vec_add(&v, "SCALABLE_TIME_LIMIT_S=%llu",
+			       (unsigned long long)group->resources.walltime_s);
+	return string_vec_finish(&v);
 }
 
-/* sbatch's resource options for a group. */
-static void add_resources(struct string_vec *v, const struct resources *r)
+/* The job name and comment that tag a chunk: a re-attached orchestrator
+ * finds a chunk whose submission it did not see answered. */
+static int chunk_tags(const struct plan *plan, const struct plan_group *group,
+		      const struct plan_chunk *chunk, char *name, char *comment, size_t len)
 {
-	char text[64];
+	char key[JOB_NAMING_KEY_MAX];
 
-	vec_add(v, "--cpus-per-task=%u", r->cpus);
-	if (r->memory_bytes) {
-		units_format_mem(r->memory_bytes, text, sizeof text);
-		vec_add(v, "--mem=%s", text);
-	}
-	if (r->walltime_s) {
-		units_format_walltime(r->walltime_s, text, sizeof text);
-		vec_add(v, "--time=%s", text);
-	}
+	if (job_naming_chunk_name(plan->config->project, plan->run_id, plan->wave, group->name,
+				  chunk->offset, name, len) != 0 ||
+	    job_naming_chunk_key(plan->wave, group->name, chunk->offset, key, sizeof key) != 0)
+		return -1;
+	return job_naming_comment(plan->run_id, key, comment, len);
 }
 
 /* The sbatch command line that submits a chunk. */
@@ -147,41 +93,36 @@ static char **sbatch_argv(const struct plan *plan, const struct plan_group *grou
 			  const struct plan_chunk *chunk)
 {
 	const struct target *target = plan->target;
-	struct string_vec v = { 0 };
-	char key[JOURNAL_KEY_MAX], tag[JOURNAL_KEY_MAX + RUN_TAG_EXTRA];
+	const struct resources *r = &group->resources;
+	char name[JOB_NAMING_KEY_MAX + RUN_TAG_EXTRA], comment[sizeof name];
+	char mem[64], time[64], *output = NULL, **argv = NULL;
+	struct sbatch_command cmd = {
+		.job_name = name, .comment = comment, .array = chunk->array,
+		.cpus_per_task = r->cpus,
+		.partition = target->partition, .account = target->account, .qos = target->qos,
+		.requeue = target->requeue,
+		.delayed = group->begin_delay_s != 0, .begin_delay_s = group->begin_delay_s,
+		/* a node_fail retry stays off the nodes its task failed on */
+		.exclude = group->exclude,
+		.extra = target->sbatch_options.item, .n_extra = target->sbatch_options.count,
+		.script = group->script_path,
+	};
 
-	vec_add(&v, "sbatch");
-	vec_add(&v, "--parsable");
-	/* the chunk's key in its name and comment: a re-attached orchestrator
-	 * finds a chunk whose submission it did not see answered */
-	if (journal_job_name(plan->config->project, plan->run_id, plan->wave, group->name,
-			     chunk->offset, tag, sizeof tag) != 0)
-		v.failed = true;
-	vec_add(&v, "--job-name=%s", tag);
-	if (journal_key(plan->wave, group->name, chunk->offset, key, sizeof key) != 0 ||
-	    journal_comment(plan->run_id, key, tag, sizeof tag) != 0)
-		v.failed = true;
-	vec_add(&v, "--comment=%s", tag);
-	vec_add(&v, "--array=%s", chunk->array);
-	vec_add(&v, "--output=%s/logs/slurm-%%A_%%a.out", plan->run_dir);
-	vec_add(&v, "--export=ALL");
-	add_resources(&v, &group->resources);
-	if (target->partition)
-		vec_add(&v, "--partition=%s", target->partition);
-	if (target->account)
-		vec_add(&v, "--account=%s", target->account);
-	if (target->qos)
-		vec_add(&v, "--qos=%s", target->qos);
-	vec_add(&v, target->requeue ? "--requeue" : "--no-requeue");
-	if (group->begin_delay_s)
-		vec_add(&v, "--begin=now+%llu", (unsigned long long)group->begin_delay_s);
-	/* a node_fail retry stays off the nodes its task failed on */
-	if (group->exclude)
-		vec_add(&v, "--exclude=%s", group->exclude);
-	for (size_t i = 0; i < target->sbatch_options.count; i++)
-		vec_add(&v, "%s", target->sbatch_options.item[i]);
-	vec_add(&v, "%s", group->script_path);
-	return vec_finish(&v);
+	if (r->memory_bytes) {
+		units_format_mem(r->memory_bytes, mem, sizeof mem);
+		cmd.mem = mem;
+	}
+	if (r->walltime_s) {
+		units_format_walltime(r->walltime_s, time, sizeof time);
+		cmd.time = time;
+	}
+	if (chunk_tags(plan, group, chunk, name, comment, sizeof name) == 0 &&
+	    asprintf(&output, "%s/logs/slurm-%%A_%%a.out", plan->run_dir) >= 0) {
+		cmd.output = output;
+		argv = sbatch_command_argv(&cmd);
+	}
+	free(output);
+	return argv;
 }
 
 /* The local target runs the script itself, once per index of the chunk. */
@@ -189,9 +130,9 @@ static char **local_argv(const struct plan_group *group)
 {
 	struct string_vec v = { 0 };
 
-	vec_add(&v, "bash");
-	vec_add(&v, "%s", group->script_path);
-	return vec_finish(&v);
+	string_vec_add(&v, "bash");
+	string_vec_add(&v, "%s", group->script_path);
+	return string_vec_finish(&v);
 }
 
 /* Fills a chunk's array spec, argv and env. */

@@ -9,6 +9,7 @@
 #include "lib/util/crash_point.h"
 #include "retry/retry_wave.h"
 #include "scenarios/scenarios.h"
+#include "plan/job_naming.h"
 #include "plan/wave_script.h"
 
 static struct journal_intent intent_of(const struct plan *plan, const struct plan_group *g,
@@ -195,8 +196,9 @@ static int finish_first_wave(struct run_session *s, struct error *err)
 		for (size_t c = 0; rc == 0 && c < plan->groups[g].n_chunks; c++) {
 			const struct journal_submission *sub;
 
-			if (journal_key(wave, plan->groups[g].name, plan->groups[g].chunks[c].offset,
-					key, sizeof key) != 0) {
+			if (job_naming_chunk_key(wave, plan->groups[g].name,
+						 plan->groups[g].chunks[c].offset, key,
+						 sizeof key) != 0) {
 				error_system(err, "naming a chunk of %s", wave);
 				rc = -1;
 			} else if (!(sub = journal_find(j, key)) || sub->state == JOURNAL_ABSENT) {

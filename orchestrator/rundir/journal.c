@@ -111,7 +111,8 @@ int journal_intent(struct journal *j, const struct journal_intent *in, char *key
 {
 	json_t *record;
 
-	if (journal_key(in->wave, in->group, in->offset, key_out, JOURNAL_KEY_MAX) != 0) {
+	if (job_naming_chunk_key(in->wave, in->group, in->offset, key_out,
+				 JOURNAL_KEY_MAX) != 0) {
 		errno = ENAMETOOLONG;
 		error_system(err, "chunk %s/%s", in->wave, in->group);
 		return -1;

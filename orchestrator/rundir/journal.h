@@ -13,7 +13,7 @@
  *   wave_done     wave: every chunk of the wave was answered
  *   closed        status: the run ended
  * The key "<wave>/<group>/<offset>" names one chunk of one wave; put it in
- * the job's comment (journal_comment: --comment=scalable:<run_id>:<key>) so
+ * the job's comment (job_naming.h: --comment=scalable:<run_id>:<key>) so
  * that a chunk whose intent has no answer (the orchestrator died while
  * sbatch ran) can be looked for in Slurm before anything is submitted again.
  *
@@ -27,11 +27,12 @@
 #include <stdint.h>
 
 #include "lib/util/error.h"
+#include "plan/job_naming.h"
 #include "plan/plan.h"
 
 #define JOURNAL_SCHEMA_VERSION 1
 #define JOURNAL_FILE "journal.jsonl"
-#define JOURNAL_KEY_MAX 256
+#define JOURNAL_KEY_MAX JOB_NAMING_KEY_MAX
 
 enum journal_state {
 	JOURNAL_UNCERTAIN,       /* an intent with no answer: look in Slurm */
@@ -79,20 +80,6 @@ struct journal_intent {
 
 struct journal;
 
-/* "<wave>/<group>/<offset>" into buf. */
-int journal_key(const char *wave, const char *group, size_t offset, char *buf, size_t len);
-/* The job comment that tags a chunk, "scalable:<run_id>:<key>": what its
- * sbatch --comment should carry so that Slurm can be searched for it. */
-int journal_comment(const char *run_id, const char *key, char *buf, size_t len);
-/* The job name of a chunk, "<project>.<group>.<wave>.<offset>.<run tag>"
- * (the tag: the run id's 8-hex suffix): unique per chunk, and kept by
- * accounting (unlike the comment), so `sacct --name` finds a chunk's job
- * after it has left squeue. */
-int journal_job_name(const char *project, const char *run_id, const char *wave,
-		     const char *group, size_t offset, char *buf, size_t len);
-/* The key a job comment carries for this run, or NULL (another run's job,
- * or a comment without a key). Points into comment. */
-const char *journal_key_in_comment(const char *comment, const char *run_id);
 /* "w%03u". */
 void journal_wave_name(unsigned number, char *buf, size_t len);
 

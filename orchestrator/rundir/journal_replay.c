@@ -7,49 +7,6 @@
 #include "rundir/journal_impl.h"
 #include "lib/util/jsonl_file.h"
 
-int journal_key(const char *wave, const char *group, size_t offset, char *buf, size_t len)
-{
-	int n = snprintf(buf, len, "%s/%s/%zu", wave, group, offset);
-
-	return n < 0 || (size_t)n >= len ? -1 : 0;
-}
-
-int journal_comment(const char *run_id, const char *key, char *buf, size_t len)
-{
-	int n = snprintf(buf, len, "scalable:%s:%s", run_id, key);
-
-	return n < 0 || (size_t)n >= len ? -1 : 0;
-}
-
-const char *journal_key_in_comment(const char *comment, const char *run_id)
-{
-	size_t n = strlen(run_id);
-
-	if (!comment || strncmp(comment, "scalable:", 9) != 0 ||
-	    strncmp(comment + 9, run_id, n) != 0 || comment[9 + n] != ':' || !comment[10 + n])
-		return NULL;
-	return comment + 10 + n;
-}
-
-/* The run id's random suffix (its last 8 hex digits), or the whole id. */
-static const char *run_tag(const char *run_id)
-{
-	const char *dash = strrchr(run_id, '-');
-
-	return dash && strlen(dash + 1) == 8 && strspn(dash + 1, "0123456789abcdef") == 8
-		       ? dash + 1
-		       : run_id;
-}
-
-int journal_job_name(const char *project, const char *run_id, const char *wave,
-		     const char *group, size_t offset, char *buf, size_t len)
-{
-	int n = snprintf(buf, len, "%s.%s.%s.%zu.%s", project, group, wave, offset,
-			 run_tag(run_id));
-
-	return n < 0 || (size_t)n >= len ? -1 : 0;
-}
-
 void journal_wave_name(unsigned number, char *buf, size_t len)
 {
 	snprintf(buf, len, "w%03u", number);

@@ -11,8 +11,11 @@
 
 #include "lib/util/jsonl_file.h"
 #include "lib/util/shell_quote.h"
-#include "slurm/slurm_commands.h"
 #include "lib/util/strbuf.h"
+#include "lib/util/string_vec.h"
+#include "plan/job_naming.h"
+#include "plan/sbatch_command.h"
+#include "slurm/slurm_commands.h"
 
 bool sweeper_job_is_live(enum slurm_state state)
 {
@@ -23,9 +26,7 @@ bool sweeper_job_is_live(enum slurm_state state)
 
 void sweeper_argv_free(char **argv)
 {
-	for (size_t i = 0; argv && argv[i]; i++)
-		free(argv[i]);
-	free(argv);
+	string_vec_free(argv);
 }
 
 /* "sh -c" text: exec scalable sweep --poll-interval Ns RUN_DIR, quoted. */
@@ -47,66 +48,31 @@ static char *wrap_command(const struct sweeper_job *job)
 	return strbuf_release(&sb);
 }
 
-/* "afterany:1:2:3". */
-static char *dependency(const uint32_t *after, size_t n)
-{
-	struct strbuf sb = { 0 };
-	int rc = strbuf_printf(&sb, "--dependency=afterany");
-
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = strbuf_printf(&sb, ":%u", after[i]);
-	if (rc != 0) {
-		strbuf_free(&sb);
-		return NULL;
-	}
-	return strbuf_release(&sb);
-}
-
 char **sweeper_sbatch_argv(const struct sweeper_job *job, const uint32_t *after, size_t n_after,
 			   unsigned begin_delay_s)
 {
-	enum { MAX_ARGS = 20 };
-	char **argv = calloc(MAX_ARGS + 1, sizeof *argv);
-	const char *tag = strrchr(job->run_id, '-');
-	char *wrap = wrap_command(job);
-	size_t n = 0;
-	bool failed = !argv || !wrap;
-
-#define ADD(...) (failed = failed || asprintf(&argv[n++], __VA_ARGS__) < 0)
-	if (!failed) {
-		ADD("sbatch");
-		ADD("--parsable");
-		ADD("--job-name=%s.sweeper.%s", job->project, tag ? tag + 1 : job->run_id);
-		ADD("--comment=scalable:%s:%s", job->run_id, SWEEPER_COMMENT_KEY);
-		ADD("--output=%s/logs/sweeper-%%j.out", job->run_dir);
-		ADD("--ntasks=1");
-		ADD("--cpus-per-task=%u", SWEEPER_CPUS);
-		ADD("--mem=%s", SWEEPER_MEMORY);
-		ADD("--time=%s", SWEEPER_TIME);
+	char name[4096], comment[4096];  /* room for any project and run id */
+	char *output = NULL, *wrap = wrap_command(job), **argv = NULL;
+	struct sbatch_command cmd = {
+		.job_name = name, .comment = comment,
+		.ntasks = 1, .cpus_per_task = SWEEPER_CPUS,
+		.mem = SWEEPER_MEMORY, .time = SWEEPER_TIME,
+		.partition = job->partition, .account = job->account, .qos = job->qos,
 		/* a sweeper preempted or on a failed node runs again: passes repeat safely */
-		ADD("--requeue");
-		ADD("--export=ALL");
-		if (n_after) {
-			argv[n] = dependency(after, n_after);
-			failed = !argv[n++];
-			ADD("--kill-on-invalid-dep=no");
-		} else {
-			ADD("--begin=now+%u", begin_delay_s);
-		}
-		if (job->partition)
-			ADD("--partition=%s", job->partition);
-		if (job->account)
-			ADD("--account=%s", job->account);
-		if (job->qos)
-			ADD("--qos=%s", job->qos);
-		ADD("--wrap=%s", wrap);
+		.requeue = true,
+		.after = after, .n_after = n_after,
+		.delayed = n_after == 0, .begin_delay_s = begin_delay_s,
+		.wrap = wrap,
+	};
+
+	if (wrap && job_naming_sweeper_name(job->project, job->run_id, name, sizeof name) == 0 &&
+	    job_naming_comment(job->run_id, JOB_NAMING_SWEEPER_KEY, comment, sizeof comment) == 0 &&
+	    asprintf(&output, "%s/logs/sweeper-%%j.out", job->run_dir) >= 0) {
+		cmd.output = output;
+		argv = sbatch_command_argv(&cmd);
 	}
-#undef ADD
+	free(output);
 	free(wrap);
-	if (failed) {
-		sweeper_argv_free(argv);
-		return NULL;
-	}
 	return argv;
 }
 
@@ -135,9 +101,9 @@ static int list_sweepers(const struct sweeper_job *job, struct slurm_jobs *mine,
 	int rc = slurm_squeue(NULL, 0, 0, &all, err) == SLURM_OK ? 0 : -1;
 
 	for (size_t i = 0; rc == 0 && i < all.count; i++) {
-		const char *key = journal_key_in_comment(all.items[i].comment, job->run_id);
+		const char *key = job_naming_key_in_comment(all.items[i].comment, job->run_id);
 
-		if (key && !strcmp(key, SWEEPER_COMMENT_KEY) &&
+		if (key && !strcmp(key, JOB_NAMING_SWEEPER_KEY) &&
 		    !slurm_jobs_add_copy(mine, &all.items[i])) {
 			error_system(err, "reading squeue's answer");
 			rc = -1;

@@ -38,7 +38,6 @@
 
 #define SWEEPER_LOG_FILE "sweepers.jsonl"
 #define SWEEPER_LOCK_FILE ".sweepers.lock"
-#define SWEEPER_COMMENT_KEY "sweeper"
 #define SWEEPER_SCHEMA_VERSION 1
 /* Small: a pass reads files and asks Slurm twice. */
 #define SWEEPER_CPUS 1u
@@ -84,8 +83,9 @@ struct sweeper_request {
 	bool pass_failed;         /* this pass failed: counts toward giving up */
 };
 
-/* The sbatch command line of a sweeper (NULL-terminated, malloc'd; free
- * with sweeper_argv_free); NULL when out of memory. */
+/* The sbatch command line of a sweeper (built by plan/sbatch_command.h;
+ * NULL-terminated, malloc'd; free with sweeper_argv_free); NULL when out
+ * of memory. */
 char **sweeper_sbatch_argv(const struct sweeper_job *job, const uint32_t *after, size_t n_after,
 			   unsigned begin_delay_s);
 void sweeper_argv_free(char **argv);

@@ -194,22 +194,14 @@ static void a_torn_record_is_skipped_and_cut(void **state)
 	tmpdir_remove(dir);
 }
 
-static void names_and_keys(void **state)
+/* Chunk keys and comments: plan/test/test_job_naming.c. */
+static void wave_names(void **state)
 {
 	char buf[JOURNAL_KEY_MAX];
 
 	(void)state;
 	journal_wave_name(3, buf, sizeof buf);
 	assert_string_equal(buf, "w003");
-	assert_int_equal(journal_key("w003", "model.2", 2002, buf, sizeof buf), 0);
-	assert_string_equal(buf, "w003/model.2/2002");
-	assert_int_equal(journal_comment("run-x", "w003/model.2/2002", buf, sizeof buf), 0);
-	assert_string_equal(buf, "scalable:run-x:w003/model.2/2002");
-	assert_string_equal(journal_key_in_comment(buf, "run-x"), "w003/model.2/2002");
-	assert_null(journal_key_in_comment(buf, "run-y"));
-	assert_null(journal_key_in_comment("scalable:run-x", "run-x"));
-	assert_null(journal_key_in_comment("scalable:run-x:", "run-x"));
-	assert_null(journal_key_in_comment(NULL, "run-x"));
 }
 
 int main(void)
@@ -220,7 +212,7 @@ int main(void)
 		cmocka_unit_test(a_submitted_chunk_is_never_submitted_again),
 		cmocka_unit_test(a_refused_submission_may_be_retried),
 		cmocka_unit_test(a_torn_record_is_skipped_and_cut),
-		cmocka_unit_test(names_and_keys),
+		cmocka_unit_test(wave_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
