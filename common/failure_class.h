@@ -1,4 +1,4 @@
-/* The failure taxonomy (DESIGN.md, "Failure classes and retry"): the class
+/* The failure taxonomy (docs/design.md, "Failure classes and retry"): the class
  * names that failures.jsonl, retry policies and classify rules share. */
 #ifndef SCALABLE_FAILURE_CLASS_H
 #define SCALABLE_FAILURE_CLASS_H

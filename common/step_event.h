@@ -1,4 +1,4 @@
-/* The "step" event a job step leaves in <run_dir>/events/ (DESIGN.md, "Events
+/* The "step" event a job step leaves in <run_dir>/events/ (docs/design.md, "Events
  * from the node"): the record, its JSON line, and its file name. */
 #ifndef SCALABLE_STEP_EVENT_H
 #define SCALABLE_STEP_EVENT_H
@@ -53,7 +53,7 @@ struct step_event {
 /* Starts an event named name of the step id: stamped now, end fields unknown. */
 void step_event_init(struct step_event *ev, const char *name, const struct step_identity *id);
 
-/* Writes the step id as DESIGN.md names it: "batch", "extern", "interactive" or a number. */
+/* Writes the step id as docs/design.md names it: "batch", "extern", "interactive" or a number. */
 void step_id_name(uint32_t step_id, char *buf, size_t bufsz);
 
 /* Renders the event as one JSON object and a newline; returns a malloc'd

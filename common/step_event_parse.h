@@ -1,4 +1,4 @@
-/* Reading a step event back (DESIGN.md, "Events from the node"): the one
+/* Reading a step event back (docs/design.md, "Events from the node"): the one
  * reader of the lines step_event.c writes, field for field, so that the
  * writer and whoever reads <run_dir>/events/ agree on every name. */
 #ifndef SCALABLE_STEP_EVENT_PARSE_H

@@ -2,7 +2,7 @@
  * retry policies, classify rules, notify and ai settings.
  *
  * config_load() reads the file with libyaml, checks every key and type, fills
- * in defaults (DESIGN.md's failure table for retry), expands the scenario set
+ * in defaults (docs/design.md's failure table for retry), expands the scenario set
  * and compiles each component's template against the parameter names; the
  * first problem found becomes one error naming file:line:column. */
 #ifndef SCALABLE_CONFIG_FILE_H

@@ -1,4 +1,4 @@
-/* retry: a policy per failure class, with DESIGN.md's defaults. */
+/* retry: a policy per failure class, with docs/design.md's defaults. */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>

@@ -16,7 +16,7 @@
  *    SIGKILL after kill_wait) and a memory limit (the summed RSS of the
  *    task's process group, sampled from /proc: above the limit the group is
  *    SIGKILLed and the end counts one OOM kill);
- *  - writing the step events the SPANK plugin writes (DESIGN.md "Events from
+ *  - writing the step events the SPANK plugin writes (docs/design.md "Events from
  *    the node") into <run_dir>/events/<job_id>.batch.0.jsonl: a start line
  *    when it starts, an end line when it ends.
  * When the script itself exits, whatever it left running in its process

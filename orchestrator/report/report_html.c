@@ -101,7 +101,7 @@ static void header(FILE *out, const struct report *r)
 		{ "Provider", rec->provider_name }, { "Started", rec->started_at },
 		{ "Finished", rec->finished_at[0] ? rec->finished_at : "(not yet)" },
 		{ rec->finished_at[0] ? "Duration" : "Running for", duration },
-		{ "Config digest", rec->manifest_lock }, { "Config", rec->source_manifest_path },
+		{ "Config digest", rec->manifest_digest }, { "Config", rec->source_manifest_path },
 		{ "Directory", r->dx->run_path },
 	};
 	for (size_t i = 0; i < sizeof items / sizeof *items; i++) {

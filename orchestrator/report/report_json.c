@@ -84,7 +84,7 @@ static json_t *run_json(const struct report *r)
 			 run_status_name(rec->status), "started_at", rec->started_at,
 			 "finished_at", rec->finished_at[0] ? rec->finished_at : NULL,
 			 "duration_s", r->duration_s >= 0 ? json_real(r->duration_s) : json_null(),
-			 "config_digest", rec->manifest_lock, "config_path",
+			 "config_digest", rec->manifest_digest, "config_path",
 			 rec->source_manifest_path, "generated_at", r->generated_at);
 }
 

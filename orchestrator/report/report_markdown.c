@@ -28,7 +28,7 @@ static void header(FILE *out, const struct report *r)
 		{ "Provider", rec->provider_name }, { "Started", rec->started_at },
 		{ "Finished", rec->finished_at[0] ? rec->finished_at : "(not yet)" },
 		{ rec->finished_at[0] ? "Duration" : "Running for", duration },
-		{ "Config digest", rec->manifest_lock }, { "Directory", r->dx->run_path },
+		{ "Config digest", rec->manifest_digest }, { "Directory", r->dx->run_path },
 	};
 	for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
 		fprintf(out, "| %s | ", items[i].label);

@@ -1,4 +1,4 @@
-/* What to do about one failed attempt (DESIGN.md, "Failure classes and
+/* What to do about one failed attempt (docs/design.md, "Failure classes and
  * retry"): give up, follow what Slurm requeued, or resubmit with new
  * resources after a backoff.
  *

@@ -32,12 +32,12 @@ static void note(const struct run_session *s, const char *text)
 }
 
 /* The config the run started from: its manifest.yaml, read as the file it
- * was copied from (relative paths start there), when its manifest lock is
+  * was copied from (relative paths start there), when its manifest digest is
  * still run.json's (templates and scenario files unchanged); otherwise the
  * run goes on without it. */
 static void reload_config(struct run_session *s)
 {
-	char lock[SHA256_HEX_SIZE];
+	char digest[SHA256_HEX_SIZE];
 	struct config *config = NULL;
 	struct error err;
 	char *manifest = NULL;
@@ -45,8 +45,8 @@ static void reload_config(struct run_session *s)
 	if (!s->record.source_manifest_path ||
 	    asprintf(&manifest, "%s/manifest.yaml", s->run->path) < 0 ||
 	    config_load_as(manifest, s->record.source_manifest_path, &config, &err) != 0 ||
-	    manifest_digest(config, lock, &err) != 0 ||
-	    strcmp(lock, s->record.manifest_lock) != 0) {
+	    manifest_digest(config, digest, &err) != 0 ||
+	    strcmp(digest, s->record.manifest_digest) != 0) {
 		if (manifest && !s->config_problem)
 			s->config_problem = config ? strdup("its template or scenario files have "
 							    "changed since it started")

@@ -76,7 +76,7 @@ static int fill_record(const struct run_dir *run, const struct config *config,
 		error_system(err, "cannot describe the run");
 		return -1;
 	}
-	return manifest_digest(config, record->manifest_lock, err);
+	return manifest_digest(config, record->manifest_digest, err);
 }
 
 int run_start_files(const struct run_dir *run, const struct config *config,

@@ -1,5 +1,6 @@
-/* manifest_lock: the sha256 of the canonical manifest, so two runs can be
- * told to have run the same thing however the YAML was formatted.
+/* The manifest digest (run.json's manifest_lock): the sha256 of the
+ * canonical manifest, so two runs can be told to have run the same thing
+ * however the YAML was formatted.
  *
  * The canonical manifest is the loaded config as JSON, serialised compact
  * with keys sorted (jansson's JSON_COMPACT | JSON_SORT_KEYS: no spaces,

@@ -1,4 +1,4 @@
-/* The field names of tasks.jsonl and failures.jsonl records (DESIGN.md, "The
+/* The field names of tasks.jsonl and failures.jsonl records (docs/design.md, "The
  * run directory"), each spelled once for the writers (telemetry.c) and every
  * reader, jansson-based (task_record.c, failure_record.c) or scanning
  * (diagnose). String literals, not variables: a scanner comparing keys with

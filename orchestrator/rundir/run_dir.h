@@ -1,4 +1,4 @@
-/* Run directories (DESIGN.md, "The run directory"):
+/* Run directories (docs/design.md, "The run directory"):
  * <runs_dir>/run-<YYYYMMDDTHHMMSSZ>-<project>-<8 hex>/ with events/,
  * scripts/ and logs/; runs_dir is $SCALABLE_RUNS_DIR, else ./.scalable/runs.
  * Creating, finding (by id, unique prefix, the 8-hex suffix, or path; or the

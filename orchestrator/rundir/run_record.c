@@ -49,7 +49,7 @@ static json_t *record_json(const struct run_record *r)
 			 "event_type", "run", "schema_version", RUN_SCHEMA_VERSION,
 			 "run_id", r->run_id, "project_name", r->project_name,
 			 "target_name", r->target_name, "provider_name", r->provider_name,
-			 "manifest_lock", r->manifest_lock,
+			 "manifest_lock", r->manifest_digest,
 			 "source_manifest_path", r->source_manifest_path,
 			 "started_at", r->started_at,
 			 "finished_at", r->finished_at[0] ? r->finished_at : NULL,
@@ -77,13 +77,13 @@ int run_record_write(const char *run_dir, const struct run_record *record, struc
 /* Copies the fields of a parsed run.json; -1 when one is missing or wrong. */
 static int record_from_json(json_t *json, struct run_record *r)
 {
-	const char *run_id, *project, *target, *provider, *lock, *source, *started;
+	const char *run_id, *project, *target, *provider, *digest, *source, *started;
 	const char *status, *finished;
 	json_t *finished_at = NULL, *summary = NULL, *resumed = NULL;
 
 	if (json_unpack(json, "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s?o, s?o, s:s, s?o}",
 			"run_id", &run_id, "project_name", &project, "target_name", &target,
-			"provider_name", &provider, "manifest_lock", &lock,
+			"provider_name", &provider, "manifest_lock", &digest,
 			"source_manifest_path", &source, "started_at", &started,
 			"finished_at", &finished_at, "resumed_at", &resumed, "status", &status, "summary", &summary) != 0 ||
 	    !run_status_from_name(status, &r->status))
@@ -94,7 +94,7 @@ static int record_from_json(json_t *json, struct run_record *r)
 	r->provider_name = strdup(provider);
 	r->source_manifest_path = strdup(source);
 	finished = json_string_value(finished_at);  /* null while running */
-	snprintf(r->manifest_lock, sizeof r->manifest_lock, "%s", lock);
+	snprintf(r->manifest_digest, sizeof r->manifest_digest, "%s", digest);
 	snprintf(r->started_at, sizeof r->started_at, "%s", started);
 	snprintf(r->finished_at, sizeof r->finished_at, "%s", finished ? finished : "");
 	r->summary = json_is_object(summary) ? json_incref(summary) : NULL;

@@ -23,7 +23,7 @@ enum run_status {
 
 struct run_record {
 	char *run_id, *project_name, *target_name, *provider_name;
-	char manifest_lock[SHA256_HEX_SIZE];
+	char manifest_digest[SHA256_HEX_SIZE];   /* run.json calls it manifest_lock */
 	char *source_manifest_path;            /* absolute */
 	char started_at[RFC3339_BUFSZ];
 	char finished_at[RFC3339_BUFSZ];       /* "" while running */

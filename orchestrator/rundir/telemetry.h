@@ -1,4 +1,4 @@
-/* tasks.jsonl and failures.jsonl (DESIGN.md, "The run directory"): one
+/* tasks.jsonl and failures.jsonl (docs/design.md, "The run directory"): one
  * record per line, appended with one write(2) each to files opened
  * O_APPEND, so a crash leaves at worst a torn last line, which readers skip
  * and the next writer cuts off (jsonl_file.h). The records, their fields and

@@ -39,7 +39,7 @@ void fixture_begin(struct dx_fixture *fx, const char *status)
 	r.project_name = "energy";
 	r.target_name = "hpc";
 	r.provider_name = "slurm";
-	snprintf(r.manifest_lock, sizeof r.manifest_lock, "%064d", 0);
+	snprintf(r.manifest_digest, sizeof r.manifest_digest, "%064d", 0);
 	r.source_manifest_path = "/home/u/energy/scalable.yaml";
 	snprintf(r.started_at, sizeof r.started_at, "2026-01-01T00:00:00.000Z");
 	if (strcmp(status, "running") != 0)

@@ -1,4 +1,4 @@
-/* One failure class per failed attempt, from the evidence (DESIGN.md,
+/* One failure class per failed attempt, from the evidence (docs/design.md,
  * "Failure classes and retry"). The first source that speaks decides:
  *
  *  1. the user's classify: rules, in order (every matcher a rule gives must

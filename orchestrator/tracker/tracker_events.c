@@ -1,4 +1,4 @@
-/* Step events into the tracker (see tracker.h and DESIGN.md "Events from
+/* Step events into the tracker (see tracker.h and docs/design.md "Events from
  * the node"). Events are read again from offset 0 after a re-attach, so
  * applying one twice must change nothing. */
 #include <errno.h>

@@ -48,7 +48,7 @@ static void test_minimal_defaults(void **state)
 	assert_non_null(config->components[0].template);
 	assert_int_equal(scenarios_count(config->scenarios), 1);
 	assert_int_equal(scenarios_param_count(config->scenarios), 0);
-	/* DESIGN.md's failure table. */
+	/* docs/design.md's failure table. */
 	assert_int_equal(r[FAILURE_TRANSIENT].max_attempts, 4);
 	assert_int_equal(r[FAILURE_PREEMPTED].max_attempts, CONFIG_UNLIMITED_ATTEMPTS);
 	assert_true(r[FAILURE_OOM].memory_factor > 1.0);

@@ -99,7 +99,7 @@ static size_t keep(char *data, size_t size, size_t n, void *ctx)
 	return len;
 }
 
-/* Once per process; libcurl's own is not thread-safe (DESIGN.md). */
+/* Once per process; libcurl's own is not thread-safe (docs/design.md). */
 static bool global_init(void)
 {
 	static int state;  /* 0 not yet, 1 done, -1 failed */

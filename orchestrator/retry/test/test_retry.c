@@ -26,7 +26,7 @@
 static struct component model = { .name = "model", .cpus = 1 };
 static struct component post = { .name = "post", .cpus = 1 };
 
-/* A policy with DESIGN.md's shape: factor 2, cap 1h, no jitter. */
+/* A policy with docs/design.md's shape: factor 2, cap 1h, no jitter. */
 static struct retry_policy policy(unsigned max_attempts, uint64_t initial_s)
 {
 	return (struct retry_policy){

@@ -62,7 +62,7 @@ static struct run_record sample_record(void)
 	r.target_name = strdup("hpc");
 	r.provider_name = strdup("slurm");
 	r.source_manifest_path = strdup("/home/u/energy/scalable.yaml");
-	memset(r.manifest_lock, 'a', 64);
+	memset(r.manifest_digest, 'a', 64);
 	strcpy(r.started_at, "2026-01-01T00:00:00.000Z");
 	r.status = RUN_STATUS_RUNNING;
 	return r;
@@ -103,7 +103,7 @@ static void run_json_has_the_contract_fields(void **state)
 	json_decref(json);
 	assert_int_equal(run_record_read(dir, &back, &err), 0);
 	assert_string_equal(back.run_id, r.run_id);
-	assert_string_equal(back.manifest_lock, r.manifest_lock);
+	assert_string_equal(back.manifest_digest, r.manifest_digest);
 	assert_string_equal(back.finished_at, "");
 	assert_int_equal(back.status, RUN_STATUS_RUNNING);
 	run_record_clear(&back);
@@ -183,12 +183,12 @@ static void lock_of(const char *yaml, const char *template, char hex[SHA256_HEX_
 	tmpdir_write(dir, "model.sbatch.tmpl", template);
 	config = load_config_text(dir, yaml);
 	if (manifest_digest(config, hex, &err) != 0)
-		fail_msg("manifest_lock: %s", err.text);
+		fail_msg("manifest_digest: %s", err.text);
 	config_free(config);
 	tmpdir_remove(dir);
 }
 
-static void the_manifest_lock_ignores_formatting_only(void **state)
+static void the_manifest_digest_ignores_formatting_only(void **state)
 {
 	char a[SHA256_HEX_SIZE], b[SHA256_HEX_SIZE], c[SHA256_HEX_SIZE], d[SHA256_HEX_SIZE];
 	char *changed = strdup(config_yaml);
@@ -264,7 +264,7 @@ static void a_run_starts_with_its_files(void **state)
 	assert_int_equal(back.status, RUN_STATUS_RUNNING);
 	assert_non_null(strstr(back.source_manifest_path, "/scalable.yaml"));
 	assert_int_equal(manifest_digest(config, lock, &err), 0);
-	assert_string_equal(back.manifest_lock, lock);
+	assert_string_equal(back.manifest_digest, lock);
 	run_record_clear(&back);
 	run_record_clear(&record);
 	free(copy);
@@ -282,7 +282,7 @@ int main(void)
 		cmocka_unit_test(closing_adds_the_summary_and_the_end),
 		cmocka_unit_test(a_failed_write_leaves_the_old_file),
 		cmocka_unit_test(a_broken_run_json_is_reported),
-		cmocka_unit_test(the_manifest_lock_ignores_formatting_only),
+		cmocka_unit_test(the_manifest_digest_ignores_formatting_only),
 		cmocka_unit_test(the_canonical_manifest_is_sorted_and_compact),
 		cmocka_unit_test(a_run_starts_with_its_files),
 	};
