@@ -1,5 +1,8 @@
 /* The failure taxonomy (docs/design.md, "Failure classes and retry"): the class
- * names that failures.jsonl, retry policies and classify rules share. */
+ * names that failures.jsonl, retry policies and classify rules share.
+ *
+ * Tests: orchestrator/tracker/test/test_classify.c,
+ * orchestrator/config/test/test_config.c (every class name, both ways). */
 #ifndef SCALABLE_FAILURE_CLASS_H
 #define SCALABLE_FAILURE_CLASS_H
 

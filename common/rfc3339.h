@@ -1,4 +1,6 @@
-/* RFC 3339 UTC timestamps ("2026-11-27T20:41:24.123Z"), the telemetry time format. */
+/* RFC 3339 UTC timestamps ("2026-11-27T20:41:24.123Z"), the telemetry time format.
+ *
+ * Tests: common/test/test_step_event.c (the times events carry). */
 #ifndef SCALABLE_RFC3339_H
 #define SCALABLE_RFC3339_H
 

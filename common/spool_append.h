@@ -1,5 +1,7 @@
 /* Appending one record to a spool file: one write(2) per line, so readers see
- * whole lines or a truncated last one, never two records interleaved. */
+ * whole lines or a truncated last one, never two records interleaved.
+ *
+ * Tests: common/test/test_step_event.c (one write(2) per line, appends). */
 #ifndef SCALABLE_SPOOL_APPEND_H
 #define SCALABLE_SPOOL_APPEND_H
 

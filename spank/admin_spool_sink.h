@@ -1,5 +1,7 @@
 /* The admin spool: a root-owned directory holding one subdirectory per uid
- * (root:<job gid>, 0750) with the same event files as a run directory. */
+ * (root:<job gid>, 0750) with the same event files as a run directory.
+ *
+ * Tests: spank/test/test_sinks.c (as root; the security rules). */
 #ifndef SCALABLE_ADMIN_SPOOL_SINK_H
 #define SCALABLE_ADMIN_SPOOL_SINK_H
 

@@ -1,6 +1,9 @@
 /* Work that must not run in slurmstepd itself: a forked child, optionally
  * dropped to the job user, waited for with a hard bound. slurmstepd never
- * changes its own uid (seteuid is unsafe in a multithreaded process). */
+ * changes its own uid (seteuid is unsafe in a multithreaded process).
+ *
+ * Tests: spank/test/test_sinks.c (as root: the drop to the job user, the
+ * deadline). */
 #ifndef SCALABLE_CHILD_PROCESS_H
 #define SCALABLE_CHILD_PROCESS_H
 

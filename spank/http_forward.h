@@ -1,6 +1,9 @@
 /* Optional forwarding of event lines to an HTTP collector: a POST from a
  * forked child running as the job user, under a hard timeout. libcurl is
- * initialised only in the child (curl_global_init is not thread-safe). */
+ * initialised only in the child (curl_global_init is not thread-safe).
+ *
+ * Tests: tests/integration/plugin.bats (delivery to a collector on 127.0.0.1;
+ * a hanging collector bounded). */
 #ifndef SCALABLE_HTTP_FORWARD_H
 #define SCALABLE_HTTP_FORWARD_H
 

@@ -1,6 +1,8 @@
 /* Logging from the plugin: every message prefixed "spank_scalable: ", routine
  * detail at debug level, a problem once per step at verbose level (what
- * slurm_error prints would reach the user's stderr, so it is never used). */
+ * slurm_error prints would reach the user's stderr, so it is never used).
+ *
+ * Tests: spank/test/test_step_recorder.c. */
 #ifndef SCALABLE_PLUGIN_LOG_H
 #define SCALABLE_PLUGIN_LOG_H
 

@@ -1,5 +1,7 @@
 /* Appending an event line to <run_dir>/events/<file> as the job user: the run
- * directory is user-controlled, so root never opens anything in it. */
+ * directory is user-controlled, so root never opens anything in it.
+ *
+ * Tests: spank/test/test_sinks.c (as root; the security rules). */
 #ifndef SCALABLE_RUN_DIR_SINK_H
 #define SCALABLE_RUN_DIR_SINK_H
 

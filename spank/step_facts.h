@@ -1,5 +1,8 @@
 /* What the plugin learns about its step in slurmstepd: ids from Slurm,
- * scalable's variables from the job environment, the job user's identity. */
+ * scalable's variables from the job environment, the job user's identity.
+ *
+ * Tests: spank/test/test_step_recorder.c (through the recorder, with a faked
+ * SPANK API). */
 #ifndef SCALABLE_STEP_FACTS_H
 #define SCALABLE_STEP_FACTS_H
 

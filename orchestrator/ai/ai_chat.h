@@ -1,6 +1,9 @@
 /* One question to an OpenAI-compatible chat-completions endpoint: the
  * request body ({"model", "messages": [system, user]}), the answer read
- * back (choices[0].message.content), and the exchange over http_post.h. */
+ * back (choices[0].message.content), and the exchange over http_post.h.
+ *
+ * Tests: orchestrator/run/test/test_ai_notify.c, tests/cli/ai_notify.sh (a
+ * server on 127.0.0.1). */
 #ifndef SCALABLE_AI_CHAT_H
 #define SCALABLE_AI_CHAT_H
 

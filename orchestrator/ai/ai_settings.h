@@ -11,7 +11,9 @@
  *    blanks (it goes into a header). A key file must be a regular file of
  *    this user that neither group nor others can read (chmod 600). The key
  *    never comes from the command line;
- *  - timeout: ai.timeout (default 60s). */
+ *  - timeout: ai.timeout (default 60s).
+ *
+ * Tests: orchestrator/run/test/test_ai_notify.c, tests/cli/ai_notify.sh. */
 #ifndef SCALABLE_AI_SETTINGS_H
 #define SCALABLE_AI_SETTINGS_H
 

@@ -1,7 +1,10 @@
 /* diagnose --ai: the run's compact summary (diagnose_ai_summary) asked of
  * the chat-completions endpoint that the run's manifest.yaml (its ai:
  * section, the config as it was run) and the environment name
- * (ai_settings.h). A failure is never fatal: it is a reason to print. */
+ * (ai_settings.h). A failure is never fatal: it is a reason to print.
+ *
+ * Tests: tests/cli/ai_notify.sh (diagnose --ai against servers on 127.0.0.1
+ * that answer, fail, hang or redirect). */
 #ifndef SCALABLE_DIAGNOSE_AI_H
 #define SCALABLE_DIAGNOSE_AI_H
 

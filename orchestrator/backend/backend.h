@@ -1,7 +1,10 @@
 /* Where a run's chunks go and how their jobs are asked about: Slurm (sbatch,
  * then one squeue and at most one sacct or scontrol per poll) or the local
  * executor (the same scripts as child processes). The follow loop and the
- * commands see only this. */
+ * commands see only this.
+ *
+ * Tests: orchestrator/backend/test/test_backend_slurm_poll.c (Slurm, through
+ * shims), orchestrator/run/test/test_run_local.c (local). */
 #ifndef SCALABLE_BACKEND_H
 #define SCALABLE_BACKEND_H
 

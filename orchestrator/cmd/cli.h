@@ -1,4 +1,7 @@
-/* What every subcommand does the same way: error output, the config path. */
+/* What every subcommand does the same way: error output, the config path.
+ *
+ * Tests: tests/cli/cli.sh, tests/cli/bad_configs.sh (the binary: usage
+ * errors, exit codes, run selection). */
 #ifndef SCALABLE_CLI_H
 #define SCALABLE_CLI_H
 

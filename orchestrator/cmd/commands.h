@@ -1,6 +1,9 @@
 /* The subcommands of `scalable`, one file each (cmd_<name>.c). Each takes
  * the arguments after its name (argv[0] is the command's name) and returns
- * an exit code from exit_codes.h. */
+ * an exit code from exit_codes.h.
+ *
+ * No test of its own: the table of subcommands; tests/cli/cli.sh and
+ * tests/cli/man_pages.sh run every one. */
 #ifndef SCALABLE_COMMANDS_H
 #define SCALABLE_COMMANDS_H
 

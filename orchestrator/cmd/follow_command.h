@@ -11,7 +11,10 @@
  *    and nobody would record their ends, so they are cancelled (SIGTERM,
  *    then SIGKILL) and the run closed `cancelled`; exit 128 + the signal;
  *  - `scalable cancel` from elsewhere: the jobs are cancelled and the run
- *    closed `cancelled`; exit 1. */
+ *    closed `cancelled`; exit 1.
+ *
+ * Tests: tests/cli/resume_cache.sh, tests/integration/orchestrator.bats (run
+ * and watch, Ctrl-C, cancel). */
 #ifndef SCALABLE_FOLLOW_COMMAND_H
 #define SCALABLE_FOLLOW_COMMAND_H
 

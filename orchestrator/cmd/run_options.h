@@ -1,7 +1,10 @@
 /* The options of the commands that run or follow a sweep, parsed once:
  *   run, submit      [FILE] [--target NAME] [--no-cache] [--poll-interval DUR] [--json]
  *   watch            RUN|--latest [--poll-interval DUR] [--json]
- *   resume           RUN|--latest [--no-cache] [--poll-interval DUR] [--json] */
+ *   resume           RUN|--latest [--no-cache] [--poll-interval DUR] [--json]
+ *
+ * Tests: tests/cli/cli.sh, tests/cli/man_pages.sh (every option of run,
+ * submit, watch, resume). */
 #ifndef SCALABLE_RUN_OPTIONS_H
 #define SCALABLE_RUN_OPTIONS_H
 

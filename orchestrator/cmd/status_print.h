@@ -1,5 +1,8 @@
 /* `scalable status` and `scalable runs` for humans: the views of status_view.h
- * as aligned text. */
+ * as aligned text.
+ *
+ * Tests: tests/cli/cli.sh, tests/integration/orchestrator.bats (status and
+ * runs as text). */
 #ifndef SCALABLE_STATUS_PRINT_H
 #define SCALABLE_STATUS_PRINT_H
 

@@ -12,7 +12,10 @@
  * Counts are the tracker's, rebuilt from tasks.jsonl, the journal and the
  * events (so a task whose end event came after the orchestrator left counts
  * as ended); failures group failed attempts by class and by the message's
- * prefix before ':' (as the tutorial counts them), most frequent first. */
+ * prefix before ':' (as the tutorial counts them), most frequent first.
+ *
+ * Tests: tests/cli/cli.sh, tests/integration/orchestrator.bats (status
+ * --json, runs --json). */
 #ifndef SCALABLE_STATUS_VIEW_H
 #define SCALABLE_STATUS_VIEW_H
 

@@ -4,7 +4,9 @@
  * config_load() reads the file with libyaml, checks every key and type, fills
  * in defaults (docs/design.md's failure table for retry), expands the scenario set
  * and compiles each component's template against the parameter names; the
- * first problem found becomes one error naming file:line:column. */
+ * first problem found becomes one error naming file:line:column.
+ *
+ * Tests: orchestrator/config/test/test_config.c, tests/cli/bad_configs.sh. */
 #ifndef SCALABLE_CONFIG_FILE_H
 #define SCALABLE_CONFIG_FILE_H
 

@@ -1,5 +1,8 @@
 /* Inside config_load: the loader state, typed readers of YAML nodes and
- * the table-driven mapping reader that every config section uses. */
+ * the table-driven mapping reader that every config section uses.
+ *
+ * Tests: orchestrator/config/test/test_config.c, tests/cli/bad_configs.sh
+ * (each part through config_load). */
 #ifndef SCALABLE_CONFIG_LOADER_H
 #define SCALABLE_CONFIG_LOADER_H
 

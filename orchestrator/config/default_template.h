@@ -1,5 +1,8 @@
 /* The template a component uses when it names none: generated at build
- * time from templates/default.sbatch.tmpl, so the binary needs no data files. */
+ * time from templates/default.sbatch.tmpl, so the binary needs no data files.
+ *
+ * No test of its own: generated text; orchestrator/plan/test/test_plan.c
+ * renders and runs it. */
 #ifndef SCALABLE_DEFAULT_TEMPLATE_H
 #define SCALABLE_DEFAULT_TEMPLATE_H
 

@@ -9,7 +9,9 @@
  *           (addresses, hashes, the groups of a UUID);
  *   <N>     every run of digits, with its decimal, thousands or clock
  *           separators ("3.14", "1,000", "12:30:01"); a unit stays ("<N>G").
- * Runs of blanks become one space; the result is cut at len - 1 bytes. */
+ * Runs of blanks become one space; the result is cut at len - 1 bytes.
+ *
+ * Tests: orchestrator/diagnose/test/test_diagnose_parts.c. */
 #ifndef SCALABLE_DIAGNOSE_PATTERN_H
 #define SCALABLE_DIAGNOSE_PATTERN_H
 

@@ -4,7 +4,9 @@
  * asked for. It checks the structure (quotes, brackets, colons, commas), not
  * every token: a line it accepts may still hold a malformed number, which
  * then reads as unknown. Used by diagnose on tasks.jsonl and failures.jsonl,
- * where json_loadb per line was too slow for a million records. */
+ * where json_loadb per line was too slow for a million records.
+ *
+ * Tests: orchestrator/diagnose/test/test_diagnose_parts.c. */
 #ifndef SCALABLE_DIAGNOSE_SCAN_H
 #define SCALABLE_DIAGNOSE_SCAN_H
 

@@ -1,6 +1,8 @@
 /* The numbers in diagnose's suggestions: a memory request on a ladder of
  * round sizes, a walltime in whole quarter hours, each above what was
- * measured by a headroom; and sizes and times written for people. */
+ * measured by a headroom; and sizes and times written for people.
+ *
+ * Tests: orchestrator/diagnose/test/test_diagnose_parts.c. */
 #ifndef SCALABLE_DIAGNOSE_SIZES_H
 #define SCALABLE_DIAGNOSE_SIZES_H
 

@@ -1,5 +1,7 @@
 /* The environment of one local array task: what Slurm's batch environment
- * would give the script, the chunk's additions, and the caller's own. */
+ * would give the script, the chunk's additions, and the caller's own.
+ *
+ * Tests: orchestrator/local/test/test_local_executor.c. */
 #ifndef SCALABLE_LOCAL_TASK_ENV_H
 #define SCALABLE_LOCAL_TASK_ENV_H
 

@@ -1,6 +1,8 @@
 /* Starting one local array task: its own process group, stdin from
  * /dev/null, stdout and stderr to its "slurm" output file, default signal
- * dispositions, no inherited descriptors. */
+ * dispositions, no inherited descriptors.
+ *
+ * Tests: orchestrator/local/test/test_local_executor.c. */
 #ifndef SCALABLE_LOCAL_TASK_SPAWN_H
 #define SCALABLE_LOCAL_TASK_SPAWN_H
 

@@ -2,7 +2,9 @@
  * stand-in for a step's memory cgroup, as Slurm's jobacct_gather/linux sums
  * the RSS of a job's processes where it has no cgroup. Pages shared between
  * processes count once per process, and a process that leaves the group
- * (setsid, setpgid) is no longer counted. */
+ * (setsid, setpgid) is no longer counted.
+ *
+ * Tests: orchestrator/local/test/test_local_executor.c. */
 #ifndef SCALABLE_PROCESS_TREE_MEMORY_H
 #define SCALABLE_PROCESS_TREE_MEMORY_H
 

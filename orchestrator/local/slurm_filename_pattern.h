@@ -1,4 +1,6 @@
-/* sbatch's filename patterns (--output/--error): "%A_%a.out" and friends. */
+/* sbatch's filename patterns (--output/--error): "%A_%a.out" and friends.
+ *
+ * Tests: orchestrator/local/test/test_local_executor.c. */
 #ifndef SCALABLE_SLURM_FILENAME_PATTERN_H
 #define SCALABLE_SLURM_FILENAME_PATTERN_H
 

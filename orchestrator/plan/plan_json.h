@@ -1,5 +1,7 @@
 /* plan.json: the expanded plan (scenarios, components, groups, array
- * chunks with their sbatch lines), for the run directory and `plan --json`. */
+ * chunks with their sbatch lines), for the run directory and `plan --json`.
+ *
+ * Tests: orchestrator/plan/test/test_plan.c. */
 #ifndef SCALABLE_PLAN_JSON_H
 #define SCALABLE_PLAN_JSON_H
 

@@ -1,6 +1,8 @@
 /* The files of a wave (see the design note in plan.h): per group, the
  * rendered script <name>.sh, and per chunk the tasks file
- * <name>.<offset>.tasks. */
+ * <name>.<offset>.tasks.
+ *
+ * Tests: orchestrator/plan/test/test_plan.c (rendered and run through bash). */
 #ifndef SCALABLE_WAVE_SCRIPT_H
 #define SCALABLE_WAVE_SCRIPT_H
 

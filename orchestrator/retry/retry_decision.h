@@ -32,7 +32,10 @@
  *  - transient and the rest: the same resources.
  * Backoff: initial x factor^(n-1) capped at max, n = class_failures; jitter
  * moves it by up to +-jitter of itself (then capped at max again), whole
- * seconds. The delay becomes --begin=now+N: nothing sleeps. */
+ * seconds. The delay becomes --begin=now+N: nothing sleeps.
+ *
+ * Tests: orchestrator/retry/test/test_retry.c,
+ * orchestrator/retry/test/test_retry_decision_json.c. */
 #ifndef SCALABLE_RETRY_DECISION_H
 #define SCALABLE_RETRY_DECISION_H
 

@@ -13,7 +13,10 @@
  * a re-attach) waits only what is left; it becomes sbatch --begin=now+N.
  *
  * Excluded nodes must match exactly: merging exclude lists would keep tasks
- * off nodes they never failed on, and on a small partition off every node. */
+ * off nodes they never failed on, and on a small partition off every node.
+ *
+ * Tests: orchestrator/retry/test/test_retry.c,
+ * orchestrator/retry/test/test_retry_tracker.c. */
 #ifndef SCALABLE_RETRY_WAVE_H
 #define SCALABLE_RETRY_WAVE_H
 

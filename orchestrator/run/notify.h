@@ -14,7 +14,9 @@
  * <run_dir>/notify.jsonl ({"event_type": "notify", "schema_version",
  * "timestamp", "run_id", "outcome": "sent"|"failed", "http_status",
  * "error"}); a failure is also one line on stderr. The webhook's URL is
- * never printed nor recorded (its path is its secret): only its host. */
+ * never printed nor recorded (its path is its secret): only its host.
+ *
+ * Tests: orchestrator/run/test/test_ai_notify.c, tests/cli/ai_notify.sh. */
 #ifndef SCALABLE_NOTIFY_H
 #define SCALABLE_NOTIFY_H
 

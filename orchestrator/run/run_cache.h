@@ -15,7 +15,9 @@
  *
  * On re-attach the keys are made from the input files as they are then; an
  * input changed while the run was detached gives what succeeds afterwards
- * the new file's key. */
+ * the new file's key.
+ *
+ * Tests: orchestrator/run/test/test_run_resume.c, tests/cli/resume_cache.sh. */
 #ifndef SCALABLE_RUN_CACHE_H
 #define SCALABLE_RUN_CACHE_H
 

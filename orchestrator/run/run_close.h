@@ -6,7 +6,10 @@
  * (the local target: its tasks terminated), every open attempt marked
  * cancelled, and the run closed `cancelled`. A cancel asked for by another
  * process (`scalable cancel` while an orchestrator follows the run) is a
- * file, <run_dir>/.cancel, that the follower acts on. */
+ * file, <run_dir>/.cancel, that the follower acts on.
+ *
+ * Tests: orchestrator/run/test/test_run_resume.c,
+ * orchestrator/run/test/test_run_local.c. */
 #ifndef SCALABLE_RUN_CLOSE_H
 #define SCALABLE_RUN_CLOSE_H
 

@@ -3,7 +3,10 @@
  * poll interval (one squeue for all the run's jobs, one sacct or scontrol
  * for those that left the queue). It stops early on a signal (Ctrl-C) or
  * when another process asked for a cancel; the caller decides what that
- * means (detach, or cancel). */
+ * means (detach, or cancel).
+ *
+ * Tests: orchestrator/run/test/test_run_resume.c,
+ * orchestrator/sweeper/test/test_sweeper.c. */
 #ifndef SCALABLE_RUN_FOLLOW_H
 #define SCALABLE_RUN_FOLLOW_H
 

@@ -12,7 +12,10 @@
  * there; later edits of that file do not matter), used only when its
  * manifest lock still matches run.json's (templates and scenario files
  * unchanged); otherwise the run goes on without its classify rules, says
- * so, and config_problem says why. */
+ * so, and config_problem says why.
+ *
+ * Tests: orchestrator/run/test/test_run_attach.c,
+ * orchestrator/run/test/test_run_resume.c. */
 #ifndef SCALABLE_RUN_SESSION_H
 #define SCALABLE_RUN_SESSION_H
 

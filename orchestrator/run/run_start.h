@@ -1,7 +1,10 @@
 /* The files a run starts with, written before anything is submitted:
  * manifest.yaml (the config file as it was, byte for byte), scenarios.jsonl,
  * plan.json (the first wave) and run.json (status running, with the
- * manifest lock). Each is written atomically. */
+ * manifest lock). Each is written atomically.
+ *
+ * Tests: orchestrator/run/test/test_run_record.c,
+ * orchestrator/run/test/test_run_local.c. */
 #ifndef SCALABLE_RUN_START_H
 #define SCALABLE_RUN_START_H
 

@@ -1,5 +1,8 @@
 /* Submitting a wave: per chunk, the journal's intent, the backend's
- * submission (one sbatch), the journal's answer, and the tracker told. */
+ * submission (one sbatch), the journal's answer, and the tracker told.
+ *
+ * Tests: orchestrator/run/test/test_run_attach.c,
+ * orchestrator/run/test/test_run_resume.c. */
 #ifndef SCALABLE_RUN_SUBMIT_H
 #define SCALABLE_RUN_SUBMIT_H
 

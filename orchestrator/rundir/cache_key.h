@@ -30,7 +30,9 @@
  * CACHE_KEY_VERSION; the code it adds (command, setup, env) is hashed above.
  *
  * The config-wide part is hashed once per component (input files are read
- * once), and each scenario's key continues from it. */
+ * once), and each scenario's key continues from it.
+ *
+ * Tests: orchestrator/rundir/test/test_cache.c. */
 #ifndef SCALABLE_CACHE_KEY_H
 #define SCALABLE_CACHE_KEY_H
 

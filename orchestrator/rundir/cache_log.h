@@ -21,7 +21,9 @@
  * the latest run that produced the result. tasks.jsonl is not read: a
  * stored record is written only for a success, which is all it would say.
  * One hash set of binary keys: 100,000 keys cost about 10 MB and one
- * sequential read per run. */
+ * sequential read per run.
+ *
+ * Tests: orchestrator/rundir/test/test_cache.c. */
 #ifndef SCALABLE_CACHE_LOG_H
 #define SCALABLE_CACHE_LOG_H
 

@@ -6,7 +6,10 @@
  * worker_id, attempt, job_id, slurm_state, exit_code, signal, traceback,
  * retry; added: evidence, error_type, restart_count}; added at the top:
  * task_name, component, attempt, error_type. Unknown values are null.
- * Names: record_fields.h. */
+ * Names: record_fields.h.
+ *
+ * Tests: orchestrator/rundir/test/test_task_record.c (both record kinds,
+ * through the writer and back). */
 #ifndef SCALABLE_FAILURE_RECORD_H
 #define SCALABLE_FAILURE_RECORD_H
 

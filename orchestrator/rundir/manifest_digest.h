@@ -12,7 +12,9 @@
  * and the sha256 of their scenarios.jsonl lines), retry (every class),
  * classify rules (in order), notify and ai. Comments, key order, quoting,
  * "16G" versus "16384M", and an omitted default do not change it; any change
- * of a value, a template or a scenario does. */
+ * of a value, a template or a scenario does.
+ *
+ * Tests: orchestrator/run/test/test_run_record.c. */
 #ifndef SCALABLE_MANIFEST_DIGEST_H
 #define SCALABLE_MANIFEST_DIGEST_H
 

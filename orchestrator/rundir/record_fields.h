@@ -3,7 +3,10 @@
  * reader, jansson-based (task_record.c, failure_record.c) or scanning
  * (diagnose). String literals, not variables: a scanner comparing keys with
  * them gets its lengths folded at compile time. Names are the contract: add,
- * never rename. */
+ * never rename.
+ *
+ * No test of its own: names only; orchestrator/rundir/test/test_task_record.c
+ * reads back what the writer wrote with them. */
 #ifndef SCALABLE_RECORD_FIELDS_H
 #define SCALABLE_RECORD_FIELDS_H
 

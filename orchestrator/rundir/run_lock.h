@@ -1,7 +1,9 @@
 /* The lock that keeps two orchestrators off one run: flock(2) on
  * <run_dir>/.lock, taken without waiting. The holder writes who it is into
  * the file, so the one turned away can say which process to look at. The
- * kernel drops the lock when the holder dies, however it dies. */
+ * kernel drops the lock when the holder dies, however it dies.
+ *
+ * Tests: orchestrator/rundir/test/test_run_dir.c. */
 #ifndef SCALABLE_RUN_LOCK_H
 #define SCALABLE_RUN_LOCK_H
 

@@ -1,6 +1,8 @@
 /* run.json: what a run is and how it stands. Rewritten whole (temporary
  * file, fsync, rename) at the start, at the close, and whenever its status
- * changes; a reader never sees half of one. */
+ * changes; a reader never sees half of one.
+ *
+ * Tests: orchestrator/run/test/test_run_record.c. */
 #ifndef SCALABLE_RUN_RECORD_H
 #define SCALABLE_RUN_RECORD_H
 

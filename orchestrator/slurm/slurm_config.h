@@ -1,4 +1,6 @@
-/* What scalable asks Slurm about its configuration, once per command. */
+/* What scalable asks Slurm about its configuration, once per command.
+ *
+ * Tests: orchestrator/slurm/test/test_slurm_parse.c. */
 #ifndef SCALABLE_SLURM_CONFIG_H
 #define SCALABLE_SLURM_CONFIG_H
 

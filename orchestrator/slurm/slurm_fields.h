@@ -1,6 +1,8 @@
 /* Readers for the value formats Slurm's commands print, shared by the squeue,
  * sacct and scontrol parsers. Each returns true when text is well formed and
- * leaves its output untouched otherwise. */
+ * leaves its output untouched otherwise.
+ *
+ * Tests: orchestrator/slurm/test/test_slurm_parse.c. */
 #ifndef SCALABLE_SLURM_FIELDS_H
 #define SCALABLE_SLURM_FIELDS_H
 

@@ -1,6 +1,9 @@
 /* Slurm's view of a job: one record per job or array task, as squeue, sacct
  * or scontrol reports it. Sources fill what they know; the rest stays at the
- * "unknown" values that slurm_jobs_add gives (see each field). */
+ * "unknown" values that slurm_jobs_add gives (see each field).
+ *
+ * Tests: orchestrator/slurm/test/test_slurm_parse.c,
+ * orchestrator/tracker/test/test_tracker.c. */
 #ifndef SCALABLE_SLURM_JOB_H
 #define SCALABLE_SLURM_JOB_H
 

@@ -24,7 +24,9 @@
  * queueing one. A sweeper job carries --comment=scalable:<run_id>:sweeper,
  * which no chunk key can equal, so it is never taken for a task, and an
  * unanswered intent is settled by looking for that comment in squeue. Its
- * environment holds no SCALABLE_RUN_DIR: the plugin does not record it. */
+ * environment holds no SCALABLE_RUN_DIR: the plugin does not record it.
+ *
+ * Tests: orchestrator/sweeper/test/test_sweeper.c. */
 #ifndef SCALABLE_SWEEPER_CHAIN_H
 #define SCALABLE_SWEEPER_CHAIN_H
 

@@ -3,7 +3,9 @@
  * one poll of Slurm for the whole run (one squeue, one sacct), and the
  * retries decided submitted as the next wave through the journal
  * (--begin=now+N for a backoff: nothing waits). Then what the next sweeper
- * is to wait for; whether the run is over is run_follow_finished's call. */
+ * is to wait for; whether the run is over is run_follow_finished's call.
+ *
+ * Tests: orchestrator/sweeper/test/test_sweeper.c. */
 #ifndef SCALABLE_SWEEPER_PASS_H
 #define SCALABLE_SWEEPER_PASS_H
 

@@ -1,7 +1,9 @@
 /* Reading what a failed attempt left in its logs: the tail of its stderr
  * (logs/<component>-<index>.<attempt>.err) and of Slurm's output for the
  * array task (logs/slurm-<array_job>_<task>.out, where slurmstepd writes its
- * "DUE TO TIME LIMIT" banners), and the lines in them that matter. */
+ * "DUE TO TIME LIMIT" banners), and the lines in them that matter.
+ *
+ * Tests: orchestrator/tracker/test/test_classify.c. */
 #ifndef SCALABLE_ATTEMPT_LOGS_H
 #define SCALABLE_ATTEMPT_LOGS_H
 

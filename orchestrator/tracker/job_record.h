@@ -6,7 +6,10 @@
  * Contract for the filler: report every job of the run it asked about
  * (tracker_jobs_to_poll); a job that left squeue comes with gone = true and
  * the final state sacct/scontrol gave, or "" when nobody knows any more. A
- * job absent from the list is "no news". */
+ * job absent from the list is "no news".
+ *
+ * Tests: orchestrator/tracker/test/test_tracker.c,
+ * orchestrator/retry/test/test_retry_tracker.c. */
 #ifndef SCALABLE_JOB_RECORD_H
 #define SCALABLE_JOB_RECORD_H
 

@@ -5,7 +5,10 @@
  *   resubmissions (attempts after the first), requeues (by Slurm),
  *   duration_s {p50, p95} (attempts that ended, nearest rank), and
  *   components {name: {tasks, counts_by_state, attempts, duration_s,
- *   memory {peak_bytes, requested_bytes, max_peak_to_request}}}. */
+ *   memory {peak_bytes, requested_bytes, max_peak_to_request}}}.
+ *
+ * Tests: orchestrator/tracker/test/test_tracker.c,
+ * orchestrator/run/test/test_run_local.c. */
 #ifndef SCALABLE_RUN_SUMMARY_H
 #define SCALABLE_RUN_SUMMARY_H
 

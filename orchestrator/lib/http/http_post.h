@@ -14,7 +14,10 @@
  *    through the proxy's tunnel); never for the loopback.
  *
  * Not thread-safe on the first call (curl_global_init): call it from the
- * main thread, or from a forked child. */
+ * main thread, or from a forked child.
+ *
+ * Tests: orchestrator/run/test/test_ai_notify.c, tests/cli/ai_notify.sh
+ * (limits, TLS, redirects). */
 #ifndef SCALABLE_HTTP_POST_H
 #define SCALABLE_HTTP_POST_H
 

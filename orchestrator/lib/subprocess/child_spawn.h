@@ -1,6 +1,9 @@
 /* How every child scalable starts with posix_spawn is set up: the Slurm
  * commands (command_runner.c) and the local target's tasks
- * (local_task_spawn.c) start alike. */
+ * (local_task_spawn.c) start alike.
+ *
+ * Tests: orchestrator/lib/subprocess/test/test_command_runner.c (every
+ * command runs through it). */
 #ifndef SCALABLE_CHILD_SPAWN_H
 #define SCALABLE_CHILD_SPAWN_H
 

@@ -1,5 +1,8 @@
 /* A process-wide SIGCHLD self-pipe, for kernels without pidfds (< 5.3): the
- * handler writes a byte, so poll() on the read end wakes when a child ends. */
+ * handler writes a byte, so poll() on the read end wakes when a child ends.
+ *
+ * Tests: orchestrator/local/test/test_local_executor.c (its no-pidfd
+ * fixture). */
 #ifndef SCALABLE_SIGCHLD_PIPE_H
 #define SCALABLE_SIGCHLD_PIPE_H
 

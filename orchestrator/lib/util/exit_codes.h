@@ -1,4 +1,7 @@
-/* Exit codes of every `scalable` command (documented in `scalable --help`). */
+/* Exit codes of every `scalable` command (documented in `scalable --help`).
+ *
+ * No test of its own: constants; tests/cli/cli.sh checks the codes the binary
+ * returns. */
 #ifndef SCALABLE_EXIT_CODES_H
 #define SCALABLE_EXIT_CODES_H
 
