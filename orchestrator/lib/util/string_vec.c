@@ -5,34 +5,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-void string_vec_add(struct string_vec *v, const char *fmt, ...)
+void string_vec_take(struct string_vec *v, char *item)
 {
-	va_list ap;
-	char *s;
-	int n;
-
-	if (v->failed)
+	if (!item || v->failed) {
+		v->failed = true;
+		free(item);
 		return;
+	}
 	if (v->n + 2 > v->capacity) {
 		size_t capacity = v->capacity ? 2 * v->capacity : 32;
 		char **grown = realloc(v->item, capacity * sizeof *grown);
 
 		if (!grown) {
 			v->failed = true;
+			free(item);
 			return;
 		}
 		v->item = grown;
 		v->capacity = capacity;
 	}
+	v->item[v->n++] = item;
+	v->item[v->n] = NULL;
+}
+
+void string_vec_add(struct string_vec *v, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int n;
+
+	if (v->failed)
+		return;
 	va_start(ap, fmt);
 	n = vasprintf(&s, fmt, ap);
 	va_end(ap);
-	if (n < 0) {
-		v->failed = true;
-		return;
-	}
-	v->item[v->n++] = s;
-	v->item[v->n] = NULL;
+	string_vec_take(v, n < 0 ? NULL : s);
 }
 
 char **string_vec_finish(struct string_vec *v)

@@ -13,6 +13,9 @@ struct string_vec {
 	bool failed;
 };
 
+/* Appends item, taking it over (NULL, or a failure to grow, is remembered
+ * as a failure and item freed). */
+void string_vec_take(struct string_vec *v, char *item);
 /* Appends a formatted string; a failure is remembered, not returned. */
 void string_vec_add(struct string_vec *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
