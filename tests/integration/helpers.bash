@@ -11,8 +11,14 @@ eval "$("$CLUSTER" env)"
 # Bounded waits: nothing in a test may hang for ever.
 JOB_WAIT_S=${JOB_WAIT_S:-240}
 
+# A cluster that is not whole is a failure that names what is down, never a
+# skip (tests/run checks it before and after each file too).
 cluster_up() {
-	"$CLUSTER" status >/dev/null 2>&1 || skip "the private cluster is not running (tests/cluster/cluster start)"
+	local status
+	status=$("$CLUSTER" status 2>&1) && return 0
+	echo "the private cluster is not whole (tests/cluster/cluster start):" >&2
+	grep -E ' down$' <<<"$status" >&2
+	return 1
 }
 
 # as_user CMD...: run a command as the test user with the cluster's config.
