@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "run/progress.h"
@@ -196,6 +197,42 @@ static void the_last_state_always_reaches_the_log(void **state)
 	status_is(f, 1, "1/4 done (25%): 1 succeeded, 1 running, 2 submitted");
 }
 
+/* Spins until the clock's second changes from since; false after 5 s. */
+static bool next_second(time_t since)
+{
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+
+	for (int i = 0; i < 500; i++) {
+		if (time(NULL) != since)
+			return true;
+		nanosleep(&nap, NULL);
+	}
+	return false;
+}
+
+/* A change held back for the rest of a second is printed by a later update
+ * even when the counts have not changed again (a long run's log would
+ * otherwise show a stale state until the next change). The verdict does
+ * not hang on timing: the change is either printed at once or later. */
+static void a_held_back_change_is_printed_a_second_later(void **state)
+{
+	struct fixture *f = *state;
+	time_t now;
+
+	submit(f, 4);
+	assert_true(next_second(time(NULL)));  /* the next two updates: likely one second */
+	progress_update(f->p, f->t);
+	slurm_says(f, 0, "RUNNING");
+	now = time(NULL);
+	progress_update(f->p, f->t);
+	assert_true(next_second(now));
+	progress_update(f->p, f->t);  /* the same counts */
+	assert_int_equal(lines(f), 2);
+	status_is(f, 1, "0/4 done (0%): 1 running, 3 submitted");
+	progress_finish(f->p);
+	assert_int_equal(lines(f), 2);
+}
+
 static void a_finished_run_is_printed_at_once(void **state)
 {
 	struct fixture *f = *state;
@@ -326,6 +363,7 @@ int main(void)
 		T(the_first_update_prints_the_counts),
 		T(the_same_counts_print_nothing),
 		T(the_last_state_always_reaches_the_log),
+		T(a_held_back_change_is_printed_a_second_later),
 		T(a_finished_run_is_printed_at_once),
 		T(percentages_round_down),
 		T(a_failure_is_shown_once),
