@@ -246,8 +246,10 @@ void progress_update(struct progress *p, const struct tracker *t)
 	if (!p->have_last)
 		p->final_at_start = final_count(&c);
 	if (p->have_last && !memcmp(&c, &p->last, sizeof c)) {
-		if (p->tty && time(NULL) != p->last_line)
-			draw(p, &c);  /* the ETA moves on, once a second */
+		/* a terminal: the ETA moves on, once a second; a log: what
+		 * was held back in the last line's second is due now */
+		if ((p->tty || p->line_pending) && time(NULL) != p->last_line)
+			draw(p, &c);
 		return;
 	}
 	tracker_foreach(t, show_failure, p);
