@@ -44,13 +44,14 @@ void string_vec_add(struct string_vec *v, const char *fmt, ...)
 
 char **string_vec_finish(struct string_vec *v)
 {
-	if (v->failed || !v->item) {
+	if (v->failed) {
 		for (size_t i = 0; i < v->n; i++)
 			free(v->item[i]);
 		free(v->item);
 		return NULL;
 	}
-	return v->item;
+	/* nothing added is no failure: an empty list, only its NULL */
+	return v->item ? v->item : calloc(1, sizeof *v->item);
 }
 
 void string_vec_free(char **items)
