@@ -134,7 +134,7 @@ sacct_jobs() {
 	[ "$sweeper_jobs" = "$(sacct_jobs "$run_dir" sweeper)" ]
 	for job in $sweeper_jobs; do
 		[ "$(jq "select(.job_id == $job or .array_job_id == $job)" "$run_dir/tasks.jsonl" | wc -l)" -eq 0 ]
-		! ls "$run_dir/events/" | grep -q "^$job\."
+		no_step_events_of "$job" "$run_dir"
 	done
 	wait_chain_ended "$run_dir"
 	[ -z "$(orchestrators_outside_slurm)" ]
@@ -163,7 +163,7 @@ sacct_jobs() {
 
 @test "a lost sweeper chain is revived by \`scalable sweep RUN_DIR\` by hand" {
 	dir=$(new_run_dir)
-	sweep_config "$dir" 3 10
+	sweep_config "$dir" 3 30   # long enough that the next sweeper waits for them
 	run in_dir "$dir" timeout 60 "$SCALABLE" submit --poll-interval 2s
 	[ "$status" -eq 0 ]
 	run_dir=$(the_run "$dir")
@@ -175,10 +175,16 @@ sacct_jobs() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ $output == *"next sweeper: job"* ]]
-	# and a second hand-run sweep leaves the chain alone
+	next=$(sed -nE 's/.*next sweeper: job ([0-9]+).*/\1/p' <<<"$output" | tail -n 1)
+	[ -n "$next" ]
+	# and a second hand-run sweep leaves the chain alone: the sweeper just
+	# queued is held, so it is still queued (not run, the run not closed by
+	# it) whatever the timing
+	scontrol hold "$next"
 	run in_dir "$dir" timeout 60 "$SCALABLE" sweep --poll-interval 2s "$run_dir"
 	echo "$output"
-	[[ $output == *"a newer sweeper is queued"* || $output == *"completed"* ]]
+	scontrol release "$next"
+	[[ $output == *"a newer sweeper is queued"* ]]
 	wait_closed "$run_dir"
 	[ "$(jq -r .status "$run_dir/run.json")" = completed ]
 	[ "$(jq -r 'select(.state == "succeeded") | .task_id' "$run_dir/tasks.jsonl" | sort -u | wc -l)" -eq 3 ]

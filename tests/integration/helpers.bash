@@ -2,6 +2,7 @@
 # its unprivileged test user, and read what the plugin recorded.
 
 TOP=${SCALABLE_TOP:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+. "$TOP/tests/integration/assertions.bash"
 BUILD=${SCALABLE_BUILD_DIR:-$TOP/_build}
 CLUSTER=$TOP/tests/cluster/cluster
 PLUGIN=$BUILD/spank/.libs/spank_scalable.so

@@ -54,7 +54,7 @@ completed_all() {
 
 @test "the energy example runs to the end on the cluster: 200 succeeded, run.json completed, events for every task" {
 	dir=$(example)
-	run in_dir "$dir" env ENERGY_SLEEP=1 "$SCALABLE" run --target hpc --poll-interval 5s
+	run in_dir "$dir" env ENERGY_SLEEP=1 timeout 1000 "$SCALABLE" run --target hpc --poll-interval 5s
 	echo "$output" | tail -5
 	[ "$status" -eq 0 ]
 	run_dir=$(the_run "$dir")
@@ -69,7 +69,7 @@ completed_all() {
 
 @test "the energy example runs to the end on the local target" {
 	dir=$(example)
-	run in_dir "$dir" env ENERGY_SLEEP=0.2 "$SCALABLE" run --target laptop
+	run in_dir "$dir" env ENERGY_SLEEP=0.2 timeout 1000 "$SCALABLE" run --target laptop
 	echo "$output" | tail -3
 	[ "$status" -eq 0 ]
 	run_dir=$(the_run "$dir")
@@ -79,7 +79,7 @@ completed_all() {
 
 @test "the tutorial's analysis works unchanged on a run with failures" {
 	dir=$(example)
-	run in_dir "$dir" env ENERGY_SLEEP=0.3 ENERGY_FAIL_EVERY=7 "$SCALABLE" run --target hpc --poll-interval 5s
+	run in_dir "$dir" env ENERGY_SLEEP=0.3 ENERGY_FAIL_EVERY=7 timeout 1000 "$SCALABLE" run --target hpc --poll-interval 5s
 	[ "$status" -eq 1 ]
 	run_dir=$(the_run "$dir")
 	[ "$(jq -r .status "$run_dir/run.json")" = failed ]
@@ -122,10 +122,10 @@ scenarios:
     - {word: "it's \"quoted\" & $HOME"}
 YAML
 	chown -R "$TEST_USER:" "$dir"
-	run in_dir "$dir" "$SCALABLE" run --poll-interval 5s
+	run in_dir "$dir" timeout 1000 "$SCALABLE" run --poll-interval 5s
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ ! -e "$dir/pwned" ] && [ ! -e "$dir/pwned2" ] && [ ! -e "$dir/pwned3" ]
+	none_exists "$dir/pwned" "$dir/pwned2" "$dir/pwned3"
 	[ "$(cat "$dir/out-0.txt")" = '$(touch pwned)' ]
 	[ "$(cat "$dir/out-1.txt")" = '`touch pwned2`; touch pwned3' ]
 	[ "$(cat "$dir/out-2.txt")" = "it's \"quoted\" & \$HOME" ]
@@ -133,7 +133,7 @@ YAML
 
 @test "status, runs and their --json on finished and running runs" {
 	dir=$(example)
-	run in_dir "$dir" env ENERGY_SLEEP=0.2 ENERGY_FAIL_EVERY=50 "$SCALABLE" run --target hpc --poll-interval 5s
+	run in_dir "$dir" env ENERGY_SLEEP=0.2 ENERGY_FAIL_EVERY=50 timeout 1000 "$SCALABLE" run --target hpc --poll-interval 5s
 	[ "$status" -eq 1 ]
 	run in_dir "$dir" "$SCALABLE" status --latest
 	echo "$output"
@@ -141,7 +141,7 @@ YAML
 	[[ $output == *"status        failed"* ]]
 	[[ $output == *"200: 196 succeeded, 4 failed"* ]]
 	# failed attempts: 4 tasks, each tried 3 times (oom retries)
-	[[ $output == *"oom"*"12"*"OOM"* ]]
+	failures_row_is "$output" oom 12 OOM
 	run in_dir "$dir" "$SCALABLE" status --json
 	[ "$(jq -r .status <<<"$output")" = failed ]
 	[ "$(jq .counts_by_state.failed <<<"$output")" -eq 4 ]
@@ -150,14 +150,14 @@ YAML
 	[ "$(jq length <<<"$output")" -eq 1 ]
 	[ "$(jq -r '.[0].target_name' <<<"$output")" = hpc ]
 	run in_dir "$dir" "$SCALABLE" runs
-	[[ $output == *failed*200*196*4* ]]
+	runs_row_is "$output" failed 200 196 4
 	run in_dir "$dir" "$SCALABLE" status no-such-run
 	[ "$status" -eq 5 ]
 }
 
 @test "Ctrl-C detaches and leaves the jobs running; watch completes the run with no duplicate submission" {
 	dir=$(example)
-	(in_dir "$dir" env ENERGY_SLEEP=8 "$SCALABLE" run --target hpc --poll-interval 5s >"$dir/run.out" 2>&1) &
+	(in_dir "$dir" env ENERGY_SLEEP=8 timeout 1000 "$SCALABLE" run --target hpc --poll-interval 5s >"$dir/run.out" 2>&1) 3>&- &
 	bg=$!
 	wait_submitted "$dir"
 	run_dir=$(the_run "$dir")
@@ -189,7 +189,7 @@ YAML
 
 @test "a job killed by scancel is recorded final, never left running" {
 	dir=$(example)
-	(in_dir "$dir" env ENERGY_SLEEP=15 "$SCALABLE" run --target hpc --poll-interval 5s >"$dir/run.out" 2>&1) &
+	(in_dir "$dir" env ENERGY_SLEEP=15 timeout 1000 "$SCALABLE" run --target hpc --poll-interval 5s >"$dir/run.out" 2>&1) 3>&- &
 	bg=$!
 	wait_submitted "$dir"
 	run_dir=$(the_run "$dir")
@@ -218,7 +218,7 @@ YAML
 
 @test "cancel while an orchestrator follows the run: every job cancelled, run.json cancelled" {
 	dir=$(example)
-	(in_dir "$dir" env ENERGY_SLEEP=60 "$SCALABLE" run --target hpc --poll-interval 5s >"$dir/run.out" 2>&1) &
+	(in_dir "$dir" env ENERGY_SLEEP=60 timeout 1000 "$SCALABLE" run --target hpc --poll-interval 5s >"$dir/run.out" 2>&1) 3>&- &
 	bg=$!
 	wait_submitted "$dir"
 	run_dir=$(the_run "$dir")
@@ -249,7 +249,7 @@ retry:
   transient: {max_attempts: 4, backoff: {initial: 1s, factor: 1, max: 1s, jitter: 0}}
 YAML
 	chown -R "$TEST_USER:" "$dir"
-	run in_dir "$dir" timeout 180 "$SCALABLE" run --poll-interval 2s
+	run in_dir "$dir" timeout 180 timeout 1000 "$SCALABLE" run --poll-interval 2s
 	echo "$output"
 	[ "$status" -eq 0 ]
 	run_dir=$(the_run "$dir")

@@ -149,7 +149,9 @@ run_untouched() {
 	mount -t tmpfs -o size=64k tmpfs "$run_dir/full" || skip "cannot mount a tmpfs here"
 	MOUNTED=$run_dir/full
 	chown "$TEST_USER:" "$run_dir/full"
+	# the filler ends with ENOSPC, which is the point: then the disk is full
 	as_user sh -c "cat /dev/zero > '$run_dir/full/filler'" 2>/dev/null || true
+	filesystem_full "$run_dir/full"
 	run_untouched "$run_dir/full"
 	[ -z "$(root_owned_files "$run_dir")" ]
 }
@@ -191,7 +193,7 @@ run_untouched() {
 # to $COLLECTED; "hang" accepts connections and never answers).
 start_collector() {
 	COLLECTED=$(mktemp /tmp/scalable-collected.XXXXXX)
-	python3 "$BATS_TEST_DIRNAME/collector.py" "$1" "$COLLECTED" >"$COLLECTED.port" &
+	python3 "$BATS_TEST_DIRNAME/collector.py" "$1" "$COLLECTED" >"$COLLECTED.port" 3>&- &
 	COLLECTOR_PID=$!
 	for _ in $(seq 50); do [ -s "$COLLECTED.port" ] && break; sleep 0.1; done
 	COLLECTOR_PORT=$(cat "$COLLECTED.port")

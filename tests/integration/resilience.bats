@@ -92,7 +92,7 @@ PY
 	dir=$(fixture)
 	# slurmctld's RPC counts for this run alone (RESIL_SDIAG_OUT keeps them)
 	sdiag -r >/dev/null 2>&1 || true
-	(in_dir "$dir" "$SCALABLE" run --poll-interval 5s >"$dir/run.out" 2>&1 && rc=0 || rc=$?; echo "$rc" >"$dir/run.rc") &
+	(in_dir "$dir" timeout 1000 "$SCALABLE" run --poll-interval 5s >"$dir/run.out" 2>&1 && rc=0 || rc=$?; echo "$rc" >"$dir/run.rc") 3>&- &
 	# Attempt 2 of 5 50 101 150 61 waits in marks/; once every other index is
 	# final nothing else of the run runs, and a job of partition high asking
 	# for the whole node preempts exactly these five.
@@ -250,7 +250,7 @@ components:
     command: 'sleep 2; if [ \"\$SLURMD_NODENAME\" = $bad ]; then echo \"disk full on \$SLURMD_NODENAME\" >&2; exit 1; fi'
 scenarios:
   range: {name: n, start: 0, stop: 11}")
-	run in_dir "$dir" "$SCALABLE" run --poll-interval 5s
+	run in_dir "$dir" timeout 1000 "$SCALABLE" run --poll-interval 5s
 	[ "$status" -eq 1 ]
 	run_dir=$(the_run "$dir")
 	fails=$(jq -s '[.[] | select(.details.worker_id == "'"$bad"'")] | length' "$run_dir/failures.jsonl")
@@ -286,7 +286,7 @@ scenarios:
   range: {name: n, start: 0, stop: 3}
 retry:
   node_fail: {max_attempts: 3, backoff: {initial: 1s, factor: 1, max: 1s, jitter: 0}}")
-	(in_dir "$dir" "$SCALABLE" run --poll-interval 5s >"$dir/run.out" 2>&1 && rc=0 || rc=$?; echo "$rc" >"$dir/run.rc") &
+	(in_dir "$dir" timeout 1000 "$SCALABLE" run --poll-interval 5s >"$dir/run.out" 2>&1 && rc=0 || rc=$?; echo "$rc" >"$dir/run.rc") 3>&- &
 	all_held() {
 		local i
 		for i in 0 1 2 3; do [[ -e $dir/marks/ready-$i ]] || return 1; done
@@ -337,7 +337,7 @@ scenarios:
   range: {name: n, start: 0, stop: 1}
 retry:
   preempted: {max_attempts: unlimited, backoff: {initial: 1s, factor: 1, max: 1s, jitter: 0}}")
-	(in_dir "$dir" "$SCALABLE" run --poll-interval 2s >"$dir/run.out" 2>&1 && rc=0 || rc=$?; echo "$rc" >"$dir/run.rc") &
+	(in_dir "$dir" timeout 1000 "$SCALABLE" run --poll-interval 2s >"$dir/run.out" 2>&1 && rc=0 || rc=$?; echo "$rc" >"$dir/run.rc") 3>&- &
 	all_held() { [[ -e $dir/marks/ready-0 && -e $dir/marks/ready-1 ]]; }
 	wait_for 120 all_held
 	run_dir=$(the_run "$dir")
@@ -389,8 +389,8 @@ retry:
 	# thirteen small runs at once, each killed at its point
 	for point in $CRASH_POINTS; do
 		dir=${dirs[$point]}
-		(in_dir "$dir" env SCALABLE_CRASH_AT="$point" "$SCALABLE" run --poll-interval 2s \
-			>"$dir/run.out" 2>&1 && rc=0 || rc=$?; echo "$rc" >"$dir/run.rc") &
+		(in_dir "$dir" env SCALABLE_CRASH_AT="$point" timeout 1000 "$SCALABLE" run --poll-interval 2s \
+			>"$dir/run.out" 2>&1 && rc=0 || rc=$?; echo "$rc" >"$dir/run.rc") 3>&- &
 	done
 	for point in $CRASH_POINTS; do
 		wait_for 180 test -e "${dirs[$point]}/run.rc"
@@ -400,7 +400,7 @@ retry:
 		echo "$point: run exited $(cat "$dir/run.rc")"
 		[ "$(cat "$dir/run.rc")" -eq 137 ]   # SIGKILL, not an ordinary end
 		(in_dir "$dir" "$SCALABLE" watch --latest --poll-interval 2s \
-			>"$dir/watch.out" 2>&1 && rc=0 || rc=$?; echo "$rc" >"$dir/watch.rc") &
+			>"$dir/watch.out" 2>&1 && rc=0 || rc=$?; echo "$rc" >"$dir/watch.rc") 3>&- &
 	done
 	for point in $CRASH_POINTS; do
 		wait_for 180 test -e "${dirs[$point]}/watch.rc"
