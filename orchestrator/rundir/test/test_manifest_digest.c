@@ -134,7 +134,9 @@ static void the_canonical_manifest_is_pinned(void **state)
 	if (!manifest)
 		fail_msg("manifest_canonical_json: %s", err.text);
 	text = json_dumps(manifest, JSON_COMPACT | JSON_SORT_KEYS);
-	/* Changed? See the top of this file: bump the version, add the migration. */
+	/* If this changes, bump MANIFEST_DIGEST_VERSION, add the migration and pin
+	 * the new text with the new version (docs/run-directory.md says how). */
+	assert_int_equal(MANIFEST_DIGEST_VERSION, 1);
 	assert_string_equal(text, pinned_canonical);
 	free(text);
 	json_decref(manifest);
@@ -151,7 +153,9 @@ static void the_manifest_digest_is_pinned(void **state)
 	(void)state;
 	if (manifest_digest(config, hex, &err) != 0)
 		fail_msg("manifest_digest: %s", err.text);
-	/* Changed? See the top of this file: bump the version, add the migration. */
+	/* If this changes, bump MANIFEST_DIGEST_VERSION, add the migration and pin
+	 * the new digest with the new version (docs/run-directory.md says how). */
+	assert_int_equal(MANIFEST_DIGEST_VERSION, 1);
 	assert_string_equal(hex, pinned_digest);
 	config_free(config);
 	tmpdir_remove(dir);
