@@ -31,26 +31,54 @@ static void note(const struct run_session *s, const char *text)
 		s->note(s->note_ctx, text);
 }
 
+/* Whether config is still what the run recorded: 0 yes, 1 no (*why says
+ * why), -1 when its digest cannot be made. A digest of another
+ * MANIFEST_DIGEST_VERSION than this scalable makes (a run recorded before or
+ * after a change of the algorithm) is not compared: it would differ for an
+ * unchanged config. The config is then taken as the run's own copy says, and
+ * a note tells that its template and scenario files went unchecked. (A
+ * migration, when an older version can still be computed, would compare
+ * with that version here.) */
+static int check_digest(struct run_session *s, const struct config *config,
+			const char **why, struct error *err)
+{
+	char digest[SHA256_HEX_SIZE], text[400];
+
+	if (s->record.manifest_lock_version != MANIFEST_DIGEST_VERSION) {
+		snprintf(text, sizeof text, "run.json's manifest lock is of digest version %d, "
+			 "this scalable makes version %d: not compared, so changes to the "
+			 "run's template and scenario files since it started go unnoticed",
+			 s->record.manifest_lock_version, MANIFEST_DIGEST_VERSION);
+		note(s, text);
+		return 0;
+	}
+	if (manifest_digest(config, digest, err) != 0)
+		return -1;
+	*why = "its template or scenario files have changed since it started";
+	return strcmp(digest, s->record.manifest_digest) != 0;
+}
+
 /* The config the run started from: its manifest.yaml, read as the file it
-  * was copied from (relative paths start there), when its manifest digest is
+ * was copied from (relative paths start there), when its manifest digest is
  * still run.json's (templates and scenario files unchanged); otherwise the
- * run goes on without it. */
+ * run goes on without it, and config_problem says why. */
 static void reload_config(struct run_session *s)
 {
-	char digest[SHA256_HEX_SIZE];
 	struct config *config = NULL;
+	const char *why = NULL;
 	struct error err;
 	char *manifest = NULL;
+	int rc = -1;
 
-	if (!s->record.source_manifest_path ||
-	    asprintf(&manifest, "%s/manifest.yaml", s->run->path) < 0 ||
-	    config_load_as(manifest, s->record.source_manifest_path, &config, &err) != 0 ||
-	    manifest_digest(config, digest, &err) != 0 ||
-	    strcmp(digest, s->record.manifest_digest) != 0) {
+	if (s->record.source_manifest_path &&
+	    asprintf(&manifest, "%s/manifest.yaml", s->run->path) < 0)
+		manifest = NULL;
+	if (manifest && config_load_as(manifest, s->record.source_manifest_path, &config,
+				       &err) == 0)
+		rc = check_digest(s, config, &why, &err);
+	if (rc != 0) {
 		if (manifest && !s->config_problem)
-			s->config_problem = config ? strdup("its template or scenario files have "
-							    "changed since it started")
-						   : strdup(err.text);
+			s->config_problem = strdup(rc > 0 ? why : err.text);
 		free(manifest);
 		config_free(config);
 		note(s, "the run's recorded config no longer loads as it did (a template or "

@@ -12,7 +12,9 @@
  * there; later edits of that file do not matter), used only when its
  * manifest lock still matches run.json's (templates and scenario files
  * unchanged); otherwise the run goes on without its classify rules, says
- * so, and config_problem says why.
+ * so, and config_problem says why. A lock of another digest version
+ * (run.json's manifest_lock_version, manifest_digest.h) is not compared:
+ * the config is used, and a note says its files went unchecked.
  *
  * Tests: orchestrator/run/test/test_run_attach.c,
  * orchestrator/run/test/test_run_resume.c. */

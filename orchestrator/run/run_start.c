@@ -76,6 +76,7 @@ static int fill_record(const struct run_dir *run, const struct config *config,
 		error_system(err, "cannot describe the run");
 		return -1;
 	}
+	record->manifest_lock_version = MANIFEST_DIGEST_VERSION;
 	return manifest_digest(config, record->manifest_digest, err);
 }
 

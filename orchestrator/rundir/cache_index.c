@@ -47,9 +47,11 @@ static int64_t source_number(struct index_reader *r, const char *source)
 	return run;
 }
 
-/* What one line says: its key, state and (for a hit) source. */
+/* What one line says: its key, its key's version, state and (for a hit)
+ * source. */
 struct line_fields {
 	char key[SHA256_HEX_SIZE];
+	long key_version;
 	bool hit;
 	char source[RUN_ID_MAX + 1];
 };
@@ -83,6 +85,7 @@ static bool parse_slowly(const char *line, size_t len, struct line_fields *f)
 
 	if (ok) {
 		memcpy(f->key, key, sizeof f->key);
+		f->key_version = cache_record_key_version(record);
 		f->hit = state[0] == 'h';
 		snprintf(f->source, sizeof f->source, "%s", f->hit ? source : "");
 	}
@@ -98,6 +101,23 @@ static const char *after(const char *line, size_t len, const char *needle)
 	return at ? at + strlen(needle) : NULL;
 }
 
+/* The key_version of a line in cache_record_json's form: absent, it is
+ * CACHE_KEY_VERSION_ABSENT; -1 when it is not digits (then the line is
+ * parsed in full). */
+static long quick_key_version(const char *line, size_t len)
+{
+	const char *at = after(line, len, ",\"key_version\":"), *end = line + len;
+	long version = 0;
+
+	if (!at)
+		return CACHE_KEY_VERSION_ABSENT;
+	if (at == end || *at < '0' || *at > '9')
+		return -1;
+	for (; at < end && *at >= '0' && *at <= '9' && version < 1000000; at++)
+		version = version * 10 + (*at - '0');
+	return at < end && (*at == ',' || *at == '}') ? version : -1;
+}
+
 /* The fields of a record as cache_record_json writes it (compact, fixed
  * order, strings without escapes), found without parsing: ",\"" cannot
  * occur inside a JSON string, so each match is a member. False when the
@@ -109,6 +129,8 @@ static bool parse_quickly(const char *line, size_t len, struct line_fields *f)
 
 	if (len < sizeof head || memcmp(line, head, sizeof head - 1) != 0 ||
 	    !(key = after(line, len, ",\"key\":\"")) || end - key < 65 || key[64] != '"')
+		return false;
+	if ((f->key_version = quick_key_version(line, len)) < 0)
 		return false;
 	memcpy(f->key, key, 64);
 	f->key[64] = '\0';
@@ -131,8 +153,12 @@ static int take_line(const char *line, size_t len, void *ctx)
 	struct index_reader *r = ctx;
 	struct line_fields f;
 
-	if (parse_quickly(line, len, &f) || parse_slowly(line, len, &f))
-		return take(r, &f);
+	if (parse_quickly(line, len, &f) || parse_slowly(line, len, &f)) {
+		if (cache_key_version_current(f.key_version))
+			return take(r, &f);
+		r->index->other_version++;  /* a miss, never a wrong hit */
+		return 0;
+	}
 	r->index->skipped_lines++;  /* not a cache record, or not stored/hit */
 	return 0;
 }

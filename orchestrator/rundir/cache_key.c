@@ -129,7 +129,7 @@ int cache_key_prepare(const struct config *config, const struct component *compo
 
 	sha256_init(h);
 	out->scenarios = config->scenarios;
-	put_text(h, "version", CACHE_KEY_VERSION);
+	put_text(h, "version", CACHE_KEY_VERSION_TAG);
 	put_text(h, "project", config->project ? config->project : "");
 	put_text(h, "component", component->name);
 	put_code(h, component);

@@ -6,7 +6,8 @@
  * each a tag (a fixed name, NUL-terminated), the value's length as 8 bytes
  * big-endian, and the value's bytes, so no two field lists serialize alike.
  * In this order:
- *   version      CACHE_KEY_VERSION: the prelude's behaviour and this layout
+ *   version      CACHE_KEY_VERSION_TAG ("scalable-cache-key/" and
+ *                CACHE_KEY_VERSION): the prelude's behaviour and this layout
  *   project, component   the names a template can insert ({{ project }},
  *                {{ component }}), and which outputs are which
  *   template     the text the component's template was compiled from (the
@@ -32,7 +33,15 @@
  * The config-wide part is hashed once per component (input files are read
  * once), and each scenario's key continues from it.
  *
- * Tests: orchestrator/rundir/test/test_cache.c. */
+ * CACHE_KEY_VERSION names this algorithm; cache.jsonl records it beside each
+ * key as key_version (absent: 1), and a lookup takes only records of the
+ * current version (cache_log.h). A change that moves the key of an unchanged
+ * component and scenario is a new version: every cached result is computed
+ * once more, unless cache_log's reading can migrate the old keys
+ * (docs/run-directory.md, "Versions of the digest and the cache key").
+ *
+ * Tests: orchestrator/rundir/test/test_cache_key.c (keys of a fixed
+ * component, pinned), orchestrator/rundir/test/test_cache.c. */
 #ifndef SCALABLE_CACHE_KEY_H
 #define SCALABLE_CACHE_KEY_H
 
@@ -42,7 +51,12 @@
 #include "lib/util/error.h"
 #include "sha256.h"
 
-#define CACHE_KEY_VERSION "scalable-cache-key/1"
+/* 1: the algorithm above, since the first release. */
+#define CACHE_KEY_VERSION 1
+#define CACHE_KEY_STRINGIFY_(x) #x
+#define CACHE_KEY_STRINGIFY(x) CACHE_KEY_STRINGIFY_(x)
+/* The version field's value, the first thing hashed. */
+#define CACHE_KEY_VERSION_TAG "scalable-cache-key/" CACHE_KEY_STRINGIFY(CACHE_KEY_VERSION)
 
 struct cache_key_base {
 	struct sha256 prefix;                   /* everything but the parameters */

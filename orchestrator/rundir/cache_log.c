@@ -9,6 +9,7 @@
 
 #include "lib/util/jsonl_file.h"
 #include "rfc3339.h"
+#include "rundir/cache_key.h"
 
 struct cache_log {
 	char *path, *run_id;
@@ -23,15 +24,20 @@ const char *cache_state_name(enum cache_state state)
 	return (unsigned)state <= CACHE_HIT ? state_names[state] : NULL;
 }
 
+bool cache_key_version_current(long version)
+{
+	return version == CACHE_KEY_VERSION;  /* no migration of older keys yet */
+}
+
 json_t *cache_record_json(const struct cache_record *r, const char *run_id)
 {
 	char now[RFC3339_BUFSZ];
 
-	return json_pack("{s:s, s:i, s:s, s:s, s:I, s:s, s:s, s:s, s:s?}",
+	return json_pack("{s:s, s:i, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:s?}",
 			 "event_type", "cache", "schema_version", CACHE_SCHEMA_VERSION,
 			 "run_id", run_id, "component", r->component,
 			 "task_id", (json_int_t)r->index, "key", r->key,
-			 "state", cache_state_name(r->state),
+			 "key_version", CACHE_KEY_VERSION, "state", cache_state_name(r->state),
 			 "timestamp", r->timestamp ? r->timestamp : rfc3339_now(now, sizeof now),
 			 "source_run_id", r->source_run_id);
 }
@@ -59,14 +65,25 @@ static int remember(struct digest_set *written, const unsigned char *key,
 	return digest_set_put(written, key, (e ? e->value : 0) | 1u << state);
 }
 
-/* Remembers one record read back from this run's file. */
+long cache_record_key_version(const json_t *record)
+{
+	const json_t *version = json_object_get(record, "key_version");
+
+	if (!version)
+		return CACHE_KEY_VERSION_ABSENT;
+	return json_is_integer(version) ? (long)json_integer_value(version) : 0;
+}
+
+/* Remembers one record read back from this run's file (of today's keys:
+ * another version's key is not one this run would write). */
 static int reread(json_t *record, void *ctx)
 {
 	const char *hex = json_string_value(json_object_get(record, "key"));
 	unsigned char key[SHA256_DIGEST_SIZE];
 	enum cache_state state;
 
-	if (!hex || !digest_from_hex(hex, key) || !read_state(record, &state))
+	if (!hex || !digest_from_hex(hex, key) || !read_state(record, &state) ||
+	    !cache_key_version_current(cache_record_key_version(record)))
 		return 0;
 	return remember(ctx, key, state) ? -1 : 0;
 }

@@ -3,8 +3,9 @@
  * A run's <run_dir>/cache.jsonl holds one record per line, appended one
  * write(2) each (jsonl_file.h: a torn last line is skipped and cut off):
  *   {"event_type": "cache", "schema_version": 1, "run_id", "component",
- *    "task_id" (the scenario index), "key" (64 hex, cache_key.h), "state",
- *    "timestamp", "source_run_id"}
+ *    "task_id" (the scenario index), "key" (64 hex, cache_key.h),
+ *    "key_version" (CACHE_KEY_VERSION of the key; added: absent means 1),
+ *    "state", "timestamp", "source_run_id"}
  * state "stored": a task of a cached component succeeded under key in this
  * run (source_run_id null). Written after its `succeeded` row in
  * tasks.jsonl: a crash between the two loses the record, and the scenario
@@ -23,7 +24,17 @@
  * One hash set of binary keys: 100,000 keys cost about 10 MB and one
  * sequential read per run.
  *
- * Tests: orchestrator/rundir/test/test_cache.c. */
+ * Key versions: a lookup takes only records whose key_version is today's
+ * CACHE_KEY_VERSION; a record of another version is passed over (counted in
+ * other_version), so it is a miss, never a wrong hit: after a version bump
+ * each cached scenario is computed once more and stored under the new key.
+ * The same holds when a run re-reads its own file. A migration, when one is
+ * possible (an older version's key that can be turned into today's without
+ * the inputs), belongs here, in the reading of older versions
+ * (cache_key_version_current and the readers that call it).
+ *
+ * Tests: orchestrator/rundir/test/test_cache.c,
+ * orchestrator/rundir/test/test_cache_log.c (key versions). */
 #ifndef SCALABLE_CACHE_LOG_H
 #define SCALABLE_CACHE_LOG_H
 
@@ -37,6 +48,8 @@
 
 #define CACHE_LOG_FILE "cache.jsonl"
 #define CACHE_SCHEMA_VERSION 1
+/* The key_version of a record without one: keys made before the field. */
+#define CACHE_KEY_VERSION_ABSENT 1
 
 enum cache_state { CACHE_STORED, CACHE_HIT };
 
@@ -50,6 +63,12 @@ struct cache_record {
 };
 
 const char *cache_state_name(enum cache_state state);
+/* Whether a record's key, of key_version version, can be looked up with the
+ * keys cache_key makes today: only CACHE_KEY_VERSION's can. */
+bool cache_key_version_current(long version);
+/* A parsed record's key_version: CACHE_KEY_VERSION_ABSENT when it has none,
+ * 0 (no version) when it is not an integer. */
+long cache_record_key_version(const json_t *record);
 /* The record as a cache.jsonl line's object; NULL when out of memory. */
 json_t *cache_record_json(const struct cache_record *r, const char *run_id);
 
@@ -68,6 +87,7 @@ struct cache_index {
 	char **runs;                  /* run ids the keys came from */
 	size_t n_runs;
 	size_t skipped_lines;         /* torn or foreign lines passed over */
+	size_t other_version;         /* records of another key_version, passed over */
 };
 
 /* Loads the stored keys of every run under runs_dir except skip_run_id

@@ -190,7 +190,7 @@ json_t *manifest_canonical_json(const struct config *config, struct error *err)
 		return NULL;
 	manifest = json_pack("{s:i, s:I, s:s, s:s, s:o, s:o, s:{s:s?, s:I}, "
 			     "s:{s:s?, s:s?, s:s?, s:s?, s:I}}",
-			     "manifest_schema_version", MANIFEST_SCHEMA_VERSION,
+			     "manifest_schema_version", MANIFEST_DIGEST_VERSION,
 			     "version", (json_int_t)config->version, "project", config->project,
 			     "default_target", config->targets[config->default_target].name,
 			     "scenarios", scenarios, "retry", retry_json(config),

@@ -14,7 +14,16 @@
  * "16G" versus "16384M", and an omitted default do not change it; any change
  * of a value, a template or a scenario does.
  *
- * Tests: orchestrator/run/test/test_run_record.c. */
+ * MANIFEST_DIGEST_VERSION names this algorithm (what the canonical manifest
+ * holds and how it is serialised and hashed); run.json records it beside the
+ * digest as manifest_lock_version (absent: 1). It is written into the
+ * canonical manifest itself (manifest_schema_version), so digests of two
+ * versions never coincide. A change that moves the digest of an unchanged
+ * config is a new version: a run recorded with another version is not
+ * compared (run_session.h), and docs/run-directory.md says what else to do.
+ *
+ * Tests: orchestrator/rundir/test/test_manifest_digest.c (the digest and the
+ * canonical text of a fixed config, pinned), orchestrator/run/test/test_run_record.c. */
 #ifndef SCALABLE_MANIFEST_DIGEST_H
 #define SCALABLE_MANIFEST_DIGEST_H
 
@@ -24,7 +33,8 @@
 #include "lib/util/error.h"
 #include "sha256.h"
 
-#define MANIFEST_SCHEMA_VERSION 1
+/* 1: the algorithm above, since the first release. */
+#define MANIFEST_DIGEST_VERSION 1
 
 /* The canonical manifest as a JSON value (the caller owns it). */
 json_t *manifest_canonical_json(const struct config *config, struct error *err);

@@ -44,12 +44,16 @@ static json_t *record_json(const struct run_record *r)
 {
 	json_t *summary = r->summary ? json_incref(r->summary) : json_null();
 	json_t *resumed = r->resumed_at ? json_incref(r->resumed_at) : NULL;
+	json_t *lock_version = r->manifest_lock_version > 0
+				       ? json_integer(r->manifest_lock_version) : NULL;
 
-	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:o*, s:s, s:o}",
+	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o*, s:s, s:s, s:s?, s:o*, s:s, "
+			 "s:o}",
 			 "event_type", "run", "schema_version", RUN_SCHEMA_VERSION,
 			 "run_id", r->run_id, "project_name", r->project_name,
 			 "target_name", r->target_name, "provider_name", r->provider_name,
 			 "manifest_lock", r->manifest_digest,
+			 "manifest_lock_version", lock_version,
 			 "source_manifest_path", r->source_manifest_path,
 			 "started_at", r->started_at,
 			 "finished_at", r->finished_at[0] ? r->finished_at : NULL,
@@ -74,6 +78,23 @@ int run_record_write(const char *run_dir, const struct run_record *record, struc
 	return rc;
 }
 
+/* manifest_lock_version: a positive integer, or absent (a run.json written
+ * before the field was added); -1 when it is something else. */
+static int lock_version_from_json(const json_t *json, struct run_record *r)
+{
+	const json_t *version = json_object_get(json, "manifest_lock_version");
+
+	if (!version) {
+		r->manifest_lock_version = RUN_MANIFEST_LOCK_VERSION_ABSENT;
+		return 0;
+	}
+	if (!json_is_integer(version) || json_integer_value(version) < 1 ||
+	    json_integer_value(version) > 1000000)
+		return -1;
+	r->manifest_lock_version = (int)json_integer_value(version);
+	return 0;
+}
+
 /* Copies the fields of a parsed run.json; -1 when one is missing or wrong. */
 static int record_from_json(json_t *json, struct run_record *r)
 {
@@ -86,7 +107,7 @@ static int record_from_json(json_t *json, struct run_record *r)
 			"provider_name", &provider, "manifest_lock", &digest,
 			"source_manifest_path", &source, "started_at", &started,
 			"finished_at", &finished_at, "resumed_at", &resumed, "status", &status, "summary", &summary) != 0 ||
-	    !run_status_from_name(status, &r->status))
+	    !run_status_from_name(status, &r->status) || lock_version_from_json(json, r) != 0)
 		return -1;
 	r->run_id = strdup(run_id);
 	r->project_name = strdup(project);

@@ -15,6 +15,9 @@
 
 #define RUN_SCHEMA_VERSION 1
 #define RUN_RECORD_FILE "run.json"
+/* The manifest_lock_version of a run.json without one: every digest made
+ * before the field was added is of MANIFEST_DIGEST_VERSION 1. */
+#define RUN_MANIFEST_LOCK_VERSION_ABSENT 1
 
 enum run_status {
 	RUN_STATUS_RUNNING,
@@ -26,6 +29,8 @@ enum run_status {
 struct run_record {
 	char *run_id, *project_name, *target_name, *provider_name;
 	char manifest_digest[SHA256_HEX_SIZE];   /* run.json calls it manifest_lock */
+	int manifest_lock_version;             /* its MANIFEST_DIGEST_VERSION; 0: not
+						  written, which is read as 1 */
 	char *source_manifest_path;            /* absolute */
 	char started_at[RFC3339_BUFSZ];
 	char finished_at[RFC3339_BUFSZ];       /* "" while running */

@@ -63,6 +63,7 @@ static struct run_record sample_record(void)
 	r.provider_name = strdup("slurm");
 	r.source_manifest_path = strdup("/home/u/energy/scalable.yaml");
 	memset(r.manifest_digest, 'a', 64);
+	r.manifest_lock_version = MANIFEST_DIGEST_VERSION;
 	strcpy(r.started_at, "2026-01-01T00:00:00.000Z");
 	r.status = RUN_STATUS_RUNNING;
 	return r;
@@ -80,7 +81,8 @@ static void run_json_has_the_contract_fields(void **state)
 {
 	static const char *const fields[] = {
 		"event_type", "schema_version", "run_id", "project_name", "target_name",
-		"provider_name", "manifest_lock", "source_manifest_path", "started_at",
+		"provider_name", "manifest_lock", "manifest_lock_version", "source_manifest_path",
+		"started_at",
 		"finished_at", "status", "summary",
 	};
 	char *dir = tmpdir_create();
@@ -104,6 +106,7 @@ static void run_json_has_the_contract_fields(void **state)
 	assert_int_equal(run_record_read(dir, &back, &err), 0);
 	assert_string_equal(back.run_id, r.run_id);
 	assert_string_equal(back.manifest_digest, r.manifest_digest);
+	assert_int_equal(back.manifest_lock_version, MANIFEST_DIGEST_VERSION);
 	assert_string_equal(back.finished_at, "");
 	assert_int_equal(back.status, RUN_STATUS_RUNNING);
 	run_record_clear(&back);
@@ -171,6 +174,36 @@ static void a_broken_run_json_is_reported(void **state)
 	tmpdir_write(dir, "run.json", "{\"run_id\": ");
 	assert_int_equal(run_record_read(dir, &r, &err), -1);
 	assert_non_null(strstr(err.text, "run.json:1:"));
+	tmpdir_remove(dir);
+}
+
+/* A run.json from before manifest_lock_version: its lock is of version 1.
+ * A version that is not a positive integer is refused. */
+static void the_manifest_lock_version_defaults_to_1(void **state)
+{
+	char *dir = tmpdir_create(), *text, *edited;
+	struct run_record r = sample_record(), back;
+	struct error err;
+	json_t *json;
+
+	(void)state;
+	r.manifest_lock_version = 0;  /* not set: not written */
+	assert_int_equal(run_record_write(dir, &r, &err), 0);
+	text = tmpdir_read(dir, "run.json");
+	assert_null(strstr(text, "manifest_lock_version"));
+	assert_int_equal(run_record_read(dir, &back, &err), 0);
+	assert_int_equal(back.manifest_lock_version, 1);
+	run_record_clear(&back);
+	json = json_loads(text, 0, NULL);
+	json_object_set_new(json, "manifest_lock_version", json_string("1"));
+	edited = json_dumps(json, 0);
+	tmpdir_write(dir, "run.json", edited);
+	assert_int_equal(run_record_read(dir, &back, &err), -1);
+	assert_non_null(strstr(err.text, "missing or has the wrong type"));
+	free(edited);
+	json_decref(json);
+	free(text);
+	run_record_clear(&r);
 	tmpdir_remove(dir);
 }
 
@@ -265,6 +298,7 @@ static void a_run_starts_with_its_files(void **state)
 	assert_non_null(strstr(back.source_manifest_path, "/scalable.yaml"));
 	assert_int_equal(manifest_digest(config, lock, &err), 0);
 	assert_string_equal(back.manifest_digest, lock);
+	assert_int_equal(back.manifest_lock_version, MANIFEST_DIGEST_VERSION);
 	run_record_clear(&back);
 	run_record_clear(&record);
 	free(copy);
@@ -282,6 +316,7 @@ int main(void)
 		cmocka_unit_test(closing_adds_the_summary_and_the_end),
 		cmocka_unit_test(a_failed_write_leaves_the_old_file),
 		cmocka_unit_test(a_broken_run_json_is_reported),
+		cmocka_unit_test(the_manifest_lock_version_defaults_to_1),
 		cmocka_unit_test(the_manifest_digest_ignores_formatting_only),
 		cmocka_unit_test(the_canonical_manifest_is_sorted_and_compact),
 		cmocka_unit_test(a_run_starts_with_its_files),
