@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd/commands.h"
+#include "diagnose/diagnose.h"
 #include "lib/util/crash_point.h"
 #include "lib/util/exit_codes.h"
 #include "lib/util/test_seam.h"
@@ -53,6 +54,7 @@ static void usage(FILE *out)
 static void take_test_seams(void)
 {
 	crash_point_arm_from_env();
+	diagnose_chunk_arm_from_env();
 }
 
 int main(int argc, char **argv)
