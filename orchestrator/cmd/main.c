@@ -3,7 +3,10 @@
 #include <string.h>
 
 #include "cmd/commands.h"
+#include "diagnose/diagnose.h"
+#include "lib/util/crash_point.h"
 #include "lib/util/exit_codes.h"
+#include "lib/util/test_seam.h"
 
 struct command {
 	const char *name;
@@ -46,8 +49,17 @@ static void usage(FILE *out)
 		     "  130  run/watch interrupted by Ctrl-C (128 + the signal)\n");
 }
 
+/* The test seams' variables, read into the program and out of the
+ * environment before anything is spawned: no job or task inherits them. */
+static void take_test_seams(void)
+{
+	crash_point_arm_from_env();
+	diagnose_chunk_arm_from_env();
+}
+
 int main(int argc, char **argv)
 {
+	take_test_seams();
 	if (argc < 2) {
 		usage(stderr);
 		return SCALABLE_EXIT_USAGE;
@@ -57,7 +69,7 @@ int main(int argc, char **argv)
 		return SCALABLE_EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("scalable %s\n", SCALABLE_VERSION);
+		printf("scalable %s%s\n", SCALABLE_VERSION, TEST_SEAMS_NOTE);
 		return SCALABLE_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -20,6 +20,8 @@
 #ifndef SCALABLE_DIAGNOSE_H
 #define SCALABLE_DIAGNOSE_H
 
+#include "config.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -31,6 +33,15 @@ struct diagnosis;
 /* Reads the run at run_path and analyses it. Errors: exit code 5 when
  * run_path holds no run.json, 3 when a file cannot be read. */
 int diagnose_run(const char *run_path, struct diagnosis **out, struct error *err);
+/* The test seam SCALABLE_DIAGNOSE_CHUNK=<bytes>: the size of the chunks
+ * failures.jsonl and tasks.jsonl are cut into, so that small files are read
+ * on several threads (test_seam.h: test builds only). main takes it out of
+ * the environment at startup; the first diagnosis it changes says so. */
+void diagnose_chunk_arm_from_env(void);
+#ifdef SCALABLE_TEST_SEAMS
+/* Arms it with a size in bytes (NULL, "" or not a positive number: none). */
+void diagnose_chunk_arm(const char *bytes);
+#endif
 void diagnose_free(struct diagnosis *dx);
 
 /* {"summary": {...}, "findings": [{"severity", "category", "failure_class",

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "diagnose/diagnose_impl.h"
+#include "lib/util/test_seam.h"
 
 #define THREADS_MAX 16
 #define CHUNK_MIN ((uint64_t)16 << 20)   /* smaller ones cost more partial state than they save */
@@ -118,15 +119,47 @@ static size_t thread_count(void)
 	return n < 1 ? 1 : n > THREADS_MAX ? THREADS_MAX : (size_t)n;
 }
 
-/* The chunk size: SCALABLE_DIAGNOSE_CHUNK (bytes; for tests), else enough
+#define DIAGNOSE_CHUNK "SCALABLE_DIAGNOSE_CHUNK"
+
+#ifdef SCALABLE_TEST_SEAMS
+static struct {
+	char given[32];  /* as given, for stderr */
+	uint64_t bytes;  /* 0: none */
+	bool said;
+} chunk_seam;
+
+void diagnose_chunk_arm(const char *bytes)
+{
+	memset(&chunk_seam, 0, sizeof chunk_seam);
+	if (!bytes || !*bytes)
+		return;
+	snprintf(chunk_seam.given, sizeof chunk_seam.given, "%s", bytes);
+	chunk_seam.bytes = strtoull(bytes, NULL, 10);
+}
+#endif
+
+void diagnose_chunk_arm_from_env(void)
+{
+	char *bytes = test_seam_take(DIAGNOSE_CHUNK);
+
+#ifdef SCALABLE_TEST_SEAMS
+	diagnose_chunk_arm(bytes);
+#endif
+	free(bytes);
+}
+
+/* The chunk size: the test seam's when armed (diagnose.h), else enough
  * chunks to keep every thread busy, none below CHUNK_MIN. */
 static uint64_t chunk_size(uint64_t total, size_t threads)
 {
-	const char *given = getenv("SCALABLE_DIAGNOSE_CHUNK");
 	uint64_t size = total / (threads * CHUNKS_PER_THREAD);
 
-	if (given && *given && strtoull(given, NULL, 10) > 0)
-		return strtoull(given, NULL, 10);
+#ifdef SCALABLE_TEST_SEAMS
+	if (chunk_seam.bytes > 0) {
+		test_seam_announce(&chunk_seam.said, DIAGNOSE_CHUNK, chunk_seam.given);
+		return chunk_seam.bytes;
+	}
+#endif
 	return size < CHUNK_MIN ? CHUNK_MIN : size;
 }
 
