@@ -326,6 +326,8 @@ void local_executor_free(struct local_executor *x)
 
 	if (!x)
 		return;
+	for (size_t i = 0; i < x->n_running; i++)
+		x->running[i].abandoned = !x->running[i].terminating;
 	local_executor_cancel(x);
 	give_up = local_now_ms() + x->kill_wait_ms + FREE_GRACE_MS;
 	while (x->n_running && local_now_ms() < give_up)

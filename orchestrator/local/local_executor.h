@@ -127,7 +127,11 @@ size_t local_executor_run_once(struct local_executor *x, int wait_ms);
 void local_executor_cancel(struct local_executor *x);
 
 /* Cancels what is left, waits for it (bounded: kill_wait plus a few
- * seconds for the SIGKILLed), and frees. NULL is a no-op. */
+ * seconds for the SIGKILLed), and frees. NULL is a no-op. A task still
+ * running here, and not already being ended (cancel, limits), is killed
+ * because its orchestrator leaves without closing the run (an error): it
+ * gets no end event, so a re-attached orchestrator settles it as it would
+ * after a crash (gone, retried) instead of as the task's own failure. */
 void local_executor_free(struct local_executor *x);
 
 #endif

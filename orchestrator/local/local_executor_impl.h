@@ -38,6 +38,7 @@ struct task {
 	int pidfd, output_fd;
 	int64_t started_ms, walltime_at_ms, kill_at_ms;   /* 0: none */
 	bool terminating, killed, oom_killed, timed_out, cancelled;
+	bool abandoned;              /* killed by free(): no end event */
 	uint64_t peak_rss;
 };
 

@@ -179,7 +179,8 @@ static void record_end(struct local_executor *x, const struct task *t, int statu
 	struct local_task_report r = base_report(LOCAL_TASK_ENDED, t->chunk, t->pos, t->pid);
 
 	end.inferred_cause = infer_end_cause(&ev);
-	(void)local_step_event_end(x->events_dirfd, &f, &end);
+	if (!t->abandoned)  /* its orchestrator left: open, as after a crash */
+		(void)local_step_event_end(x->events_dirfd, &f, &end);
 	r.outcome = end.outcome;
 	r.elapsed_s = end.elapsed_s;
 	r.max_rss_bytes = t->peak_rss;

@@ -15,6 +15,7 @@
 #include "lib/util/atomic_file.h"
 #include "lib/util/exit_codes.h"
 #include "rundir/run_lock.h"
+#include "rundir/run_record.h"
 
 #define STAMP_LEN 16   /* YYYYMMDDTHHMMSSZ */
 #define HEX_LEN 8
@@ -241,6 +242,70 @@ static int list_add(struct run_list *list, const char *id)
 	return 0;
 }
 
+/* A run and when it started, for ordering the runs of one second. */
+struct dated_run {
+	char *id;
+	char started_at[RFC3339_BUFSZ];   /* "" without a readable run.json */
+};
+
+static int compare_dated(const void *a, const void *b)
+{
+	const struct dated_run *x = a, *y = b;
+	int by_start = strcmp(x->started_at, y->started_at);
+
+	return by_start ? by_start : strcmp(x->id, y->id);
+}
+
+/* run.json's started_at of root/id, "" when it has none. */
+static void started_at_of(const char *root, const char *id, char *buf, size_t len)
+{
+	struct run_record record;
+	struct error err;
+	char *path;
+
+	buf[0] = '\0';
+	if (asprintf(&path, "%s/%s", root, id) < 0)
+		return;
+	if (run_record_read(path, &record, &err) == 0) {
+		snprintf(buf, len, "%s", record.started_at);
+		run_record_clear(&record);
+	}
+	free(path);
+}
+
+/* The n runs of one second at ids, put in the order they started: by
+ * started_at (milliseconds; fixed width, so as text), then by id. */
+static int order_one_second(const char *root, char **ids, size_t n)
+{
+	struct dated_run *runs = calloc(n, sizeof *runs);
+
+	if (!runs)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		runs[i].id = ids[i];
+		started_at_of(root, ids[i], runs[i].started_at, sizeof runs[i].started_at);
+	}
+	qsort(runs, n, sizeof *runs, compare_dated);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = runs[i].id;
+	free(runs);
+	return 0;
+}
+
+/* A sorted list's runs that share a time stamp, each group in start order
+ * (run.json is read only for those). */
+static int order_same_seconds(const char *root, struct run_list *list)
+{
+	for (size_t i = 0, j; i < list->count; i = j) {
+		for (j = i + 1; j < list->count &&
+		     !strncmp(list->ids[i] + 4, list->ids[j] + 4, STAMP_LEN); j++)
+			;
+		if (j - i > 1 && order_one_second(root, list->ids + i, j - i) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 int run_dir_list(const char *root, struct run_list *out, struct error *err)
 {
 	DIR *dir = opendir(root);
@@ -266,6 +331,11 @@ int run_dir_list(const char *root, struct run_list *out, struct error *err)
 	}
 	if (out->count > 1)
 		qsort(out->ids, out->count, sizeof *out->ids, compare_ids);
+	if (order_same_seconds(root, out) != 0) {
+		error_system(err, "cannot list %s", root);
+		run_list_free(out);
+		return -1;
+	}
 	return 0;
 }
 

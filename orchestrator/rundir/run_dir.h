@@ -44,7 +44,7 @@ int run_dir_create(const char *root, const char *project, const char *command,
  * 2 when several do. */
 int run_dir_find(const char *root, const char *spec, struct run_dir **out,
 		 struct error *err);
-/* The most recent run under root (by its time stamp). */
+/* The most recent run under root: the last of run_dir_list's order. */
 int run_dir_latest(const char *root, struct run_dir **out, struct error *err);
 /* Takes the run's lock (see run_lock_take). */
 int run_dir_lock(struct run_dir *run, const char *command, struct error *err);
@@ -56,7 +56,10 @@ struct run_list {
 	size_t count;
 };
 
-/* The runs under root; a missing root holds none. */
+/* The runs under root, oldest first; a missing root holds none. Ordered
+ * by the time stamp in the id (seconds); runs of the same second by
+ * run.json's started_at (milliseconds), a run without one first, then by
+ * id (the random suffix says nothing about order). */
 int run_dir_list(const char *root, struct run_list *out, struct error *err);
 void run_list_free(struct run_list *list);
 

@@ -508,18 +508,27 @@ static void test_cancel(void **state)
 	local_executor_free(x);
 }
 
-/* free() with work in flight leaves no process behind. */
+/* free() with work in flight leaves no process behind, and no end event:
+ * the orchestrator left, the task did not fail (a re-attached one settles
+ * it as after a crash). */
 static void test_free_kills(void **state)
 {
 	struct fixture *f = *state;
 	struct local_executor_options o = options(f);
 	struct local_executor *x = local_executor_new(&o);
+	json_t *events;
 
 	submit(x, script(f, "trap '' TERM\nsleep 60\n"), NULL, 0, 3, 50, NULL);
 	local_executor_run_once(x, 0);
 	local_executor_free(x);
 	assert_int_equal(count_phase(f, LOCAL_TASK_ENDED), 3);
 	assert_true(groups_gone(f));
+	for (uint32_t job = 50; job < 53; job++) {
+		events = events_of(f, job);
+		assert_int_equal(json_array_size(events), 1);
+		assert_string_equal(string_field(json_array_get(events, 0), "event"), "start");
+		json_decref(events);
+	}
 }
 
 /* What a script leaves running in its group dies with it, as in Slurm. */

@@ -224,6 +224,53 @@ static void runs_are_found_and_listed(void **state)
 	tmpdir_remove(root);
 }
 
+/* A run directory with a run.json started at started_at. */
+static void make_started_run(const char *root, const char *id, const char *started_at)
+{
+	char path[4096];
+	FILE *file;
+
+	make_run(root, id);
+	snprintf(path, sizeof path, "%s/%s/run.json", root, id);
+	file = fopen(path, "w");
+	assert_non_null(file);
+	fprintf(file, "{\"run_id\": \"%s\", \"project_name\": \"p\", \"target_name\": \"local\", "
+		"\"provider_name\": \"local\", \"manifest_lock\": \"0\", "
+		"\"source_manifest_path\": \"/s.yaml\", \"started_at\": \"%s\", "
+		"\"finished_at\": null, \"status\": \"running\", \"summary\": null}\n",
+		id, started_at);
+	assert_int_equal(fclose(file), 0);
+}
+
+/* Runs of one second: started_at's milliseconds order them, not the
+ * random suffix; one without run.json counts as the first of its second. */
+static void runs_of_one_second_in_start_order(void **state)
+{
+	char *root = tmpdir_create();
+	struct run_dir *run;
+	struct run_list list;
+	struct error err;
+
+	(void)state;
+	make_started_run(root, "run-20260101T000000Z-p-ffffffff", "2026-01-01T00:00:00.100Z");
+	make_started_run(root, "run-20260101T000000Z-p-00000000", "2026-01-01T00:00:00.900Z");
+	make_started_run(root, "run-20260101T000000Z-p-77777777", "2026-01-01T00:00:00.500Z");
+	make_run(root, "run-20260101T000000Z-p-eeeeeeee");
+	make_started_run(root, "run-20251231T235959Z-p-99999999", "2025-12-31T23:59:59.999Z");
+	assert_int_equal(run_dir_list(root, &list, &err), 0);
+	assert_int_equal(list.count, 5);
+	assert_string_equal(list.ids[0], "run-20251231T235959Z-p-99999999");
+	assert_string_equal(list.ids[1], "run-20260101T000000Z-p-eeeeeeee");
+	assert_string_equal(list.ids[2], "run-20260101T000000Z-p-ffffffff");
+	assert_string_equal(list.ids[3], "run-20260101T000000Z-p-77777777");
+	assert_string_equal(list.ids[4], "run-20260101T000000Z-p-00000000");
+	run_list_free(&list);
+	assert_int_equal(run_dir_latest(root, &run, &err), 0);
+	assert_string_equal(run->id, "run-20260101T000000Z-p-00000000");
+	run_dir_free(run);
+	tmpdir_remove(root);
+}
+
 static void no_runs_yet(void **state)
 {
 	char *root = tmpdir_create(), *missing;
@@ -267,6 +314,7 @@ int main(void)
 		cmocka_unit_test(a_second_lock_is_refused_with_the_holder),
 		cmocka_unit_test(the_lock_holds_across_processes),
 		cmocka_unit_test(runs_are_found_and_listed),
+		cmocka_unit_test(runs_of_one_second_in_start_order),
 		cmocka_unit_test(no_runs_yet),
 		cmocka_unit_test(the_runs_dir_comes_from_the_environment),
 	};
