@@ -24,6 +24,7 @@ struct backend {
 	char *run_dir, *run_id, *project;    /* copies of o's */
 	/* slurm */
 	bool accounting_missing;   /* sacct said so: scontrol from now on */
+	bool accounting_down;      /* sacct cannot reach slurmdbd: said once until it can */
 	bool squeue_failing;       /* said once until it answers again */
 	/* local */
 	struct local_executor *executor;

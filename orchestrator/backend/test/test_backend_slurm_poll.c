@@ -2,7 +2,8 @@
  * backend), with shims first on PATH: one squeue for every open array, one
  * sacct for what squeue no longer lists (its records of tasks squeue still
  * lists are ignored), scontrol when there is no accounting (said once), and
- * nothing settled when squeue cannot answer. */
+ * nothing settled when squeue cannot answer. A task that neither mentions
+ * is held TRACKER_GONE_POLLS polls in which accounting answered. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,14 +24,26 @@ struct fixture {
 	struct tracker *tracker;
 	struct backend *backend;
 	unsigned notes;
+	char said[4096];    /* the notes, one a line */
 };
 
 static void count_note(void *ctx, const char *text)
 {
 	struct fixture *f = ctx;
+	size_t len = strlen(f->said);
 
-	(void)text;
 	f->notes++;
+	snprintf(f->said + len, sizeof f->said - len, "%s\n", text);
+}
+
+/* Notes that contained text. */
+static unsigned notes_with(const struct fixture *f, const char *text)
+{
+	unsigned n = 0;
+
+	for (const char *p = f->said; (p = strstr(p, text)); p += strlen(text))
+		n++;
+	return n;
 }
 
 /* Array job 100 of tasks 0..3, submitted. */
@@ -134,11 +147,18 @@ static void without_accounting_scontrol_is_asked_and_it_is_said_once(void **stat
 	tmpdir_write(f->dir, "sacct.err",
 		     "sacct: error: Slurm accounting storage is disabled\n");
 	tmpdir_write(f->dir, "sacct.rc", "1");
+	for (int i = 1; i < TRACKER_GONE_POLLS; i++)
+		poll_once(f);
+	assert_int_equal(state_of(f, 2), TASK_SUBMITTED);  /* held a while */
 	poll_once(f);
 	poll_once(f);
 	assert_int_equal(calls(f, "sacct"), 1);
-	assert_int_equal(calls(f, "scontrol"), 1);  /* then 2 and 3 were settled */
-	assert_int_equal(f->notes, 1);
+	/* then 2 and 3 were settled */
+	assert_int_equal(calls(f, "scontrol"), TRACKER_GONE_POLLS);
+	assert_int_equal(notes_with(f, "keeps no accounting"), 1);
+	/* the grace applies: scontrol is all there is */
+	assert_int_equal(notes_with(f, "2 tasks left the queue and accounting does not "
+				    "know them yet"), TRACKER_GONE_POLLS - 1);
 	/* scontrol no longer knows 2 and 3: gone without a word, failed */
 	assert_int_equal(state_of(f, 2), TASK_FAILED);
 	assert_int_equal(state_of(f, 0), TASK_RUNNING);
@@ -165,7 +185,8 @@ static void a_job_nobody_knows_is_failed_not_running_forever(void **state)
 
 	tmpdir_write(f->dir, "squeue.out", "");
 	tmpdir_write(f->dir, "sacct.out", "");
-	poll_once(f);
+	for (int i = 0; i < TRACKER_GONE_POLLS; i++)
+		poll_once(f);
 	for (size_t i = 0; i < 4; i++)
 		assert_int_equal(state_of(f, i), TASK_FAILED);
 	assert_true(tracker_all_final(f->tracker));
