@@ -77,7 +77,7 @@ static int ask_accounting(struct backend *b, const uint32_t *ids, size_t n,
 	/* scontrol forgets jobs after MinJobAge: its silence proves nothing
 	 * while slurmdbd is down, and is all there is without accounting */
 	*silence = status == SLURM_ACCOUNTING_DOWN ? TRACKER_SILENCE_NO_EVIDENCE
-						   : TRACKER_SILENCE_GRACE;
+		   : b->polls_once ? TRACKER_SILENCE_FINAL : TRACKER_SILENCE_GRACE;
 	if (status == SLURM_NO_ACCOUNTING || status == SLURM_ACCOUNTING_DOWN) {
 		slurm_jobs_free(all);
 		status = slurm_scontrol_jobs(ids, n, 0, all, err);
@@ -155,7 +155,7 @@ static int poll_ended(struct backend *b, const struct tracker *t, size_t n_polle
 	struct missing_scan m = { .listed = listed };
 	int rc = 0;
 
-	*silence = TRACKER_SILENCE_GRACE;
+	*silence = b->polls_once ? TRACKER_SILENCE_FINAL : TRACKER_SILENCE_GRACE;
 	m.ids = malloc((n_polled + 1) * sizeof *m.ids);
 	if (!m.ids) {
 		error_system(err, "polling Slurm");

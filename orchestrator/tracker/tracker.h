@@ -188,7 +188,8 @@ enum tracker_silence {
 	TRACKER_SILENCE_FINAL,
 	/* accounting may not know it yet (slurmctld hands job records to
 	 * slurmdbd asynchronously): failed once it went unmentioned for
-	 * TRACKER_GONE_POLLS polls in a row (gone_polls) */
+	 * TRACKER_GONE_POLLS polls in a row (gone_polls, in memory: a
+	 * process that polls once cannot count it) */
 	TRACKER_SILENCE_GRACE,
 	/* accounting could not be asked (slurmdbd down, scontrol answered and
 	 * forgets jobs after MinJobAge): no evidence, nothing settled or

@@ -303,6 +303,22 @@ static void a_mention_starts_the_grace_over(void **state)
 	assert_int_equal(state_of(f, 2), TASK_FAILED);
 }
 
+/* A sweeper's pass polls once per process: no grace to count there. */
+static void polled_once_per_process_silence_settles_at_once(void **state)
+{
+	struct fixture *f = *state;
+
+	backend_polls_once(f->backend);
+	tmpdir_write(f->dir, "squeue.out", squeue_all_but_2);
+	sacct_says(f, "", true);
+	poll_once(f);
+	assert_int_equal(state_of(f, 2), TASK_SUBMITTED);  /* slurmdbd down: no evidence */
+	sacct_says(f, "", false);
+	poll_once(f);
+	assert_int_equal(state_of(f, 2), TASK_FAILED);
+	assert_int_equal(notes_with(f, "left the queue"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +335,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_task_truly_gone_fails_after_the_grace, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_mention_starts_the_grace_over, setup, teardown),
+		cmocka_unit_test_setup_teardown(polled_once_per_process_silence_settles_at_once,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
