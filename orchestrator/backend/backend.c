@@ -56,6 +56,11 @@ int backend_poll(struct backend *b, struct tracker *t, struct error *err)
 	return b->ops->poll(b, t, err);
 }
 
+void backend_polls_once(struct backend *b)
+{
+	b->polls_once = true;
+}
+
 int backend_cancel(struct backend *b, const uint32_t *ids, size_t n,
 		       struct error *err)
 {

@@ -45,6 +45,12 @@ int backend_submit(struct backend *b, const struct plan *plan,
 void backend_wait(struct backend *b, unsigned ms);
 /* Tells the tracker what the scheduler knows about the run's open jobs. */
 int backend_poll(struct backend *b, struct tracker *t, struct error *err);
+/* For a process that polls once (a sweeper's pass): the grace of a task
+ * gone without a word (tracker.h, TRACKER_SILENCE_GRACE) is counted in
+ * memory and cannot carry over to the next process, so such a task is
+ * settled at its first poll; while slurmdbd is down nothing is all the
+ * same. */
+void backend_polls_once(struct backend *b);
 /* Cancels the given (array) jobs, in one call. */
 int backend_cancel(struct backend *b, const uint32_t *ids, size_t n,
 		       struct error *err);

@@ -24,7 +24,9 @@ struct backend {
 	char *run_dir, *run_id, *project;    /* copies of o's */
 	/* slurm */
 	bool accounting_missing;   /* sacct said so: scontrol from now on */
+	bool accounting_down;      /* sacct cannot reach slurmdbd: said once until it can */
 	bool squeue_failing;       /* said once until it answers again */
+	bool polls_once;           /* backend_polls_once: no grace across polls */
 	/* local */
 	struct local_executor *executor;
 	struct job_record *dropped;    /* tasks cancelled before they started */

@@ -97,8 +97,8 @@ static void local_wait(struct backend *b, unsigned ms)
  * (or never wrote its end), so it settles as gone. */
 static int local_poll(struct backend *b, struct tracker *t, struct error *err)
 {
+	struct tracker_poll p = { .silence = TRACKER_SILENCE_FINAL };
 	uint32_t *ids = NULL;
-	size_t n;
 	int rc;
 
 	if (b->n_dropped) {
@@ -109,8 +109,9 @@ static int local_poll(struct backend *b, struct tracker *t, struct error *err)
 	}
 	if (b->local_left > 0)
 		return 0;
-	n = tracker_jobs_to_poll(t, &ids);
-	rc = n ? tracker_apply_poll(t, ids, n, NULL, 0, NULL, 0, err) : 0;
+	p.n_polled = tracker_jobs_to_poll(t, &ids);
+	p.polled = ids;
+	rc = p.n_polled ? tracker_apply_poll(t, &p, err) : 0;
 	free(ids);
 	return rc;
 }

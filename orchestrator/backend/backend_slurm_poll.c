@@ -1,6 +1,8 @@
 /* One poll of Slurm for a whole run: ONE squeue for every open job of the
- * run, then ONE sacct (scontrol without accounting) for the arrays that have
- * open attempts squeue no longer lists. Never one call per task. */
+ * run, then ONE sacct (scontrol without accounting, or while sacct cannot
+ * reach slurmdbd) for the arrays that have open attempts squeue no longer
+ * lists. Never one call per task. A task neither mentions is held for
+ * accounting (tracker.h, enum tracker_silence). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,28 +52,48 @@ static void note_missing(const struct task_attempt *a, bool latest, void *ctx)
 	m->ids[m->n++] = a->array_job_id;
 }
 
-/* What left the queue, from sacct, else (no accounting) scontrol; the
- * records of tasks squeue still lists are dropped. */
-static int ask_ended(struct backend *b, const uint32_t *ids, size_t n,
-		     const struct u64_map *listed, struct slurm_jobs *ended, struct error *err)
+/* Slurm's word on the jobs that left the queue: sacct, else (no accounting,
+ * or sacct cannot reach slurmdbd this poll) scontrol. *silence: what it
+ * means that the answer does not mention a task. */
+static int ask_accounting(struct backend *b, const uint32_t *ids, size_t n,
+			  struct slurm_jobs *all, enum tracker_silence *silence,
+			  struct error *err)
 {
-	struct slurm_jobs all = { 0 };
 	int status = SLURM_NO_ACCOUNTING;
 
 	if (!b->accounting_missing)
-		status = slurm_sacct(ids, n, b->o.since - 60, 0, &all, err);
+		status = slurm_sacct(ids, n, b->o.since - 60, 0, all, err);
 	if (status == SLURM_NO_ACCOUNTING && !b->accounting_missing) {
 		b->accounting_missing = true;
 		backend_note(b, "this cluster keeps no accounting (sacct): final states "
 				    "come from `scontrol show job` while Slurm remembers the jobs");
-	} else if (status == SLURM_ACCOUNTING_DOWN) {
-		backend_note(b, "sacct cannot reach the accounting database now; "
-				    "asking scontrol instead for this poll");
+	} else if (status == SLURM_ACCOUNTING_DOWN && !b->accounting_down) {
+		backend_note(b, "sacct cannot reach the accounting database; asking scontrol "
+				    "instead, and settling nothing it does not know until sacct "
+				    "answers again");
 	}
+	if (status == SLURM_ACCOUNTING_DOWN || (status == SLURM_OK && !b->accounting_missing))
+		b->accounting_down = status == SLURM_ACCOUNTING_DOWN;
+	/* scontrol forgets jobs after MinJobAge: its silence proves nothing
+	 * while slurmdbd is down, and is all there is without accounting */
+	*silence = status == SLURM_ACCOUNTING_DOWN ? TRACKER_SILENCE_NO_EVIDENCE
+		   : b->polls_once ? TRACKER_SILENCE_FINAL : TRACKER_SILENCE_GRACE;
 	if (status == SLURM_NO_ACCOUNTING || status == SLURM_ACCOUNTING_DOWN) {
-		slurm_jobs_free(&all);
-		status = slurm_scontrol_jobs(ids, n, 0, &all, err);
+		slurm_jobs_free(all);
+		status = slurm_scontrol_jobs(ids, n, 0, all, err);
 	}
+	return status;
+}
+
+/* What left the queue (ask_accounting); the records of tasks squeue still
+ * lists are dropped. */
+static int ask_ended(struct backend *b, const uint32_t *ids, size_t n,
+		     const struct u64_map *listed, struct slurm_jobs *ended,
+		     enum tracker_silence *silence, struct error *err)
+{
+	struct slurm_jobs all = { 0 };
+	int status = ask_accounting(b, ids, n, &all, silence, err);
+
 	for (size_t i = 0; status == SLURM_OK && i < all.count; i++) {
 		const struct slurm_job *j = &all.items[i];
 
@@ -97,37 +119,43 @@ static struct job_record *to_records(const struct slurm_jobs *jobs, bool gone)
 	return r;
 }
 
-/* Applies squeue's and sacct's answers; with ended NULL (sacct and scontrol
- * both failed) only squeue's, so that nothing is settled on no evidence. */
-static int apply(struct tracker *t, const uint32_t *ids, size_t n,
+/* Applies squeue's and sacct's answers, silence saying what it means that
+ * they do not mention a task; says so when tasks are held for accounting. */
+static int apply(struct backend *b, struct tracker *t, const uint32_t *ids, size_t n,
 		 const struct slurm_jobs *queued, const struct slurm_jobs *ended,
-		 struct error *err)
+		 enum tracker_silence silence, struct error *err)
 {
-	struct job_record *q = to_records(queued, false);
-	struct job_record *e = ended ? to_records(ended, true) : NULL;
+	struct job_record *q = to_records(queued, false), *e = to_records(ended, true);
+	struct tracker_poll p = {
+		.polled = ids, .n_polled = n, .queued = q, .n_queued = queued->count,
+		.ended = e, .n_ended = ended->count, .silence = silence,
+	};
 	int rc = -1;
 
-	if (!q || (ended && !e))
+	if (!q || !e)
 		error_system(err, "reading Slurm's answer");
-	else if (ended)
-		rc = tracker_apply_poll(t, ids, n, q, queued->count, e, ended->count, err);
 	else
-		rc = tracker_apply_jobs(t, q, queued->count, err);
+		rc = tracker_apply_poll(t, &p, err);
+	if (rc == 0 && p.held)
+		backend_note(b, "%zu task%s left the queue and accounting does not know %s "
+				"yet; waiting (poll %u of %d)", p.held, p.held == 1 ? "" : "s",
+			     p.held == 1 ? "it" : "them", p.held_polls, TRACKER_GONE_POLLS);
 	free(q);
 	free(e);
 	return rc;
 }
 
 /* The arrays with open attempts squeue did not list, and what Slurm says
- * of them; *asked is false when there were none to ask about. */
+ * of them; *silence is TRACKER_SILENCE_NO_EVIDENCE when accounting could
+ * not say (sacct and scontrol both failed, or slurmdbd is down). */
 static int poll_ended(struct backend *b, const struct tracker *t, size_t n_polled,
-		      const struct u64_map *listed, struct slurm_jobs *ended, bool *ok,
-		      struct error *err)
+		      const struct u64_map *listed, struct slurm_jobs *ended,
+		      enum tracker_silence *silence, struct error *err)
 {
 	struct missing_scan m = { .listed = listed };
 	int rc = 0;
 
-	*ok = true;
+	*silence = b->polls_once ? TRACKER_SILENCE_FINAL : TRACKER_SILENCE_GRACE;
 	m.ids = malloc((n_polled + 1) * sizeof *m.ids);
 	if (!m.ids) {
 		error_system(err, "polling Slurm");
@@ -137,9 +165,10 @@ static int poll_ended(struct backend *b, const struct tracker *t, size_t n_polle
 	if (m.failed) {
 		error_system(err, "polling Slurm");
 		rc = -1;
-	} else if (m.n && ask_ended(b, m.ids, m.n, listed, ended, err) != 0) {
+	} else if (m.n && ask_ended(b, m.ids, m.n, listed, ended, silence, err) != 0) {
 		backend_note(b, "%s; settling nothing gone from squeue this poll", err->text);
-		*ok = false;
+		slurm_jobs_free(ended);
+		*silence = TRACKER_SILENCE_NO_EVIDENCE;
 	}
 	u64_map_free(&m.arrays);
 	free(m.ids);
@@ -152,7 +181,7 @@ int backend_slurm_poll(struct backend *b, struct tracker *t, struct error *err)
 	struct u64_map listed = { 0 };
 	uint32_t *ids = NULL;
 	size_t n = tracker_jobs_to_poll(t, &ids);
-	bool ended_ok = true;
+	enum tracker_silence silence;
 	int rc = 0;
 
 	if (n == 0) {
@@ -167,9 +196,9 @@ int backend_slurm_poll(struct backend *b, struct tracker *t, struct error *err)
 	} else {
 		b->squeue_failing = false;
 		rc = listed_tasks(&queued, &listed) != 0 ? -1 :
-		     poll_ended(b, t, n, &listed, &ended, &ended_ok, err);
+		     poll_ended(b, t, n, &listed, &ended, &silence, err);
 		if (rc == 0)
-			rc = apply(t, ids, n, &queued, ended_ok ? &ended : NULL, err);
+			rc = apply(b, t, ids, n, &queued, &ended, silence, err);
 	}
 	u64_map_free(&listed);
 	slurm_jobs_free(&queued);

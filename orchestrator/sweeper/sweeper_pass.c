@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/backend.h"
 #include "run/run_submit.h"
 #include "lib/util/u64_map.h"
 
@@ -27,6 +28,8 @@ long sweeper_pass(struct run_session *s, struct error *err)
 	long before, after;
 
 	s->submit_failures = first_wave_refusals(s);
+	/* one poll per process: a grace counted in polls would never end */
+	backend_polls_once(s->backend);
 	/* what an earlier pass decided may still wait for its wave */
 	if ((before = run_submit_retries(s, err)) < 0 || tracker_poll_events(s->tracker, err) < 0 ||
 	    backend_poll(s->backend, s->tracker, err) != 0 ||

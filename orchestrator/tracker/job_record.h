@@ -6,7 +6,9 @@
  * Contract for the filler: report every job of the run it asked about
  * (tracker_jobs_to_poll); a job that left squeue comes with gone = true and
  * the final state sacct/scontrol gave, or "" when nobody knows any more. A
- * job absent from the list is "no news".
+ * job absent from the list is "no news" to tracker_apply_jobs; to
+ * tracker_apply_poll it is "gone without a word" (tracker.h, enum
+ * tracker_silence).
  *
  * Tests: orchestrator/tracker/test/test_tracker.c,
  * orchestrator/retry/test/test_retry_tracker.c. */

@@ -16,12 +16,13 @@
  *    settle_on_end_event, is `failed` at once). A restart_count above the
  *    attempt's means Slurm requeued it: a `requeued` row, and the same
  *    attempt goes on (never a new attempt of ours).
- *  - Job records (tracker_apply_jobs, once per poll, job_record.h): RUNNING
- *    -> `running`; an ended or gone job settles the attempt: COMPLETED ->
+ *  - Job records (tracker_apply_poll, once per poll, job_record.h): RUNNING
+ *    -> `running`; an ended job settles the attempt: COMPLETED ->
  *    `succeeded`, CANCELLED -> `cancelled`, anything else -> `failed` with
- *    Slurm's state; a job gone without an end event is `failed` too, so
- *    nothing stays running forever. Restarts above the attempt's ->
- *    `requeued`.
+ *    Slurm's state. A job gone from squeue without a final state (Slurm's
+ *    accounting lags, or does not know it yet) is held for
+ *    TRACKER_GONE_POLLS polls, then `failed` too, so nothing stays running
+ *    forever. Restarts above the attempt's -> `requeued`.
  * A failed attempt is classified (classify.h) from the end event, Slurm's
  * state and the tails of its logs; its failures.jsonl row is written before
  * its tasks.jsonl row.
@@ -73,7 +74,10 @@ struct task_attempt {
 	char inferred_cause[16];
 	char ended_at[RFC3339_BUFSZ];
 	bool end_seen;                  /* the batch step's end event came */
-	unsigned gone_polls;            /* polls gone from squeue without a final state */
+	/* polls in a row it was gone from squeue and accounting gave no final
+	 * state (called it pending or running, or did not know it); squeue
+	 * listing it again resets it */
+	unsigned gone_polls;
 	/* once failed */
 	enum failure_class failure_class;
 	char *error_type, *error_message;
@@ -143,6 +147,8 @@ struct tracker_submission {
 	const char *timestamp;          /* NULL: now */
 };
 
+/* Polls a job gone from squeue without a final state is held before it is
+ * settled as failed (see enum tracker_silence). */
 #define TRACKER_GONE_POLLS 3
 
 struct tracker;
@@ -167,21 +173,51 @@ int tracker_add_cached(struct tracker *t, const char *component, size_t index,
 long tracker_poll_events(struct tracker *t, struct error *err);
 /* Applies one step event (what tracker_poll_events does per line). */
 int tracker_apply_event(struct tracker *t, json_t *event, struct error *err);
-/* Applies one poll's job records. A job gone from squeue settles its
- * attempt when Slurm gives a final state, or none at all; one that
- * accounting still calls pending or running is believed for
- * TRACKER_GONE_POLLS polls, then settled as failed all the same. */
+/* Applies job records outside a poll (cancelled tasks, local drops). A job
+ * gone from squeue settles its attempt when Slurm gives a final state, or
+ * none at all (state ""); one that accounting still calls pending or
+ * running is believed for TRACKER_GONE_POLLS polls, then settled as failed
+ * all the same. */
 int tracker_apply_jobs(struct tracker *t, const struct job_record *jobs, size_t n,
 		       struct error *err);
 
-/* One poll's whole answer. polled: the array job ids asked about (from
- * tracker_jobs_to_poll); queued: squeue's records (read as in the queue);
- * ended: what sacct or scontrol said about jobs squeue no longer listed
- * (read as gone). An attempt of a polled array that neither list mentions
- * is gone without a word (state ""), and settles as such. */
-int tracker_apply_poll(struct tracker *t, const uint32_t *polled, size_t n_polled,
-		       const struct job_record *queued, size_t n_queued,
-		       const struct job_record *ended, size_t n_ended, struct error *err);
+/* What it tells that a poll mentions an open attempt of a polled array
+ * nowhere: the attempt is "gone without a word". */
+enum tracker_silence {
+	/* it is gone: failed at once (the local target, where nothing lags) */
+	TRACKER_SILENCE_FINAL,
+	/* accounting may not know it yet (slurmctld hands job records to
+	 * slurmdbd asynchronously): failed once it went unmentioned for
+	 * TRACKER_GONE_POLLS polls in a row (gone_polls, in memory: a
+	 * process that polls once cannot count it) */
+	TRACKER_SILENCE_GRACE,
+	/* accounting could not be asked (slurmdbd down, scontrol answered and
+	 * forgets jobs after MinJobAge): no evidence, nothing settled or
+	 * counted */
+	TRACKER_SILENCE_NO_EVIDENCE,
+};
+
+/* One poll's whole answer, and what it left held. */
+struct tracker_poll {
+	const uint32_t *polled;         /* the array job ids asked about */
+	size_t n_polled;                /* (from tracker_jobs_to_poll) */
+	const struct job_record *queued;  /* squeue's records, read as in the queue */
+	size_t n_queued;
+	/* what sacct or scontrol said about jobs squeue no longer listed,
+	 * read as gone */
+	const struct job_record *ended;
+	size_t n_ended;
+	enum tracker_silence silence;
+	/* out: attempts gone without a word and still open (held for
+	 * accounting), and the most polls one of them has been held */
+	size_t held;
+	unsigned held_polls;
+};
+
+/* Applies one poll: queued and ended as tracker_apply_jobs, and for each
+ * open attempt of a polled array that neither list mentions, what silence
+ * says. */
+int tracker_apply_poll(struct tracker *t, struct tracker_poll *p, struct error *err);
 
 struct tracker_counts {
 	size_t by_state[TASK_STATE_COUNT];   /* each task counted in its latest attempt's state */

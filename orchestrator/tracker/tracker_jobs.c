@@ -43,17 +43,20 @@ static int settle(struct tracker *t, struct task_attempt *a, const struct job_re
 	return attempt_failed(t, a, NULL, err);
 }
 
-/* Whether a job gone from squeue is to be settled now. */
+/* Whether a job gone from squeue is to be settled now: with a final state
+ * at once; without one (accounting that lags, is stuck, or does not know
+ * the job yet) after TRACKER_GONE_POLLS polls in a row, unless silence is
+ * final here (the local target: nothing lags). */
 static bool settles_now(struct task_attempt *a, const struct job_record *r,
-			enum job_phase phase)
+			enum job_phase phase, enum tracker_silence silence)
 {
-	if (phase == JOB_PHASE_ENDED || !r->state[0])
+	if (phase == JOB_PHASE_ENDED || (!r->state[0] && silence == TRACKER_SILENCE_FINAL))
 		return true;
-	return ++a->gone_polls >= TRACKER_GONE_POLLS;  /* accounting that lags, or is stuck */
+	return ++a->gone_polls >= TRACKER_GONE_POLLS;
 }
 
 static int apply_record(struct tracker *t, struct task_attempt *a, const struct job_record *r,
-			struct error *err)
+			enum tracker_silence silence, struct error *err)
 {
 	enum job_phase phase = job_record_phase(r);
 
@@ -66,7 +69,7 @@ static int apply_record(struct tracker *t, struct task_attempt *a, const struct 
 		snprintf(a->slurm_reason, sizeof a->slurm_reason, "%s", r->reason);
 	}
 	if (r->gone || phase == JOB_PHASE_ENDED)
-		return r->gone && !settles_now(a, r, phase) ? 0 : settle(t, a, r, err);
+		return r->gone && !settles_now(a, r, phase, silence) ? 0 : settle(t, a, r, err);
 	a->gone_polls = 0;
 	if (phase == JOB_PHASE_RUNNING) {
 		/* ending, not starting: after a requeue, COMPLETING is the run
@@ -107,8 +110,8 @@ static int apply_requeues(struct tracker *t, const struct job_record *jobs, size
 	return 0;
 }
 
-int tracker_apply_jobs(struct tracker *t, const struct job_record *jobs, size_t n,
-		       struct error *err)
+static int apply_jobs(struct tracker *t, const struct job_record *jobs, size_t n,
+		      enum tracker_silence silence, struct error *err)
 {
 	if (apply_requeues(t, jobs, n, err) != 0)
 		return -1;
@@ -116,10 +119,16 @@ int tracker_apply_jobs(struct tracker *t, const struct job_record *jobs, size_t 
 		struct task_attempt *a = attempt_of(t, &jobs[i]);
 
 		if (a && (remember_job(t, a, jobs[i].job_id, err) != 0 ||
-			  apply_record(t, a, &jobs[i], err) != 0))
+			  apply_record(t, a, &jobs[i], silence, err) != 0))
 			return -1;
 	}
 	return tracker_retry_orphans(t, err);
+}
+
+int tracker_apply_jobs(struct tracker *t, const struct job_record *jobs, size_t n,
+		       struct error *err)
+{
+	return apply_jobs(t, jobs, n, TRACKER_SILENCE_FINAL, err);
 }
 
 /* A poll's records with their gone flags set, and one "gone without a word"
@@ -197,25 +206,47 @@ static int batch_add_vanished(const struct tracker *t, struct poll_batch *b,
 	return 0;
 }
 
-int tracker_apply_poll(struct tracker *t, const uint32_t *polled, size_t n_polled,
-		       const struct job_record *queued, size_t n_queued,
-		       const struct job_record *ended, size_t n_ended, struct error *err)
+/* The attempts of the poll's "gone without a word" records (from first on)
+ * that are still open: held for accounting. */
+static void count_held(const struct tracker *t, const struct poll_batch *b, size_t first,
+		       struct tracker_poll *p)
+{
+	for (size_t i = first; i < b->count; i++) {
+		const struct task_attempt *a = attempt_of(t, &b->records[i]);
+
+		if (!a || task_state_is_final(a->state))
+			continue;
+		p->held++;
+		if (a->gone_polls > p->held_polls)
+			p->held_polls = a->gone_polls;
+	}
+}
+
+int tracker_apply_poll(struct tracker *t, struct tracker_poll *p, struct error *err)
 {
 	struct poll_batch b = { 0 };
-	uint32_t *sorted = malloc((n_polled + 1) * sizeof *sorted);
+	uint32_t *sorted = malloc((p->n_polled + 1) * sizeof *sorted);
+	size_t first_vanished = 0;
+	bool taken = false;
 	int rc = -1;
 
+	p->held = 0;
+	p->held_polls = 0;
 	if (sorted) {
-		memcpy(sorted, polled, n_polled * sizeof *sorted);
-		qsort(sorted, n_polled, sizeof *sorted, compare_u32);
+		memcpy(sorted, p->polled, p->n_polled * sizeof *sorted);
+		qsort(sorted, p->n_polled, sizeof *sorted, compare_u32);
 	}
-	if (!sorted || batch_take(t, &b, queued, n_queued, false) != 0 ||
-	    batch_take(t, &b, ended, n_ended, true) != 0 ||
-	    batch_add_vanished(t, &b, sorted, n_polled) != 0) {
+	if (sorted && batch_take(t, &b, p->queued, p->n_queued, false) == 0 &&
+	    batch_take(t, &b, p->ended, p->n_ended, true) == 0) {
+		first_vanished = b.count;
+		taken = p->silence == TRACKER_SILENCE_NO_EVIDENCE ||
+			batch_add_vanished(t, &b, sorted, p->n_polled) == 0;
+	}
+	if (!taken) {
 		errno = ENOMEM;
 		error_system(err, "cannot apply Slurm's answer");
-	} else {
-		rc = tracker_apply_jobs(t, b.records, b.count, err);
+	} else if ((rc = apply_jobs(t, b.records, b.count, p->silence, err)) == 0) {
+		count_held(t, &b, first_vanished, p);
 	}
 	free(sorted);
 	free(b.records);

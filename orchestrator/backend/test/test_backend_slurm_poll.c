@@ -2,7 +2,8 @@
  * backend), with shims first on PATH: one squeue for every open array, one
  * sacct for what squeue no longer lists (its records of tasks squeue still
  * lists are ignored), scontrol when there is no accounting (said once), and
- * nothing settled when squeue cannot answer. */
+ * nothing settled when squeue cannot answer. A task that neither mentions
+ * is held TRACKER_GONE_POLLS polls in which accounting answered. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,14 +24,26 @@ struct fixture {
 	struct tracker *tracker;
 	struct backend *backend;
 	unsigned notes;
+	char said[4096];    /* the notes, one a line */
 };
 
 static void count_note(void *ctx, const char *text)
 {
 	struct fixture *f = ctx;
+	size_t len = strlen(f->said);
 
-	(void)text;
 	f->notes++;
+	snprintf(f->said + len, sizeof f->said - len, "%s\n", text);
+}
+
+/* Notes that contained text. */
+static unsigned notes_with(const struct fixture *f, const char *text)
+{
+	unsigned n = 0;
+
+	for (const char *p = f->said; (p = strstr(p, text)); p += strlen(text))
+		n++;
+	return n;
 }
 
 /* Array job 100 of tasks 0..3, submitted. */
@@ -134,11 +147,18 @@ static void without_accounting_scontrol_is_asked_and_it_is_said_once(void **stat
 	tmpdir_write(f->dir, "sacct.err",
 		     "sacct: error: Slurm accounting storage is disabled\n");
 	tmpdir_write(f->dir, "sacct.rc", "1");
+	for (int i = 1; i < TRACKER_GONE_POLLS; i++)
+		poll_once(f);
+	assert_int_equal(state_of(f, 2), TASK_SUBMITTED);  /* held a while */
 	poll_once(f);
 	poll_once(f);
 	assert_int_equal(calls(f, "sacct"), 1);
-	assert_int_equal(calls(f, "scontrol"), 1);  /* then 2 and 3 were settled */
-	assert_int_equal(f->notes, 1);
+	/* then 2 and 3 were settled */
+	assert_int_equal(calls(f, "scontrol"), TRACKER_GONE_POLLS);
+	assert_int_equal(notes_with(f, "keeps no accounting"), 1);
+	/* the grace applies: scontrol is all there is */
+	assert_int_equal(notes_with(f, "2 tasks left the queue and accounting does not "
+				    "know them yet"), TRACKER_GONE_POLLS - 1);
 	/* scontrol no longer knows 2 and 3: gone without a word, failed */
 	assert_int_equal(state_of(f, 2), TASK_FAILED);
 	assert_int_equal(state_of(f, 0), TASK_RUNNING);
@@ -165,10 +185,138 @@ static void a_job_nobody_knows_is_failed_not_running_forever(void **state)
 
 	tmpdir_write(f->dir, "squeue.out", "");
 	tmpdir_write(f->dir, "sacct.out", "");
-	poll_once(f);
+	for (int i = 0; i < TRACKER_GONE_POLLS; i++)
+		poll_once(f);
 	for (size_t i = 0; i < 4; i++)
 		assert_int_equal(state_of(f, i), TASK_FAILED);
 	assert_true(tracker_all_final(f->tracker));
+}
+
+/* Tasks 0, 1 and 3 running; 2 has left the queue. */
+static const char squeue_all_but_2[] =
+	"101|100|0|RUNNING|None|vm|0|scalable:run-x:w001/model/0|\n"
+	"102|100|1|RUNNING|None|vm|0|scalable:run-x:w001/model/0|\n"
+	"104|100|3|RUNNING|None|vm|0|scalable:run-x:w001/model/0|\n";
+static const char sacct_2_completed[] =
+	"100_2|103|COMPLETED|0:0|0:0|None|vm|1795814173|1795814173|1795814180|7|2|50M|\n";
+
+/* sacct's answer: text, or slurmdbd's connection error (down). */
+static void sacct_says(struct fixture *f, const char *text, bool down)
+{
+	tmpdir_write(f->dir, "sacct.out", down ? "" : text);
+	tmpdir_write(f->dir, "sacct.err",
+		     down ? "sacct: error: Problem talking to the database: "
+			    "Connection refused\n" : "");
+	tmpdir_write(f->dir, "sacct.rc", down ? "1" : "0");
+}
+
+/* Rows of tasks.jsonl or failures.jsonl that contain text. */
+static int rows_with(const struct fixture *f, const char *file, const char *text)
+{
+	char *all = tmpdir_read(f->dir, file);
+	int n = 0;
+
+	for (const char *p = all; p && (p = strstr(p, text)); p += strlen(text))
+		n++;
+	free(all);
+	return n;
+}
+
+static void sacct_that_lags_is_waited_for(void **state)
+{
+	struct fixture *f = *state;
+
+	tmpdir_write(f->dir, "squeue.out", squeue_all_but_2);
+	sacct_says(f, "", false);  /* 2 finished; sacct does not know it yet */
+	poll_once(f);
+	poll_once(f);
+	assert_int_equal(state_of(f, 2), TASK_SUBMITTED);
+	assert_int_equal(notes_with(f, "1 task left the queue and accounting does not know "
+				    "it yet; waiting (poll 1 of 3)"), 1);
+	assert_int_equal(notes_with(f, "(poll 2 of 3)"), 1);
+	sacct_says(f, sacct_2_completed, false);
+	poll_once(f);
+	assert_int_equal(state_of(f, 2), TASK_SUCCEEDED);
+	assert_int_equal(rows_with(f, "tasks.jsonl", "\"failed\""), 0);
+	assert_int_equal(rows_with(f, "failures.jsonl", "\"event_type\""), 0);
+	assert_int_equal(f->notes, 2);  /* nothing held at the third poll */
+}
+
+static void while_slurmdbd_is_down_nothing_unmentioned_is_settled(void **state)
+{
+	struct fixture *f = *state;
+
+	tmpdir_write(f->dir, "squeue.out", squeue_all_but_2);
+	sacct_says(f, "", true);  /* and scontrol, past MinJobAge, forgot 2 */
+	for (int i = 0; i < 4 * TRACKER_GONE_POLLS; i++)
+		poll_once(f);
+	assert_int_equal(state_of(f, 2), TASK_SUBMITTED);
+	assert_int_equal(calls(f, "scontrol"), 4 * TRACKER_GONE_POLLS);
+	assert_int_equal(notes_with(f, "cannot reach the accounting database"), 1);
+	assert_int_equal(notes_with(f, "left the queue"), 0);
+	sacct_says(f, sacct_2_completed, false);
+	poll_once(f);
+	assert_int_equal(state_of(f, 2), TASK_SUCCEEDED);
+	assert_string_equal(tracker_find(f->tracker, "model", 2, 1)->slurm_state, "COMPLETED");
+	assert_int_equal(rows_with(f, "failures.jsonl", "\"event_type\""), 0);
+}
+
+/* Unmentioned while sacct answers: failed after exactly TRACKER_GONE_POLLS
+ * such polls; a poll while slurmdbd is down does not count. */
+static void a_task_truly_gone_fails_after_the_grace(void **state)
+{
+	struct fixture *f = *state;
+
+	tmpdir_write(f->dir, "squeue.out", squeue_all_but_2);
+	for (int i = 1; i < TRACKER_GONE_POLLS; i++) {
+		sacct_says(f, "", false);
+		poll_once(f);
+		sacct_says(f, "", true);
+		poll_once(f);
+		assert_int_equal(state_of(f, 2), TASK_SUBMITTED);
+	}
+	sacct_says(f, "", false);
+	poll_once(f);
+	assert_int_equal(state_of(f, 2), TASK_FAILED);
+	assert_int_equal(rows_with(f, "tasks.jsonl", "\"failed\""), 1);
+	assert_int_equal(rows_with(f, "failures.jsonl", "\"event_type\""), 1);
+	assert_int_equal(state_of(f, 0), TASK_RUNNING);
+}
+
+/* squeue listing a held task again starts its grace over. */
+static void a_mention_starts_the_grace_over(void **state)
+{
+	struct fixture *f = *state;
+
+	sacct_says(f, "", false);
+	tmpdir_write(f->dir, "squeue.out", squeue_all_but_2);
+	for (int i = 1; i < TRACKER_GONE_POLLS; i++)
+		poll_once(f);
+	tmpdir_write(f->dir, "squeue.out",
+		     "103|100|2|RUNNING|None|vm|0|scalable:run-x:w001/model/0|\n");
+	poll_once(f);
+	tmpdir_write(f->dir, "squeue.out", squeue_all_but_2);
+	for (int i = 1; i < TRACKER_GONE_POLLS; i++)
+		poll_once(f);
+	assert_int_equal(state_of(f, 2), TASK_RUNNING);
+	poll_once(f);
+	assert_int_equal(state_of(f, 2), TASK_FAILED);
+}
+
+/* A sweeper's pass polls once per process: no grace to count there. */
+static void polled_once_per_process_silence_settles_at_once(void **state)
+{
+	struct fixture *f = *state;
+
+	backend_polls_once(f->backend);
+	tmpdir_write(f->dir, "squeue.out", squeue_all_but_2);
+	sacct_says(f, "", true);
+	poll_once(f);
+	assert_int_equal(state_of(f, 2), TASK_SUBMITTED);  /* slurmdbd down: no evidence */
+	sacct_says(f, "", false);
+	poll_once(f);
+	assert_int_equal(state_of(f, 2), TASK_FAILED);
+	assert_int_equal(notes_with(f, "left the queue"), 0);
 }
 
 int main(void)
@@ -180,6 +328,14 @@ int main(void)
 			without_accounting_scontrol_is_asked_and_it_is_said_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_failing_squeue_settles_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_job_nobody_knows_is_failed_not_running_forever,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(sacct_that_lags_is_waited_for, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			while_slurmdbd_is_down_nothing_unmentioned_is_settled, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_task_truly_gone_fails_after_the_grace, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(a_mention_starts_the_grace_over, setup, teardown),
+		cmocka_unit_test_setup_teardown(polled_once_per_process_silence_settles_at_once,
 						setup, teardown),
 	};
 
