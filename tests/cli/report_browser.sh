@@ -57,8 +57,7 @@ matches() {
 	fi
 }
 
-id=run-20260101T000000Z-energy-0badcafe
-make_run "$work/runs/$id"
+fixture_run report-300 "$work/runs"
 page=$work/runs/$id/report.html
 check "the report is written" 0 "$scalable" report "$work/runs/$id"
 check "the page loads (--dump-dom)" 0 browse "$page" dom --dump-dom
@@ -70,7 +69,7 @@ holds "the task count is shown" dom 'id="n-tasks">300<'
 holds "the failed count is shown" dom 'id="n-failed">31<'
 holds "the failed attempts are shown" dom 'id="n-failures">32<'
 holds "the OOM finding is shown" dom 'OOM — 30 occurrences'
-holds "the memory request is shown" dom '<td class="n">4G</td>'
+holds "the memory request is shown" dom '<td class="n">256M</td>'
 lacks "the hostile message added no element" dom '<img|<script>document'
 lacks "and ran nothing" dom '<title>[12]</title>'
 

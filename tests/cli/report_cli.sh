@@ -24,9 +24,8 @@ same() {
 	fi
 }
 
-id=run-20260101T000000Z-energy-0badcafe
 export SCALABLE_RUNS_DIR="$work/runs"
-make_run "runs/$id"
+fixture_run report-300 "$work/runs"
 ls -A "runs/$id" >before
 
 check "report --help" 0 "$scalable" report --help
@@ -36,7 +35,7 @@ holds "it prints where the page is" out "$work/runs/$id/report.html"
 holds "the page is HTML" "runs/$id/report.html" "<!DOCTYPE html>"
 holds "the page has the task count" "runs/$id/report.html" 'id="n-tasks">300<'
 rm "runs/$id/report.html"
-check "--format md prints Markdown" 0 "$scalable" report --format md --run-id 0badcafe
+check "--format md prints Markdown" 0 "$scalable" report --format md --run-id "${id##*-}"
 holds "Markdown has the numbers" out "**300 tasks**, 301 attempts, 32 failed attempts"
 holds "Markdown has the classes" out "| oom | 30 |"
 holds "Markdown escapes the hostile message" out '\<script\>document.title=2\</script\>'
