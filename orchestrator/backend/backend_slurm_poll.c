@@ -175,6 +175,22 @@ static int poll_ended(struct backend *b, const struct tracker *t, size_t n_polle
 	return rc;
 }
 
+/* squeue lists a job that has just ended for a while (MinJobAge), but with
+ * no exit code: its end is left to sacct (or scontrol), which has one, so
+ * that an exit 65 or 75 is classed as such when no step event says it. */
+static void drop_ended(struct slurm_jobs *queued)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < queued->count; i++) {
+		if (slurm_state_is_final(queued->items[i].state))
+			slurm_job_free(&queued->items[i]);
+		else
+			queued->items[kept++] = queued->items[i];
+	}
+	queued->count = kept;
+}
+
 int backend_slurm_poll(struct backend *b, struct tracker *t, struct error *err)
 {
 	struct slurm_jobs queued = { 0 }, ended = { 0 };
@@ -195,6 +211,7 @@ int backend_slurm_poll(struct backend *b, struct tracker *t, struct error *err)
 		b->squeue_failing = true;
 	} else {
 		b->squeue_failing = false;
+		drop_ended(&queued);
 		rc = listed_tasks(&queued, &listed) != 0 ? -1 :
 		     poll_ended(b, t, n, &listed, &ended, &silence, err);
 		if (rc == 0)

@@ -319,6 +319,27 @@ static void polled_once_per_process_silence_settles_at_once(void **state)
 	assert_int_equal(notes_with(f, "left the queue"), 0);
 }
 
+/* squeue still lists a task that just failed, with no exit code; the end
+ * is taken from sacct, whose exit 65 makes it an input_error (with no step
+ * event, as on a cluster without the plugin). */
+static void an_end_squeue_lists_is_taken_from_accounting(void **state)
+{
+	struct fixture *f = *state;
+	const struct task_attempt *a;
+
+	tmpdir_write(f->dir, "squeue.out",
+		     "101|100|0|RUNNING|None|vm|0|scalable:run-x:w001/model/0|\n"
+		     "103|100|2|FAILED|NonZeroExitCode|vm|0|scalable:run-x:w001/model/0|\n");
+	sacct_says(f, "100_2|103|FAILED|65:0|0:0|None|vm|1795814173|1795814173|"
+		      "1795814180|7|2|50M|\n", false);
+	poll_once(f);
+	a = tracker_find(f->tracker, "model", 2, 1);
+	assert_int_equal(a->state, TASK_FAILED);
+	assert_int_equal(a->exit_code, 65);
+	assert_int_equal(a->failure_class, FAILURE_INPUT_ERROR);
+	assert_int_equal(calls(f, "sacct"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +356,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_task_truly_gone_fails_after_the_grace, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_mention_starts_the_grace_over, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_end_squeue_lists_is_taken_from_accounting,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(polled_once_per_process_silence_settles_at_once,
 						setup, teardown),
 	};
