@@ -217,3 +217,28 @@ sacct_jobs() {
 	[ ! -e "$dir/runs" ]
 	rm -rf "$dir"
 }
+
+@test "a sweeper killed with SIGKILL mid-pass: watch completes the run, nothing is submitted twice" {
+	dir=$(new_run_dir)
+	sweep_config "$dir" 4 5
+	run in_dir "$dir" timeout 60 "$SCALABLE" submit --poll-interval 2s
+	[ "$status" -eq 0 ]
+	run_dir=$(the_run "$dir")
+	# a sweeper's job is one pass: kill the first one caught running
+	deadline=$((SECONDS + 180))
+	until pkill -KILL -u "$TEST_USER" -f "$SCALABLE sweep"; do
+		(( SECONDS < deadline )) || { echo "no sweeper pass was caught running" >&2; false; }
+		sleep 0.1
+	done
+	run in_dir "$dir" timeout 300 "$SCALABLE" watch "$(basename "$run_dir")" --poll-interval 2s
+	echo "$output" | tail -3
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .status "$run_dir/run.json")" = completed ]
+	[ "$(jq -r 'select(.state == "succeeded") | .task_id' "$run_dir/tasks.jsonl" | sort -u | wc -l)" -eq 4 ]
+	# one row per change, one submission per key, and Slurm ran the journal's arrays only
+	[ "$(jq -r 'select(.state == "succeeded") | .task_id' "$run_dir/tasks.jsonl" | sort | uniq -d | wc -l)" -eq 0 ]
+	[ "$(jq -r 'select(.record == "submitted") | .key' "$run_dir/journal.jsonl" | sort | uniq -d | wc -l)" -eq 0 ]
+	[ "$(jq -r 'select(.record == "submitted") | .job_id' "$run_dir/journal.jsonl" | sort -un)" = "$(sacct_jobs "$run_dir" chunk)" ]
+	wait_chain_ended "$run_dir"
+	[ -z "$(orchestrators_outside_slurm)" ]
+}

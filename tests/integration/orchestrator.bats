@@ -261,3 +261,46 @@ YAML
 	grep -q '"wave":"w002"' "$run_dir/journal.jsonl"
 	grep -q -- '--begin=now+1\|"begin_delay_s":1' "$run_dir/journal.jsonl"
 }
+
+@test "resume and the cache on the cluster: only the failed task is submitted again; a second run is all cached" {
+	dir=$(new_run_dir)
+	cat >"$dir/scalable.yaml" <<'YAML'
+version: 1
+project: resumed
+targets:
+  hpc: {provider: slurm, partition: low, poll_interval: 2s}
+components:
+  model: {command: bash task.sh, cache: true}
+scenarios:
+  range: {name: n, start: 0, stop: 3}
+YAML
+	cat >"$dir/task.sh" <<'SH'
+if [ "$SCALABLE_PARAM_N" = 1 ] && [ -e fail-1 ]; then echo "bad row" >&2; exit 65; fi
+echo "$SCALABLE_PARAM_N $SCALABLE_ATTEMPT" >> runs.log
+SH
+	touch "$dir/fail-1"
+	chown -R "$TEST_USER:" "$dir"
+	run in_dir "$dir" timeout 600 "$SCALABLE" run --poll-interval 2s
+	echo "$output" | tail -3
+	[ "$status" -eq 1 ]
+	rm "$dir/fail-1"
+	run in_dir "$dir" timeout 600 "$SCALABLE" resume --latest --poll-interval 2s
+	echo "$output" | tail -3
+	[ "$status" -eq 0 ]
+	run_dir=$(the_run "$dir")
+	[ "$(jq -r .status "$run_dir/run.json")" = completed ]
+	# the second wave held task 1 only, as attempt 2; nothing else ran twice
+	[ "$(jq -c 'select(.record == "intent" and .wave == "w002") | .tasks' "$run_dir/journal.jsonl")" = '[[1,2]]' ]
+	[ "$(sort "$dir/runs.log" | tr '\n' ' ')" = "0 1 1 2 2 1 3 1 " ]
+	# Slurm ran exactly the journal's arrays
+	[ "$(jq -r 'select(.record == "submitted") | .job_id' "$run_dir/journal.jsonl" | sort -un | wc -l)" -eq 2 ]
+	# a second run of the same config: every task cached, nothing submitted
+	run in_dir "$dir" timeout 600 "$SCALABLE" run --poll-interval 2s
+	echo "$output" | tail -3
+	[ "$status" -eq 0 ]
+	second=$(the_run "$dir")
+	[ "$second" != "$run_dir" ]
+	[ "$(jq -r 'select(.state == "cached") | .task_id' "$second/tasks.jsonl" | sort -u | wc -l)" -eq 4 ]
+	[ "$(jq -r 'select(.record == "submitted")' "$second/journal.jsonl" 2>/dev/null | wc -l)" -eq 0 ]
+	[ "$(wc -l <"$dir/runs.log")" -eq 4 ]   # the cached run ran nothing
+}
