@@ -39,7 +39,7 @@ end_of() {
 
 @test "a job over its --mem: OOM kills counted, peak at the limit, Slurm says OUT_OF_MEMORY" {
 	[[ ${SCALABLE_CLUSTER_MEMORY_ENFORCEMENT:-} == yes ]] || \
-		skip "no cgroup memory enforcement here: $(cat "$SCALABLE_CLUSTER_DIR/features" 2>/dev/null)"
+		skip "no cgroup memory enforcement here: $(tr "\n" " " <"$SCALABLE_CLUSTER_DIR/features" 2>/dev/null)"
 	run_dir=$(new_run_dir)
 	job=$(submit --mem=64M --export=ALL,SCALABLE_RUN_DIR="$run_dir" --wrap \
 		'python3 -c "x = b\"x\" * (512 * 1024 * 1024); print(len(x))"')

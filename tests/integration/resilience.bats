@@ -88,7 +88,7 @@ PY
 
 @test "the tutorial's 200 scenarios: recoverable ones succeed, permanent ones carry their class, failures counted by class as injected" {
 	[[ ${SCALABLE_CLUSTER_MEMORY_ENFORCEMENT:-} == yes ]] || \
-		skip "no cgroup memory enforcement here (index 22's OOM needs it): $(cat "$SCALABLE_CLUSTER_DIR/features" 2>/dev/null)"
+		skip "no cgroup memory enforcement here (index 22's OOM needs it): $(tr "\n" " " <"$SCALABLE_CLUSTER_DIR/features" 2>/dev/null)"
 	dir=$(fixture)
 	# slurmctld's RPC counts for this run alone (RESIL_SDIAG_OUT keeps them)
 	sdiag -r >/dev/null 2>&1 || true
