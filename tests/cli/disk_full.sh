@@ -45,16 +45,6 @@ matches() {
 		sed 's/^/# /' "$2"
 	fi
 }
-# wait_until SECONDS COMMAND...: polls COMMAND every 0.1 s, at most SECONDS.
-wait_until() {
-	tries=$(($1 * 10))
-	shift
-	while ! "$@"; do
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
 # whole_lines RUN_DIR: every line of every JSONL file is a JSON object, but
 # a torn last line (no newline) which readers skip.
 whole_lines() {

@@ -16,25 +16,6 @@ echo "1..15"
 export SCALABLE_RUNS_DIR="$work/runs"
 marker="scalable-interrupt-$$"
 
-# equals DESCRIPTION ACTUAL EXPECTED
-equals() {
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1: got '$2', expected '$3'"
-	fi
-}
-# wait_until SECONDS COMMAND...: polls COMMAND every 0.1 s, at most SECONDS.
-wait_until() {
-	tries=$(($1 * 10))
-	shift
-	while ! "$@"; do
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
 # latest: the run id `status --latest --json` names.
 latest() {
 	timeout 60 "$scalable" status --latest --json |

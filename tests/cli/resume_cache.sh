@@ -12,15 +12,6 @@ cd "$work" || exit 1
 n=0
 echo "1..55"
 
-# equals DESCRIPTION ACTUAL EXPECTED
-equals() {
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1: got '$2', expected '$3'"
-	fi
-}
 # lines FILE: its line count (0 when it does not exist)
 lines() {
 	if [ -e "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi

@@ -12,15 +12,6 @@ trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
 
-# equals DESCRIPTION ACTUAL EXPECTED
-equals() {
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1: '$2', not '$3'"
-	fi
-}
 
 # lacks DESCRIPTION FILE TEXT: FILE exists and does not contain TEXT.
 lacks() {

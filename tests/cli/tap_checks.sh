@@ -1,5 +1,5 @@
-# Sourced by the shell tests that print TAP (cli.sh, diagnose_cli.sh): the
-# counter and the two kinds of check they share. The caller sets n=0.
+# Sourced by the shell tests that print TAP: the counter and the kinds of
+# check they share. The caller sets n=0.
 
 # check DESCRIPTION EXPECTED-RC COMMAND...: runs COMMAND, compares its exit code.
 check() {
@@ -25,4 +25,25 @@ holds() {
 		echo "not ok $n - $1: no '$3' in $2"
 		sed 's/^/# /' "$2"
 	fi
+}
+
+# equals DESCRIPTION ACTUAL EXPECTED
+equals() {
+	n=$((n + 1))
+	if [ "$2" = "$3" ]; then
+		echo "ok $n - $1"
+	else
+		echo "not ok $n - $1: got '$2', expected '$3'"
+	fi
+}
+
+# wait_until SECONDS COMMAND...: polls COMMAND every 0.1 s, at most SECONDS.
+wait_until() {
+	tries=$(($1 * 10))
+	shift
+	while ! "$@"; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || return 1
+		sleep 0.1
+	done
 }
