@@ -3,9 +3,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define READ_CHUNK 65536
@@ -13,12 +16,33 @@
 struct tracked_file {
 	char *name;
 	off_t offset;        /* first byte not yet consumed */
+	bool ended;          /* its end event was read: never opened again */
+	bool active;         /* in the active list: opened at every poll */
+};
+
+/* What says the directory has not changed since it was last listed. */
+struct dir_stamp {
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtime;
+	off_t size;
+	nlink_t nlink;
 };
 
 struct event_reader {
 	char *dir;
 	struct tracked_file *files;
 	size_t n_files, cap_files;
+	size_t *slots;       /* hash of names: index + 1 into files, 0 when empty */
+	size_t n_slots;      /* a power of two, at least twice n_files */
+	size_t *active;      /* indices of files neither ended nor gone */
+	size_t n_active, cap_active;
+	bool listed;         /* stamp and listed_* hold the last listing's */
+	struct dir_stamp stamp;
+	time_t listed_wall;
+	struct timespec listed_mono;
+	unsigned polls_since_listing;
+	struct event_reader_stats stats;
 	size_t bad_lines;
 	char *buf;
 	size_t buf_cap;
@@ -41,6 +65,8 @@ void event_reader_free(struct event_reader *r)
 	for (size_t i = 0; i < r->n_files; i++)
 		free(r->files[i].name);
 	free(r->files);
+	free(r->slots);
+	free(r->active);
 	free(r->buf);
 	free(r->dir);
 	free(r);
@@ -51,26 +77,103 @@ size_t event_reader_bad_lines(const struct event_reader *r)
 	return r->bad_lines;
 }
 
-/* The tracked entry for name, added at offset 0 when new; NULL on ENOMEM. */
-static struct tracked_file *tracked(struct event_reader *r, const char *name)
+void event_reader_stats(const struct event_reader *r, struct event_reader_stats *out)
 {
-	for (size_t i = 0; i < r->n_files; i++)
-		if (!strcmp(r->files[i].name, name))
-			return &r->files[i];
+	*out = r->stats;
+	out->files = r->n_files;
+}
+
+/* FNV-1a. */
+static size_t name_hash(const char *name)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static size_t *slot_of(const struct event_reader *r, const char *name)
+{
+	size_t mask = r->n_slots - 1;
+
+	for (size_t i = name_hash(name) & mask;; i = (i + 1) & mask) {
+		size_t *slot = &r->slots[i];
+
+		if (*slot == 0 || !strcmp(r->files[*slot - 1].name, name))
+			return slot;
+	}
+}
+
+static int grow_slots(struct event_reader *r)
+{
+	size_t old_n = r->n_slots;
+	size_t *old = r->slots;
+
+	r->n_slots = old_n ? 2 * old_n : 128;
+	r->slots = calloc(r->n_slots, sizeof *r->slots);
+	if (!r->slots) {
+		r->slots = old;
+		r->n_slots = old_n;
+		return -1;
+	}
+	for (size_t i = 0; i < old_n; i++)
+		if (old[i])
+			*slot_of(r, r->files[old[i] - 1].name) = old[i];
+	free(old);
+	return 0;
+}
+
+static int activate(struct event_reader *r, size_t index)
+{
+	if (r->n_active == r->cap_active) {
+		size_t cap = r->cap_active ? 2 * r->cap_active : 64;
+		size_t *grown = realloc(r->active, cap * sizeof *grown);
+
+		if (!grown)
+			return -1;
+		r->active = grown;
+		r->cap_active = cap;
+	}
+	r->active[r->n_active++] = index;
+	r->files[index].active = true;
+	return 0;
+}
+
+/* A new file, tracked from offset 0 and active; -1 on ENOMEM. */
+static int add_file(struct event_reader *r, const char *name)
+{
+	if (2 * (r->n_files + 1) > r->n_slots && grow_slots(r) != 0)
+		return -1;
 	if (r->n_files == r->cap_files) {
 		size_t cap = r->cap_files ? r->cap_files * 2 : 64;
 		struct tracked_file *files = realloc(r->files, cap * sizeof(*files));
 		if (!files)
-			return NULL;
+			return -1;
 		r->files = files;
 		r->cap_files = cap;
 	}
 	struct tracked_file *f = &r->files[r->n_files];
 	if (!(f->name = strdup(name)))
-		return NULL;
+		return -1;
 	f->offset = 0;
-	r->n_files++;
-	return f;
+	f->ended = f->active = false;
+	size_t *slot = slot_of(r, name);
+	*slot = ++r->n_files;
+	return activate(r, r->n_files - 1);
+}
+
+/* A file the listing shows: new ones are added, gone ones come back. */
+static int seen_file(struct event_reader *r, const char *name)
+{
+	size_t *slot = r->n_slots ? slot_of(r, name) : NULL;
+	struct tracked_file *f;
+
+	if (!slot || *slot == 0)
+		return add_file(r, name);
+	f = &r->files[*slot - 1];
+	return f->ended || f->active ? 0 : activate(r, *slot - 1);
 }
 
 static int ensure_buffer(struct event_reader *r, size_t need)
@@ -88,9 +191,16 @@ static int ensure_buffer(struct event_reader *r, size_t need)
 	return 0;
 }
 
+static bool is_end(json_t *event)
+{
+	const char *what = json_string_value(json_object_get(event, "event"));
+
+	return what && !strcmp(what, "end");
+}
+
 /* Hands each complete line of buf[0..len) to the handler; returns the bytes
  * consumed (up to the last newline) and adds the events handled to *count. */
-static size_t dispatch_lines(struct event_reader *r, const char *name, size_t len,
+static size_t dispatch_lines(struct event_reader *r, struct tracked_file *f, size_t len,
 			     event_handler handler, void *ctx, long *count, int *stop)
 {
 	size_t consumed = 0;
@@ -110,19 +220,23 @@ static size_t dispatch_lines(struct event_reader *r, const char *name, size_t le
 			continue;
 		}
 		(*count)++;
-		*stop = handler(name, event, ctx);
+		if (is_end(event))
+			f->ended = true;
+		*stop = handler(f->name, event, ctx);
 		json_decref(event);
 	}
 	return consumed;
 }
 
-/* Reads what is new in one file; returns events handled or -1. */
+/* Reads what is new in one file; returns events handled, -1 on error, or
+ * -2 when the file is not there. */
 static long poll_file(struct event_reader *r, int dirfd, struct tracked_file *f,
 		      event_handler handler, void *ctx, int *stop)
 {
 	int fd = openat(dirfd, f->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
+		return errno == ENOENT ? -2 : -1;
+	r->stats.opens++;
 	struct stat st;
 	long count = 0;
 	if (fstat(fd, &st) != 0 || st.st_size <= f->offset) {
@@ -144,7 +258,7 @@ static long poll_file(struct event_reader *r, int dirfd, struct tracked_file *f,
 		got += (size_t)n;
 	}
 	close(fd);
-	f->offset += (off_t)dispatch_lines(r, f->name, got, handler, ctx, &count, stop);
+	f->offset += (off_t)dispatch_lines(r, f, got, handler, ctx, &count, stop);
 	return count;
 }
 
@@ -154,30 +268,112 @@ static int is_event_file(const char *name)
 	return name[0] != '.' && len > 6 && !strcmp(name + len - 6, ".jsonl");
 }
 
+static struct dir_stamp stamp_of(const struct stat *st)
+{
+	struct dir_stamp s = {
+		.dev = st->st_dev, .ino = st->st_ino, .mtime = st->st_mtim,
+		.size = st->st_size, .nlink = st->st_nlink,
+	};
+	return s;
+}
+
+static bool same_stamp(const struct dir_stamp *a, const struct dir_stamp *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->mtime.tv_sec == b->mtime.tv_sec &&
+	       a->mtime.tv_nsec == b->mtime.tv_nsec && a->size == b->size &&
+	       a->nlink == b->nlink;
+}
+
+/* Whether the directory must be listed (see the header). */
+static bool must_list(struct event_reader *r, const struct dir_stamp *now)
+{
+	struct timespec mono;
+
+	if (!r->listed || !same_stamp(&r->stamp, now) ||
+	    r->stamp.mtime.tv_sec + EVENT_READER_RACY_S >= r->listed_wall ||
+	    ++r->polls_since_listing >= EVENT_READER_RELIST_POLLS)
+		return true;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	return mono.tv_sec - r->listed_mono.tv_sec >= EVENT_READER_RELIST_S;
+}
+
+/* Reads the directory's names into the tracked files; the stamp is the
+ * directory's stat from before the reading, so that a change during it
+ * makes the next poll list again. */
+static int list_dir(struct event_reader *r, int dirfd, const struct dir_stamp *now)
+{
+	int fd = dup(dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+	int rc = 0;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	r->stats.listings++;
+	r->stamp = *now;
+	r->listed_wall = time(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &r->listed_mono);
+	r->polls_since_listing = 0;
+	while (rc == 0 && (e = readdir(d)) != NULL)
+		if (is_event_file(e->d_name))
+			rc = seen_file(r, e->d_name);
+	closedir(d);
+	r->listed = rc == 0;
+	return rc;
+}
+
+/* Takes the active file at position i out of the active list. */
+static void deactivate(struct event_reader *r, size_t i)
+{
+	r->files[r->active[i]].active = false;
+	r->active[i] = r->active[--r->n_active];
+}
+
+/* Reads what is new in every active file. */
+static long poll_active(struct event_reader *r, int dirfd, event_handler handler, void *ctx)
+{
+	long total = 0;
+	int stop = 0;
+
+	for (size_t i = 0; i < r->n_active && !stop;) {
+		struct tracked_file *f = &r->files[r->active[i]];
+		long n = poll_file(r, dirfd, f, handler, ctx, &stop);
+
+		if (n == -1)
+			return -1;
+		total += n > 0 ? n : 0;
+		if (n == -2 || f->ended) {
+			r->stats.ended += f->ended;
+			deactivate(r, i);  /* the one moved into i comes next */
+			continue;
+		}
+		i++;
+	}
+	return total;
+}
+
 long event_reader_poll(struct event_reader *r, event_handler handler, void *ctx)
 {
 	int dirfd = open(r->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dir_stamp now;
+	struct stat st;
+	long total;
+
 	if (dirfd < 0)
 		return errno == ENOENT ? 0 : -1;
-	DIR *d = fdopendir(dirfd);
-	if (!d) {
+	if (fstat(dirfd, &st) != 0) {
 		close(dirfd);
 		return -1;
 	}
-	long total = 0;
-	int stop = 0;
-	struct dirent *e;
-	while (!stop && (e = readdir(d)) != NULL) {
-		if (!is_event_file(e->d_name))
-			continue;
-		struct tracked_file *f = tracked(r, e->d_name);
-		long n = f ? poll_file(r, dirfd, f, handler, ctx, &stop) : -1;
-		if (n < 0) {
-			total = -1;
-			break;
-		}
-		total += n;
+	now = stamp_of(&st);
+	if (must_list(r, &now) && list_dir(r, dirfd, &now) != 0) {
+		close(dirfd);
+		return -1;
 	}
-	closedir(d);
+	total = poll_active(r, dirfd, handler, ctx);
+	close(dirfd);
 	return total;
 }

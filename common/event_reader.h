@@ -2,7 +2,25 @@
  * the complete lines appended since the last call, file by file. A truncated
  * last line (a writer caught mid-crash, or still writing) is left for the
  * next call; a line that is not a JSON object is counted and skipped, never
- * allowed to hide the lines after it. */
+ * allowed to hide the lines after it. Every *.jsonl file of the directory is
+ * read, whatever its name says (older layouts included).
+ *
+ * A poll costs what changed, not the number of files:
+ * - known files are found by a hash of their names;
+ * - a file whose step has ended (a whole line with "event": "end" read) is
+ *   never opened again: one file holds one step's run on one node, and
+ *   nothing is written after its end (a requeue writes a new file);
+ * - the directory is listed again only when its stat changed (inode, mtime
+ *   to the nanosecond, size, link count). A filesystem with coarse mtimes
+ *   can take a new entry within the same tick as the last change without a
+ *   new mtime, so the stat is trusted only once the mtime is more than
+ *   EVENT_READER_RACY_S seconds older than the last listing (as git does for
+ *   its index); and whatever the stat says (clock skew, attribute caches),
+ *   the directory is listed again at least every EVENT_READER_RELIST_POLLS
+ *   polls or EVENT_READER_RELIST_S seconds, so a new file is found late by
+ *   at most that bound. Between listings only the files not yet ended are
+ *   opened, and a file gone from the directory waits for a listing that
+ *   shows it again. */
 #ifndef SCALABLE_EVENT_READER_H
 #define SCALABLE_EVENT_READER_H
 
@@ -10,6 +28,10 @@
 #include <stddef.h>
 
 struct event_reader;
+
+#define EVENT_READER_RACY_S 2
+#define EVENT_READER_RELIST_POLLS 16
+#define EVENT_READER_RELIST_S 5
 
 /* Called once per complete, parsed line; file_name is the event file's name.
  * Return 0 to go on, non-zero to stop (the line counts as consumed). */
@@ -26,5 +48,14 @@ long event_reader_poll(struct event_reader *r, event_handler handler, void *ctx)
 
 /* Lines skipped so far because they were not JSON objects. */
 size_t event_reader_bad_lines(const struct event_reader *r);
+
+/* What the reader has done so far (for tests and benchmarks). */
+struct event_reader_stats {
+	size_t listings;     /* times the directory was read */
+	size_t opens;        /* event files opened */
+	size_t files;        /* files known */
+	size_t ended;        /* of which ended: never opened again */
+};
+void event_reader_stats(const struct event_reader *r, struct event_reader_stats *out);
 
 #endif

@@ -1,11 +1,15 @@
 /* Incremental reading of events/: only complete new lines, truncated last
- * lines left for later, garbage skipped without hiding what follows. */
+ * lines left for later, garbage skipped without hiding what follows; files
+ * of ended steps never opened again, the directory listed again only when
+ * it changed (or at the latest after EVENT_READER_RELIST_POLLS polls). */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "event_reader.h"
@@ -95,6 +99,163 @@ static void missing_directory_is_empty(void **state)
 	event_reader_free(r);
 }
 
+/* Sets dir's mtime to a fixed time long past: its stat then says nothing
+ * changed, as on a filesystem whose mtimes are too coarse to see a change. */
+static void age_dir(const char *dir)
+{
+	struct timespec times[2] = { { 946684800, 0 }, { 946684800, 0 } };
+
+	assert_int_equal(utimensat(AT_FDCWD, dir, times, 0), 0);
+}
+
+static void rename_in(const char *dir, const char *from, const char *to)
+{
+	char a[4096], b[4096];
+
+	snprintf(a, sizeof a, "%s/%s", dir, from);
+	snprintf(b, sizeof b, "%s/%s", dir, to);
+	assert_int_equal(rename(a, b), 0);
+}
+
+static void ended_file_is_never_opened_again(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create();
+	struct event_reader *r = event_reader_new(dir);
+	struct event_reader_stats st;
+	struct seen s = { 0, 0 };
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":1}\n"
+	       "{\"event\":\"end\",\"job_id\":1}\n");
+	append(dir, "2.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":2}\n");
+	assert_int_equal(event_reader_poll(r, remember, &s), 3);
+	event_reader_stats(r, &st);
+	assert_int_equal(st.opens, 2);
+	assert_int_equal(st.ended, 1);
+	/* whatever comes after its end, even across new listings, is not read */
+	append(dir, "1.batch.0.jsonl", "{\"job_id\":7}\n");
+	for (int i = 0; i < 2 * EVENT_READER_RELIST_POLLS; i++)
+		assert_int_equal(event_reader_poll(r, remember, &s), 0);
+	append(dir, "3.batch.0.jsonl", "{\"job_id\":3}\n");
+	assert_int_equal(event_reader_poll(r, remember, &s), 1);
+	assert_int_equal(s.last_job, 3);
+	event_reader_stats(r, &st);
+	assert_int_equal(st.files, 3);
+	assert_int_equal(st.opens, 2 + 2 * EVENT_READER_RELIST_POLLS + 2);
+	event_reader_free(r);
+	tmpdir_remove(dir);
+}
+
+static void unchanged_directory_is_not_listed_again(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create();
+	struct event_reader *r = event_reader_new(dir);
+	struct event_reader_stats st;
+	struct seen s = { 0, 0 };
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":1}\n");
+	age_dir(dir);
+	assert_int_equal(event_reader_poll(r, remember, &s), 1);
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"end\",\"job_id\":1}\n");
+	assert_int_equal(event_reader_poll(r, remember, &s), 1);
+	assert_int_equal(event_reader_poll(r, remember, &s), 0);
+	event_reader_stats(r, &st);
+	assert_int_equal(st.listings, 1);
+	assert_int_equal(st.opens, 2);
+	/* a change of the directory is seen at the next poll */
+	append(dir, "2.batch.0.jsonl", "{\"job_id\":2}\n");
+	assert_int_equal(event_reader_poll(r, remember, &s), 1);
+	event_reader_stats(r, &st);
+	assert_int_equal(st.listings, 2);
+	event_reader_free(r);
+	tmpdir_remove(dir);
+}
+
+static void new_file_behind_an_unchanged_stat_is_found_within_the_bound(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create();
+	struct event_reader *r = event_reader_new(dir);
+	struct seen s = { 0, 0 };
+	int polls = 0;
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":1}\n"
+	       "{\"event\":\"end\",\"job_id\":1}\n");
+	append(dir, "tmp.jsonl.part", "{\"job_id\":2}\n");
+	age_dir(dir);
+	assert_int_equal(event_reader_poll(r, remember, &s), 2);
+	/* same entries, same size, mtime put back: the stat cannot tell */
+	rename_in(dir, "tmp.jsonl.part", "2.batch.0.jsonl");
+	age_dir(dir);
+	assert_int_equal(event_reader_poll(r, remember, &s), 0);
+	while (s.count < 3 && polls++ < EVENT_READER_RELIST_POLLS)
+		event_reader_poll(r, remember, &s);
+	assert_int_equal(s.count, 3);
+	assert_int_equal(s.last_job, 2);
+	event_reader_free(r);
+	tmpdir_remove(dir);
+}
+
+static void torn_end_line_is_read_when_completed(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create();
+	struct event_reader *r = event_reader_new(dir);
+	struct event_reader_stats st;
+	struct seen s = { 0, 0 };
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":1}\n{\"event\":\"en");
+	assert_int_equal(event_reader_poll(r, remember, &s), 1);
+	assert_int_equal(event_reader_poll(r, remember, &s), 0);
+	event_reader_stats(r, &st);
+	assert_int_equal(st.ended, 0);
+	append(dir, "1.batch.0.jsonl", "d\",\"job_id\":4}\n");
+	assert_int_equal(event_reader_poll(r, remember, &s), 1);
+	assert_int_equal(s.last_job, 4);
+	event_reader_stats(r, &st);
+	assert_int_equal(st.ended, 1);
+	assert_int_equal(event_reader_bad_lines(r), 0);
+	event_reader_free(r);
+	tmpdir_remove(dir);
+}
+
+static void file_gone_and_back_is_read_on(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create();
+	struct event_reader *r = event_reader_new(dir);
+	struct seen s = { 0, 0 };
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":1}\n");
+	assert_int_equal(event_reader_poll(r, remember, &s), 1);
+	rename_in(dir, "1.batch.0.jsonl", "1.jsonl.away");
+	assert_int_equal(event_reader_poll(r, remember, &s), 0);
+	rename_in(dir, "1.jsonl.away", "1.batch.0.jsonl");
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"end\",\"job_id\":5}\n");
+	assert_int_equal(event_reader_poll(r, remember, &s), 1);
+	assert_int_equal(s.last_job, 5);
+	event_reader_free(r);
+	tmpdir_remove(dir);
+}
+
+static void many_files_are_each_read_once(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create();
+	struct event_reader *r = event_reader_new(dir);
+	struct event_reader_stats st;
+	struct seen s = { 0, 0 };
+	char name[64];
+	for (int i = 0; i < 1000; i++) {
+		snprintf(name, sizeof name, "%d.batch.0.jsonl", i);
+		append(dir, name, "{\"event\":\"end\",\"job_id\":1}\n");
+	}
+	assert_int_equal(event_reader_poll(r, remember, &s), 1000);
+	assert_int_equal(event_reader_poll(r, remember, &s), 0);
+	event_reader_stats(r, &st);
+	assert_int_equal(st.files, 1000);
+	assert_int_equal(st.ended, 1000);
+	assert_int_equal(st.opens, 1000);
+	event_reader_free(r);
+	tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -102,6 +263,12 @@ int main(void)
 		cmocka_unit_test(truncated_last_line_waits_for_its_end),
 		cmocka_unit_test(garbage_is_skipped_not_fatal),
 		cmocka_unit_test(missing_directory_is_empty),
+		cmocka_unit_test(ended_file_is_never_opened_again),
+		cmocka_unit_test(unchanged_directory_is_not_listed_again),
+		cmocka_unit_test(new_file_behind_an_unchanged_stat_is_found_within_the_bound),
+		cmocka_unit_test(torn_end_line_is_read_when_completed),
+		cmocka_unit_test(file_gone_and_back_is_read_on),
+		cmocka_unit_test(many_files_are_each_read_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
