@@ -25,6 +25,7 @@ struct progress {
 	size_t final_at_start;
 	struct u64_map shown;       /* failed attempts already printed */
 	size_t failure_lines, failures_unshown;
+	size_t failed_changes;      /* tracker_failed_changes when last looked */
 };
 
 /* The order states are shown in, and their colours. */
@@ -252,7 +253,10 @@ void progress_update(struct progress *p, const struct tracker *t)
 			draw(p, &c);
 		return;
 	}
-	tracker_foreach(t, show_failure, p);
+	if (tracker_failed_changes(t) != p->failed_changes) {
+		p->failed_changes = tracker_failed_changes(t);
+		tracker_foreach(t, show_failure, p);
+	}
 	p->last = c;
 	p->have_last = true;
 	/* a log gets at most a line a second, and always the last state */

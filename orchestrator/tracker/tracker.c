@@ -103,6 +103,41 @@ static int reserve_attempt(struct tracked_task *task, unsigned number)
 	return 0;
 }
 
+void tracker_tally(struct tracker *t, const struct task_attempt *a, bool add)
+{
+	size_t *counters[] = { &t->totals.by_state[a->state], &t->totals.tasks,
+			       &t->totals.awaiting_slurm, &t->not_final };
+	bool final = task_state_is_final(a->state);
+	bool counted[] = { true, true, a->end_seen && !final, !final };
+
+	if (!a->latest)
+		return;
+	for (size_t i = 0; i < sizeof counted / sizeof *counted; i++)
+		if (counted[i])
+			*counters[i] = add ? *counters[i] + 1 : *counters[i] - 1;
+}
+
+/* A new attempt of task: the latest when it has the highest number. */
+static struct task_attempt *add_attempt(struct tracker *t, struct tracked_task *task,
+					unsigned number)
+{
+	struct task_attempt *latest = tracked_task_latest(task);
+	struct task_attempt *a = new_attempt(t, task, number);
+
+	if (!a)
+		return NULL;
+	task->attempts[number - 1] = a;
+	if (latest && latest->attempt > number)
+		return a;
+	if (latest) {
+		tracker_tally(t, latest, false);
+		latest->latest = false;
+	}
+	a->latest = true;
+	tracker_tally(t, a, true);
+	return a;
+}
+
 struct task_attempt *tracker_attempt(struct tracker *t, const char *component, size_t index,
 				     unsigned attempt, bool create)
 {
@@ -121,7 +156,7 @@ struct task_attempt *tracker_attempt(struct tracker *t, const char *component, s
 		return task->attempts[attempt - 1];
 	if (!create || reserve_attempt(task, attempt) != 0)
 		return NULL;
-	return task->attempts[attempt - 1] = new_attempt(t, task, attempt);
+	return add_attempt(t, task, attempt);
 }
 
 const struct task_attempt *tracker_find(const struct tracker *t, const char *component,

@@ -83,6 +83,7 @@ struct task_attempt {
 	char *error_type, *error_message;
 	struct retry_decision *retry;   /* as decided; NULL: none (details.retry null) */
 	bool failure_written;
+	bool latest;                    /* the highest-numbered attempt of its task */
 };
 
 /* What the orchestrator decides about a failed attempt: malloc'd, or NULL
@@ -228,6 +229,9 @@ struct tracker_counts {
 /* Counts for one component, or every one (component NULL). */
 void tracker_counts(const struct tracker *t, const char *component,
 		    struct tracker_counts *out);
+/* A number that changes whenever an attempt (latest or not) becomes failed:
+ * what tells a reader of the failures that there is something new to see. */
+size_t tracker_failed_changes(const struct tracker *t);
 /* True when every task's latest attempt is final (nothing queued, running
  * or awaiting Slurm). */
 bool tracker_all_final(const struct tracker *t);

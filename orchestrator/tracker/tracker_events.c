@@ -73,7 +73,9 @@ static int batch_end(struct tracker *t, struct task_attempt *a,
 		return 0;  /* the same line read again after a re-attach */
 	note_start(a, f);
 	fold_usage(a, f);
+	tracker_tally(t, a, false);
 	a->end_seen = true;
+	tracker_tally(t, a, true);
 	a->exit_code = (int)f->exit_code.value;
 	a->signal = (int)f->signal.value;
 	a->duration_s = f->elapsed_s.value;

@@ -42,6 +42,11 @@ struct tracker {
 	size_t n_all, cap_all;
 	json_t **orphans;          /* events for jobs not (yet) known */
 	size_t n_orphans, cap_orphans;
+	/* tracker_counts(t, NULL) and the latest attempts not final, kept up to
+	 * date at each change (tracker_tally) instead of counted at each poll */
+	struct tracker_counts totals;
+	size_t not_final;
+	size_t failed_changes;     /* times an attempt's state became failed */
 };
 
 /* tracker.c */
@@ -59,6 +64,10 @@ struct task_attempt *tracker_by_array(const struct tracker *t, uint32_t array_jo
 struct task_attempt *tracker_by_job(const struct tracker *t, uint32_t job_id);
 /* The latest attempt of a task (highest number), or NULL. */
 struct task_attempt *tracked_task_latest(const struct tracked_task *task);
+/* Takes a latest attempt out of the totals (add false) before a change of
+ * its state or end_seen, and puts it back (add true) after; nothing for an
+ * attempt that is not its task's latest. */
+void tracker_tally(struct tracker *t, const struct task_attempt *a, bool add);
 
 /* tracker_settle.c: each writes its row only when it moves the attempt on. */
 int attempt_emit(struct tracker *t, struct task_attempt *a, enum task_state state,

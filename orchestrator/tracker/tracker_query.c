@@ -19,6 +19,10 @@ static bool awaiting_slurm(const struct task_attempt *a)
 void tracker_counts(const struct tracker *t, const char *component,
 		    struct tracker_counts *out)
 {
+	if (!component) {
+		*out = t->totals;
+		return;
+	}
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; i < t->n_all; i++) {
 		const struct task_attempt *a = tracked_task_latest(t->all[i]);
@@ -31,15 +35,14 @@ void tracker_counts(const struct tracker *t, const char *component,
 	}
 }
 
+size_t tracker_failed_changes(const struct tracker *t)
+{
+	return t->failed_changes;
+}
+
 bool tracker_all_final(const struct tracker *t)
 {
-	for (size_t i = 0; i < t->n_all; i++) {
-		const struct task_attempt *a = tracked_task_latest(t->all[i]);
-
-		if (a && !task_state_is_final(a->state))
-			return false;
-	}
-	return true;
+	return t->not_final == 0;
 }
 
 static int compare_ids(const void *x, const void *y)
@@ -86,8 +89,10 @@ size_t tracker_failed_attempts(const struct tracker *t, const struct task_attemp
 {
 	size_t n = 0;
 
-	*out = calloc(t->n_all + 1, sizeof **out);
-	for (size_t i = 0; *out && i < t->n_all; i++) {
+	size_t failed = t->totals.by_state[TASK_FAILED];
+
+	*out = calloc(failed + 1, sizeof **out);
+	for (size_t i = 0; *out && n < failed && i < t->n_all; i++) {
 		const struct task_attempt *a = tracked_task_latest(t->all[i]);
 
 		if (a && a->state == TASK_FAILED)

@@ -68,7 +68,10 @@ static int rebuild_task_row(json_t *record, void *ctx)
 	    !(a = tracker_attempt(r->t, row.component, row.index, row.attempt, true)) ||
 	    row.state == TASK_STATE_COUNT)
 		return 0;  /* not a row this version understands */
+	tracker_tally(r->t, a, false);
 	a->state = row.state;
+	tracker_tally(r->t, a, true);
+	r->t->failed_changes += row.state == TASK_FAILED;
 	a->recorded = true;
 	a->restart_count = row.restart_count;
 	if (row.wave && !(a->wave = tracker_wave(r->t, row.wave)))

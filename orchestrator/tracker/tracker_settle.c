@@ -67,7 +67,10 @@ int attempt_emit(struct tracker *t, struct task_attempt *a, enum task_state stat
 		return -1;
 	if (t->telemetry)
 		row_written(t, TRACKER_TASK_ROW);
+	tracker_tally(t, a, false);
 	a->state = state;
+	tracker_tally(t, a, true);
+	t->failed_changes += state == TASK_FAILED;
 	a->recorded = true;
 	return 0;
 }
@@ -103,7 +106,9 @@ int attempt_requeued(struct tracker *t, struct task_attempt *a, unsigned restart
 	a->restart_count = restart_count;
 	if (attempt_emit(t, a, TASK_REQUEUED, timestamp, err) != 0)
 		return -1;
+	tracker_tally(t, a, false);
 	forget_run(a);
+	tracker_tally(t, a, true);
 	return 0;
 }
 

@@ -1,7 +1,9 @@
 /* The tracker: transitions driven by step events, states Slurm settles,
  * jobs gone without an end, requeues by restart_count (the same attempt
  * goes on), classification into failures.jsonl, and exactly one row per
- * change across a re-attach (rebuild, then everything replayed). */
+ * change across a re-attach (rebuild, then everything replayed); the
+ * counts kept up to date at each change agree with a recount after every
+ * step of every test (counts_agree). */
 #include <jansson.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -66,6 +68,8 @@ static struct retry_decision *decision_read(const json_t *retry, const struct ta
 	return decision(json_string_value(json_object_get(retry, "action")));
 }
 
+static void counts_agree(const struct tracker *t);
+
 static struct tracker *open_tracker(struct fixture *f)
 {
 	struct tracker_options o = {
@@ -79,6 +83,7 @@ static struct tracker *open_tracker(struct fixture *f)
 
 	if (!t || tracker_rebuild(t, &err) != 0)
 		fail_msg("%s", err.text);
+	counts_agree(t);
 	return t;
 }
 
@@ -98,6 +103,8 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	if (f->t)
+		counts_agree(f->t);
 	tracker_free(f->t);
 	tmpdir_remove(f->dir);
 	free(f);
@@ -119,6 +126,7 @@ static void submit(struct fixture *f, uint32_t array_job_id, size_t first, size_
 		tasks[i] = (struct plan_task){ first + i, attempt };
 	if (tracker_add_submission(f->t, &s, &err) != 0)
 		fail_msg("%s", err.text);
+	counts_agree(f->t);
 }
 
 struct event {
@@ -180,12 +188,47 @@ static void end(struct fixture *f, uint32_t array_job_id, uint32_t task, uint32_
 				       .signal = signal, .max_rss = 1 << 30, .elapsed = 12.5 });
 }
 
+struct recount {
+	struct tracker_counts c;
+	size_t not_final;
+};
+
+static void recount_latest(const struct task_attempt *a, bool latest, void *ctx)
+{
+	struct recount *r = ctx;
+
+	assert_int_equal(a->latest, latest);
+	if (!latest)
+		return;
+	r->c.tasks++;
+	r->c.by_state[a->state]++;
+	r->c.awaiting_slurm += a->end_seen && !task_state_is_final(a->state);
+	r->not_final += !task_state_is_final(a->state);
+}
+
+/* The totals the tracker keeps as it goes equal a count from scratch, over
+ * every component and over the only one, "model". */
+static void counts_agree(const struct tracker *t)
+{
+	struct recount r;
+	struct tracker_counts kept, model;
+
+	memset(&r, 0, sizeof r);
+	tracker_foreach(t, recount_latest, &r);
+	tracker_counts(t, NULL, &kept);
+	tracker_counts(t, "model", &model);
+	assert_memory_equal(&kept, &r.c, sizeof kept);
+	assert_memory_equal(&model, &r.c, sizeof model);
+	assert_int_equal(tracker_all_final(t), r.not_final == 0);
+}
+
 static void poll_events(struct fixture *f)
 {
 	struct error err;
 
 	if (tracker_poll_events(f->t, &err) < 0)
 		fail_msg("%s", err.text);
+	counts_agree(f->t);
 }
 
 static struct job_record job(uint32_t array_job_id, uint32_t task, const char *state, bool gone)
@@ -209,6 +252,7 @@ static void apply(struct fixture *f, struct job_record r)
 
 	if (tracker_apply_jobs(f->t, &r, 1, &err) != 0)
 		fail_msg("%s", err.text);
+	counts_agree(f->t);
 }
 
 struct row_query {
