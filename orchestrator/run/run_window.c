@@ -1,6 +1,8 @@
 /* The window of a run's queued tasks (see run_window.h). */
 #include "run/run_window.h"
 
+#include <string.h>
+
 #define BACKOFF_FIRST_S 5
 #define BACKOFF_MAX_S 300
 
@@ -63,4 +65,20 @@ bool run_window_pending(const struct run_session *s)
 		return false;
 	journal_wave_name(1, first, sizeof first);
 	return !journal_wave_is_done(journal_state(s->journal), first);
+}
+
+bool run_window_owns_unsubmitted(const struct run_session *s)
+{
+	const struct journal_replay *j;
+
+	if (!run_window_pending(s))
+		return false;
+	if (s->target->max_queued)
+		return true;
+	j = journal_state(s->journal);
+	for (size_t i = 0; i < j->count; i++)
+		if (j->submissions[i].state == JOURNAL_DEFERRED &&
+		    !strcmp(j->submissions[i].wave, "w001"))
+			return true;
+	return false;
 }

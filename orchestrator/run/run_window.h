@@ -35,5 +35,9 @@ void run_window_submitted(struct run_session *s);
 /* Whether chunks of the first wave are still to go in (deferred, or not yet
  * intended): the run is not over. */
 bool run_window_pending(const struct run_session *s);
+/* Whether the window (not `resume`) is to submit the first wave's
+ * scenarios that have no attempt yet: it is pending and a chunk of it was
+ * deferred, or max_queued holds its chunks back. */
+bool run_window_owns_unsubmitted(const struct run_session *s);
 
 #endif
