@@ -36,7 +36,10 @@ struct backend;
 struct backend *backend_new(const struct backend_options *o, struct error *err);
 void backend_free(struct backend *b);
 
-/* Submits one chunk of a plan; *job_id is its (array) job id. */
+/* Submits one chunk of a plan; *job_id is its (array) job id. 0; 1 when
+ * the scheduler refused it for a site's limit on queued jobs (nothing
+ * queued: submit it again once earlier jobs drain; err says what it said);
+ * -1 with err for any other refusal. */
 int backend_submit(struct backend *b, const struct plan *plan,
 		       const struct plan_group *group, const struct plan_chunk *chunk,
 		       uint32_t *job_id, struct error *err);

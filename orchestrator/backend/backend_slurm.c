@@ -22,8 +22,10 @@ static int slurm_submit(struct backend *b, const struct plan *plan,
 	(void)b;
 	(void)plan;
 	(void)group;
-	return slurm_sbatch((const char *const *)chunk->argv, (const char *const *)chunk->env,
-			    0, job_id, err) == SLURM_OK ? 0 : -1;
+	int status = slurm_sbatch((const char *const *)chunk->argv,
+				  (const char *const *)chunk->env, 0, job_id, err);
+
+	return status == SLURM_OK ? 0 : status == SLURM_LIMIT ? 1 : -1;
 }
 
 static void slurm_wait(struct backend *b, unsigned ms)

@@ -50,6 +50,7 @@ struct target {
 	bool requeue;                     /* --requeue instead of --no-requeue */
 	unsigned local_concurrency;       /* 0: the CPU count */
 	uint64_t local_memory_bytes;      /* 0: no limit */
+	unsigned max_queued;              /* array tasks of the run queued at once; 0: no cap */
 };
 
 struct component {

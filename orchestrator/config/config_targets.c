@@ -96,6 +96,7 @@ static const struct field target_fields[] = {
 	{ "walltime", FIELD_WALLTIME, offsetof(struct target, walltime_s), 0, 0, NULL },
 	{ "throttle", FIELD_UINT, offsetof(struct target, throttle), 1, 1000000, NULL },
 	{ "max_array_size", FIELD_CUSTOM, 0, 0, 0, load_max_array_size },
+	{ "max_queued", FIELD_UINT, offsetof(struct target, max_queued), 1, 10000000, NULL },
 	{ "sbatch_options", FIELD_CUSTOM, 0, 0, 0, load_sbatch_options },
 	{ "poll_interval", FIELD_DURATION, offsetof(struct target, poll_interval_s), 0, 0, NULL },
 	{ "requeue", FIELD_BOOL, offsetof(struct target, requeue), 0, 0, NULL },

@@ -11,15 +11,17 @@
 
 #define FIRST_WAVE "w001"
 
+/* The site's MaxArraySize (or the target's), no more than max_queued: a
+ * chunk bigger than the window would never fit in it. */
 unsigned run_session_max_array_size(const struct target *target)
 {
-	unsigned asked;
+	unsigned asked, size = PLAN_DEFAULT_MAX_ARRAY_SIZE;
 
 	if (target->max_array_size)
-		return target->max_array_size;
-	if (target->provider == PROVIDER_SLURM && (asked = slurm_max_array_size()) > 0)
-		return asked;
-	return PLAN_DEFAULT_MAX_ARRAY_SIZE;
+		size = target->max_array_size;
+	else if (target->provider == PROVIDER_SLURM && (asked = slurm_max_array_size()) > 0)
+		size = asked;
+	return target->max_queued && target->max_queued < size ? target->max_queued : size;
 }
 
 /* Which scenarios of which component earlier runs already computed: a

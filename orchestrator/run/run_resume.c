@@ -11,6 +11,7 @@
 #include "retry/retry_wave.h"
 #include "run/run_cache.h"
 #include "run/run_submit.h"
+#include "run/run_window.h"
 #include "scenarios/scenarios.h"
 
 /* Per (component, index), component-major: the latest attempt and the
@@ -112,6 +113,10 @@ static bool wants_resume(const struct run_session *s, const struct component *c,
 {
 	if (last && (last->state == TASK_SUCCEEDED || last->state == TASK_CACHED))
 		return false;
+	if (!last && run_window_owns_unsubmitted(s)) {
+		out->in_flight++;  /* the window submits it under its chunk's key */
+		return false;
+	}
 	/* a closed run has no follower left to submit a decided retry: take it */
 	if (last && (!task_state_is_final(last->state) ||
 		     (s->record.status == RUN_STATUS_RUNNING &&

@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "config/config_file.h"
 #include "lib/util/error.h"
@@ -35,6 +36,15 @@
 #include "tracker/tracker.h"
 
 struct run_cache;
+
+/* What a site's limit on queued jobs let through lately (run_window.h). */
+struct run_window {
+	bool blocked;              /* refused for a limit since the last submission */
+	size_t queued_at_refusal;  /* the run's queued + running tasks then */
+	time_t retry_at;           /* not before (backoff) */
+	unsigned refusals;         /* in a row */
+	unsigned idle_refusals;    /* in a row, with nothing of the run queued */
+};
 
 struct run_session {
 	struct config *config;          /* NULL: re-attached without it */
@@ -49,6 +59,7 @@ struct run_session {
 	struct backend *backend;    /* NULL when read-only */
 	bool read_only;
 	size_t submit_failures;         /* chunks sbatch refused */
+	struct run_window window;       /* run_window.h: a site's limit on queued jobs */
 	struct retry_context retry;     /* the tracker's decider's; unused without config */
 	struct run_cache *cache;        /* run_cache.h; NULL when nothing caches */
 	run_note_fn note;
@@ -104,7 +115,8 @@ int run_session_plan_uncached(struct run_session *s, const struct plan_options *
 struct run_session *run_session_new(run_note_fn note, void *note_ctx, struct error *err);
 /* With a config, the tracker decides a retry for every failed attempt. */
 int run_session_open_tracker(struct run_session *s, struct error *err);
-/* The target's max_array_size, else (Slurm) the cluster's, else 1001. */
+/* The target's max_array_size, else (Slurm) the cluster's, else 1001; no more
+ * than the target's max_queued, so that a chunk fits in the window. */
 unsigned run_session_max_array_size(const struct target *target);
 int run_session_open_backend(struct run_session *s, struct error *err);
 /* Tells the tracker about one submitted chunk of the journal. */

@@ -11,6 +11,7 @@
 #include "scenarios/scenarios.h"
 #include "plan/job_naming.h"
 #include "plan/wave_script.h"
+#include "run/run_window.h"
 
 static struct journal_intent intent_of(const struct plan *plan, const struct plan_group *g,
 				       const struct plan_chunk *c)
@@ -34,15 +35,19 @@ static int track(struct run_session *s, const struct plan *plan, const struct pl
 	return tracker_add_submission(s->tracker, &ts, err);
 }
 
-/* sbatch said no: was it queued all the same? Journals the answer. */
-static int settle_refusal(struct run_session *s, const char *key, struct error *err)
+/* sbatch said no (limited: for a site's limit): was it queued all the
+ * same? Journals the answer: the job id, 0 when deferred, -1 with err. */
+static long settle_refusal(struct run_session *s, const char *key, bool limited,
+			   struct error *err)
 {
 	const struct journal_submission *sub = journal_find(journal_state(s->journal), key);
 	struct error why = *err, lookup;
 	uint32_t job_id = 0;
 
 	if (sub && backend_find_chunk(s->backend, sub, &job_id, &lookup) == 0 && job_id)
-		return journal_submitted(s->journal, key, job_id, err) == 0 ? (int)job_id : -1;
+		return journal_submitted(s->journal, key, job_id, err) == 0 ? (long)job_id : -1;
+	if (limited && run_window_refused(s))
+		return journal_deferred(s->journal, key, why.text, err) == 0 ? 0 : -1;
 	s->submit_failures++;
 	if (journal_submit_failed(s->journal, key, why.text, err) != 0)
 		return -1;
@@ -51,6 +56,8 @@ static int settle_refusal(struct run_session *s, const char *key, struct error *
 	return -1;
 }
 
+/* 0: submitted and tracked; 1: deferred (refused for a site's limit);
+ * -1 with err. */
 static int submit_chunk(struct run_session *s, const struct plan *plan,
 			const struct plan_group *g, const struct plan_chunk *c,
 			struct error *err)
@@ -58,14 +65,15 @@ static int submit_chunk(struct run_session *s, const struct plan *plan,
 	struct journal_intent in = intent_of(plan, g, c);
 	char key[JOURNAL_KEY_MAX];
 	uint32_t job_id;
-	int found;
+	long found;
+	int rc;
 
 	if (journal_intent(s->journal, &in, key, err) != 0)
 		return -1;
 	crash_point("intent");
-	if (backend_submit(s->backend, plan, g, c, &job_id, err) != 0) {
-		if ((found = settle_refusal(s, key, err)) < 0)
-			return -1;
+	if ((rc = backend_submit(s->backend, plan, g, c, &job_id, err)) != 0) {
+		if ((found = settle_refusal(s, key, rc > 0, err)) <= 0)
+			return found == 0 ? 1 : -1;
 		job_id = (uint32_t)found;
 	} else {
 		crash_point("sbatch");
@@ -73,16 +81,29 @@ static int submit_chunk(struct run_session *s, const struct plan *plan,
 			return -1;
 	}
 	crash_point("submitted");
+	run_window_submitted(s);
 	return track(s, plan, g, c, job_id, err);
+}
+
+/* A chunk, when the window lets it in: 0 submitted, 1 not (yet), -1. */
+static int submit_in_window(struct run_session *s, const struct plan *plan,
+			    const struct plan_group *g, const struct plan_chunk *c,
+			    struct error *err)
+{
+	if (!run_window_admits(s, c->count))
+		return 1;
+	return submit_chunk(s, plan, g, c, err);
 }
 
 int run_submit_plan(struct run_session *s, const struct plan *plan, struct error *err)
 {
+	int rc;
+
 	for (size_t g = 0; g < plan->n_groups; g++)
 		for (size_t c = 0; c < plan->groups[g].n_chunks; c++)
-			if (submit_chunk(s, plan, &plan->groups[g], &plan->groups[g].chunks[c],
-					 err) != 0)
-				return -1;
+			if ((rc = submit_in_window(s, plan, &plan->groups[g],
+						   &plan->groups[g].chunks[c], err)) != 0)
+				return rc < 0 ? -1 : 0;  /* the rest: once the queue drains */
 	if (journal_wave_done(s->journal, plan->wave, err) != 0)
 		return -1;
 	crash_point("wave_done");
@@ -171,46 +192,63 @@ static int plan_first_wave_again(struct run_session *s, const struct plan_option
 	return rc;
 }
 
-/* The first wave, when a crash cut its submission short (no wave_done): its
- * chunks that never reached Slurm (found absent, or never intended) are
- * submitted now, planned again from the run's config (reloaded only when its
- * manifest lock matched); those submitted stay as they are. Nothing else
- * would: later waves only resubmit attempts that failed. */
+/* The chunks of the first wave not in Slurm (never intended, found absent
+ * after a crash, or deferred for a site's limit), in order, as far as the
+ * window lets them in: 0 all in, 1 some wait, -1 with err. */
+static int submit_missing_chunks(struct run_session *s, const struct plan *plan,
+				 struct error *err)
+{
+	const struct journal_replay *j = journal_state(s->journal);
+	char key[JOURNAL_KEY_MAX];
+	int rc = 0;
+
+	for (size_t g = 0; rc == 0 && g < plan->n_groups; g++) {
+		for (size_t c = 0; rc == 0 && c < plan->groups[g].n_chunks; c++) {
+			const struct plan_group *group = &plan->groups[g];
+			const struct journal_submission *sub;
+
+			if (job_naming_chunk_key(plan->wave, group->name, group->chunks[c].offset,
+						 key, sizeof key) != 0) {
+				error_system(err, "naming a chunk of %s", plan->wave);
+				return -1;
+			}
+			sub = journal_find(j, key);
+			if (!sub || sub->state == JOURNAL_ABSENT || sub->state == JOURNAL_DEFERRED)
+				rc = submit_in_window(s, plan, group, &group->chunks[c], err);
+		}
+	}
+	return rc;
+}
+
+/* The first wave, when its submission was cut short (no wave_done) by a
+ * crash or by the window (a site's limit, max_queued): its chunks that are
+ * not in Slurm are submitted now, as the window allows, planned again from
+ * the run's config (reloaded only when its manifest lock matched), with the
+ * same keys; those submitted stay as they are. Nothing else would: later
+ * waves only resubmit attempts that failed. */
 static int finish_first_wave(struct run_session *s, struct error *err)
 {
 	const struct journal_replay *j = journal_state(s->journal);
-	char wave[32], key[JOURNAL_KEY_MAX];
+	char wave[32];
 	struct plan_options o = {
 		.target = s->target, .run_dir = s->run->path, .run_id = s->run->id, .wave = wave,
 	};
 	struct plan *plan = NULL;
-	int rc = 0;
+	int rc;
 
 	journal_wave_name(1, wave, sizeof wave);
 	if (journal_wave_is_done(j, wave))
 		return 0;  /* every poll comes here: ask Slurm nothing before this */
+	if (s->window.blocked && time(NULL) < s->window.retry_at)
+		return 0;  /* nor plan again while the window is shut */
 	o.max_array_size = run_session_max_array_size(s->target);
 	if (plan_first_wave_again(s, &o, &plan, err) != 0)
 		return -1;
-	for (size_t g = 0; rc == 0 && g < plan->n_groups; g++) {
-		for (size_t c = 0; rc == 0 && c < plan->groups[g].n_chunks; c++) {
-			const struct journal_submission *sub;
-
-			if (job_naming_chunk_key(wave, plan->groups[g].name,
-						 plan->groups[g].chunks[c].offset, key,
-						 sizeof key) != 0) {
-				error_system(err, "naming a chunk of %s", wave);
-				rc = -1;
-			} else if (!(sub = journal_find(j, key)) || sub->state == JOURNAL_ABSENT) {
-				rc = submit_chunk(s, plan, &plan->groups[g], &plan->groups[g].chunks[c],
-						  err);
-			}
-		}
-	}
+	rc = submit_missing_chunks(s, plan, err);
 	if (rc == 0 && (rc = journal_wave_done(s->journal, wave, err)) == 0)
 		crash_point("wave_done");
 	plan_free(plan);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 int run_submit_wave(struct run_session *s, struct retry_wave *w, struct error *err)

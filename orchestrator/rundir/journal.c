@@ -173,6 +173,11 @@ int journal_absent(struct journal *j, const char *key, struct error *err)
 	return answer(j, "absent", key, json_object(), err);
 }
 
+int journal_deferred(struct journal *j, const char *key, const char *why, struct error *err)
+{
+	return answer(j, "deferred", key, json_pack("{s:s}", "error", why ? why : ""), err);
+}
+
 int journal_wave_done(struct journal *j, const char *wave, struct error *err)
 {
 	json_t *record = new_record("wave_done");

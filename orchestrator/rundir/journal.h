@@ -10,6 +10,9 @@
  *   submit_failed key, error: sbatch said no; nothing was queued
  *   absent        key: after a crash, Slurm was searched for the key and
  *                 has no such job; the chunk may be submitted again
+ *   deferred      key, error: sbatch refused it for a site's limit on queued
+ *                 jobs; nothing was queued, nothing failed: the chunk is
+ *                 submitted again later under the same key (a new intent)
  *   wave_done     wave: every chunk of the wave was answered
  *   closed        status: the run ended
  * The key "<wave>/<group>/<offset>" names one chunk of one wave; put it in
@@ -39,6 +42,7 @@ enum journal_state {
 	JOURNAL_SUBMITTED,       /* job_id is known */
 	JOURNAL_SUBMIT_FAILED,   /* sbatch refused it: not queued */
 	JOURNAL_ABSENT,          /* looked for after a crash, not found: not queued */
+	JOURNAL_DEFERRED,        /* refused for a site's limit: not queued, to submit later */
 };
 
 /* One chunk submission as the journal last described it. */
@@ -51,7 +55,7 @@ struct journal_submission {
 	uint64_t begin_delay_s;
 	enum journal_state state;
 	uint32_t job_id;          /* 0 unless submitted */
-	char *error;              /* submit_failed: what sbatch said */
+	char *error;              /* submit_failed, deferred: what sbatch said */
 	char *intent_at;          /* the intent's timestamp */
 };
 
@@ -107,6 +111,7 @@ int journal_submitted(struct journal *j, const char *key, uint32_t job_id, struc
 int journal_submit_failed(struct journal *j, const char *key, const char *why,
 			  struct error *err);
 int journal_absent(struct journal *j, const char *key, struct error *err);
+int journal_deferred(struct journal *j, const char *key, const char *why, struct error *err);
 int journal_wave_done(struct journal *j, const char *wave, struct error *err);
 int journal_closed(struct journal *j, const char *status, struct error *err);
 

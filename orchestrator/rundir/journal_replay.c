@@ -148,7 +148,7 @@ static int apply_intent(struct journal_replay *r, json_t *record)
 		r->submissions = slot;
 		slot = &r->submissions[r->count++];
 	} else {
-		submission_clear(slot);  /* a chunk intended again after absent/failed */
+		submission_clear(slot);  /* a chunk intended again after absent/failed/deferred */
 	}
 	*slot = fresh;
 	number = wave_number(slot->wave);
@@ -157,7 +157,7 @@ static int apply_intent(struct journal_replay *r, json_t *record)
 	return 0;
 }
 
-/* submitted, submit_failed, absent: the answer about a key. */
+/* submitted, submit_failed, absent, deferred: the answer about a key. */
 static int apply_answer(struct journal_replay *r, json_t *record, const char *kind)
 {
 	const char *key, *why = NULL;
@@ -175,7 +175,9 @@ static int apply_answer(struct journal_replay *r, json_t *record, const char *ki
 		s->job_id = (uint32_t)job_id;
 		return 0;
 	}
-	s->state = strcmp(kind, "absent") ? JOURNAL_SUBMIT_FAILED : JOURNAL_ABSENT;
+	s->state = !strcmp(kind, "absent")     ? JOURNAL_ABSENT
+		   : !strcmp(kind, "deferred") ? JOURNAL_DEFERRED
+					       : JOURNAL_SUBMIT_FAILED;
 	free(s->error);
 	s->error = why ? strdup(why) : NULL;
 	return 0;
@@ -223,7 +225,7 @@ int journal_apply(struct journal_replay *r, json_t *record)
 	if (!strcmp(kind, "intent"))
 		return apply_intent(r, record);
 	if (!strcmp(kind, "submitted") || !strcmp(kind, "submit_failed") ||
-	    !strcmp(kind, "absent"))
+	    !strcmp(kind, "absent") || !strcmp(kind, "deferred"))
 		return apply_answer(r, record, kind);
 	if (!strcmp(kind, "wave_done"))
 		return apply_wave_done(r, record);

@@ -9,6 +9,7 @@
 #include "lib/util/exit_codes.h"
 #include "slurm/slurm_fields.h"
 #include "slurm/slurm_invoke.h"
+#include "slurm/slurm_limits.h"
 
 /* The last line of text that is not empty, copied into buf. */
 static void last_line(const char *text, char *buf, size_t len)
@@ -49,6 +50,9 @@ int slurm_sbatch(const char *const *argv, const char *const *env, unsigned timeo
 
 	if (slurm_invoke(argv, env, timeout_s, &r, err) == 0)
 		status = slurm_parse_sbatch(r.out.text, job_id, err);
+	else if (r.end == COMMAND_EXITED &&
+		 (slurm_refusal_is_limit(r.err.text) || slurm_refusal_is_limit(r.out.text)))
+		status = SLURM_LIMIT;
 	else if (r.end == COMMAND_TIMED_OUT)
 		snprintf(err->text + strlen(err->text), sizeof err->text - strlen(err->text),
 			 "; the job may have been submitted all the same");

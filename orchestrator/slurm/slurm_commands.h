@@ -44,11 +44,14 @@ enum slurm_status {
 	SLURM_FAILED = -1,             /* err says what happened */
 	SLURM_NO_ACCOUNTING = -2,      /* sacct: this cluster keeps no accounting */
 	SLURM_ACCOUNTING_DOWN = -3,    /* sacct: slurmdbd does not answer now */
+	SLURM_LIMIT = -4,              /* sbatch: refused for a site's limit
+					  (slurm_limits.h): not queued, try later */
 };
 
 /* Submits one chunk: argv is plan.h's chunk argv ("sbatch", ...), env its
  * extra environment. *job_id is the (array) job id. When sbatch times out
- * the job may still have been submitted: re-attach by the run tag. */
+ * the job may still have been submitted: re-attach by the run tag. A
+ * refusal for a limit on queued jobs (slurm_limits.h) is SLURM_LIMIT. */
 int slurm_sbatch(const char *const *argv, const char *const *env, unsigned timeout_s,
 		 uint32_t *job_id, struct error *err);
 

@@ -163,6 +163,36 @@ static void a_refused_submission_may_be_retried(void **state)
 	tmpdir_remove(dir);
 }
 
+/* A chunk refused for a limit is deferred: replayed as such, intended
+ * again under the same key, and submitted once. */
+static void a_deferred_chunk_keeps_its_key(void **state)
+{
+	char *dir = tmpdir_create(), key[JOURNAL_KEY_MAX], again[JOURNAL_KEY_MAX];
+	struct journal_intent in = chunk_intent("w001", "model", 1000);
+	struct journal *j = open_journal(dir);
+	struct journal_replay r;
+	struct error err;
+
+	(void)state;
+	assert_int_equal(journal_intent(j, &in, key, &err), 0);
+	assert_int_equal(journal_deferred(j, key, "QOSMaxSubmitJobPerUserLimit", &err), 0);
+	journal_close(j);
+	assert_int_equal(journal_replay(dir, &r, &err), 0);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(r.submissions[0].state, JOURNAL_DEFERRED);
+	assert_string_equal(r.submissions[0].error, "QOSMaxSubmitJobPerUserLimit");
+	assert_int_equal(r.skipped_lines, 0);
+	journal_replay_free(&r);
+	j = open_journal(dir);
+	assert_int_equal(journal_intent(j, &in, again, &err), 0);
+	assert_string_equal(key, again);
+	assert_int_equal(journal_submitted(j, again, 77, &err), 0);
+	assert_int_equal(journal_state(j)->count, 1);
+	assert_int_equal(journal_intent(j, &in, again, &err), -1);
+	journal_close(j);
+	tmpdir_remove(dir);
+}
+
 static void a_torn_record_is_skipped_and_cut(void **state)
 {
 	char *dir = tmpdir_create(), key[JOURNAL_KEY_MAX], path[4096];
@@ -211,6 +241,7 @@ int main(void)
 		cmocka_unit_test(an_intent_without_answer_is_uncertain),
 		cmocka_unit_test(a_submitted_chunk_is_never_submitted_again),
 		cmocka_unit_test(a_refused_submission_may_be_retried),
+		cmocka_unit_test(a_deferred_chunk_keeps_its_key),
 		cmocka_unit_test(a_torn_record_is_skipped_and_cut),
 		cmocka_unit_test(wave_names),
 	};

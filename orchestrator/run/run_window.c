@@ -1,0 +1,84 @@
+/* The window of a run's queued tasks (see run_window.h). */
+#include "run/run_window.h"
+
+#include <string.h>
+
+#define BACKOFF_FIRST_S 5
+#define BACKOFF_MAX_S 300
+
+size_t run_window_queued(const struct run_session *s)
+{
+	struct tracker_counts c;
+
+	tracker_counts(s->tracker, NULL, &c);
+	return c.by_state[TASK_SUBMITTED] + c.by_state[TASK_RUNNING] +
+	       c.by_state[TASK_REQUEUED];
+}
+
+bool run_window_admits(struct run_session *s, size_t n)
+{
+	size_t queued = 0;
+	unsigned cap = s->target ? s->target->max_queued : 0;
+	bool counted = false;
+
+	if (s->window.blocked) {
+		if (time(NULL) < s->window.retry_at)
+			return false;
+		queued = run_window_queued(s);
+		counted = true;
+		if (queued && queued >= s->window.queued_at_refusal)
+			return false;
+	}
+	if (!cap)
+		return true;
+	if (!counted)
+		queued = run_window_queued(s);
+	return queued == 0 || queued + n <= cap;
+}
+
+bool run_window_refused(struct run_session *s)
+{
+	size_t queued = run_window_queued(s);
+	unsigned shift = s->window.refusals < 6 ? s->window.refusals : 6;
+	long delay = (long)BACKOFF_FIRST_S << shift;
+
+	s->window.blocked = true;
+	s->window.queued_at_refusal = queued;
+	s->window.retry_at = time(NULL) + (delay < BACKOFF_MAX_S ? delay : BACKOFF_MAX_S);
+	s->window.refusals++;
+	s->window.idle_refusals = queued ? 0 : s->window.idle_refusals + 1;
+	return s->window.idle_refusals < RUN_WINDOW_GIVE_UP;
+}
+
+void run_window_submitted(struct run_session *s)
+{
+	s->window.blocked = false;
+	s->window.refusals = 0;
+	s->window.idle_refusals = 0;
+}
+
+bool run_window_pending(const struct run_session *s)
+{
+	char first[32];
+
+	if (!s->config || !s->journal || !s->target)
+		return false;
+	journal_wave_name(1, first, sizeof first);
+	return !journal_wave_is_done(journal_state(s->journal), first);
+}
+
+bool run_window_owns_unsubmitted(const struct run_session *s)
+{
+	const struct journal_replay *j;
+
+	if (!run_window_pending(s))
+		return false;
+	if (s->target->max_queued)
+		return true;
+	j = journal_state(s->journal);
+	for (size_t i = 0; i < j->count; i++)
+		if (j->submissions[i].state == JOURNAL_DEFERRED &&
+		    !strcmp(j->submissions[i].wave, "w001"))
+			return true;
+	return false;
+}
