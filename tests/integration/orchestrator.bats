@@ -304,3 +304,36 @@ SH
 	[ "$(jq -r 'select(.record == "submitted")' "$second/journal.jsonl" 2>/dev/null | wc -l)" -eq 0 ]
 	[ "$(wc -l <"$dir/runs.log")" -eq 4 ]   # the cached run ran nothing
 }
+
+@test "max_queued: a sweep goes in as a window, never more of its tasks queued than the cap, each scenario once" {
+	dir=$(new_run_dir)
+	cat >"$dir/scalable.yaml" <<'YAML'
+version: 1
+project: windowed
+targets:
+  hpc: {provider: slurm, partition: low, poll_interval: 2s, max_queued: 8}
+components:
+  step: {command: "sleep 2; echo $SCALABLE_PARAM_N >> done.log"}
+scenarios:
+  range: {name: n, start: 0, stop: 29}
+YAML
+	chown -R "$TEST_USER:" "$dir"
+	# sample the run's queued and running array tasks while it runs
+	(while [ ! -e "$dir/stop-sampling" ]; do
+		squeue -h -u "$TEST_USER" -r -t PENDING,RUNNING,CONFIGURING,COMPLETING -o %i | { grep -c _ || true; } >>"$dir/queued.samples"
+		sleep 0.5
+	done) 3>&- &
+	run in_dir "$dir" timeout 600 "$SCALABLE" run --poll-interval 2s
+	touch "$dir/stop-sampling"
+	echo "$output" | tail -3
+	[ "$status" -eq 0 ]
+	run_dir=$(the_run "$dir")
+	[ "$(sort -n "$dir/queued.samples" | tail -n 1)" -le 8 ]
+	[ "$(sort -n "$dir/queued.samples" | tail -n 1)" -gt 0 ]   # the sampler saw the run
+	[ "$(sort -n "$dir/done.log" | uniq | wc -l)" -eq 30 ]
+	[ "$(wc -l <"$dir/done.log")" -eq 30 ]   # each scenario ran once
+	# chunks of at most 8, each key submitted once, Slurm ran exactly the journal's arrays
+	[ "$(jq -r 'select(.record == "intent") | .tasks | length' "$run_dir/journal.jsonl" | sort -n | tail -n 1)" -le 8 ]
+	[ "$(jq -r 'select(.record == "submitted") | .key' "$run_dir/journal.jsonl" | sort | uniq -d | wc -l)" -eq 0 ]
+	[ "$(jq -r 'select(.record == "submitted") | .job_id' "$run_dir/journal.jsonl" | sort -un | wc -l)" -eq 4 ]
+}
