@@ -7,7 +7,7 @@ work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
-echo "1..52"
+echo "1..53"
 
 check "--help" 0 "$scalable" --help
 holds "--help lists the exit codes" out "2  bad usage or invalid config"
@@ -47,6 +47,7 @@ check "status --latest" 0 "$scalable" status --latest
 holds "status counts the tasks" out "6: 6 succeeded"
 check "status --json" 0 "$scalable" status --json
 holds "status --json has counts_by_state" out '"succeeded": 6'
+holds "status --json: nothing left unsubmitted" out '"not_submitted": 0'
 check "runs" 0 "$scalable" runs
 holds "runs lists the run" out "completed"
 check "runs --json" 0 "$scalable" runs --json
