@@ -118,6 +118,10 @@ static void print_plan(const struct plan *plan, const char *source)
 	}
 	printf("%zu %s\n", submissions,
 	       plan->target->provider == PROVIDER_SLURM ? "sbatch call(s)" : "local chunk(s)");
+	if (plan->target->max_queued)
+		printf("window: at most %u tasks queued at once (max_queued); %zu chunk%s go in "
+		       "one after another\n", plan->target->max_queued, submissions,
+		       submissions == 1 ? "" : "s");
 }
 
 static int print_plan_json(const struct plan *plan)
@@ -152,6 +156,10 @@ static int show_plan(const struct plan_args *args, const struct config *config)
 	}
 	options.target = target;
 	options.max_array_size = resolve_max_array_size(args, target, &source);
+	if (plan_chunk_limit(options.max_array_size, target) < options.max_array_size) {
+		options.max_array_size = plan_chunk_limit(options.max_array_size, target);
+		source = "cut to the target's max_queued";
+	}
 	if (!dir || asprintf(&run_dir, "%s/RUN_ID", dir) < 0) {
 		free(dir);
 		perror("scalable");

@@ -82,6 +82,23 @@ static void print_failures(FILE *out, const json_t *failures)
 			(long long)num(f, "count"), str(f, "prefix"), str(f, "example"));
 }
 
+static void print_window(FILE *out, const json_t *view)
+{
+	const json_t *w = json_object_get(view, "window");
+	json_int_t n = num(view, "not_submitted"), cap = num(w, "max_queued");
+	bool refused = json_is_true(json_object_get(w, "refused"));
+
+	if (!n)
+		return;
+	fprintf(out, "window        %lld task%s not yet submitted (", (long long)n,
+		n == 1 ? "" : "s");
+	if (cap)
+		fprintf(out, "max_queued %lld%s", (long long)cap, refused ? "; " : "");
+	if (refused || !cap)
+		fputs("sbatch refused for a site limit; retrying as the queue drains", out);
+	fputs(")\n", out);
+}
+
 void status_print(FILE *out, const json_t *view)
 {
 	fprintf(out, "run           %s\n", str(view, "run_id"));
@@ -95,6 +112,7 @@ void status_print(FILE *out, const json_t *view)
 	fprintf(out, "tasks         %lld: ", (long long)num(view, "tasks"));
 	print_counts(out, json_object_get(view, "counts_by_state"));
 	print_components(out, json_object_get(view, "components"));
+	print_window(out, view);
 	print_failures(out, json_object_get(view, "failures"));
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "rundir/run_lock.h"
+#include "run/run_window.h"
 #include "tracker/run_summary.h"
 #include "sweeper/sweeper_chain.h"
 
@@ -135,6 +136,18 @@ static json_t *record_fields(const char *run_id, const char *run_dir,
 			 "finished_at", r->finished_at[0] ? r->finished_at : NULL);
 }
 
+/* The first wave's scenarios the window holds back (run_window.h). */
+static void add_window(json_t *view, const struct run_session *s)
+{
+	struct run_window_view w;
+
+	run_window_view(s, &w);
+	json_object_set_new(view, "not_submitted", json_integer((json_int_t)w.unsubmitted));
+	json_object_set_new(view, "window", !w.unsubmitted ? json_null() :
+			    json_pack("{s:I, s:b}", "max_queued", (json_int_t)w.max_queued,
+				      "refused", w.refused));
+}
+
 json_t *status_view_json(const struct run_session *s)
 {
 	json_t *view = record_fields(s->run->id, s->run->path, &s->record), *summary = run_summary_json(s->tracker);
@@ -151,6 +164,7 @@ json_t *status_view_json(const struct run_session *s)
 	json_object_update(view, summary);
 	json_decref(summary);
 	json_object_set_new(view, "failures", failures);
+	add_window(view, s);
 	return view;
 }
 

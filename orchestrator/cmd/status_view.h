@@ -7,12 +7,16 @@
  *    "orchestrator": {"pid", "host", "command", "since", "alive"} | null,
  *    "tasks", "counts_by_state", "components": {name: {"tasks",
  *    "counts_by_state", ...}}, "failures_by_class",
- *    "failures": [{"failure_class", "prefix", "count", "example"}, ...]}
+ *    "failures": [{"failure_class", "prefix", "count", "example"}, ...],
+ *    "not_submitted", "window": {"max_queued", "refused"} | null}
  *
  * Counts are the tracker's, rebuilt from tasks.jsonl, the journal and the
  * events (so a task whose end event came after the orchestrator left counts
  * as ended); failures group failed attempts by class and by the message's
  * prefix before ':' (as the tutorial counts them), most frequent first.
+ * not_submitted counts the first wave's tasks the window (run_window.h)
+ * has not submitted yet (0: none); window says why: max_queued (0: no cap)
+ * and whether sbatch refused a chunk for a site's limit.
  *
  * Tests: tests/cli/cli.sh, tests/integration/orchestrator.bats (status
  * --json, runs --json). */

@@ -210,3 +210,10 @@ int plan_wave(const struct config *config, const struct plan_options *options,
 	*out = plan;
 	return 0;
 }
+
+unsigned plan_chunk_limit(unsigned max_array_size, const struct target *target)
+{
+	unsigned cap = target ? target->max_queued : 0;
+
+	return cap && cap < max_array_size ? cap : max_array_size;
+}

@@ -110,6 +110,11 @@ struct plan_request {
 	const char *exclude;     /* nodes to keep off, "n1,n2" (copied); NULL: none */
 };
 
+/* The largest chunk for target given the cluster's MaxArraySize: no more
+ * than the target's max_queued (a chunk bigger than the window would never
+ * fit in it). `run` and `plan` both cut chunks to it. */
+unsigned plan_chunk_limit(unsigned max_array_size, const struct target *target);
+
 /* The first wave: every component runs every scenario, attempt 1, with its
  * configured resources. */
 int plan_initial(const struct config *config, const struct plan_options *options,

@@ -84,12 +84,13 @@ json_t *plan_to_json(const struct plan *plan)
 		json_array_append_new(groups, group_json(&plan->groups[g]));
 		chunks += plan->groups[g].n_chunks;
 	}
-	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:{s:s, s:s}, s:i, s:I, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:{s:s, s:s}, s:i, s:I, s:I, s:o, s:o, s:o}",
 			 "event_type", "plan", "schema_version", PLAN_SCHEMA_VERSION,
 			 "project", plan->config->project, "run_id", plan->run_id,
 			 "wave", plan->wave, "target", "name", plan->target->name,
 			 "provider", provider_name(plan->target->provider),
 			 "max_array_size", (int)plan->max_array_size,
+			 "max_queued", (json_int_t)plan->target->max_queued,
 			 "submissions", (json_int_t)chunks,
 			 "scenarios", scenarios_summary_json(plan->config->scenarios),
 			 "components", components_summary_json(plan->config), "groups", groups);

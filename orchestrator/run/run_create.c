@@ -11,8 +11,8 @@
 
 #define FIRST_WAVE "w001"
 
-/* The site's MaxArraySize (or the target's), no more than max_queued: a
- * chunk bigger than the window would never fit in it. */
+/* The site's MaxArraySize (or the target's), no more than max_queued
+ * (plan_chunk_limit). */
 unsigned run_session_max_array_size(const struct target *target)
 {
 	unsigned asked, size = PLAN_DEFAULT_MAX_ARRAY_SIZE;
@@ -21,7 +21,7 @@ unsigned run_session_max_array_size(const struct target *target)
 		size = target->max_array_size;
 	else if (target->provider == PROVIDER_SLURM && (asked = slurm_max_array_size()) > 0)
 		size = asked;
-	return target->max_queued && target->max_queued < size ? target->max_queued : size;
+	return plan_chunk_limit(size, target);
 }
 
 /* Which scenarios of which component earlier runs already computed: a

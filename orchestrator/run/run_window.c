@@ -1,6 +1,9 @@
 /* The window of a run's queued tasks (see run_window.h). */
 #include "run/run_window.h"
 
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define BACKOFF_FIRST_S 5
@@ -67,18 +70,68 @@ bool run_window_pending(const struct run_session *s)
 	return !journal_wave_is_done(journal_state(s->journal), first);
 }
 
-bool run_window_owns_unsubmitted(const struct run_session *s)
+/* Whether a chunk of the first wave is journaled deferred. */
+static bool first_wave_deferred(const struct journal_replay *j)
 {
-	const struct journal_replay *j;
-
-	if (!run_window_pending(s))
-		return false;
-	if (s->target->max_queued)
-		return true;
-	j = journal_state(s->journal);
 	for (size_t i = 0; i < j->count; i++)
 		if (j->submissions[i].state == JOURNAL_DEFERRED &&
 		    !strcmp(j->submissions[i].wave, "w001"))
 			return true;
 	return false;
+}
+
+bool run_window_owns_unsubmitted(const struct run_session *s)
+{
+	if (!run_window_pending(s))
+		return false;
+	return s->target->max_queued || first_wave_deferred(journal_state(s->journal));
+}
+
+/* plan.json's first-wave tasks (every group's) and max_queued. */
+static int read_plan(const struct run_session *s, size_t *tasks, unsigned *max_queued)
+{
+	char *path = NULL;
+	json_t *plan, *g;
+	size_t i;
+
+	if (asprintf(&path, "%s/plan.json", s->run->path) < 0)
+		return -1;
+	plan = json_load_file(path, 0, NULL);
+	free(path);
+	if (!plan)
+		return -1;
+	*tasks = 0;
+	json_array_foreach(json_object_get(plan, "groups"), i, g)
+		*tasks += (size_t)json_integer_value(json_object_get(g, "tasks"));
+	*max_queued = (unsigned)json_integer_value(json_object_get(plan, "max_queued"));
+	json_decref(plan);
+	return 0;
+}
+
+void run_window_view(const struct run_session *s, struct run_window_view *v)
+{
+	const struct journal_replay *j = run_session_journal(s);
+	struct tracker_counts c;
+	size_t tasks, tracked;
+	char first[32];
+
+	memset(v, 0, sizeof *v);
+	journal_wave_name(1, first, sizeof first);
+	if (s->record.status != RUN_STATUS_RUNNING || journal_wave_is_done(j, first) ||
+	    read_plan(s, &tasks, &v->max_queued) != 0)
+		return;
+	if (s->target)
+		v->max_queued = s->target->max_queued;
+	tracker_counts(s->tracker, NULL, &c);
+	tracked = c.tasks - c.by_state[TASK_CACHED];  /* cached ones are not in the plan */
+	v->unsubmitted = tasks > tracked ? tasks - tracked : 0;
+	v->refused = first_wave_deferred(j);
+}
+
+size_t run_window_unsubmitted(const struct run_session *s)
+{
+	struct run_window_view v;
+
+	run_window_view(s, &v);
+	return v.unsubmitted;
 }

@@ -40,4 +40,16 @@ bool run_window_pending(const struct run_session *s);
  * deferred, or max_queued holds its chunks back. */
 bool run_window_owns_unsubmitted(const struct run_session *s);
 
+/* What the window holds back, as `status` shows it (a read-only session
+ * too: the first wave's tasks and max_queued come from plan.json). */
+struct run_window_view {
+	size_t unsubmitted;   /* first-wave tasks with no attempt yet; 0: none */
+	unsigned max_queued;  /* the target's; 0: no cap */
+	bool refused;         /* a chunk of the first wave is deferred (a site's limit) */
+};
+/* All zero unless the run is running and its first wave not all in. */
+void run_window_view(const struct run_session *s, struct run_window_view *v);
+/* run_window_view's count alone. */
+size_t run_window_unsubmitted(const struct run_session *s);
+
 #endif

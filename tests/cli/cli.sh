@@ -7,7 +7,7 @@ work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
-echo "1..52"
+echo "1..58"
 
 check "--help" 0 "$scalable" --help
 holds "--help lists the exit codes" out "2  bad usage or invalid config"
@@ -25,6 +25,12 @@ check "plan for the slurm target" 0 "$scalable" plan --target hpc --max-array-si
 holds "plan cuts chunks below MaxArraySize with an offset" out "SCALABLE_INDEX_OFFSET=4"
 check "plan --json" 0 "$scalable" plan --json --max-array-size 1001
 holds "plan --json counts the submissions" out '"submissions": 1'
+sed 's/^    max_array_size: auto .*/    max_queued: 4/' scalable.yaml > windowed.yaml
+check "plan with max_queued" 0 "$scalable" plan windowed.yaml --target hpc --max-array-size 1001
+holds "plan cuts chunks to max_queued" out "chunk 2: indices 4-5 (2)"
+holds "plan shows the window" out "window: at most 4 tasks queued at once (max_queued); 2 chunks"
+check "plan --json with max_queued" 0 "$scalable" plan windowed.yaml --json --target hpc
+holds "plan --json says max_queued" out '"max_queued": 4'
 check "plan for an unknown target is bad usage" 2 "$scalable" plan --target nowhere
 check "a bad --max-array-size is bad usage" 2 "$scalable" plan --max-array-size 0
 [ -e .scalable ] && echo "# a .scalable directory was made" && exit 1
@@ -47,6 +53,7 @@ check "status --latest" 0 "$scalable" status --latest
 holds "status counts the tasks" out "6: 6 succeeded"
 check "status --json" 0 "$scalable" status --json
 holds "status --json has counts_by_state" out '"succeeded": 6'
+holds "status --json: nothing left unsubmitted" out '"not_submitted": 0'
 check "runs" 0 "$scalable" runs
 holds "runs lists the run" out "completed"
 check "runs --json" 0 "$scalable" runs --json

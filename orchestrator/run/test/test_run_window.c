@@ -91,6 +91,22 @@ static struct run_session *reattach(struct fixture *f, const char *run_id)
 	return s;
 }
 
+/* What `status` sees: the window's view from a read-only session. */
+static struct run_window_view seen_by_status(struct fixture *f, const char *run_id)
+{
+	struct run_session_spec spec = { .runs_root = f->root, .run = run_id,
+					 .command = "status", .read_only = true };
+	struct run_window_view v;
+	struct run_session *s;
+	struct error err;
+
+	if (run_session_attach(&spec, &s, &err) != 0)
+		fail_msg("%s", err.text);
+	run_window_view(s, &v);
+	run_session_free(s);
+	return v;
+}
+
 static enum journal_state state_of(const struct run_session *s, const char *key)
 {
 	const struct journal_submission *sub = journal_find(journal_state(s->journal), key);
@@ -127,6 +143,10 @@ static void a_limit_refusal_is_deferred_then_submitted(void **state)
 	assert_null(tracker_find(s->tracker, "scenario", 0, 1));
 	assert_true(run_window_pending(s));
 	assert_false(run_follow_finished(s));
+	assert_int_equal(run_window_unsubmitted(s), 10);
+	assert_int_equal(seen_by_status(f, s->run->id).unsubmitted, 10);
+	assert_true(seen_by_status(f, s->run->id).refused);
+	assert_int_equal(seen_by_status(f, s->run->id).max_queued, 0);
 	/* the backoff: nothing is tried again at once */
 	accept(f, "7000\n");
 	assert_int_equal(run_submit_retries(s, &err), 0);
@@ -141,6 +161,8 @@ static void a_limit_refusal_is_deferred_then_submitted(void **state)
 	assert_true(journal_wave_is_done(journal_state(s->journal), "w001"));
 	assert_non_null(tracker_find(s->tracker, "scenario", 9, 1));
 	assert_false(run_window_pending(s));
+	assert_int_equal(run_window_unsubmitted(s), 0);
+	assert_int_equal(seen_by_status(f, s->run->id).unsubmitted, 0);
 	plan_free(plan);
 	run_session_free(s);
 }
@@ -180,6 +202,12 @@ static void max_queued_cuts_chunks_and_caps_the_queue(void **state)
 		assert_int_equal(slurm_shims_calls(f->dir, "sbatch"), wave);
 		assert_true(run_window_queued(s) <= 3);
 		assert_false(run_follow_finished(s));
+		/* 3, 6, 9 in: 7, 4, 1 to go, then none (the wave is done) */
+		assert_int_equal(run_window_unsubmitted(s), wave < 4 ? 10 - 3 * wave : 0);
+		assert_int_equal(seen_by_status(f, s->run->id).unsubmitted,
+				 wave < 4 ? 10 - 3 * wave : 0);
+		assert_int_equal(seen_by_status(f, s->run->id).max_queued, wave < 4 ? 3 : 0);
+		assert_false(seen_by_status(f, s->run->id).refused);
 		/* the chunk just in ends; the next goes in */
 		for (unsigned t = 0; t < 3; t++) {
 			snprintf(line, sizeof line, "%u_%u|%u|COMPLETED|0:0|0:0|None|vm|1795814173|"
