@@ -60,22 +60,31 @@ void run_window_submitted(struct run_session *s)
 	s->window.idle_refusals = 0;
 }
 
-bool run_window_pending(const struct run_session *s)
+/* Whether the journal says every chunk of the first wave went in. */
+static bool first_wave_done(const struct journal_replay *j)
 {
 	char first[32];
 
+	journal_wave_name(1, first, sizeof first);
+	return journal_wave_is_done(j, first);
+}
+
+bool run_window_pending(const struct run_session *s)
+{
 	if (!s->config || !s->journal || !s->target)
 		return false;
-	journal_wave_name(1, first, sizeof first);
-	return !journal_wave_is_done(journal_state(s->journal), first);
+	return !first_wave_done(journal_state(s->journal));
 }
 
 /* Whether a chunk of the first wave is journaled deferred. */
 static bool first_wave_deferred(const struct journal_replay *j)
 {
+	char first[32];
+
+	journal_wave_name(1, first, sizeof first);
 	for (size_t i = 0; i < j->count; i++)
 		if (j->submissions[i].state == JOURNAL_DEFERRED &&
-		    !strcmp(j->submissions[i].wave, "w001"))
+		    !strcmp(j->submissions[i].wave, first))
 			return true;
 	return false;
 }
@@ -113,11 +122,9 @@ void run_window_view(const struct run_session *s, struct run_window_view *v)
 	const struct journal_replay *j = run_session_journal(s);
 	struct tracker_counts c;
 	size_t tasks, tracked;
-	char first[32];
 
 	memset(v, 0, sizeof *v);
-	journal_wave_name(1, first, sizeof first);
-	if (s->record.status != RUN_STATUS_RUNNING || journal_wave_is_done(j, first) ||
+	if (s->record.status != RUN_STATUS_RUNNING || first_wave_done(j) ||
 	    read_plan(s, &tasks, &v->max_queued) != 0)
 		return;
 	if (s->target)

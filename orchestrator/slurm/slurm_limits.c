@@ -11,9 +11,8 @@
  * anywhere in a line. */
 static const char *const limit_words[] = {
 	/* reasons slurmctld names (job_reason_string) before the policy line */
-	"MaxSubmitJob",              /* QOSMaxSubmitJobPerUserLimit, ...PerAccount, AssocMaxSubmitJobLimit */
+	"MaxSubmitJob",              /* QOSMaxSubmitJobPerUserLimit, AssocMaxSubmitJobLimit, MaxSubmitJobs */
 	"GrpSubmitJob",              /* AssocGrpSubmitJobsLimit, QOSGrpSubmitJobsLimit */
-	"MaxSubmitJobs",
 	/* ESLURM_ERROR_ON_DESC_TO_RECORD_COPY: MaxJobCount reached */
 	"Unable to create job record, try again",
 	"Slurm job queue full",
