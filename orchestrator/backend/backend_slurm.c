@@ -15,6 +15,12 @@
 #include "slurm/slurm_fields.h"
 #include "slurm/slurm_invoke.h"
 
+/* sbatch retries by itself while slurmctld cannot take a job (its queue is
+ * at MaxJobCount, or it is busy): 15 times, sleeping 1, 2, ... 15 s, then it
+ * gives up with a message slurm_limits.h knows. Waiting that out gets a
+ * clear answer; killing it sooner leaves a submission in doubt. */
+#define SBATCH_TIMEOUT_S 300u
+
 static int slurm_submit(struct backend *b, const struct plan *plan,
 			const struct plan_group *group, const struct plan_chunk *chunk,
 			uint32_t *job_id, struct error *err)
@@ -23,7 +29,8 @@ static int slurm_submit(struct backend *b, const struct plan *plan,
 	(void)plan;
 	(void)group;
 	int status = slurm_sbatch((const char *const *)chunk->argv,
-				  (const char *const *)chunk->env, 0, job_id, err);
+				  (const char *const *)chunk->env, SBATCH_TIMEOUT_S,
+				  job_id, err);
 
 	return status == SLURM_OK ? 0 : status == SLURM_LIMIT ? 1 : -1;
 }

@@ -41,6 +41,7 @@ static const char example_config[] =
 	"    walltime: \"01:00:00\"       # MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS\n"
 	"    throttle: 50               # at most 50 array tasks at once (--array=...%50)\n"
 	"    max_array_size: auto       # ask `scontrol show config`, or give a number\n"
+	"    max_queued: auto           # the site's MaxSubmitJobs/MaxJobCount: a window\n"
 	"    # sbatch_options: [--constraint=skylake]\n"
 	"default_target: local\n"
 	"\n"

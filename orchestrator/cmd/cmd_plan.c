@@ -13,6 +13,7 @@
 #include "plan/plan.h"
 #include "plan/plan_json.h"
 #include "rundir/run_dir.h"
+#include "run/run_session.h"
 #include "scenarios/scenarios.h"
 #include "lib/util/shell_quote.h"
 #include "slurm/slurm_config.h"
@@ -119,9 +120,13 @@ static void print_plan(const struct plan *plan, const char *source)
 	printf("%zu %s\n", submissions,
 	       plan->target->provider == PROVIDER_SLURM ? "sbatch call(s)" : "local chunk(s)");
 	if (plan->target->max_queued)
-		printf("window: at most %u tasks queued at once (max_queued); %zu chunk%s go in "
-		       "one after another\n", plan->target->max_queued, submissions,
-		       submissions == 1 ? "" : "s");
+		printf("window: at most %u tasks queued at once (max_queued%s); %zu chunk%s, "
+		       "each going in as earlier ones drain\n", plan->target->max_queued,
+		       plan->target->max_queued_auto ? ": auto, the site's limit" : "",
+		       submissions, submissions == 1 ? "" : "s");
+	else if (plan->target->max_queued_auto)
+		printf("window: none (max_queued: auto, and the site sets no limit on queued "
+		       "jobs)\n");
 }
 
 static int print_plan_json(const struct plan *plan)
@@ -232,6 +237,7 @@ int cmd_plan(int argc, char **argv)
 		return rc;
 	if (config_load(args.path, &config, &err) != 0)
 		return cli_fail(&err);
+	run_resolve_max_queued(config, args.target);
 	rc = show_plan(&args, config);
 	config_free(config);
 	return rc;

@@ -57,13 +57,15 @@ static const char help[] =
 
 static int run(struct run_options *args, struct config *config)
 {
-	const struct target *target = config_target(config, args->target);
+	const struct target *target;
 	struct run_create_options o = { .no_cache = args->no_cache, .note = progress_note_cb };
 	struct run_session *s;
 	struct plan *plan;
 	struct error err;
 	int rc;
 
+	run_resolve_max_queued(config, args->target);
+	target = config_target(config, args->target);
 	if (!target) {
 		rc = cli_usage_error("run", "no target named '%s' in %s", args->target, args->path);
 		config_free(config);

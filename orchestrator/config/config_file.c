@@ -192,6 +192,14 @@ const struct target *config_target(const struct config *config, const char *name
 	return NULL;
 }
 
+void config_set_max_queued(struct config *config, const char *name, unsigned max_queued)
+{
+	const struct target *t = config_target(config, name);
+
+	if (t)
+		config->targets[t - config->targets].max_queued = max_queued;
+}
+
 const char *provider_name(enum provider provider)
 {
 	return provider == PROVIDER_SLURM ? "slurm" : "local";

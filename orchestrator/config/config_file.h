@@ -51,6 +51,7 @@ struct target {
 	unsigned local_concurrency;       /* 0: the CPU count */
 	uint64_t local_memory_bytes;      /* 0: no limit */
 	unsigned max_queued;              /* array tasks of the run queued at once; 0: no cap */
+	bool max_queued_auto;             /* max_queued: auto, resolved by run_target_limits */
 };
 
 struct component {
@@ -149,6 +150,8 @@ void config_services_clear(struct notify_config *notify, struct ai_config *ai);
 
 /* The target called name (NULL: the default one); NULL when none is. */
 const struct target *config_target(const struct config *config, const char *name);
+/* Sets max_queued of the target so named (after `auto` is resolved). */
+void config_set_max_queued(struct config *config, const char *name, unsigned max_queued);
 /* "slurm" or "local". */
 const char *provider_name(enum provider provider);
 

@@ -34,6 +34,19 @@ static int load_max_array_size(struct loader *L, const struct ynode *value, void
 	return read_uint(L, value, 1, 4000000, &target->max_array_size);
 }
 
+/* max_queued: "auto" (ask the site's limits when submitting) or a number. */
+static int load_max_queued(struct loader *L, const struct ynode *value, void *object)
+{
+	struct target *target = object;
+
+	if (value->kind == YNODE_SCALAR && strcmp(value->text, "auto") == 0) {
+		target->max_queued = 0;
+		target->max_queued_auto = true;
+		return 0;
+	}
+	return read_uint(L, value, 1, 10000000, &target->max_queued);
+}
+
 /* Options scalable sets itself, which a target may not override. */
 static const char *const reserved_options[] = {
 	"--array", "-a", "--export", "--output", "-o", "--error", "-e",
@@ -96,7 +109,7 @@ static const struct field target_fields[] = {
 	{ "walltime", FIELD_WALLTIME, offsetof(struct target, walltime_s), 0, 0, NULL },
 	{ "throttle", FIELD_UINT, offsetof(struct target, throttle), 1, 1000000, NULL },
 	{ "max_array_size", FIELD_CUSTOM, 0, 0, 0, load_max_array_size },
-	{ "max_queued", FIELD_UINT, offsetof(struct target, max_queued), 1, 10000000, NULL },
+	{ "max_queued", FIELD_CUSTOM, 0, 0, 0, load_max_queued },
 	{ "sbatch_options", FIELD_CUSTOM, 0, 0, 0, load_sbatch_options },
 	{ "poll_interval", FIELD_DURATION, offsetof(struct target, poll_interval_s), 0, 0, NULL },
 	{ "requeue", FIELD_BOOL, offsetof(struct target, requeue), 0, 0, NULL },

@@ -213,7 +213,8 @@ int plan_wave(const struct config *config, const struct plan_options *options,
 
 unsigned plan_chunk_limit(unsigned max_array_size, const struct target *target)
 {
-	unsigned cap = target ? target->max_queued : 0;
+	unsigned window = target ? target->max_queued : 0;
+	unsigned cap = window > 1 ? (window + 1) / 2 : window;
 
 	return cap && cap < max_array_size ? cap : max_array_size;
 }

@@ -111,8 +111,10 @@ struct plan_request {
 };
 
 /* The largest chunk for target given the cluster's MaxArraySize: no more
- * than the target's max_queued (a chunk bigger than the window would never
- * fit in it). `run` and `plan` both cut chunks to it. */
+ * than half the target's max_queued (rounded up), so that two chunks fit in
+ * the window and one goes in while the other drains (a chunk as big as the
+ * window would wait for the last task of the one before). `run` and `plan`
+ * both cut chunks to it. */
 unsigned plan_chunk_limit(unsigned max_array_size, const struct target *target);
 
 /* The first wave: every component runs every scenario, attempt 1, with its

@@ -88,6 +88,7 @@ static void reload_config(struct run_session *s)
 	}
 	free(manifest);
 	s->config = config;
+	run_resolve_max_queued(config, s->record.target_name);
 	s->target = config_target(config, s->record.target_name);
 }
 

@@ -7,6 +7,7 @@
 #include "run/run_start.h"
 #include "scenarios/scenarios.h"
 #include "slurm/slurm_config.h"
+#include "slurm/slurm_submit_limit.h"
 #include "plan/wave_script.h"
 
 #define FIRST_WAVE "w001"
@@ -22,6 +23,14 @@ unsigned run_session_max_array_size(const struct target *target)
 	else if (target->provider == PROVIDER_SLURM && (asked = slurm_max_array_size()) > 0)
 		size = asked;
 	return plan_chunk_limit(size, target);
+}
+
+void run_resolve_max_queued(struct config *config, const char *target_name)
+{
+	const struct target *t = config_target(config, target_name);
+
+	if (t && t->max_queued_auto && t->provider == PROVIDER_SLURM)
+		config_set_max_queued(config, target_name, slurm_submit_limit(t->qos));
 }
 
 /* Which scenarios of which component earlier runs already computed: a

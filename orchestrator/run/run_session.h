@@ -118,6 +118,10 @@ int run_session_open_tracker(struct run_session *s, struct error *err);
 /* The target's max_array_size, else (Slurm) the cluster's, else 1001; no more
  * than the target's max_queued, so that a chunk fits in the window. */
 unsigned run_session_max_array_size(const struct target *target);
+/* A target's `max_queued: auto`: the site's limit on the user's queued jobs
+ * (slurm_submit_limit.h) becomes its max_queued; a local target, or a site
+ * that says nothing, keeps no cap. Once per command, before planning. */
+void run_resolve_max_queued(struct config *config, const char *target_name);
 int run_session_open_backend(struct run_session *s, struct error *err);
 /* Tells the tracker about one submitted chunk of the journal. */
 int run_session_track(struct run_session *s, const struct journal_submission *sub,

@@ -7,7 +7,7 @@ work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
-echo "1..58"
+echo "1..60"
 
 check "--help" 0 "$scalable" --help
 holds "--help lists the exit codes" out "2  bad usage or invalid config"
@@ -25,12 +25,24 @@ check "plan for the slurm target" 0 "$scalable" plan --target hpc --max-array-si
 holds "plan cuts chunks below MaxArraySize with an offset" out "SCALABLE_INDEX_OFFSET=4"
 check "plan --json" 0 "$scalable" plan --json --max-array-size 1001
 holds "plan --json counts the submissions" out '"submissions": 1'
-sed 's/^    max_array_size: auto .*/    max_queued: 4/' scalable.yaml > windowed.yaml
+sed -e '/^    max_queued: auto/d' -e 's/^    max_array_size: auto .*/    max_queued: 4/' \
+	scalable.yaml > windowed.yaml
 check "plan with max_queued" 0 "$scalable" plan windowed.yaml --target hpc --max-array-size 1001
-holds "plan cuts chunks to max_queued" out "chunk 2: indices 4-5 (2)"
-holds "plan shows the window" out "window: at most 4 tasks queued at once (max_queued); 2 chunks"
+holds "plan cuts chunks to half max_queued" out "chunk 3: indices 4-5 (2)"
+holds "plan shows the window" out "window: at most 4 tasks queued at once (max_queued); 3 chunks"
 check "plan --json with max_queued" 0 "$scalable" plan windowed.yaml --json --target hpc
 holds "plan --json says max_queued" out '"max_queued": 4'
+# max_queued: auto asks the site (shims for scontrol and sacctmgr): the least
+# of MaxJobCount, the association's and the default QOS's submit limits.
+mkdir site
+printf '#!/bin/sh\necho "MaxJobCount = 10000"\n' > site/scontrol
+printf '#!/bin/sh\ncase "$*" in *assoc*) echo "%s|700||";; *qos*) echo "normal|300|";; esac\n' \
+	"$(id -un)" > site/sacctmgr
+chmod +x site/scontrol site/sacctmgr
+check "plan with max_queued: auto" 0 env PATH="$work/site:$PATH" \
+	"$scalable" plan --target hpc --max-array-size 1001
+holds "auto takes the site's least limit" out \
+	"window: at most 300 tasks queued at once (max_queued: auto, the site's limit)"
 check "plan for an unknown target is bad usage" 2 "$scalable" plan --target nowhere
 check "a bad --max-array-size is bad usage" 2 "$scalable" plan --max-array-size 0
 [ -e .scalable ] && echo "# a .scalable directory was made" && exit 1

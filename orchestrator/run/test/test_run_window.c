@@ -183,8 +183,9 @@ static void another_refusal_is_an_error(void **state)
 	run_session_free(s);
 }
 
-/* max_queued 3: chunks of 3, 3, 3, 1; one in at a time, each once the
- * one before has ended. */
+/* max_queued 3: chunks of 2 (half the window, rounded up), five of them;
+ * two do not fit in the window, so one in at a time, each once the one
+ * before has ended. */
 static void max_queued_cuts_chunks_and_caps_the_queue(void **state)
 {
 	struct fixture *f = *state;
@@ -193,23 +194,22 @@ static void max_queued_cuts_chunks_and_caps_the_queue(void **state)
 	struct error err;
 	char sacct[1024] = "", line[160], id[16];
 
-	assert_int_equal(plan->groups[0].n_chunks, 4);
-	for (size_t c = 0; c < 4; c++)
-		assert_true(plan->groups[0].chunks[c].count <= 3);
+	assert_int_equal(plan->groups[0].n_chunks, 5);
+	for (size_t c = 0; c < 5; c++)
+		assert_int_equal(plan->groups[0].chunks[c].count, 2);
 	accept(f, "7000\n");
 	assert_int_equal(run_submit_first_wave(s, plan, quiet, NULL), 0);
-	for (unsigned wave = 1; wave <= 4; wave++) {
+	for (unsigned wave = 1; wave <= 5; wave++) {
 		assert_int_equal(slurm_shims_calls(f->dir, "sbatch"), wave);
 		assert_true(run_window_queued(s) <= 3);
 		assert_false(run_follow_finished(s));
-		/* 3, 6, 9 in: 7, 4, 1 to go, then none (the wave is done) */
-		assert_int_equal(run_window_unsubmitted(s), wave < 4 ? 10 - 3 * wave : 0);
-		assert_int_equal(seen_by_status(f, s->run->id).unsubmitted,
-				 wave < 4 ? 10 - 3 * wave : 0);
-		assert_int_equal(seen_by_status(f, s->run->id).max_queued, wave < 4 ? 3 : 0);
+		/* 2, 4, 6, 8 in: 8, 6, 4, 2 to go, then none (the wave is done) */
+		assert_int_equal(run_window_unsubmitted(s), 10 - 2 * wave);
+		assert_int_equal(seen_by_status(f, s->run->id).unsubmitted, 10 - 2 * wave);
+		assert_int_equal(seen_by_status(f, s->run->id).max_queued, wave < 5 ? 3 : 0);
 		assert_false(seen_by_status(f, s->run->id).refused);
 		/* the chunk just in ends; the next goes in */
-		for (unsigned t = 0; t < 3; t++) {
+		for (unsigned t = 0; t < 2; t++) {
 			snprintf(line, sizeof line, "%u_%u|%u|COMPLETED|0:0|0:0|None|vm|1795814173|"
 				 "1795814173|1795814188|15|2|50M|\n", 6999 + wave, t,
 				 8000 + wave * 10 + t);
@@ -222,7 +222,7 @@ static void max_queued_cuts_chunks_and_caps_the_queue(void **state)
 		    run_submit_retries(s, &err) < 0)
 			fail_msg("%s", err.text);
 	}
-	assert_int_equal(slurm_shims_calls(f->dir, "sbatch"), 4);
+	assert_int_equal(slurm_shims_calls(f->dir, "sbatch"), 5);
 	assert_true(journal_wave_is_done(journal_state(s->journal), "w001"));
 	plan_free(plan);
 	run_session_free(s);
