@@ -332,8 +332,8 @@ YAML
 	[ "$(sort -n "$dir/queued.samples" | tail -n 1)" -gt 0 ]   # the sampler saw the run
 	[ "$(sort -n "$dir/done.log" | uniq | wc -l)" -eq 30 ]
 	[ "$(wc -l <"$dir/done.log")" -eq 30 ]   # each scenario ran once
-	# chunks of at most 8, each key submitted once, Slurm ran exactly the journal's arrays
-	[ "$(jq -r 'select(.record == "intent") | .tasks | length' "$run_dir/journal.jsonl" | sort -n | tail -n 1)" -le 8 ]
+	# chunks of at most 4 (half the window), each key submitted once, Slurm ran exactly the journal's arrays
+	[ "$(jq -r 'select(.record == "intent") | .tasks | length' "$run_dir/journal.jsonl" | sort -n | tail -n 1)" -le 4 ]
 	[ "$(jq -r 'select(.record == "submitted") | .key' "$run_dir/journal.jsonl" | sort | uniq -d | wc -l)" -eq 0 ]
-	[ "$(jq -r 'select(.record == "submitted") | .job_id' "$run_dir/journal.jsonl" | sort -un | wc -l)" -eq 4 ]
+	[ "$(jq -r 'select(.record == "submitted") | .job_id' "$run_dir/journal.jsonl" | sort -un | wc -l)" -eq 8 ]
 }

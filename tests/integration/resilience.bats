@@ -29,43 +29,6 @@ fixture() {
 	echo "$dir"
 }
 
-# wait_for SECONDS CMD...: polls CMD every second, at most SECONDS.
-wait_for() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		(( SECONDS < deadline )) || { echo "gave up after waiting for: $*" >&2; return 1; }
-		sleep 1
-	done
-}
-
-# run_arrays_in_sacct SUFFIX: the array ids Slurm's accounting has for the
-# run whose id ends in SUFFIX (its job names end in it).
-run_arrays_in_sacct() {
-	as_user sacct -X -n -P -S "$TEST_SINCE" -o JobName,JobID \
-		| awk -F'|' -v s=".$1" 'substr($1, length($1) - length(s) + 1) == s { split($2, id, "_"); print id[1] }' \
-		| sort -nu
-}
-
-# no_duplicate_submission RUN: every chunk the journal submitted is one array
-# in Slurm's accounting and Slurm has no other array of this run (found by
-# the run's job-name suffix), every key answered once.
-no_duplicate_submission() {
-	local run=$1 suffix journal_jobs slurm_jobs deadline=$((SECONDS + 60))
-	suffix=${run##*-}
-	journal_jobs=$(jq -r 'select(.record == "submitted") | .job_id' "$run/journal.jsonl" | sort -n)
-	# slurmdbd records a job a little after it ends: wait (bounded) until it
-	# has all the journal's, then compare
-	while slurm_jobs=$(run_arrays_in_sacct "$suffix"); \
-		[[ -n $(comm -23 <(sort <<<"$journal_jobs") <(sort <<<"$slurm_jobs")) ]] && (( SECONDS < deadline )); do
-		sleep 1
-	done
-	echo "journal: $(echo $journal_jobs) / sacct: $(echo $slurm_jobs)"
-	[ -n "$journal_jobs" ]
-	[ "$journal_jobs" = "$slurm_jobs" ]
-	[ -z "$(jq -r 'select(.record == "submitted") | .key' "$run/journal.jsonl" | sort | uniq -d)" ]
-}
-
 # final_rows_complete RUN N: each of the N indices ends with exactly one
 # final row for its last attempt, and no attempt has two final rows.
 final_rows_complete() {
