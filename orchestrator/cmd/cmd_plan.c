@@ -10,6 +10,7 @@
 #include "cmd/commands.h"
 #include "config/config_file.h"
 #include "lib/util/exit_codes.h"
+#include "plan/log_paths.h"
 #include "plan/plan.h"
 #include "plan/plan_json.h"
 #include "rundir/run_dir.h"
@@ -142,7 +143,8 @@ static int print_plan_json(const struct plan *plan)
 static int show_plan(const struct plan_args *args, const struct config *config)
 {
 	const struct target *target = config_target(config, args->target);
-	struct plan_options options = { .run_id = "RUN_ID", .wave = "w001" };
+	struct plan_options options = { .run_id = "RUN_ID", .wave = "w001",
+					.layout = RUN_LAYOUT_CURRENT };  /* a new run's */
 	char *dir = runs_dir_default(), *run_dir = NULL;  /* where runs would go */
 	struct plan *plan = NULL;
 	struct error err;

@@ -226,6 +226,7 @@ struct tracker *tracker_new(const struct tracker_options *o, struct error *err)
 	t->rules = o->rules;
 	t->n_rules = o->n_rules;
 	t->settle_on_end_event = o->settle_on_end_event;
+	t->layout = o->layout;
 	t->retry = o->retry;
 	t->on_success = o->on_success;
 	t->on_success_ctx = o->on_success_ctx;

@@ -27,6 +27,7 @@ struct tracker {
 	const struct classify_rule *rules;
 	size_t n_rules;
 	bool settle_on_end_event;
+	int layout;                /* the run's RUN_LAYOUT_* (0: 1), for its logs */
 	struct tracker_retry_hooks retry;
 	tracker_success_hook on_success;
 	void *on_success_ctx;
