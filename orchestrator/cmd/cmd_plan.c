@@ -119,6 +119,9 @@ static void print_plan(const struct plan *plan, const char *source)
 	}
 	printf("%zu %s\n", submissions,
 	       plan->target->provider == PROVIDER_SLURM ? "sbatch call(s)" : "local chunk(s)");
+	if (plan->layout == RUN_LAYOUT_FANNED && plan->max_array_size > LOG_SLURM_CHUNK_MAX)
+		printf("chunks of at most %u tasks: Slurm's output of a chunk shares one "
+		       "directory\n", LOG_SLURM_CHUNK_MAX);
 	if (plan->target->max_queued)
 		printf("window: at most %u tasks queued at once (max_queued); %zu chunk%s go in "
 		       "one after another\n", plan->target->max_queued, submissions,
