@@ -27,6 +27,7 @@ struct dir_watch {
 struct leaf {
 	char *name;
 	struct event_reader *reader;
+	struct dir_watch watch;     /* its stat when last read with every file ended */
 };
 
 /* A first-level directory of layout 2 and its leaves. */
@@ -44,6 +45,7 @@ struct event_tree {
 	struct top *tops;
 	size_t n_tops, cap_tops;
 	size_t listings;
+	struct event_tree_stats dir_stats;
 	bool stopped;               /* the handler asked to stop */
 	event_handler handler;
 	void *ctx;
@@ -134,6 +136,7 @@ static int add_top(struct event_tree *t, const char *name)
 	if (!(t->tops[t->n_tops].name = strdup(name)))
 		return -1;
 	t->n_tops++;
+	t->dir_stats.dirs++;
 	return 0;
 }
 
@@ -150,6 +153,7 @@ static int add_leaf(struct event_tree *t, struct top *top, const char *name)
 	    asprintf(&path, "%s/%s/%s", t->dir, top->name, name) < 0)
 		return -1;
 	leaf = &top->leaves[top->n_leaves];
+	memset(leaf, 0, sizeof *leaf);
 	leaf->name = strdup(name);
 	leaf->reader = event_reader_new(path);
 	free(path);
@@ -159,6 +163,7 @@ static int add_leaf(struct event_tree *t, struct top *top, const char *name)
 		return -1;
 	}
 	top->n_leaves++;
+	t->dir_stats.dirs++;
 	return 0;
 }
 
@@ -211,18 +216,15 @@ static int refresh_top(struct event_tree *t, int events_fd, size_t i)
 	return list_subdirs(t, fd, &t->tops[i]);
 }
 
-/* Finds the directories of layout 2 that are new since the last poll. */
-static int refresh(struct event_tree *t)
+/* Finds the directories of layout 2 that are new since the last poll, in
+ * events/ open as fd. */
+static int refresh(struct event_tree *t, int fd)
 {
-	int fd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
 	struct stat st;
+	int rc = 0;
 
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (fstat(fd, &st) != 0) {
-		close(fd);
+	if (fstat(fd, &st) != 0)
 		return -1;
-	}
 	if (watch_due(&t->watch, &st)) {
 		int list_fd = dup(fd);
 
@@ -231,8 +233,28 @@ static int refresh(struct event_tree *t)
 	}
 	for (size_t i = 0; rc == 0 && i < t->n_tops; i++)
 		rc = refresh_top(t, fd, i);
-	close(fd);
 	return rc;
+}
+
+/* Whether a leaf must be read: it has files whose step has not ended, or
+ * its stat says it may have new ones (watch_due's rule, the one its reader
+ * would apply); else one fstatat is all it costs. */
+static bool leaf_due(int events_fd, const struct top *top, struct leaf *leaf)
+{
+	struct event_reader_stats s;
+	char rel[512];
+	struct stat st;
+
+	event_reader_stats(leaf->reader, &s);
+	if (s.files > s.ended)
+		return true;
+	snprintf(rel, sizeof rel, "%s/%s", top->name, leaf->name);
+	if (fstatat(events_fd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return errno != ENOENT;  /* gone: nothing to read; else let the reader say */
+	if (!S_ISDIR(st.st_mode) || !watch_due(&leaf->watch, &st))
+		return false;
+	watch_listed(&leaf->watch, &st);
+	return true;
 }
 
 /* Passes each event on, noting whether the handler asked to stop. */
@@ -258,21 +280,37 @@ static bool poll_one(struct event_tree *t, struct event_reader *r, long *total)
 	return !t->stopped;
 }
 
+/* Reads the leaves that may have something new. */
+static long poll_leaves(struct event_tree *t, int events_fd, long total)
+{
+	for (size_t i = 0; i < t->n_tops; i++) {
+		for (size_t j = 0; j < t->tops[i].n_leaves; j++) {
+			struct leaf *leaf = &t->tops[i].leaves[j];
+
+			if (!leaf_due(events_fd, &t->tops[i], leaf))
+				continue;
+			t->dir_stats.leaf_polls++;
+			if (!poll_one(t, leaf->reader, &total))
+				return total;
+		}
+	}
+	return total;
+}
+
 long event_tree_poll(struct event_tree *t, event_handler handler, void *ctx)
 {
 	long total = 0;
+	int fd;
 
 	t->handler = handler;
 	t->ctx = ctx;
 	t->stopped = false;
 	if (!poll_one(t, t->flat, &total))
 		return total;
-	if (refresh(t) != 0)
-		return -1;
-	for (size_t i = 0; i < t->n_tops; i++)
-		for (size_t j = 0; j < t->tops[i].n_leaves; j++)
-			if (!poll_one(t, t->tops[i].leaves[j].reader, &total))
-				return total;
+	if ((fd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? total : -1;
+	total = refresh(t, fd) == 0 ? poll_leaves(t, fd, total) : -1;
+	close(fd);
 	return total;
 }
 
@@ -305,4 +343,9 @@ void event_tree_stats(const struct event_tree *t, struct event_reader_stats *out
 		for (size_t j = 0; j < t->tops[i].n_leaves; j++)
 			add_stats(out, t->tops[i].leaves[j].reader);
 	out->listings += t->listings;
+}
+
+void event_tree_dir_stats(const struct event_tree *t, struct event_tree_stats *out)
+{
+	*out = t->dir_stats;
 }

@@ -8,10 +8,11 @@
  *
  * The directories of layout 2 are found the same way: events/ and each
  * first-level directory are listed for subdirectories when their stat
- * changed (or at the relisting bounds of event_reader.h), so a poll costs
- * one stat per first-level directory and one event_reader_poll per leaf,
- * besides the files not yet ended. Symbolic links to directories are not
- * followed; names starting with '.' are skipped.
+ * changed (or at the relisting bounds of event_reader.h). A leaf whose
+ * files have all ended is read again only when its stat says it may hold a
+ * new one, by the same rule. So a quiet poll costs one stat per directory
+ * of layout 2, besides the files not yet ended. Symbolic links to
+ * directories are not followed; names starting with '.' are skipped.
  *
  * Tests: common/test/test_event_tree.c. */
 #ifndef SCALABLE_EVENT_TREE_H
@@ -40,5 +41,12 @@ size_t event_tree_bad_lines(const struct event_tree *t);
 /* The sum over every directory read (listings count the listings made to
  * find layout 2's directories too). */
 void event_tree_stats(const struct event_tree *t, struct event_reader_stats *out);
+
+/* The directories of layout 2 (for tests and benchmarks). */
+struct event_tree_stats {
+	size_t dirs;         /* known: first-level directories and leaves */
+	size_t leaf_polls;   /* times a leaf was read (the others cost a stat) */
+};
+void event_tree_dir_stats(const struct event_tree *t, struct event_tree_stats *out);
 
 #endif

@@ -112,6 +112,7 @@ static void a_quiet_tree_is_not_listed_again(void **state)
 	char *dir = tmpdir_create();
 	struct event_tree *t = event_tree_new(dir);
 	struct event_reader_stats before, after;
+	struct event_tree_stats dirs_before, dirs_after;
 	struct seen s = { 0 };
 	static const char *const dirs[] = { "9000/0", "9000/1", "9000", "9001/0", "9001", "." };
 
@@ -122,17 +123,28 @@ static void a_quiet_tree_is_not_listed_again(void **state)
 		age(dir, dirs[i]);
 	assert_int_equal(event_tree_poll(t, remember, &s), 6);
 	event_tree_stats(t, &before);
+	event_tree_dir_stats(t, &dirs_before);
+	assert_int_equal(dirs_before.dirs, 5);
+	assert_int_equal(dirs_before.leaf_polls, 3);
 	assert_int_equal(before.files, 3);
 	assert_int_equal(before.ended, 3);
 	assert_int_equal(event_tree_poll(t, remember, &s), 0);
 	event_tree_stats(t, &after);
 	assert_int_equal(after.listings, before.listings);
 	assert_int_equal(after.opens, before.opens);
+	event_tree_dir_stats(t, &dirs_after);
+	assert_int_equal(dirs_after.leaf_polls, 3);   /* ended and unchanged: a stat each */
 	append(dir, "9000/2/5.batch.0.jsonl", START(5));
 	assert_int_equal(event_tree_poll(t, remember, &s), 1);
 	event_tree_stats(t, &after);
 	/* 9000 for its new bucket, and the bucket: neither events/ nor 9001 */
 	assert_int_equal(after.listings, before.listings + 2);
+	event_tree_dir_stats(t, &dirs_after);
+	assert_int_equal(dirs_after.leaf_polls, 4);   /* only the new one was read */
+	append(dir, "9000/2/5.batch.0.jsonl", END(5));
+	assert_int_equal(event_tree_poll(t, remember, &s), 1);  /* not ended: read */
+	append(dir, "9000/0/6.batch.0.jsonl", START(6));       /* a leaf read before */
+	assert_int_equal(event_tree_poll(t, remember, &s), 1);
 	event_tree_free(t);
 	tmpdir_remove(dir);
 }
