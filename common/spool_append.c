@@ -2,6 +2,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int spool_open_at(int dirfd, const char *name, int mode)
@@ -10,6 +13,52 @@ int spool_open_at(int dirfd, const char *name, int mode)
 	do {
 		fd = openat(dirfd, name, SPOOL_OPEN_FLAGS, mode);
 	} while (fd < 0 && errno == EINTR);
+	return fd;
+}
+
+/* Creates (if missing) and opens the level name under dirfd. */
+static int open_level(int dirfd, const char *name, int mode)
+{
+	int fd;
+
+	if (!name[0] || !strcmp(name, ".") || !strcmp(name, "..")) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (mkdirat(dirfd, name, (mode_t)mode) != 0 && errno != EEXIST)
+		return -1;
+	do {
+		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	} while (fd < 0 && errno == EINTR);
+	return fd;
+}
+
+int spool_dir_open_at(int dirfd, const char *path, int mode)
+{
+	char copy[PATH_MAX], *level, *next;
+	int fd = dirfd, saved;
+
+	if (strlen(path) >= sizeof copy) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(copy, path);
+	for (level = copy; level; level = next) {
+		int sub;
+
+		next = strchr(level, '/');
+		if (next)
+			*next++ = '\0';
+		sub = open_level(fd, level, mode);
+		saved = errno;
+		if (fd != dirfd)
+			close(fd);
+		if (sub < 0) {
+			errno = saved;
+			return -1;
+		}
+		fd = sub;
+	}
 	return fd;
 }
 

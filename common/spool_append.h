@@ -1,7 +1,8 @@
 /* Appending one record to a spool file: one write(2) per line, so readers see
  * whole lines or a truncated last one, never two records interleaved.
  *
- * Tests: common/test/test_step_event.c (one write(2) per line, appends). */
+ * Tests: common/test/test_step_event.c (one write(2) per line, appends,
+ * directories level by level). */
 #ifndef SCALABLE_SPOOL_APPEND_H
 #define SCALABLE_SPOOL_APPEND_H
 
@@ -12,6 +13,14 @@
 
 /* Opens (creating with mode) name under dirfd for appending; returns fd or -1 with errno. */
 int spool_open_at(int dirfd, const char *name, int mode);
+
+/* Opens the directory path (relative to dirfd, levels separated by '/')
+ * level by level, creating each with mode where missing (EEXIST is fine):
+ * every level is opened with O_DIRECTORY | O_NOFOLLOW, so a symlink or a
+ * file in the way is refused (ENOTDIR or ELOOP), and "", ".", ".." or an
+ * empty level is EINVAL. Returns the last level's fd (dirfd stays open), or
+ * -1 with errno. */
+int spool_dir_open_at(int dirfd, const char *path, int mode);
 
 /* Writes line (which ends in '\n') with a single write(2). On a short write it
  * terminates the partial line so the next record starts clean. Returns 0 or -1 with errno. */

@@ -107,3 +107,15 @@ int step_event_file_name(uint32_t job_id, uint32_t step_id, uint32_t restart_cou
 	int n = snprintf(buf, bufsz, "%u.%s.%u.jsonl", job_id, step, restart_count);
 	return (n < 0 || (size_t)n >= bufsz) ? -1 : 0;
 }
+
+int step_event_subdir(const struct step_identity *id, char *buf, size_t bufsz)
+{
+	int n;
+
+	if (id->array_job_id > 0 && id->array_task_id >= 0)
+		n = snprintf(buf, bufsz, "%lld/%lld", (long long)id->array_job_id,
+			     (long long)(id->array_task_id / STEP_EVENT_BUCKET));
+	else
+		n = snprintf(buf, bufsz, "job/%u", id->job_id / STEP_EVENT_BUCKET);
+	return (n < 0 || (size_t)n >= bufsz) ? -1 : 0;
+}

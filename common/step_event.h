@@ -64,4 +64,20 @@ char *step_event_to_json_line(const struct step_event *ev, size_t *len_out);
 int step_event_file_name(uint32_t job_id, uint32_t step_id, uint32_t restart_count,
 			 char *buf, size_t bufsz);
 
+/* The layouts of <run_dir>/events/ (docs/telemetry.md, "Layouts"): 1 puts
+ * every file in events/ itself; 2 fans them out into
+ * events/<step_event_subdir>/, so that no directory holds more than a few
+ * thousand files however big the run. A writer uses layout 2 only when the
+ * job's environment has STEP_EVENT_LAYOUT_ENV=2 (the orchestrator exports
+ * it); readers read both. */
+#define STEP_EVENT_LAYOUT_FLAT 1
+#define STEP_EVENT_LAYOUT_FANNED 2
+#define STEP_EVENT_LAYOUT_ENV "SCALABLE_EVENTS_LAYOUT"
+#define STEP_EVENT_BUCKET 1000   /* array tasks (or jobs) per leaf directory */
+
+/* Writes the directory, relative to events/, of a step's file in layout 2:
+ * "<array_job_id>/<array_task_id / 1000>" for an array task, else
+ * "job/<job_id / 1000>". Returns 0, or -1 if it does not fit. */
+int step_event_subdir(const struct step_identity *id, char *buf, size_t bufsz);
+
 #endif

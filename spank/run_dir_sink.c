@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 
 struct append_request {
 	const char *run_dir;
+	const char *dir;     /* "events" or "events/<subdir>" */
 	const char *file_name;
 	const char *line;
 	size_t len;
@@ -27,20 +29,16 @@ bool run_dir_is_plausible(const char *text)
 	return strstr(text, "/../") == NULL && (len < 3 || strcmp(text + len - 3, "/..") != 0);
 }
 
-/* Runs in the child, already the job user: events/ is created if absent and
- * must be a real directory, the file must not be a symlink. */
+/* Runs in the child, already the job user: events/ and each level of the
+ * subdirectory are created if absent and must be real directories (never
+ * a symlink), the file must not be a symlink. */
 static int append_as_user(void *arg)
 {
 	const struct append_request *req = arg;
 	int run_fd = open(req->run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (run_fd < 0)
 		return errno;
-	if (mkdirat(run_fd, "events", 0755) != 0 && errno != EEXIST) {
-		int e = errno;
-		close(run_fd);
-		return e;
-	}
-	int events_fd = openat(run_fd, "events", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int events_fd = spool_dir_open_at(run_fd, req->dir, 0755);
 	int e = errno;
 	close(run_fd);
 	if (events_fd < 0)
@@ -58,9 +56,16 @@ static int append_as_user(void *arg)
 }
 
 enum child_result run_dir_append(const struct job_identity *who, const char *run_dir,
-				 const char *file_name, const char *line, size_t len,
-				 int timeout_ms, int *err)
+				 const char *subdir, const char *file_name, const char *line,
+				 size_t len, int timeout_ms, int *err)
 {
-	struct append_request req = { run_dir, file_name, line, len };
+	char dir[128];
+	int n = snprintf(dir, sizeof dir, "events%s%s", subdir && *subdir ? "/" : "",
+			 subdir ? subdir : "");
+	if (n < 0 || (size_t)n >= sizeof dir) {
+		*err = ENAMETOOLONG;
+		return CHILD_FAILED;
+	}
+	struct append_request req = { run_dir, dir, file_name, line, len };
 	return run_in_child(who, timeout_ms, append_as_user, &req, err);
 }

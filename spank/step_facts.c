@@ -177,6 +177,9 @@ int step_facts_collect(spank_t sp, const char *option_run_dir, struct step_facts
 	collect_node(sp, f);
 	collect_run_dir(sp, option_run_dir, f);
 	job_env(sp, "SCALABLE_RUN_ID", f->run_id, sizeof(f->run_id));
+	/* an orchestrator that does not export it reads only the flat layout */
+	f->events_layout = job_env_number(sp, STEP_EVENT_LAYOUT_ENV) == STEP_EVENT_LAYOUT_FANNED
+				   ? STEP_EVENT_LAYOUT_FANNED : STEP_EVENT_LAYOUT_FLAT;
 	f->id.run_id = f->run_id[0] ? f->run_id : NULL;
 	f->id.node = f->node;
 	f->id.uid = f->who.uid;

@@ -25,6 +25,7 @@ struct step_facts {
 	char run_dir[PATH_MAX];     /* "" when the job did not ask for recording */
 	bool run_dir_rejected;      /* set but implausible */
 	char run_id[128];           /* "" when unknown */
+	int events_layout;          /* STEP_EVENT_LAYOUT_*: FANNED only when the job asks */
 	struct timespec started;    /* CLOCK_MONOTONIC at start */
 };
 

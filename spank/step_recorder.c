@@ -25,14 +25,16 @@ static void report_sink_failure(const char *sink, enum child_result res, int err
 static void deliver(const struct step_recorder *r, const char *line, size_t len)
 {
 	const struct step_facts *f = &r->facts;
-	char file_name[96];
+	char file_name[96], subdir[64] = "";
 	int err = 0;
 	enum child_result res;
 	if (step_event_file_name(f->id.job_id, f->id.step_id, f->id.restart_count, file_name,
-				 sizeof(file_name)) != 0)
+				 sizeof(file_name)) != 0 ||
+	    (f->events_layout == STEP_EVENT_LAYOUT_FANNED &&
+	     step_event_subdir(&f->id, subdir, sizeof(subdir)) != 0))
 		return;
 	if (r->to_run_dir) {
-		res = run_dir_append(&f->who, f->run_dir, file_name, line, len,
+		res = run_dir_append(&f->who, f->run_dir, subdir, file_name, line, len,
 				     r->config->write_timeout_ms, &err);
 		report_sink_failure("the run directory", res, err);
 	}

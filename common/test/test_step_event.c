@@ -1,11 +1,14 @@
 /* The step event's JSON line, file name and step naming; and appending to a spool. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
@@ -87,6 +90,67 @@ static void file_names_and_step_names(void **state)
 	assert_int_equal(step_event_file_name(4294967295U, 4, 1, buf, 8), -1);
 }
 
+static void subdirs_of_layout_2(void **state)
+{
+	(void)state;
+	struct step_identity id = { .job_id = 123456, .array_job_id = 9000, .array_task_id = 999 };
+	char buf[64];
+
+	assert_int_equal(step_event_subdir(&id, buf, sizeof buf), 0);
+	assert_string_equal(buf, "9000/0");
+	id.array_task_id = 1000;
+	assert_int_equal(step_event_subdir(&id, buf, sizeof buf), 0);
+	assert_string_equal(buf, "9000/1");
+	id.array_task_id = 99999;
+	assert_int_equal(step_event_subdir(&id, buf, sizeof buf), 0);
+	assert_string_equal(buf, "9000/99");
+	id.array_job_id = id.array_task_id = -1;  /* not an array task */
+	assert_int_equal(step_event_subdir(&id, buf, sizeof buf), 0);
+	assert_string_equal(buf, "job/123");
+	assert_int_equal(step_event_subdir(&id, buf, 7), -1);
+}
+
+/* Whether dir/rel is a directory (not through a symlink). */
+static bool is_dir(const char *dir, const char *rel)
+{
+	char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void directories_level_by_level(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create();
+	int dirfd = open(dir, O_RDONLY | O_DIRECTORY);
+	int fd = spool_dir_open_at(dirfd, "events/9000/0", 0755);
+
+	assert_true(fd >= 0);
+	assert_true(is_dir(dir, "events/9000/0"));
+	assert_int_equal(spool_append_line(spool_open_at(fd, "x.jsonl", 0644), "{}\n", 3), 0);
+	close(fd);
+	fd = spool_dir_open_at(dirfd, "events/9000/0", 0755);  /* all there: opened */
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(tmpdir_count_lines(dir, "events/9000/0/x.jsonl"), 1);
+	assert_int_equal(symlinkat(dir, dirfd, "events/9001"), 0);  /* a level that is a symlink */
+	assert_int_equal(spool_dir_open_at(dirfd, "events/9001/0", 0755), -1);
+	assert_true(errno == ENOTDIR || errno == ELOOP);
+	assert_false(is_dir(dir, "0"));  /* nothing made where it points */
+	tmpdir_write(dir, "events/9002", "a file\n");
+	assert_int_equal(spool_dir_open_at(dirfd, "events/9002/0", 0755), -1);
+	assert_int_equal(errno, ENOTDIR);
+	static const char *const bad[] = { "events/../x", "events//0", "", "events/.", "/events" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(spool_dir_open_at(dirfd, bad[i], 0755), -1);
+		assert_int_equal(errno, EINVAL);
+	}
+	close(dirfd);
+	tmpdir_remove(dir);
+}
+
 static void appends_whole_lines(void **state)
 {
 	(void)state;
@@ -137,6 +201,8 @@ int main(void)
 		cmocka_unit_test(one_line_with_nulls_for_unknowns),
 		cmocka_unit_test(end_without_any_task_exit_has_null_status),
 		cmocka_unit_test(file_names_and_step_names),
+		cmocka_unit_test(subdirs_of_layout_2),
+		cmocka_unit_test(directories_level_by_level),
 		cmocka_unit_test(appends_whole_lines),
 		cmocka_unit_test(full_disk_is_reported),
 		cmocka_unit_test(rfc3339_round_trip),

@@ -64,6 +64,7 @@ static int local_submit(struct backend *b, const struct plan *plan,
 		.memory_limit_bytes = group->resources.memory_bytes,
 		.walltime_s = group->resources.walltime_s,
 		.begin_delay_s = group->begin_delay_s,
+		.output_pattern = chunk->output,
 	};
 	int rc = -1;
 

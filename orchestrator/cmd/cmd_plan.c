@@ -10,6 +10,7 @@
 #include "cmd/commands.h"
 #include "config/config_file.h"
 #include "lib/util/exit_codes.h"
+#include "plan/log_paths.h"
 #include "plan/plan.h"
 #include "plan/plan_json.h"
 #include "rundir/run_dir.h"
@@ -119,6 +120,9 @@ static void print_plan(const struct plan *plan, const char *source)
 	}
 	printf("%zu %s\n", submissions,
 	       plan->target->provider == PROVIDER_SLURM ? "sbatch call(s)" : "local chunk(s)");
+	if (plan->layout == RUN_LAYOUT_FANNED && plan->max_array_size > LOG_SLURM_CHUNK_MAX)
+		printf("chunks of at most %u tasks: Slurm's output of a chunk shares one "
+		       "directory\n", LOG_SLURM_CHUNK_MAX);
 	if (plan->target->max_queued)
 		printf("window: at most %u tasks queued at once (max_queued%s); %zu chunk%s, "
 		       "each going in as earlier ones drain\n", plan->target->max_queued,
@@ -147,7 +151,8 @@ static int print_plan_json(const struct plan *plan)
 static int show_plan(const struct plan_args *args, const struct config *config)
 {
 	const struct target *target = config_target(config, args->target);
-	struct plan_options options = { .run_id = "RUN_ID", .wave = "w001" };
+	struct plan_options options = { .run_id = "RUN_ID", .wave = "w001",
+					.layout = RUN_LAYOUT_CURRENT };  /* a new run's */
 	char *dir = runs_dir_default(), *run_dir = NULL;  /* where runs would go */
 	struct plan *plan = NULL;
 	struct error err;

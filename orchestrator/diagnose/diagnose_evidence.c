@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "diagnose/diagnose_impl.h"
+#include "plan/log_paths.h"
 
 #define TOP_NODES 5
 #define SAMPLE_TASKS 10
@@ -180,10 +181,12 @@ static int task_evidence(const struct diagnosis *dx, const struct dx_group *g,
 		return 0;
 	if (g->n_tasks > 5 && len < sizeof text)
 		snprintf(text + len, sizeof text - len, " and %zu more", g->n_tasks - 5);
-	if (g->sample.component < dx->components.count)
-		snprintf(log, sizeof log, "logs/%s-%u.%u.err",
-			 dx->components.names[g->sample.component], g->sample.task,
-			 g->sample_attempt);
+	if (g->sample.component < dx->components.count &&
+	    log_task_stem(dx->record.layout, dx->components.names[g->sample.component],
+			  g->sample.task, g->sample_attempt, log, sizeof log - 4) == 0)
+		strcat(log, ".err");
+	else
+		log[0] = '\0';
 	if (json_object_set_new(f->evidence, "sample_log", *log ? json_string(log) : json_null()))
 		return -1;
 	if (!*log)

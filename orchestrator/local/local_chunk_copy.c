@@ -6,6 +6,7 @@
 
 #include "local/local_executor_impl.h"
 #include "local/local_task_env.h"
+#include "step_event.h"
 
 /* A non-negative integer from the env, or fallback when absent or not one. */
 static int64_t env_integer(char *const env[], const char *name, int64_t fallback)
@@ -62,6 +63,8 @@ static int read_env_ids(struct chunk *c)
 	c->run_id = run_id ? strdup(run_id) : NULL;
 	c->index_offset = env_integer(c->env, "SCALABLE_INDEX_OFFSET", 0);
 	c->attempt = env_integer(c->env, "SCALABLE_ATTEMPT", -1);
+	c->events_layout = env_integer(c->env, STEP_EVENT_LAYOUT_ENV, 0) == STEP_EVENT_LAYOUT_FANNED
+				   ? STEP_EVENT_LAYOUT_FANNED : STEP_EVENT_LAYOUT_FLAT;
 	return run_id && !c->run_id ? -1 : 0;
 }
 
@@ -74,6 +77,7 @@ void local_chunk_free(struct chunk *c)
 	free(c->ids);
 	free(c->job_name);
 	free(c->run_id);
+	free(c->output_pattern);
 	free(c);
 }
 
@@ -98,7 +102,9 @@ struct chunk *local_chunk_copy(const struct local_executor *x, const struct loca
 	c->argv = local_task_env_copy(in->argv);
 	c->env = local_task_env_copy(in->env);
 	c->job_name = in->job_name ? strdup(in->job_name) : default_job_name(in->argv);
+	c->output_pattern = in->output_pattern ? strdup(in->output_pattern) : NULL;
 	if (!c->argv || !c->env || !c->job_name || copy_ids(c, in) != 0 ||
+	    (in->output_pattern && !c->output_pattern) ||
 	    read_env_ids(c) != 0) {
 		saved = errno;
 		local_chunk_free(c);

@@ -17,8 +17,10 @@
  *    task's process group, sampled from /proc: above the limit the group is
  *    SIGKILLed and the end counts one OOM kill);
  *  - writing the step events the SPANK plugin writes (docs/design.md "Events from
- *    the node") into <run_dir>/events/<job_id>.batch.0.jsonl: a start line
- *    when it starts, an end line when it ends.
+ *    the node") into <run_dir>/events/<job_id>.batch.0.jsonl, or, when the
+ *    chunk's env has SCALABLE_EVENTS_LAYOUT=2 (as the plugin reads it), into
+ *    <run_dir>/events/<step_event_subdir>/<job_id>.batch.0.jsonl: a start
+ *    line when it starts, an end line when it ends.
  * When the script itself exits, whatever it left running in its process
  * group is killed, as slurmstepd kills a batch job's leftovers.
  *
@@ -105,6 +107,7 @@ struct local_chunk {
 	uint64_t memory_limit_bytes;     /* 0: the executor's */
 	uint64_t walltime_s;             /* 0: the executor's */
 	uint64_t begin_delay_s;          /* --begin=now+N */
+	const char *output_pattern;      /* this chunk's --output; NULL: the executor's */
 };
 
 struct local_executor;

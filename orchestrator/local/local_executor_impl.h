@@ -26,6 +26,8 @@ struct chunk {
 	int64_t eligible_at_ms;      /* --begin */
 	char *run_id;                /* SCALABLE_RUN_ID or NULL */
 	int64_t index_offset, attempt;    /* attempt -1: unknown */
+	int events_layout;           /* STEP_EVENT_LAYOUT_*, from its env as the plugin reads it */
+	char *output_pattern;        /* its own --output, or NULL: the executor's */
 	size_t next;                 /* the next position to start */
 	size_t running, unfinished;
 };

@@ -10,23 +10,52 @@
 #include "spool_append.h"
 #include "step_event.h"
 
-/* Renders ev and appends it to the step's file. */
-static int append_event(int events_dirfd, const struct step_event *ev)
+/* The directory of the step's file in layout: events/ itself, or its
+ * subdirectory (made if missing); -1 with errno. */
+static int open_dir(int events_dirfd, int layout, const struct step_identity *id)
+{
+	char subdir[64];
+
+	if (layout != STEP_EVENT_LAYOUT_FANNED)
+		return dup(events_dirfd);
+	if (step_event_subdir(id, subdir, sizeof subdir) != 0) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return spool_dir_open_at(events_dirfd, subdir, 0755);
+}
+
+/* Opens the step's file for appending; -1 with errno. */
+static int open_file(int events_dirfd, int layout, const struct step_identity *id)
 {
 	char name[96];
-	size_t len;
-	char *line;
-	int fd, rc, saved;
+	int dirfd, fd, saved;
 
-	if (step_event_file_name(ev->id.job_id, ev->id.step_id, ev->id.restart_count, name,
+	if (step_event_file_name(id->job_id, id->step_id, id->restart_count, name,
 				 sizeof name) != 0) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	if ((dirfd = open_dir(events_dirfd, layout, id)) < 0)
+		return -1;
+	fd = spool_open_at(dirfd, name, 0644);
+	saved = errno;
+	close(dirfd);
+	errno = saved;
+	return fd;
+}
+
+/* Renders ev and appends it to the step's file. */
+static int append_event(int events_dirfd, int layout, const struct step_event *ev)
+{
+	size_t len;
+	char *line;
+	int fd, rc, saved;
+
 	line = step_event_to_json_line(ev, &len);
 	if (!line)
 		return -1;
-	fd = spool_open_at(events_dirfd, name, 0644);
+	fd = open_file(events_dirfd, layout, &ev->id);
 	if (fd < 0) {
 		saved = errno;
 		free(line);
@@ -42,15 +71,15 @@ static int append_event(int events_dirfd, const struct step_event *ev)
 	return rc;
 }
 
-int local_step_event_start(int events_dirfd, const struct step_identity *id)
+int local_step_event_start(int events_dirfd, int layout, const struct step_identity *id)
 {
 	struct step_event ev;
 
 	step_event_init(&ev, "start", id);
-	return append_event(events_dirfd, &ev);
+	return append_event(events_dirfd, layout, &ev);
 }
 
-int local_step_event_end(int events_dirfd, const struct step_identity *id,
+int local_step_event_end(int events_dirfd, int layout, const struct step_identity *id,
 			 const struct local_step_end *end)
 {
 	struct step_event ev;
@@ -63,5 +92,5 @@ int local_step_event_end(int events_dirfd, const struct step_identity *id,
 	ev.oom_kill_count = end->oom_kill_count;
 	ev.inferred_cause = end->inferred_cause;
 	ev.ntasks = 1;
-	return append_event(events_dirfd, &ev);
+	return append_event(events_dirfd, layout, &ev);
 }

@@ -1,5 +1,8 @@
 /* The step events of a local array task, as the SPANK plugin writes them for
- * a batch step: <events_dir>/<job_id>.batch.0.jsonl, one write per line. */
+ * a batch step: <events_dir>/<job_id>.batch.0.jsonl in layout 1,
+ * <events_dir>/<step_event_subdir>/<job_id>.batch.0.jsonl in layout 2 (its
+ * directories made level by level, never through a symlink), one write per
+ * line. */
 #ifndef SCALABLE_LOCAL_STEP_EVENTS_H
 #define SCALABLE_LOCAL_STEP_EVENTS_H
 
@@ -18,11 +21,12 @@ struct local_step_end {
 	const char *inferred_cause;
 };
 
-/* Appends the start line; returns 0, or -1 with errno. */
-int local_step_event_start(int events_dirfd, const struct step_identity *id);
+/* Appends the start line in layout (STEP_EVENT_LAYOUT_*); returns 0, or -1
+ * with errno. */
+int local_step_event_start(int events_dirfd, int layout, const struct step_identity *id);
 
-/* Appends the end line; returns 0, or -1 with errno. */
-int local_step_event_end(int events_dirfd, const struct step_identity *id,
+/* Appends the end line likewise; returns 0, or -1 with errno. */
+int local_step_event_end(int events_dirfd, int layout, const struct step_identity *id,
 			 const struct local_step_end *end);
 
 #endif

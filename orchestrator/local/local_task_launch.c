@@ -84,7 +84,9 @@ static char *output_path(const struct local_executor *x, const struct chunk *c, 
 		.node = x->node,
 		.user = x->user,
 	};
-	char *name = slurm_filename_expand(x->output_pattern, &v), *path = NULL;
+	char *name = slurm_filename_expand(c->output_pattern ? c->output_pattern
+							     : x->output_pattern, &v);
+	char *path = NULL;
 
 	if (name && name[0] == '/')
 		return name;
@@ -128,8 +130,8 @@ static void fail_launch(struct local_executor *x, struct chunk *c, size_t pos, i
 				      .inferred_cause = "exited" };
 
 	end.outcome.exit_code = err == ENOENT ? 127 : 126;
-	(void)local_step_event_start(x->events_dirfd, &f);
-	(void)local_step_event_end(x->events_dirfd, &f, &end);
+	(void)local_step_event_start(x->events_dirfd, c->events_layout, &f);
+	(void)local_step_event_end(x->events_dirfd, c->events_layout, &f, &end);
 	r.outcome = end.outcome;
 	r.launch_errno = err;
 	r.inferred_cause = end.inferred_cause;
@@ -156,7 +158,7 @@ void local_task_start(struct local_executor *x, struct chunk *c, size_t pos, int
 	c->running++;
 	x->slots_used += c->slots;
 	f = task_step_identity(x, c, pos, s.pid);
-	(void)local_step_event_start(x->events_dirfd, &f);
+	(void)local_step_event_start(x->events_dirfd, c->events_layout, &f);
 	struct local_task_report r = base_report(LOCAL_TASK_STARTED, c, pos, s.pid);
 	report(x, &r);
 }
@@ -180,7 +182,7 @@ static void record_end(struct local_executor *x, const struct task *t, int statu
 
 	end.inferred_cause = infer_end_cause(&ev);
 	if (!t->abandoned)  /* its orchestrator left: open, as after a crash */
-		(void)local_step_event_end(x->events_dirfd, &f, &end);
+		(void)local_step_event_end(x->events_dirfd, t->chunk->events_layout, &f, &end);
 	r.outcome = end.outcome;
 	r.elapsed_s = end.elapsed_s;
 	r.max_rss_bytes = t->peak_rss;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan/log_paths.h"
 #include "plan/plan_chunks.h"
 #include "scenarios/scenarios.h"
 
@@ -32,6 +33,7 @@ static void free_group(struct plan_group *group)
 			free(*e);
 		free(chunk->env);
 		free(chunk->tasks_path);
+		free(chunk->output);
 	}
 	free(group->chunks);
 	free(group->tasks);
@@ -63,6 +65,7 @@ static struct plan *plan_new(const struct config *config, const struct plan_opti
 	plan->config = config;
 	plan->target = o->target;
 	plan->max_array_size = o->max_array_size;
+	plan->layout = run_layout_of(o->layout);
 	plan->groups = calloc(n_groups ? n_groups : 1, sizeof *plan->groups);
 	if (!plan->groups || !(plan->run_dir = strdup(o->run_dir)) ||
 	    !(plan->run_id = strdup(o->run_id)) || !(plan->wave = strdup(o->wave))) {

@@ -68,6 +68,7 @@ struct plan_chunk {
 	char **argv;             /* NULL-terminated: sbatch ..., or bash SCRIPT */
 	char **env;              /* NULL-terminated NAME=VALUE to add */
 	char *tasks_path;        /* <run_dir>/scripts/<wave>/<name>.<offset>.tasks */
+	char *output;            /* sbatch's --output pattern (log_paths.h), absolute */
 };
 
 struct plan_group {
@@ -87,6 +88,7 @@ struct plan {
 	const struct config *config;
 	const struct target *target;
 	char *run_dir, *run_id, *wave;
+	int layout;              /* RUN_LAYOUT_* (log_paths.h) of the run */
 	unsigned max_array_size;
 	struct plan_group *groups;
 	size_t n_groups;
@@ -98,6 +100,7 @@ struct plan_options {
 	const char *run_id;        /* tags jobs: --comment=scalable:<run_id> */
 	const char *wave;          /* e.g. "w001" */
 	unsigned max_array_size;   /* the cluster's MaxArraySize (>= 1) */
+	int layout;                /* the run's RUN_LAYOUT_*; 0: layout 1 (run.json without one) */
 };
 
 /* One group of a later wave: tasks (copied; any order, no index twice). */

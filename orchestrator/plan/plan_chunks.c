@@ -9,8 +9,10 @@
 #include "lib/util/strbuf.h"
 #include "lib/util/string_vec.h"
 #include "plan/job_naming.h"
+#include "plan/log_paths.h"
 #include "plan/sbatch_command.h"
 #include "scenarios/scenarios.h"
+#include "step_event.h"
 #include "units.h"
 
 #define RUN_TAG_EXTRA 256  /* room for the run id or project beside a key */
@@ -65,6 +67,9 @@ static char **chunk_env(const struct plan *plan, const struct plan_group *group,
 	string_vec_add(&v, "SCALABLE_RUN_ID=%s", plan->run_id);
 	string_vec_add(&v, "SCALABLE_COMPONENT=%s", group->component->name);
 	string_vec_add(&v, "SCALABLE_INDEX_OFFSET=%zu", chunk->offset);
+	/* the plugin fans events out only when asked: older orchestrators read events/ alone */
+	if (plan->layout == RUN_LAYOUT_FANNED)
+		string_vec_add(&v, "%s=%d", STEP_EVENT_LAYOUT_ENV, STEP_EVENT_LAYOUT_FANNED);
 	if (attempt)
 		string_vec_add(&v, "SCALABLE_ATTEMPT=%u", attempt);
 	/* Slurm 22.05 tells a step nothing of its limit: the plugin reads it here */
@@ -95,7 +100,7 @@ static char **sbatch_argv(const struct plan *plan, const struct plan_group *grou
 	const struct target *target = plan->target;
 	const struct resources *r = &group->resources;
 	char name[JOB_NAMING_KEY_MAX + RUN_TAG_EXTRA], comment[sizeof name];
-	char mem[64], time[64], *output = NULL, **argv = NULL;
+	char mem[64], time[64], **argv = NULL;
 	struct sbatch_command cmd = {
 		.job_name = name, .comment = comment, .array = chunk->array,
 		.cpus_per_task = r->cpus,
@@ -116,12 +121,10 @@ static char **sbatch_argv(const struct plan *plan, const struct plan_group *grou
 		units_format_walltime(r->walltime_s, time, sizeof time);
 		cmd.time = time;
 	}
-	if (chunk_tags(plan, group, chunk, name, comment, sizeof name) == 0 &&
-	    asprintf(&output, "%s/logs/slurm-%%A_%%a.out", plan->run_dir) >= 0) {
-		cmd.output = output;
+	if (chunk_tags(plan, group, chunk, name, comment, sizeof name) == 0) {
+		cmd.output = chunk->output;
 		argv = sbatch_command_argv(&cmd);
 	}
-	free(output);
 	return argv;
 }
 
@@ -139,8 +142,13 @@ static char **local_argv(const struct plan_group *group)
 static int describe_chunk(const struct plan *plan, const struct plan_group *group,
 			  struct plan_chunk *chunk)
 {
+	char output[4096];
+
 	chunk->array = array_spec(group, chunk, plan->target->throttle);
-	if (!chunk->array)
+	if (!chunk->array ||
+	    log_slurm_output_text(plan->layout, group->component->name, chunk->offset, "%A", "%a",
+				  output, sizeof output) != 0 ||
+	    asprintf(&chunk->output, "%s/%s", plan->run_dir, output) < 0)
 		return -1;
 	chunk->argv = plan->target->provider == PROVIDER_SLURM
 			      ? sbatch_argv(plan, group, chunk)
@@ -166,7 +174,12 @@ static size_t count_chunks(const struct plan_group *group, size_t block_size)
 int plan_group_chunk(const struct plan *plan, struct plan_group *group, struct error *err)
 {
 	size_t block_size = plan->max_array_size;
-	size_t n = count_chunks(group, block_size);
+	size_t n;
+
+	/* Slurm's output of a chunk shares one directory (log_paths.h) */
+	if (plan->layout == RUN_LAYOUT_FANNED && block_size > LOG_SLURM_CHUNK_MAX)
+		block_size = LOG_SLURM_CHUNK_MAX;
+	n = count_chunks(group, block_size);
 
 	group->chunks = calloc(n ? n : 1, sizeof *group->chunks);
 	if (!group->chunks) {

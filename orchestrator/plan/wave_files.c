@@ -93,7 +93,25 @@ static int write_tasks(const struct wave_item *item, FILE *file, struct error *e
 	return -1;
 }
 
-/* Writes a group's tasks files, then its script. */
+/* Makes the directory of a chunk's --output file: it must be there before
+ * the job starts, or Slurm fails the job. */
+static int make_output_dir(const struct plan_chunk *chunk, struct error *err)
+{
+	char *dir = strdup(chunk->output), *slash = dir ? strrchr(dir, '/') : NULL;
+	int rc = -1;
+
+	if (slash) {
+		*slash = '\0';
+		rc = make_dirs(dir);
+	}
+	if (rc != 0)
+		error_system(err, "cannot create %s", dir ? dir : chunk->output);
+	free(dir);
+	return rc;
+}
+
+/* Writes a group's tasks files (each with its --output directory), then its
+ * script. */
 static int write_group(const struct plan *plan, const struct plan_group *group,
 		       struct error *err)
 {
@@ -101,6 +119,8 @@ static int write_group(const struct plan *plan, const struct plan_group *group,
 
 	for (size_t c = 0; c < group->n_chunks; c++) {
 		item.chunk = &group->chunks[c];
+		if (make_output_dir(item.chunk, err) != 0)
+			return -1;
 		if (write_atomically(item.chunk->tasks_path, 0644, write_tasks, &item, err) != 0)
 			return -1;
 	}

@@ -20,9 +20,10 @@ int wave_script_render(const struct plan *plan, const struct plan_group *group,
  * per task, values quoted for bash on one line. */
 int wave_tasks_write(const struct plan *plan, const struct plan_group *group,
 		     const struct plan_chunk *chunk, FILE *out);
-/* Creates <run_dir>/scripts/<wave>/ and <run_dir>/logs/, and writes every
- * group's script and its chunks' tasks files (each through a temporary file and rename,
- * so a crash never leaves half a file). */
+/* Creates <run_dir>/scripts/<wave>/, <run_dir>/logs/ and the directory of
+ * each chunk's --output (log_paths.h), and writes every group's script and
+ * its chunks' tasks files (each through a temporary file and rename, so a
+ * crash never leaves half a file). */
 int plan_write_scripts(const struct plan *plan, struct error *err);
 
 #endif

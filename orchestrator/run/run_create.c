@@ -8,6 +8,7 @@
 #include "scenarios/scenarios.h"
 #include "slurm/slurm_config.h"
 #include "slurm/slurm_submit_limit.h"
+#include "plan/log_paths.h"
 #include "plan/wave_script.h"
 
 #define FIRST_WAVE "w001"
@@ -102,6 +103,7 @@ static int plan_first_wave(struct run_session *s, const bool *hit, size_t hits,
 		.run_id = s->run->id,
 		.wave = FIRST_WAVE,
 		.max_array_size = run_session_max_array_size(s->target),
+		.layout = RUN_LAYOUT_CURRENT,  /* run.json records it (run_start.c) */
 	};
 
 	if ((hits ? run_session_plan_uncached(s, &o, hit, plan, err) : plan_initial(s->config, &o, plan, err)) != 0)

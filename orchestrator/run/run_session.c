@@ -69,6 +69,7 @@ int run_session_open_tracker(struct run_session *s, struct error *err)
 		/* no scheduler has a word after a local step */
 		.settle_on_end_event = s->provider == PROVIDER_LOCAL,
 		.read_only = s->read_only,
+		.layout = s->record.layout,
 		/* a no-op until run_cache_open finds a component that caches */
 		.on_success = run_cache_on_success,
 		.on_success_ctx = s,

@@ -9,6 +9,7 @@
 
 #include "lib/util/atomic_file.h"
 #include "rundir/manifest_digest.h"
+#include "plan/log_paths.h"
 #include "plan/plan_json.h"
 #include "scenarios/scenarios.h"
 
@@ -77,6 +78,7 @@ static int fill_record(const struct run_dir *run, const struct config *config,
 		return -1;
 	}
 	record->manifest_lock_version = MANIFEST_DIGEST_VERSION;
+	record->layout = RUN_LAYOUT_CURRENT;  /* as the first wave was planned */
 	return manifest_digest(config, record->manifest_digest, err);
 }
 

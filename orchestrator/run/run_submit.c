@@ -232,6 +232,7 @@ static int finish_first_wave(struct run_session *s, struct error *err)
 	char wave[32];
 	struct plan_options o = {
 		.target = s->target, .run_dir = s->run->path, .run_id = s->run->id, .wave = wave,
+		.layout = s->record.layout,
 	};
 	struct plan *plan = NULL;
 	int rc;
@@ -257,6 +258,7 @@ int run_submit_wave(struct run_session *s, struct retry_wave *w, struct error *e
 	struct plan_options o = {
 		.target = s->target, .run_dir = s->run->path, .run_id = s->run->id,
 		.wave = wave, .max_array_size = run_session_max_array_size(s->target),
+		.layout = s->record.layout,  /* a run keeps the layout it was made with */
 	};
 	struct plan *plan = NULL;
 	int rc;

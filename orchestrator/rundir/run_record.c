@@ -46,14 +46,15 @@ static json_t *record_json(const struct run_record *r)
 	json_t *resumed = r->resumed_at ? json_incref(r->resumed_at) : NULL;
 	json_t *lock_version = r->manifest_lock_version > 0
 				       ? json_integer(r->manifest_lock_version) : NULL;
+	json_t *layout = r->layout > 0 ? json_integer(r->layout) : NULL;
 
-	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o*, s:s, s:s, s:s?, s:o*, s:s, "
-			 "s:o}",
+	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o*, s:o*, s:s, s:s, s:s?, s:o*, "
+			 "s:s, s:o}",
 			 "event_type", "run", "schema_version", RUN_SCHEMA_VERSION,
 			 "run_id", r->run_id, "project_name", r->project_name,
 			 "target_name", r->target_name, "provider_name", r->provider_name,
 			 "manifest_lock", r->manifest_digest,
-			 "manifest_lock_version", lock_version,
+			 "manifest_lock_version", lock_version, "layout", layout,
 			 "source_manifest_path", r->source_manifest_path,
 			 "started_at", r->started_at,
 			 "finished_at", r->finished_at[0] ? r->finished_at : NULL,
@@ -120,6 +121,8 @@ static int record_from_json(json_t *json, struct run_record *r)
 	snprintf(r->finished_at, sizeof r->finished_at, "%s", finished ? finished : "");
 	r->summary = json_is_object(summary) ? json_incref(summary) : NULL;
 	r->resumed_at = json_is_array(resumed) ? json_incref(resumed) : NULL;
+	r->layout = json_is_integer(json_object_get(json, "layout"))
+			    ? (int)json_integer_value(json_object_get(json, "layout")) : 0;
 	return r->run_id && r->project_name && r->target_name && r->provider_name &&
 	       r->source_manifest_path ? 0 : -1;
 }

@@ -32,6 +32,9 @@ struct run_record {
 	int manifest_lock_version;             /* its MANIFEST_DIGEST_VERSION; 0: not
 						  written, which is read as 1 */
 	char *source_manifest_path;            /* absolute */
+	int layout;                            /* the run directory's RUN_LAYOUT_*
+						  (plan/log_paths.h); 0: not written,
+						  which is read as 1 */
 	char started_at[RFC3339_BUFSZ];
 	char finished_at[RFC3339_BUFSZ];       /* "" while running */
 	enum run_status status;

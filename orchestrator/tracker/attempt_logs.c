@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "plan/log_paths.h"
+
 /* len bytes of fd from start, NUL-terminated, with NULs in between made
  * spaces so they cannot hide what follows. */
 static char *read_from(int fd, off_t start, size_t len)
@@ -50,21 +52,21 @@ char *read_file_tail(const char *path, size_t max)
 	return text;
 }
 
-void attempt_logs_read(const char *run_dir, const char *component, size_t index,
+void attempt_logs_read(const char *run_dir, int layout, const char *component, size_t index,
 		       unsigned attempt, int64_t array_job_id, int64_t array_task_id,
 		       char **stderr_tail, char **slurm_output_tail)
 {
-	char *path;
+	char rel[1024], *path;
 
 	*stderr_tail = *slurm_output_tail = NULL;
-	if (asprintf(&path, "%s/logs/%s-%zu.%u.err", run_dir, component, index, attempt) >= 0) {
+	if (log_task_stem(layout, component, index, attempt, rel, sizeof rel) == 0 &&
+	    asprintf(&path, "%s/%s.err", run_dir, rel) >= 0) {
 		*stderr_tail = read_file_tail(path, FAILURE_TAIL_MAX);
 		free(path);
 	}
-	if (array_job_id < 0 || array_task_id < 0)
-		return;
-	if (asprintf(&path, "%s/logs/slurm-%lld_%lld.out", run_dir, (long long)array_job_id,
-		     (long long)array_task_id) >= 0) {
+	if (log_slurm_output(layout, component, index, array_job_id, array_task_id, rel,
+			     sizeof rel) == 0 &&
+	    asprintf(&path, "%s/%s", run_dir, rel) >= 0) {
 		*slurm_output_tail = read_file_tail(path, FAILURE_TAIL_MAX);
 		free(path);
 	}

@@ -1,7 +1,9 @@
 /* Reading what a failed attempt left in its logs: the tail of its stderr
- * (logs/<component>-<index>.<attempt>.err) and of Slurm's output for the
- * array task (logs/slurm-<array_job>_<task>.out, where slurmstepd writes its
- * "DUE TO TIME LIMIT" banners), and the lines in them that matter.
+ * and of Slurm's output for the array task (where slurmstepd writes its
+ * "DUE TO TIME LIMIT" banners), where the run's layout puts them
+ * (plan/log_paths.h: logs/<component>-<index>.<attempt>.err and
+ * logs/slurm-<array_job>_<task>.out in layout 1, fanned out in layout 2),
+ * and the lines in them that matter.
  *
  * Tests: orchestrator/tracker/test/test_classify.c. */
 #ifndef SCALABLE_ATTEMPT_LOGS_H
@@ -19,8 +21,9 @@
  * spaces. NULL when the file is missing or empty. */
 char *read_file_tail(const char *path, size_t max);
 
-/* The two tails of one attempt (each NULL when absent; free both). */
-void attempt_logs_read(const char *run_dir, const char *component, size_t index,
+/* The two tails of one attempt in the run's layout (RUN_LAYOUT_*; each
+ * NULL when absent; free both). */
+void attempt_logs_read(const char *run_dir, int layout, const char *component, size_t index,
 		       unsigned attempt, int64_t array_job_id, int64_t array_task_id,
 		       char **stderr_tail, char **slurm_output_tail);
 

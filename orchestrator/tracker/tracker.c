@@ -215,7 +215,7 @@ struct tracker *tracker_new(const struct tracker_options *o, struct error *err)
 	if (!t || !(t->run_dir = strdup(o->run_dir)) || !(t->run_id = strdup(o->run_id)) ||
 	    !(t->provider = strdup(o->provider ? o->provider : "slurm")) ||
 	    asprintf(&events_dir, "%s/events", o->run_dir) < 0 ||
-	    !(t->events = event_reader_new(events_dir))) {
+	    !(t->events = event_tree_new(events_dir))) {
 		errno = ENOMEM;
 		error_system(err, "cannot track %s", o->run_dir);
 		free(events_dir);
@@ -226,6 +226,7 @@ struct tracker *tracker_new(const struct tracker_options *o, struct error *err)
 	t->rules = o->rules;
 	t->n_rules = o->n_rules;
 	t->settle_on_end_event = o->settle_on_end_event;
+	t->layout = o->layout;
 	t->retry = o->retry;
 	t->on_success = o->on_success;
 	t->on_success_ctx = o->on_success_ctx;
@@ -269,7 +270,7 @@ void tracker_free(struct tracker *t)
 	free_names(&t->components);
 	free_names(&t->waves);
 	telemetry_close(t->telemetry);
-	event_reader_free(t->events);
+	event_tree_free(t->events);
 	free(t->run_dir);
 	free(t->run_id);
 	free(t->provider);

@@ -135,6 +135,7 @@ struct tracker_options {
 	 * rebuilt and moved on from events and job records as usual, but
 	 * nothing is written */
 	bool read_only;
+	int layout;                     /* run.json's layout: where logs are (log_paths.h) */
 };
 
 /* One chunk that was submitted (from the journal's submitted record). */

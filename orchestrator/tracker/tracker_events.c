@@ -178,7 +178,7 @@ static int on_event(const char *file_name, json_t *event, void *ctx)
 long tracker_poll_events(struct tracker *t, struct error *err)
 {
 	struct poll_ctx p = { t, err, 0 };
-	long n = event_reader_poll(t->events, on_event, &p);
+	long n = event_tree_poll(t->events, on_event, &p);
 
 	if (n < 0 && p.rc == 0)
 		error_system(err, "cannot read %s/events", t->run_dir);

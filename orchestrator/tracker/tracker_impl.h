@@ -5,7 +5,7 @@
 #ifndef SCALABLE_TRACKER_IMPL_H
 #define SCALABLE_TRACKER_IMPL_H
 
-#include "event_reader.h"
+#include "event_tree.h"
 #include "tracker/tracker.h"
 #include "lib/util/u64_map.h"
 
@@ -27,13 +27,14 @@ struct tracker {
 	const struct classify_rule *rules;
 	size_t n_rules;
 	bool settle_on_end_event;
+	int layout;                /* the run's RUN_LAYOUT_* (0: 1), for its logs */
 	struct tracker_retry_hooks retry;
 	tracker_success_hook on_success;
 	void *on_success_ctx;
 	tracker_row_hook on_row;
 	void *on_row_ctx;
 	struct telemetry *telemetry;   /* NULL when read-only */
-	struct event_reader *events;
+	struct event_tree *events;        /* events/ in both layouts */
 	struct name_table components, waves;
 	struct u64_map tasks;      /* component id << 40 | index -> tracked_task */
 	struct u64_map by_array;   /* array job id << 32 | array task id -> attempt */

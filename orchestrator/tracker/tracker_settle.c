@@ -231,7 +231,7 @@ int attempt_failed(struct tracker *t, struct task_attempt *a, const char *timest
 
 	if (progress(a->state) == 2)
 		return 0;
-	attempt_logs_read(t->run_dir, a->component, a->index, a->attempt,
+	attempt_logs_read(t->run_dir, t->layout, a->component, a->index, a->attempt,
 			  a->array_job_id ? (int64_t)a->array_job_id : -1,
 			  a->array_job_id ? (int64_t)a->array_task_id : -1, &stderr_tail,
 			  &slurm_tail);

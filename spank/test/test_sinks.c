@@ -4,6 +4,7 @@
  * spool accepts only root-owned directories; every child is bounded in time. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
@@ -52,7 +53,95 @@ static char *user_run_dir(const char *root)
 
 static int append(const char *run_dir, int *err)
 {
-	return run_dir_append(&nobody, run_dir, "7.batch.0.jsonl", LINE, strlen(LINE), 5000, err);
+	return run_dir_append(&nobody, run_dir, NULL, "7.batch.0.jsonl", LINE, strlen(LINE), 5000,
+			      err);
+}
+
+/* The same in layout 2's subdirectory 9000/0. */
+static int append_fanned(const char *run_dir, int *err)
+{
+	return run_dir_append(&nobody, run_dir, "9000/0", "7.batch.0.jsonl", LINE, strlen(LINE),
+			      5000, err);
+}
+
+static bool exists(const char *dir, const char *rel)
+{
+	char *path = path_in(dir, rel);
+	bool there = access(path, F_OK) == 0;
+	free(path);
+	return there;
+}
+
+static uid_t owner_of(const char *dir, const char *rel)
+{
+	char *path = path_in(dir, rel);
+	struct stat st;
+	assert_int_equal(lstat(path, &st), 0);
+	free(path);
+	return st.st_uid;
+}
+
+static void fans_out_as_the_job_user(void **state)
+{
+	need_root(state);
+	char *root = tmpdir_create();
+	char *run = user_run_dir(root);
+	int err = 0;
+	assert_int_equal(append_fanned(run, &err), CHILD_OK);
+	assert_int_equal(append_fanned(run, &err), CHILD_OK);
+	assert_int_equal(tmpdir_count_lines(run, "events/9000/0/7.batch.0.jsonl"), 2);
+	assert_int_equal(owner_of(run, "events"), NOBODY);
+	assert_int_equal(owner_of(run, "events/9000"), NOBODY);
+	assert_int_equal(owner_of(run, "events/9000/0"), NOBODY);
+	assert_int_equal(owner_of(run, "events/9000/0/7.batch.0.jsonl"), NOBODY);
+	free(run);
+	tmpdir_remove(root);
+}
+
+/* A level of the subdirectory that is a symlink (to a directory the job
+ * user may write, or to a root-owned one) is not followed. */
+static void subdir_symlink_is_not_followed(void **state)
+{
+	need_root(state);
+	char *root = tmpdir_create();
+	char *run = user_run_dir(root);
+	char *elsewhere = path_in(root, "elsewhere");
+	char *events = path_in(run, "events");
+	char *level = path_in(run, "events/9000");
+	int err = 0;
+	assert_int_equal(mkdir(elsewhere, 0777), 0);
+	assert_int_equal(mkdir(events, 0755), 0);
+	assert_int_equal(chown(events, NOBODY, NOBODY), 0);
+	assert_int_equal(symlink(elsewhere, level), 0);
+	assert_int_equal(append_fanned(run, &err), CHILD_FAILED);
+	assert_true(err == ENOTDIR || err == ELOOP);
+	assert_false(exists(root, "elsewhere/0"));
+	assert_int_equal(unlink(level), 0);
+	assert_int_equal(symlink(root, level), 0);  /* root-owned, 0755 */
+	assert_int_equal(append_fanned(run, &err), CHILD_FAILED);
+	assert_false(exists(root, "0"));
+	free(level);
+	free(events);
+	free(elsewhere);
+	free(run);
+	tmpdir_remove(root);
+}
+
+/* A root-owned level in the way: the job user cannot write there. */
+static void root_owned_level_is_refused(void **state)
+{
+	need_root(state);
+	char *root = tmpdir_create();
+	char *run = user_run_dir(root);
+	char *events = path_in(run, "events");
+	int err = 0;
+	assert_int_equal(mkdir(events, 0755), 0);  /* root's */
+	assert_int_equal(append_fanned(run, &err), CHILD_FAILED);
+	assert_int_equal(err, EACCES);
+	assert_int_equal(tmpdir_count_lines(run, "events/9000/0/7.batch.0.jsonl"), -1);
+	free(events);
+	free(run);
+	tmpdir_remove(root);
 }
 
 static void writes_as_the_job_user(void **state)
@@ -262,6 +351,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(writes_as_the_job_user),
+		cmocka_unit_test(fans_out_as_the_job_user),
+		cmocka_unit_test(subdir_symlink_is_not_followed),
+		cmocka_unit_test(root_owned_level_is_refused),
 		cmocka_unit_test(symlink_into_root_owned_dir_is_refused),
 		cmocka_unit_test(dangling_symlink_is_refused),
 		cmocka_unit_test(events_symlink_is_not_followed),

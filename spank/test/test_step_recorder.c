@@ -198,6 +198,28 @@ static void several_nodes_fall_back_to_the_host_name(void **state)
 	assert_string_equal(node_of_step(*state, "SLURM_JOB_NODELIST=vm[2-3]"), host);
 }
 
+/* SCALABLE_EVENTS_LAYOUT=2 fans the files out; anything else is layout 1,
+ * so an orchestrator that does not ask keeps finding them in events/. */
+static void layout_2_only_when_the_job_asks(void **state)
+{
+	struct fixture *fx = *state;
+	int ok = 0;
+	fake.env[0] = fx->env_run_dir;
+	fake.env[1] = "SCALABLE_EVENTS_LAYOUT=3";
+	run_step(fx, "", &ok, 1);
+	assert_int_equal(tmpdir_count_lines(fx->run_dir, "events/101.batch.0.jsonl"), 2);
+	fake.env[1] = "SCALABLE_EVENTS_LAYOUT=2";
+	fake.job_id = 102;
+	fake.array_task_id = 1234;
+	run_step(fx, "", &ok, 1);
+	assert_int_equal(tmpdir_count_lines(fx->run_dir, "events/100/1/102.batch.0.jsonl"), 2);
+	assert_int_equal(tmpdir_count_lines(fx->run_dir, "events/102.batch.0.jsonl"), -1);
+	fake.job_id = 4321;  /* not an array task */
+	fake.array_id = fake.array_task_id = 0;
+	run_step(fx, "", &ok, 1);
+	assert_int_equal(tmpdir_count_lines(fx->run_dir, "events/job/4/4321.batch.0.jsonl"), 2);
+}
+
 static void option_wins_over_environment(void **state)
 {
 	struct fixture *fx = *state;
@@ -236,6 +258,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(task_id_from_the_array_index_and_offset, setup, teardown),
 		cmocka_unit_test_setup_teardown(node_from_a_one_node_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(several_nodes_fall_back_to_the_host_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(layout_2_only_when_the_job_asks, setup, teardown),
 		cmocka_unit_test_setup_teardown(option_wins_over_environment, setup, teardown),
 		cmocka_unit_test_setup_teardown(garbage_run_dir_is_logged_once_and_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(unwritable_run_dir_is_logged_once, setup, teardown),

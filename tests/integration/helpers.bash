@@ -89,9 +89,10 @@ sacct_field() {
 	echo "unknown (state ${state:-none})"
 }
 
-# events DIR [JQ-FILTER]: every event line of the run directory, as JSON.
+# events DIR [JQ-FILTER]: every event line of the run directory, as JSON, in
+# either layout (events/*.jsonl, events/<array job>/<task / 1000>/*.jsonl).
 events() {
-	cat "$1"/events/*.jsonl 2>/dev/null | jq -c "${2:-.}"
+	find "$1/events" -name '*.jsonl' -type f -exec cat {} + 2>/dev/null | jq -c "${2:-.}"
 }
 
 # node_idle: the node is usable (idle or mixed), neither drained nor down.

@@ -37,6 +37,23 @@ end_of() {
 	[ -z "$(root_owned_files "$run_dir")" ]
 }
 
+@test "events layout 2 only when the job asks: fanned out by array job and task / 1000, as the job user" {
+	run_dir=$(new_run_dir)
+	job=$(submit --array=0,999-1000 \
+		--export=ALL,SCALABLE_RUN_DIR="$run_dir",SCALABLE_EVENTS_LAYOUT=2 --wrap 'exit 0')
+	wait_gone "$job"
+	find "$run_dir/events" >&2
+	[ -z "$(find "$run_dir/events" -maxdepth 1 -type f)" ]
+	for task in 0 999 1000; do
+		grep -l "\"array_task_id\":$task," "$run_dir/events/$job/$((task / 1000))"/*.batch.0.jsonl
+	done
+	[ "$(events "$run_dir" 'select(.step_id == "batch" and .event == "end")' | wc -l)" -eq 3 ]
+	[ -z "$(root_owned_files "$run_dir")" ]
+	plain=$(submit --export=ALL,SCALABLE_RUN_DIR="$run_dir" --wrap 'exit 0')
+	wait_gone "$plain"
+	[ -s "$run_dir/events/$plain.batch.0.jsonl" ]   # not asked: layout 1
+}
+
 @test "a job over its --mem: OOM kills counted, peak at the limit, Slurm says OUT_OF_MEMORY" {
 	[[ ${SCALABLE_CLUSTER_MEMORY_ENFORCEMENT:-} == yes ]] || \
 		skip "no cgroup memory enforcement here: $(tr "\n" " " <"$SCALABLE_CLUSTER_DIR/features" 2>/dev/null)"
@@ -133,6 +150,21 @@ run_untouched() {
 	run_dir=$(new_run_dir)
 	ln -s "$ROOT_TARGET" "$run_dir/events"
 	run_untouched "$run_dir"
+	[ -z "$(ls -A "$ROOT_TARGET")" ]
+}
+
+@test "security: a symlink where a directory of layout 2 goes is not followed" {
+	ROOT_TARGET=$(mktemp -d /var/tmp/scalable-rootonly.XXXXXX)
+	chmod 0777 "$ROOT_TARGET"
+	run_dir=$(new_run_dir)
+	as_user mkdir "$run_dir/events"
+	ln -s "$ROOT_TARGET" "$run_dir/events/job"   # where a job outside an array goes
+	job=$(as_user env SCALABLE_RUN_DIR="$run_dir" SCALABLE_EVENTS_LAYOUT=2 sbatch --parsable \
+		--chdir="$SCALABLE_CLUSTER_SCRATCH" --output=/dev/null --error=/dev/null --wrap 'exit 3' |
+		cut -d';' -f1)
+	[ -n "$job" ]
+	wait_gone "$job"
+	[ "$(sacct_field "$job" ExitCode)" = "3:0" ]
 	[ -z "$(ls -A "$ROOT_TARGET")" ]
 }
 

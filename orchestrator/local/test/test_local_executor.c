@@ -291,6 +291,31 @@ static void test_mixed_exits(void **state)
 	free(out);
 }
 
+/* A chunk whose env asks for layout 2 (as the plugin reads it) has its
+ * events fanned out, and its own --output pattern, directories made. */
+static void test_layout_2_chunk(void **state)
+{
+	struct fixture *f = *state;
+	struct local_executor_options o = options(f);
+	struct local_chunk extra = { .output_pattern = "logs/slurm/model/1000/slurm-%A_%a.out" };
+	char *env[] = { "SCALABLE_RUN_ID=run-x", "SCALABLE_INDEX_OFFSET=1000",
+			"SCALABLE_EVENTS_LAYOUT=2", NULL };
+	struct local_executor *x = local_executor_new(&o);
+	char *out;
+
+	assert_non_null(x);
+	submit(x, script(f, "echo out $SLURM_ARRAY_TASK_ID\n"), env, 999, 2, 300, &extra);
+	pump(x);
+	local_executor_free(x);
+	assert_int_equal(tmpdir_count_lines(f->dir, "events/300/0/300.batch.0.jsonl"), 2);
+	assert_int_equal(tmpdir_count_lines(f->dir, "events/300/1/301.batch.0.jsonl"), 2);
+	assert_int_equal(tmpdir_count_lines(f->dir, "events/300.batch.0.jsonl"), -1);
+	out = tmpdir_read(f->dir, "logs/slurm/model/1000/slurm-300_1000.out");
+	assert_non_null(out);
+	assert_string_equal(out, "out 1000\n");
+	free(out);
+}
+
 /* Marks in a counter directory: what the tasks themselves saw running. */
 static const char busy_script[] =
 	"d=\"$SCALABLE_RUN_DIR/busy\"; mkdir -p \"$d\"\n"
@@ -728,6 +753,7 @@ int main(void)
 		cmocka_unit_test(test_group_scan_sees_self),
 		cmocka_unit_test(test_env_precedence),
 		cmocka_unit_test_setup_teardown(test_mixed_exits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layout_2_chunk, setup, teardown),
 		{ "test_mixed_exits_sigchld_pipe", test_mixed_exits, setup_no_pidfd, teardown, NULL },
 		cmocka_unit_test_setup_teardown(test_concurrency_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpus_and_throttle, setup, teardown),

@@ -124,7 +124,7 @@ static void a_start_line_has_the_identity_only(void **state)
 	struct step_identity id = identity();
 	const struct step_event_fields *e = &f->line[0];
 
-	assert_int_equal(local_step_event_start(f->dirfd, &id), 0);
+	assert_int_equal(local_step_event_start(f->dirfd, STEP_EVENT_LAYOUT_FLAT, &id), 0);
 	read_back(f, "4242.batch.0.jsonl", 1);
 	expect_identity(e, "start");
 	int_unset(e->exit_code);
@@ -148,8 +148,8 @@ static void an_end_line_has_how_it_ended(void **state)
 	};
 	const struct step_event_fields *e = &f->line[1];
 
-	assert_int_equal(local_step_event_start(f->dirfd, &id), 0);
-	assert_int_equal(local_step_event_end(f->dirfd, &id, &end), 0);
+	assert_int_equal(local_step_event_start(f->dirfd, STEP_EVENT_LAYOUT_FLAT, &id), 0);
+	assert_int_equal(local_step_event_end(f->dirfd, STEP_EVENT_LAYOUT_FLAT, &id, &end), 0);
 	read_back(f, "4242.batch.0.jsonl", 2);  /* appended after the start */
 	assert_string_equal(f->line[0].event, "start");
 	expect_identity(e, "end");
@@ -176,7 +176,7 @@ static void a_clean_exit(void **state)
 	};
 	const struct step_event_fields *e = &f->line[0];
 
-	assert_int_equal(local_step_event_end(f->dirfd, &id, &end), 0);
+	assert_int_equal(local_step_event_end(f->dirfd, STEP_EVENT_LAYOUT_FLAT, &id, &end), 0);
 	read_back(f, "4242.batch.0.jsonl", 1);
 	int_is(e->exit_code, 0);
 	int_is(e->signal, 0);
@@ -201,7 +201,7 @@ static void unknowns_read_back_unset(void **state)
 	id.task_id = id.attempt = id.time_limit_s = id.mem_limit_bytes = -1;
 	id.run_id = NULL;
 	id.node = NULL;
-	assert_int_equal(local_step_event_end(f->dirfd, &id, &end), 0);
+	assert_int_equal(local_step_event_end(f->dirfd, STEP_EVENT_LAYOUT_FLAT, &id, &end), 0);
 	read_back(f, "4242.batch.0.jsonl", 1);
 	int_unset(e->array_job_id);
 	int_unset(e->array_task_id);
@@ -223,7 +223,7 @@ static void each_restart_has_its_file(void **state)
 	struct step_identity id = identity();
 
 	id.restart_count = 3;
-	assert_int_equal(local_step_event_start(f->dirfd, &id), 0);
+	assert_int_equal(local_step_event_start(f->dirfd, STEP_EVENT_LAYOUT_FLAT, &id), 0);
 	assert_int_equal(tmpdir_count_lines(f->dir, "4242.batch.0.jsonl"), -1);
 	read_back(f, "4242.batch.3.jsonl", 1);
 	int_is(f->line[0].restart_count, 3);
@@ -239,18 +239,37 @@ static void a_bad_directory_fails_with_errno(void **state)
 	assert_true(closed >= 0);
 	close(closed);
 	errno = 0;
-	assert_int_equal(local_step_event_start(closed, &id), -1);
+	assert_int_equal(local_step_event_start(closed, STEP_EVENT_LAYOUT_FLAT, &id), -1);
 	assert_int_equal(errno, EBADF);
 	errno = 0;
-	assert_int_equal(local_step_event_end(closed, &id, &end), -1);
+	assert_int_equal(local_step_event_end(closed, STEP_EVENT_LAYOUT_FLAT, &id, &end), -1);
 	assert_int_equal(errno, EBADF);
 	/* a file where the events directory should be */
 	tmpdir_write(f->dir, "not-a-dir", "");
 	int file = openat(f->dirfd, "not-a-dir", O_RDONLY | O_CLOEXEC);
 	errno = 0;
-	assert_int_equal(local_step_event_start(file, &id), -1);
+	assert_int_equal(local_step_event_start(file, STEP_EVENT_LAYOUT_FLAT, &id), -1);
 	assert_int_equal(errno, ENOTDIR);
 	close(file);
+}
+
+/* Layout 2: the file goes to its subdirectory, made level by level; a
+ * symlink where a level should be is not followed. */
+static void layout_2_fans_out(void **state)
+{
+	struct fixture *f = *state;
+	struct step_identity id = identity();
+	char link[4200];
+
+	assert_int_equal(local_step_event_start(f->dirfd, STEP_EVENT_LAYOUT_FANNED, &id), 0);
+	read_back(f, "4200/0/4242.batch.0.jsonl", 1);
+	expect_identity(&f->line[0], "start");
+	assert_null(tmpdir_read(f->dir, "4242.batch.0.jsonl"));
+	id.array_job_id = 4300;
+	snprintf(link, sizeof link, "%s/4300", f->dir);
+	assert_int_equal(symlink(f->dir, link), 0);
+	assert_int_equal(local_step_event_start(f->dirfd, STEP_EVENT_LAYOUT_FANNED, &id), -1);
+	assert_null(tmpdir_read(f->dir, "0/4242.batch.0.jsonl"));
 }
 
 int main(void)
@@ -263,6 +282,7 @@ int main(void)
 		T(unknowns_read_back_unset),
 		T(each_restart_has_its_file),
 		T(a_bad_directory_fails_with_errno),
+		T(layout_2_fans_out),
 	};
 #undef T
 

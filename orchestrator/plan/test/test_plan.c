@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "testing/orch_helpers.h"
+#include "plan/log_paths.h"
 #include "plan/plan.h"
 #include "plan/plan_json.h"
 #include "test/tmpdir.h"
@@ -205,6 +206,52 @@ static void test_resubmission_wave(void **state)
 	assert_true(has_arg(g->chunks[0].argv, "--time=0-00:01:00"));
 	assert_non_null(strstr(g->script_path, "/scripts/w002/model.sh"));
 	plan_free(plan);
+}
+
+/* Layout 2: chunks of at most LOG_SLURM_CHUNK_MAX (Slurm's output of a
+ * chunk shares a directory), events fanned out by the plugin, --output per
+ * component and offset; layout 1 (a run.json without one) as before. */
+static void test_layouts_of_chunks(void **state)
+{
+	struct fixture *f = *state;
+	struct config *config = load_config_text(f->dir,
+		"version: 1\nproject: sweep\n"
+		"targets: {hpc: {provider: slurm, partition: batch, throttle: 5}}\n"
+		"components:\n  model:\n    command: echo {{ n }}\n"
+		"scenarios: {range: {name: n, start: 0, stop: 5999}}\n");
+	struct plan_options o = options_for(f, "hpc", 100001);
+	const struct plan_task tasks[] = { { 0, 1 }, { 4999, 1 }, { 5000, 2 }, { 2400, 1 } };
+	struct plan_request req = {
+		.component = &config->components[0], .resources = { .cpus = 1 },
+		.tasks = tasks, .n_tasks = 4,
+	};
+	struct plan *plan;
+	struct error err;
+	const struct plan_group *g;
+	char output[4200];
+
+	o.target = config_target(config, "hpc");
+	o.layout = RUN_LAYOUT_FANNED;
+	if (plan_wave(config, &o, &req, 1, &plan, &err) != 0)
+		fail_msg("%s", err.text);
+	g = &plan->groups[0];
+	assert_int_equal(g->n_chunks, 2);
+	assert_int_equal(g->chunks[1].offset, LOG_SLURM_CHUNK_MAX);
+	assert_string_equal(g->chunks[1].array, "0%5");
+	assert_string_equal(env_value(g->chunks[1].env, "SCALABLE_EVENTS_LAYOUT"), "2");
+	snprintf(output, sizeof output, "--output=%s/logs/slurm/model/5000/slurm-%%A_%%a.out",
+		 f->dir);
+	assert_true(has_arg(g->chunks[1].argv, output));
+	plan_free(plan);
+	o.layout = 0;
+	assert_int_equal(plan_wave(config, &o, &req, 1, &plan, &err), 0);
+	g = &plan->groups[0];
+	assert_int_equal(g->n_chunks, 1);
+	assert_null(env_value(g->chunks[0].env, "SCALABLE_EVENTS_LAYOUT"));
+	snprintf(output, sizeof output, "--output=%s/logs/slurm-%%A_%%a.out", f->dir);
+	assert_true(has_arg(g->chunks[0].argv, output));
+	plan_free(plan);
+	config_free(config);
 }
 
 static void test_wave_errors_and_names(void **state)
@@ -406,6 +453,47 @@ static void test_wave_script_runs(void **state)
 	tmpdir_remove(dir);
 }
 
+/* In layout 2 the script makes its log directory and writes where
+ * log_task_stem says; plan_write_scripts made each chunk's --output
+ * directory beforehand. */
+static void test_wave_script_fans_logs_out(void **state)
+{
+	char *dir = tmpdir_create(), *run_dir, *out, stem[256], rel[300];
+	struct config *config;
+	const struct plan_task tasks[] = { { 1, 3 }, { 2, 1 } };
+	struct plan_request req = { .tasks = tasks, .n_tasks = 2, .resources = { .cpus = 1 } };
+	struct plan_options o = { .run_id = "run-x", .wave = "w001", .max_array_size = 2,
+				  .layout = RUN_LAYOUT_FANNED };
+	struct plan *plan;
+	struct error err;
+	struct stat st;
+
+	(void)state;
+	tmpdir_write(dir, "job.tmpl", hostile_template);
+	config = load_config_text(dir, hostile_yaml);
+	assert_true(asprintf(&run_dir, "%s/run", dir) > 0);
+	o.run_dir = run_dir;
+	o.target = config_target(config, NULL);
+	req.component = &config->components[0];
+	assert_int_equal(plan_wave(config, &o, &req, 1, &plan, &err), 0);
+	if (plan_write_scripts(plan, &err) != 0)
+		fail_msg("%s", err.text);
+	snprintf(rel, sizeof rel, "%s/logs/slurm/model/2", run_dir);
+	assert_int_equal(stat(rel, &st), 0);     /* the chunk at offset 2 */
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(run_task(plan->groups[0].script_path, dir, 1, 0), 0);
+	assert_int_equal(log_task_stem(RUN_LAYOUT_FANNED, "model", 1, 3, stem, sizeof stem), 0);
+	snprintf(rel, sizeof rel, "%s.out", stem);
+	assert_non_null(out = tmpdir_read(run_dir, rel));
+	assert_non_null(strstr(out, "id 1 attempt 3 run run-x\n"));
+	free(out);
+	assert_null(tmpdir_read(run_dir, "logs/model-1.3.out"));
+	plan_free(plan);
+	config_free(config);
+	free(run_dir);
+	tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,11 +501,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sbatch_argv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chunk_tags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resubmission_wave, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layouts_of_chunks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wave_errors_and_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wave_exclude, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_local_argv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wave_script_runs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wave_script_fans_logs_out, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);

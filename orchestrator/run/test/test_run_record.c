@@ -16,6 +16,7 @@
 
 #include "rundir/manifest_digest.h"
 #include "testing/orch_helpers.h"
+#include "plan/log_paths.h"
 #include "plan/plan.h"
 #include "rundir/run_dir.h"
 #include "rundir/run_record.h"
@@ -64,6 +65,7 @@ static struct run_record sample_record(void)
 	r.source_manifest_path = strdup("/home/u/energy/scalable.yaml");
 	memset(r.manifest_digest, 'a', 64);
 	r.manifest_lock_version = MANIFEST_DIGEST_VERSION;
+	r.layout = 2;
 	strcpy(r.started_at, "2026-01-01T00:00:00.000Z");
 	r.status = RUN_STATUS_RUNNING;
 	return r;
@@ -81,8 +83,8 @@ static void run_json_has_the_contract_fields(void **state)
 {
 	static const char *const fields[] = {
 		"event_type", "schema_version", "run_id", "project_name", "target_name",
-		"provider_name", "manifest_lock", "manifest_lock_version", "source_manifest_path",
-		"started_at",
+		"provider_name", "manifest_lock", "manifest_lock_version", "layout",
+		"source_manifest_path", "started_at",
 		"finished_at", "status", "summary",
 	};
 	char *dir = tmpdir_create();
@@ -107,6 +109,7 @@ static void run_json_has_the_contract_fields(void **state)
 	assert_string_equal(back.run_id, r.run_id);
 	assert_string_equal(back.manifest_digest, r.manifest_digest);
 	assert_int_equal(back.manifest_lock_version, MANIFEST_DIGEST_VERSION);
+	assert_int_equal(back.layout, 2);
 	assert_string_equal(back.finished_at, "");
 	assert_int_equal(back.status, RUN_STATUS_RUNNING);
 	run_record_clear(&back);
@@ -202,6 +205,27 @@ static void the_manifest_lock_version_defaults_to_1(void **state)
 	assert_non_null(strstr(err.text, "missing or has the wrong type"));
 	free(edited);
 	json_decref(json);
+	free(text);
+	run_record_clear(&r);
+	tmpdir_remove(dir);
+}
+
+/* A run.json from before layouts were versioned has none: layout 1. */
+static void a_run_without_a_layout_is_of_layout_1(void **state)
+{
+	char *dir = tmpdir_create(), *text;
+	struct run_record r = sample_record(), back;
+	struct error err;
+
+	(void)state;
+	r.layout = 0;
+	assert_int_equal(run_record_write(dir, &r, &err), 0);
+	text = tmpdir_read(dir, "run.json");
+	assert_null(strstr(text, "layout"));
+	assert_int_equal(run_record_read(dir, &back, &err), 0);
+	assert_int_equal(back.layout, 0);
+	assert_int_equal(run_layout_of(back.layout), RUN_LAYOUT_FLAT);
+	run_record_clear(&back);
 	free(text);
 	run_record_clear(&r);
 	tmpdir_remove(dir);
@@ -317,6 +341,7 @@ int main(void)
 		cmocka_unit_test(a_failed_write_leaves_the_old_file),
 		cmocka_unit_test(a_broken_run_json_is_reported),
 		cmocka_unit_test(the_manifest_lock_version_defaults_to_1),
+		cmocka_unit_test(a_run_without_a_layout_is_of_layout_1),
 		cmocka_unit_test(the_manifest_digest_ignores_formatting_only),
 		cmocka_unit_test(the_canonical_manifest_is_sorted_and_compact),
 		cmocka_unit_test(a_run_starts_with_its_files),

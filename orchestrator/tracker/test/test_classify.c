@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "tracker/classify.h"
+#include "plan/log_paths.h"
 #include "tracker/attempt_logs.h"
 #include "test/tmpdir.h"
 
@@ -353,13 +354,24 @@ static void long_logs_are_read_from_the_end(void **state)
 	tmpdir_write(dir, "run/logs/model-3.2.err", "x\n");
 	tmpdir_write(dir, "run/logs/slurm-77_3.out", "banner\n");
 	snprintf(path, sizeof path, "%s/run", dir);
-	attempt_logs_read(path, "model", 3, 2, 77, 3, &tail, &slurm);
+	attempt_logs_read(path, 0, "model", 3, 2, 77, 3, &tail, &slurm);  /* layout 1 */
 	assert_string_equal(tail, "x\n");
 	assert_string_equal(slurm, "banner\n");
 	free(tail);
 	free(slurm);
-	attempt_logs_read(path, "model", 4, 1, -1, -1, &tail, &slurm);
+	attempt_logs_read(path, 0, "model", 4, 1, -1, -1, &tail, &slurm);
 	assert_null(tail);
+	assert_null(slurm);
+	/* layout 2: index 1003 ran as task 2 of a chunk at offset 1001 */
+	tmpdir_write(dir, "run/logs/tasks/model/1/model-1003.2.err", "fanned\n");
+	tmpdir_write(dir, "run/logs/slurm/model/1001/slurm-77_2.out", "fanned banner\n");
+	attempt_logs_read(path, RUN_LAYOUT_FANNED, "model", 1003, 2, 77, 2, &tail, &slurm);
+	assert_string_equal(tail, "fanned\n");
+	assert_string_equal(slurm, "fanned banner\n");
+	free(tail);
+	free(slurm);
+	attempt_logs_read(path, RUN_LAYOUT_FANNED, "model", 3, 2, 77, 3, &tail, &slurm);
+	assert_null(tail);   /* a layout 1 file is not where layout 2 looks */
 	assert_null(slurm);
 	tmpdir_remove(dir);
 }

@@ -136,6 +136,7 @@ struct event {
 	int64_t oom_kills, max_rss;
 	double elapsed;
 	const char *cause, *run_id;
+	bool fanned;     /* in layout 2's events/<array job>/<task / 1000>/ */
 };
 
 /* Appends a step event as the plugin writes it (job id = array job + task + 1000). */
@@ -166,6 +167,14 @@ static void write_event(struct fixture *f, struct event e)
 	snprintf(name, sizeof name, "%u.%s.%u.jsonl", job_id, e.step ? e.step : "batch",
 		 e.restart);
 	snprintf(path, sizeof path, "%s/events/%s", f->dir, name);
+	if (e.fanned) {
+		char rel[128];
+
+		snprintf(rel, sizeof rel, "events/%u/%u/.keep", e.array_job_id, e.task / 1000);
+		tmpdir_write(f->dir, rel, "");
+		snprintf(path, sizeof path, "%s/events/%u/%u/%s", f->dir, e.array_job_id,
+			 e.task / 1000, name);
+	}
 	line = json_dumps(json, JSON_COMPACT);
 	assert_non_null(file = fopen(path, "a"));
 	fprintf(file, "%s\n", line);
@@ -337,6 +346,30 @@ static void events_drive_the_states(void **state)
 	assert_int_equal(counts.by_state[TASK_RUNNING], 1);
 	assert_int_equal(counts.by_state[TASK_SUBMITTED], 1);
 	assert_false(tracker_all_final(f->t));
+}
+
+/* A run's events in both layouts (an older plugin's in events/, a newer
+ * one's fanned out) drive the same tasks. */
+static void events_of_both_layouts(void **state)
+{
+	struct fixture *f = *state;
+	struct tracker_counts counts;
+
+	submit(f, ARRAY, 0, 1, 1, "w001");
+	submit(f, ARRAY + 5000, 1000, 2, 1, "w001");
+	start(f, ARRAY, 0, 0);
+	end(f, ARRAY, 0, 0, 0, 0);
+	for (uint32_t task = 1000; task < 1002; task++) {
+		write_event(f, (struct event){ .event = "start", .array_job_id = ARRAY + 5000,
+					       .task = task, .fanned = true });
+		write_event(f, (struct event){ .event = "end", .array_job_id = ARRAY + 5000,
+					       .task = task, .fanned = true, .elapsed = 1 });
+	}
+	poll_events(f);
+	tracker_counts(f->t, NULL, &counts);
+	assert_int_equal(counts.tasks, 3);
+	assert_int_equal(counts.by_state[TASK_SUCCEEDED], 3);
+	assert_true(tracker_all_final(f->t));
 }
 
 /* A failed end waits for Slurm; Slurm's final state settles the class. */
@@ -768,6 +801,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(events_drive_the_states, setup, teardown),
+		cmocka_unit_test_setup_teardown(events_of_both_layouts, setup, teardown),
 		cmocka_unit_test_setup_teardown(slurm_settles_what_events_cannot, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_job_gone_without_an_end_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(slurm_alone_settles_success_and_cancel, setup,

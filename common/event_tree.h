@@ -1,0 +1,52 @@
+/* Reading a run's events/ in both layouts (step_event.h, docs/telemetry.md
+ * "Layouts"): the *.jsonl files in events/ itself (layout 1, and whatever
+ * was written there by an older plugin or orchestrator) and those in
+ * events/<first>/<second>/ (layout 2), in any mix. Each of these
+ * directories is read by its own event_reader (event_reader.h: complete
+ * lines only, ended files never opened again, a directory listed again only
+ * when its stat changed, within the same bounds).
+ *
+ * The directories of layout 2 are found the same way: events/ and each
+ * first-level directory are listed for subdirectories when their stat
+ * changed (or at the relisting bounds of event_reader.h). A leaf whose
+ * files have all ended is read again only when its stat says it may hold a
+ * new one, by the same rule. So a quiet poll costs one stat per directory
+ * of layout 2, besides the files not yet ended. Symbolic links to
+ * directories are not followed; names starting with '.' are skipped.
+ *
+ * Tests: common/test/test_event_tree.c. */
+#ifndef SCALABLE_EVENT_TREE_H
+#define SCALABLE_EVENT_TREE_H
+
+#include <stddef.h>
+
+#include "event_reader.h"
+
+struct event_tree;
+
+/* A reader of dir (normally <run_dir>/events); NULL on allocation failure. */
+struct event_tree *event_tree_new(const char *dir);
+void event_tree_free(struct event_tree *t);
+
+/* Reads what is new in every event file of both layouts, handing each
+ * event to handler (its file_name is the file's own name, without its
+ * directory). Returns the number of events handled, or -1 if a directory
+ * cannot be read (a missing events/ counts as empty). A handler that
+ * returns non-zero stops the poll. */
+long event_tree_poll(struct event_tree *t, event_handler handler, void *ctx);
+
+/* Lines skipped so far because they were not JSON objects. */
+size_t event_tree_bad_lines(const struct event_tree *t);
+
+/* The sum over every directory read (listings count the listings made to
+ * find layout 2's directories too). */
+void event_tree_stats(const struct event_tree *t, struct event_reader_stats *out);
+
+/* The directories of layout 2 (for tests and benchmarks). */
+struct event_tree_stats {
+	size_t dirs;         /* known: first-level directories and leaves */
+	size_t leaf_polls;   /* times a leaf was read (the others cost a stat) */
+};
+void event_tree_dir_stats(const struct event_tree *t, struct event_tree_stats *out);
+
+#endif
