@@ -84,11 +84,24 @@ static void print_command(char *const *env, char *const *argv)
 	strbuf_free(&line);
 }
 
+/* "packed 50 per array task, 2 at once: 2000 array tasks" */
+static void print_pack(const struct plan_group *g)
+{
+	size_t array_tasks = 0;
+
+	for (size_t c = 0; c < g->n_chunks; c++)
+		array_tasks += g->chunks[c].n_array;
+	printf("  packed %u per array task, %u at once: %zu array task%s\n", g->pack,
+	       g->pack_parallel, array_tasks, array_tasks == 1 ? "" : "s");
+}
+
 static void print_group(const struct plan_group *g)
 {
 	printf("component %s: %zu task%s, %u cpu%s, %zu chunk%s\n", g->name, g->n_tasks,
 	       g->n_tasks == 1 ? "" : "s", g->resources.cpus,
 	       g->resources.cpus == 1 ? "" : "s", g->n_chunks, g->n_chunks == 1 ? "" : "s");
+	if (g->pack > 1)
+		print_pack(g);
 	for (size_t c = 0; c < g->n_chunks; c++) {
 		const struct plan_chunk *chunk = &g->chunks[c];
 

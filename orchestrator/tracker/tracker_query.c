@@ -111,3 +111,17 @@ void tracker_foreach(const struct tracker *t, tracker_visitor fn, void *ctx)
 				fn(t->all[i]->attempts[k], t->all[i]->attempts[k] == latest, ctx);
 	}
 }
+
+size_t tracker_not_started(const struct tracker *t, const struct task_attempt ***out)
+{
+	size_t n = 0, cancelled = t->totals.by_state[TASK_CANCELLED];
+
+	*out = calloc(cancelled + 1, sizeof **out);
+	for (size_t i = 0; *out && n < cancelled && i < t->n_all; i++) {
+		const struct task_attempt *a = tracked_task_latest(t->all[i]);
+
+		if (a && a->state == TASK_CANCELLED && a->not_started)
+			(*out)[n++] = a;
+	}
+	return n;
+}
