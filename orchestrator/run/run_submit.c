@@ -91,7 +91,7 @@ static int submit_in_window(struct run_session *s, const struct plan *plan,
 			    const struct plan_group *g, const struct plan_chunk *c,
 			    struct error *err)
 {
-	if (!run_window_admits(s, c->count))
+	if (!run_window_admits(s, c->n_array))
 		return 1;
 	return submit_chunk(s, plan, g, c, err);
 }

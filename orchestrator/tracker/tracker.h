@@ -249,6 +249,9 @@ struct tracker_counts {
 /* Counts for one component, or every one (component NULL). */
 void tracker_counts(const struct tracker *t, const char *component,
 		    struct tracker_counts *out);
+/* Array tasks queued or running: the latest attempts submitted, running
+ * or requeued, a pack's counted once. What a site's limit counts. */
+size_t tracker_queued_array_tasks(const struct tracker *t);
 /* A number that changes whenever an attempt (latest or not) becomes failed:
  * what tells a reader of the failures that there is something new to see. */
 size_t tracker_failed_changes(const struct tracker *t);

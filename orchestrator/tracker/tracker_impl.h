@@ -32,7 +32,7 @@ struct tracked_pack {
 	/* the batch step's end, for the members that take it */
 	int exit_code, signal;
 	double elapsed_s;
-	int64_t oom_kill_count, time_limit_s;
+	int64_t oom_kill_count, time_limit_s, max_rss_bytes;
 	char inferred_cause[16];
 	char node[64];
 };

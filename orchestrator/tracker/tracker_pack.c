@@ -38,7 +38,7 @@ static struct tracked_pack *new_pack(struct tracker *t, uint32_t array_job_id,
 	p->array_task_id = array_task_id;
 	p->exit_code = p->signal = -1;
 	p->elapsed_s = -1;
-	p->oom_kill_count = p->time_limit_s = -1;
+	p->oom_kill_count = p->time_limit_s = p->max_rss_bytes = -1;
 	t->all_packs[t->n_packs++] = p;
 	return p;
 }
@@ -106,7 +106,7 @@ int tracker_pack_requeued(struct tracker *t, struct tracked_pack *p, unsigned re
 	p->gone_polls = 0;
 	p->exit_code = p->signal = -1;
 	p->elapsed_s = -1;
-	p->oom_kill_count = -1;
+	p->oom_kill_count = p->max_rss_bytes = -1;
 	p->inferred_cause[0] = '\0';
 	for (size_t i = 0; i < p->n_members; i++) {
 		struct task_attempt *m = p->members[i];
@@ -133,6 +133,8 @@ static void take_pack_end(struct tracker *t, struct task_attempt *m,
 		m->signal = p->signal;
 	m->duration_s = p->elapsed_s;
 	m->oom_kill_count = p->oom_kill_count;
+	if (m->max_rss_bytes < 0)
+		m->max_rss_bytes = p->max_rss_bytes;   /* the pack's: an upper bound */
 	if (p->time_limit_s > 0)
 		m->time_limit_s = p->time_limit_s;
 	if (!m->node[0])
@@ -197,6 +199,7 @@ int tracker_pack_step(struct tracker *t, struct tracked_pack *p,
 	p->signal = (int)f->signal.value;
 	p->elapsed_s = f->elapsed_s.value;
 	p->oom_kill_count = f->oom_kill_count.value;
+	p->max_rss_bytes = f->max_rss_bytes.value;
 	snprintf(p->inferred_cause, sizeof p->inferred_cause, "%s",
 		 f->inferred_cause ? f->inferred_cause : "");
 	/* elsewhere Slurm's final state settles it (the pack may be requeued) */

@@ -125,3 +125,26 @@ size_t tracker_not_started(const struct tracker *t, const struct task_attempt **
 	}
 	return n;
 }
+
+static bool queued_state(const struct task_attempt *a)
+{
+	return a->latest && (a->state == TASK_SUBMITTED || a->state == TASK_RUNNING ||
+			     a->state == TASK_REQUEUED);
+}
+
+size_t tracker_queued_array_tasks(const struct tracker *t)
+{
+	size_t n = t->totals.by_state[TASK_SUBMITTED] + t->totals.by_state[TASK_RUNNING] +
+		   t->totals.by_state[TASK_REQUEUED];
+
+	/* a pack's scenarios queued or running are one array task */
+	for (size_t i = 0; i < t->n_packs; i++) {
+		size_t members = 0;
+
+		for (size_t m = 0; m < t->all_packs[i]->n_members; m++)
+			members += queued_state(t->all_packs[i]->members[m]);
+		if (members)
+			n -= members - 1;
+	}
+	return n;
+}

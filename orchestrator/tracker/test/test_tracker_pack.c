@@ -261,6 +261,8 @@ static void test_own_records(void **state)
 	assert_int_equal(find(f, 2)->state, TASK_RUNNING);
 	assert_int_equal(find(f, 3)->state, TASK_SUBMITTED);
 	assert_false(tracker_all_final(f->t));
+	/* a site's limit counts the pack once */
+	assert_int_equal(tracker_queued_array_tasks(f->t), 1);
 }
 
 /* Local target: the pack's batch step ended killed for memory. */
@@ -274,7 +276,9 @@ static void test_killed_pack_local(void **state)
 	poll_events(f);
 	assert_int_equal(find(f, 2)->state, TASK_FAILED);
 	assert_int_equal(find(f, 2)->failure_class, FAILURE_OOM);
+	assert_int_equal(find(f, 2)->max_rss_bytes, 1 << 30);   /* the pack's peak */
 	assert_int_equal(rows(f, "failures.jsonl", 2, NULL, NULL), 1);
+	assert_int_equal(tracker_queued_array_tasks(f->t), 0);
 	assert_int_equal(find(f, 3)->state, TASK_CANCELLED);
 	assert_true(find(f, 3)->not_started);
 	assert_int_equal(rows(f, "failures.jsonl", 3, NULL, NULL), 0);
