@@ -100,6 +100,7 @@ struct task_attempt {
 	 * it began, so it is `cancelled` without having run, and goes back to
 	 * the queue as a new attempt that no retry policy counts */
 	bool packed, started, not_started;
+	bool pack_settled;              /* settled by its pack's end, not its own */
 };
 
 /* What the orchestrator decides about a failed attempt: malloc'd, or NULL

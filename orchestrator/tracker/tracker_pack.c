@@ -111,9 +111,12 @@ int tracker_pack_requeued(struct tracker *t, struct tracked_pack *p, unsigned re
 	for (size_t i = 0; i < p->n_members; i++) {
 		struct task_attempt *m = p->members[i];
 
-		if (task_state_is_final(m->state))
-			continue;  /* what ended before the requeue stays as it ended */
-		m->started = false;
+		/* what ended on its own stays as it ended (the runner skips it);
+		 * what the pack's end settled goes on, unless already submitted
+		 * again as a newer attempt */
+		if (task_state_is_final(m->state) && (!m->pack_settled || !m->latest))
+			continue;
+		m->started = m->not_started = m->pack_settled = false;
 		if (attempt_requeued(t, m, restart_count, timestamp, err) != 0)
 			return -1;
 	}
@@ -156,6 +159,7 @@ static int settle_members(struct tracker *t, struct tracked_pack *p, const char 
 
 		if (task_state_is_final(m->state))
 			continue;
+		m->pack_settled = true;
 		if (m->started) {
 			take_pack_end(t, m, p);
 			rc = attempt_failed(t, m, timestamp, err);

@@ -358,6 +358,30 @@ static void test_requeued_pack(void **state)
 	assert_int_equal(rows(f, "failures.jsonl", 2, NULL, NULL), 0);
 }
 
+/* Slurm said PREEMPTED, then requeued the pack all the same: what the
+ * pack's end settled goes on at restart 1, what ended on its own does not. */
+static void test_requeue_after_settle(void **state)
+{
+	struct fixture *f = *state;
+
+	pack_half_done(f);
+	apply(f, "PREEMPTED", true, 0);
+	assert_int_equal(find(f, 2)->state, TASK_FAILED);
+	assert_int_equal(not_started(f), 1);
+	apply(f, "PENDING", false, 1);
+	assert_int_equal(find(f, 2)->state, TASK_REQUEUED);
+	assert_int_equal(find(f, 3)->state, TASK_REQUEUED);
+	assert_false(find(f, 3)->not_started);
+	assert_int_equal(not_started(f), 0);
+	assert_int_equal(find(f, 0)->state, TASK_SUCCEEDED);
+	assert_int_equal(find(f, 1)->state, TASK_FAILED);
+	assert_int_equal(rows(f, "tasks.jsonl", 1, "requeued", NULL), 0);
+	scenario(f, false, 3, 1, 0);
+	scenario(f, true, 3, 1, 0);
+	poll_events(f);
+	assert_int_equal(find(f, 3)->state, TASK_SUCCEEDED);
+}
+
 /* scancel of the pack: what had not ended is cancelled, not requeued. */
 static void test_cancelled_pack(void **state)
 {
@@ -402,6 +426,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_records_read_at_settle, setup_local, teardown),
 		cmocka_unit_test_setup_teardown(test_preempted_pack_slurm, setup_slurm, teardown),
 		cmocka_unit_test_setup_teardown(test_requeued_pack, setup_slurm, teardown),
+		cmocka_unit_test_setup_teardown(test_requeue_after_settle, setup_slurm, teardown),
 		cmocka_unit_test_setup_teardown(test_cancelled_pack, setup_slurm, teardown),
 		cmocka_unit_test_setup_teardown(test_reattach, setup_local, teardown),
 	};
