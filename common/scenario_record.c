@@ -88,6 +88,7 @@ char *scenario_record_line(const struct scenario_pack_id *id, const struct scena
 		rc = rc || json_object_set_new(o, "elapsed_s", r->elapsed_s < 0 ? json_null()
 							       : json_real(r->elapsed_s));
 		rc = rc || json_object_set_new(o, "max_rss_bytes", int_or_null(r->max_rss_bytes));
+		rc = rc || json_object_set_new(o, "oom_kill_count", int_or_null(r->oom_kill_count));
 	}
 	if (rc && o) {
 		json_decref(o);
@@ -144,6 +145,7 @@ int scenario_record_parse(json_t *event, struct scenario_record_fields *out)
 		.restart_count = get_int(event, "restart_count"),
 		.exit_code = get_int(event, "exit_code"), .signal = get_int(event, "signal"),
 		.max_rss_bytes = get_int(event, "max_rss_bytes"),
+		.oom_kill_count = get_int(event, "oom_kill_count"),
 		.elapsed_s = json_is_number(elapsed) ? json_number_value(elapsed) : -1,
 	};
 	return out->component && out->task_id >= 0 && out->attempt > 0 ? 0 : -1;

@@ -47,6 +47,7 @@ struct scenario_record {
 	int exit_code, signal;      /* exit_code 128+signal when signalled */
 	double elapsed_s;           /* < 0: null */
 	int64_t max_rss_bytes;
+	int64_t oom_kill_count;     /* OOM kills in its cgroup while it ran; -1: null */
 };
 
 /* The record as one JSON line ending in '\n' (malloc'd; NULL when out of
@@ -63,7 +64,7 @@ struct scenario_record_fields {
 	bool end;
 	const char *run_id, *component, *node, *timestamp;
 	int64_t task_id, attempt, job_id, array_job_id, array_task_id, restart_count;
-	int64_t exit_code, signal, max_rss_bytes;   /* -1: null */
+	int64_t exit_code, signal, max_rss_bytes, oom_kill_count;   /* -1: null */
 	double elapsed_s;                            /* -1: null */
 };
 

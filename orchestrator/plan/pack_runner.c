@@ -81,6 +81,39 @@ static void read_earlier(const struct pack_runner_options *o, bool *ended)
 			jsonl_read(path, note_ended, &c, NULL, &ignored);
 }
 
+/* The oom_kill count of a cgroup v2 memory.events; -1: unknown. */
+static int64_t oom_kills(const char *path)
+{
+	FILE *f = path ? fopen(path, "r") : NULL;
+	char key[64];
+	long long value;
+	int64_t n = -1;
+
+	while (f && fscanf(f, "%63s %lld", key, &value) == 2)
+		if (!strcmp(key, "oom_kill"))
+			n = value;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* This process's cgroup v2 memory.events, or NULL (cgroup v1, none). */
+static char *own_memory_events(void)
+{
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	char line[4096], *path = NULL;
+
+	while (f && !path && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "0::", 3) == 0 &&
+		    asprintf(&path, "/sys/fs/cgroup%s/memory.events", line + 3) < 0)
+			path = NULL;
+	}
+	if (f)
+		fclose(f);
+	return path;
+}
+
 /* One running scenario. */
 struct slot {
 	pid_t pid;
@@ -95,7 +128,25 @@ struct pack_state {
 	struct slot *slots;
 	size_t running, ran;
 	int status;
+	char *memory_events;
+	int64_t oom_seen;            /* OOM kills already told; -1: unknown */
 };
+
+/* The OOM kills to tell with a scenario that ended so: those counted since
+ * the last told, when it was killed (SIGKILL, or a shell's 137); else 0,
+ * and they wait for the scenario they belong to. -1: unknown. */
+static int64_t oom_since(struct pack_state *s, const struct exit_outcome *out)
+{
+	int64_t now = oom_kills(s->memory_events);
+
+	if (now < 0 || s->oom_seen < 0)
+		return -1;
+	if (now <= s->oom_seen || (out->signal != 9 && out->exit_code != 137))
+		return 0;
+	now -= s->oom_seen;
+	s->oom_seen += now;
+	return now;
+}
 
 static int append(struct pack_state *s, char *line, size_t len)
 {
@@ -138,7 +189,7 @@ static int start(struct pack_state *s, size_t i)
 	s->ran++;
 	return write_record(s, &(struct scenario_record){
 		.task_id = (int64_t)sc->task_id, .attempt = sc->attempt, .pid = pid,
-		.elapsed_s = -1, .max_rss_bytes = -1 });
+		.elapsed_s = -1, .max_rss_bytes = -1, .oom_kill_count = -1 });
 }
 
 static double since(const struct timespec *t0)
@@ -174,7 +225,7 @@ static int reap(struct pack_state *s)
 		.end = true, .task_id = (int64_t)sc->task_id, .attempt = sc->attempt,
 		.pid = pid, .exit_code = out.exit_code, .signal = out.signal,
 		.elapsed_s = since(&done.started),
-		.max_rss_bytes = (int64_t)ru.ru_maxrss * 1024 });
+		.max_rss_bytes = (int64_t)ru.ru_maxrss * 1024, .oom_kill_count = oom_since(s, &out) });
 }
 
 static int run_all(struct pack_state *s, const bool *ended)
@@ -213,6 +264,8 @@ int pack_run(const struct pack_runner_options *o, struct error *err)
 	int rc = -1;
 
 	s.slots = calloc(o->parallel + 1, sizeof *s.slots);
+	s.memory_events = o->memory_events ? strdup(o->memory_events) : own_memory_events();
+	s.oom_seen = oom_kills(s.memory_events);
 	if (snprintf(path, sizeof path, "%s/events", o->run_dir) < (int)sizeof path)
 		mkdir(path, 0777);   /* the plugin's or the local executor's, else ours */
 	if (!ended || !s.slots || path_of(o, o->restart_count, path, sizeof path) != 0)
@@ -235,5 +288,6 @@ int pack_run(const struct pack_runner_options *o, struct error *err)
 		close(s.fd);
 	free(ended);
 	free(s.slots);
+	free(s.memory_events);
 	return rc == 0 ? s.status : -1;
 }

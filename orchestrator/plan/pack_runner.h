@@ -5,7 +5,9 @@
  * a start record before each and an end record after it, with the
  * scenario's own exit status, elapsed time and peak memory (wait4's
  * rusage: the largest resident set of the child and of what it waited
- * for), then a pack end record. A scenario that has an end record in an
+ * for; and the OOM kills its cgroup counted while it ran, when it ended
+ * killed: a scenario the kernel killed for memory in a pack that goes on),
+ * then a pack end record. A scenario that has an end record in an
  * earlier restart's file of the same pack is skipped: Slurm requeued the
  * pack, and what ended was settled then.
  *
@@ -33,6 +35,9 @@ struct pack_runner_options {
 	int64_t job_id, array_job_id, array_task_id;
 	unsigned restart_count;
 	const char *node;
+	/* cgroup v2 memory.events whose oom_kill counts the scenarios' OOM
+	 * kills; NULL: this process's own cgroup's */
+	const char *memory_events;
 };
 
 /* "<index>:<attempt>" into out; -1 when it is not that. */

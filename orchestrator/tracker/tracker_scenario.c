@@ -23,8 +23,9 @@ static int scenario_end(struct tracker *t, struct task_attempt *a,
 	a->signal = f->signal > 0 ? (int)f->signal : 0;
 	a->duration_s = f->elapsed_s;
 	a->max_rss_bytes = f->max_rss_bytes;
+	a->oom_kill_count = f->oom_kill_count;
 	snprintf(a->inferred_cause, sizeof a->inferred_cause, "%s",
-		 a->signal ? "signaled" : "exited");
+		 f->oom_kill_count > 0 ? "oom" : a->signal ? "signaled" : "exited");
 	snprintf(a->ended_at, sizeof a->ended_at, "%s", f->timestamp ? f->timestamp : "");
 	if (f->exit_code == 0 && a->signal == 0)
 		return attempt_succeeded(t, a, f->timestamp, err);

@@ -24,7 +24,7 @@
 static const char script[] =
 	"echo \"$SCALABLE_PACK_TASK\" >>\"$DIR/ran.log\"\n"
 	"case $SCALABLE_PACK_TASK in\n"
-	"1) touch \"$DIR/mark-1\"; exit 3 ;;\n"
+	"1) touch \"$DIR/mark-1\"; [ -n \"$OOM\" ] && { echo 'oom_kill 1' >\"$OOM\"; kill -9 $$; }; exit 3 ;;\n"
 	"2) x=$(head -c 33554432 /dev/zero | tr '\\0' a); [ ${#x} -gt 0 ] ;;\n"
 	"0) if [ -n \"$WAIT_FOR\" ]; then for i in $(seq 50); do [ -e \"$DIR/mark-1\" ] && exit 0; sleep 0.1; done; exit 9; fi ;;\n"
 	"esac\n"
@@ -34,7 +34,7 @@ static const struct pack_scenario scenarios[] = { { 0, 1 }, { 1, 2 }, { 2, 1 } }
 
 struct seen {
 	int starts, ends;
-	int64_t exit_of[3], rss_of[3];
+	int64_t exit_of[3], rss_of[3], oom_of[3];
 	double elapsed_of[3];
 	bool pack_end;
 	int64_t ran;
@@ -60,6 +60,7 @@ static int count(json_t *record, void *ctx)
 	s->ends++;
 	s->exit_of[f.task_id] = f.exit_code;
 	s->rss_of[f.task_id] = f.max_rss_bytes;
+	s->oom_of[f.task_id] = f.oom_kill_count;
 	s->elapsed_of[f.task_id] = f.elapsed_s;
 	return 0;
 }
@@ -93,6 +94,7 @@ static char *setup_dir(void)
 	tmpdir_write(dir, "events/.keep", "");
 	setenv("DIR", dir, 1);
 	unsetenv("WAIT_FOR");
+	unsetenv("OOM");
 	return dir;
 }
 
@@ -192,6 +194,35 @@ static void test_restart_skips_what_ended(void **state)
 	tmpdir_remove(dir);
 }
 
+/* The kernel killed scenario 1 for memory (its cgroup's oom_kill went up
+ * while it ran, and it died of SIGKILL): its record says so, the others'
+ * do not. */
+static void test_oom_kill_attributed(void **state)
+{
+	char *dir = setup_dir(), *path, *events;
+	struct pack_runner_options o;
+	struct error err;
+	struct seen s;
+
+	(void)state;
+	tmpdir_write(dir, "memory.events", "low 0\nhigh 0\nmax 3\noom 1\noom_kill 0\n");
+	assert_true(asprintf(&path, "%s/job.sh", dir) > 0);
+	assert_true(asprintf(&events, "%s/memory.events", dir) > 0);
+	setenv("OOM", events, 1);
+	o = options(dir, path);
+	o.memory_events = events;
+	assert_int_equal(pack_run(&o, &err), 137);
+	s = read_records(dir, 0);
+	assert_int_equal(s.exit_of[1], 137);
+	assert_int_equal(s.oom_of[0], 0);
+	assert_int_equal(s.oom_of[1], 1);
+	assert_int_equal(s.oom_of[2], 0);
+	unsetenv("OOM");
+	free(events);
+	free(path);
+	tmpdir_remove(dir);
+}
+
 static void test_parse(void **state)
 {
 	struct pack_scenario sc;
@@ -212,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_sequence),
 		cmocka_unit_test(test_parallel),
 		cmocka_unit_test(test_restart_skips_what_ended),
+		cmocka_unit_test(test_oom_kill_attributed),
 		cmocka_unit_test(test_parse),
 	};
 

@@ -265,6 +265,30 @@ static void test_own_records(void **state)
 	assert_int_equal(tracker_queued_array_tasks(f->t), 1);
 }
 
+/* A scenario the kernel killed for memory inside a pack that went on: its
+ * own record's OOM kills make it oom, and the pack is not blamed. */
+static void test_scenario_oom_in_living_pack(void **state)
+{
+	struct fixture *f = *state;
+	struct scenario_pack_id id = { RUN_ID, "model", "node7", JOB, ARRAY, 0, 0 };
+	struct scenario_record r = { .end = true, .task_id = 1, .attempt = 1, .pid = 42,
+				     .exit_code = 137, .signal = 9, .elapsed_s = 1,
+				     .max_rss_bytes = 1 << 30, .oom_kill_count = 1 };
+	char path[4096];
+	size_t len;
+	char *line = scenario_record_line(&id, &r, &len);
+
+	submit_pack(f);
+	scenario(f, false, 1, 0, 0);
+	assert_int_equal(scenario_record_path(path, sizeof path, f->dir, "700", "0", "0"), 0);
+	append(path, line);
+	free(line);
+	poll_events(f);
+	assert_int_equal(find(f, 1)->state, TASK_FAILED);
+	assert_int_equal(find(f, 1)->failure_class, FAILURE_OOM);
+	assert_int_equal(find(f, 0)->state, TASK_SUBMITTED);
+}
+
 /* Local target: the pack's batch step ended killed for memory. */
 static void test_killed_pack_local(void **state)
 {
@@ -422,6 +446,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_own_records, setup_slurm, teardown),
+		cmocka_unit_test_setup_teardown(test_scenario_oom_in_living_pack, setup_slurm,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_killed_pack_local, setup_local, teardown),
 		cmocka_unit_test_setup_teardown(test_records_read_at_settle, setup_local, teardown),
 		cmocka_unit_test_setup_teardown(test_preempted_pack_slurm, setup_slurm, teardown),
