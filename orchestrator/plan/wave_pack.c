@@ -2,6 +2,7 @@
 #include "plan/wave_pack.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "lib/util/shell_quote.h"
 #include "scenario_record.h"
@@ -56,9 +57,10 @@ static int runner_call(const struct plan *plan, const struct plan_group *g,
 static int record_function(const struct plan *plan, const struct plan_group *g,
 			   struct strbuf *out)
 {
-	return strbuf_puts(out, "\tmkdir -p \"$scalable_dir/events\"\n\tscalable_records=") ||
+	return strbuf_puts(out, "\tscalable_records=") ||
 	       record_path(out, "${SLURM_RESTART_COUNT:-0}") ||
-	       strbuf_printf(out, "\n\tscalable_record() {\n\t\tprintf '{\"event_type\":"
+	       strbuf_printf(out, "\n\tmkdir -p \"$(dirname \"$scalable_records\")\"\n"
+			     "\tscalable_record() {\n\t\tprintf '{\"event_type\":"
 			     "\"scenario\",\"schema_version\":%d,\"event\":\"%%s\","
 			     "\"timestamp\":\"%%s\",\"run_id\":\"%s\",\"component\":\"%s\","
 			     "\"job_id\":%%s,\"array_job_id\":%%s,\"array_task_id\":%%s,"
@@ -97,6 +99,18 @@ static int fallback_loop(const struct plan_group *g, struct strbuf *out)
 			   ".$(printf %03d $(( scalable_ms % 1000 ))),\\\"max_rss_bytes\\\":null\"\n"
 			   "\t\t[ $scalable_status -ne 0 ] && [ $scalable_rc -eq 0 ] && "
 			   "scalable_rc=$scalable_status\n\tdone\n") ? -1 : 0;
+}
+
+int wave_pack_task_id(const struct strbuf *prelude, struct strbuf *out)
+{
+	static const char single[] = "export SCALABLE_TASK_ID=" WAVE_ARRAY_TASK_ID "\n";
+	const char *at = prelude->text ? strstr(prelude->text, single) : NULL;
+
+	if (!at)
+		return -1;
+	return strbuf_append(out, prelude->text, (size_t)(at - prelude->text)) ||
+	       strbuf_puts(out, "export SCALABLE_TASK_ID=" WAVE_PACK_TASK_ID "\n") ||
+	       strbuf_puts(out, at + strlen(single)) ? -1 : 0;
 }
 
 int wave_pack_block(const struct plan *plan, const struct plan_group *group,

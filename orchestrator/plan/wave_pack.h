@@ -20,6 +20,11 @@
 #define WAVE_ARRAY_TASK_ID "$(( ${SLURM_ARRAY_TASK_ID:?not an array task} + SCALABLE_INDEX_OFFSET ))"
 #define WAVE_PACK_TASK_ID "\"${SCALABLE_PACK_TASK:?not a scenario of a pack}\""
 
+/* Appends the single-scenario prelude to out with its scenario index taken
+ * from SCALABLE_PACK_TASK instead of the array index (the prelude itself
+ * stays as it is for every group); -1 when the prelude has no such line. */
+int wave_pack_task_id(const struct strbuf *prelude, struct strbuf *out);
+
 /* Appends the group's pack block (the group has pack > 1). */
 int wave_pack_block(const struct plan *plan, const struct plan_group *group,
 		    struct strbuf *out);

@@ -148,7 +148,8 @@ static int render_prelude(const struct render_ctx *ctx, const char *workdir,
 
 	rc = rc || strbuf_printf(out,
 		"export SCALABLE_INDEX_OFFSET=\"${SCALABLE_INDEX_OFFSET:-0}\"\n"
-		"export SCALABLE_TASK_ID=%s\n"
+		"export SCALABLE_TASK_ID=$(( ${SLURM_ARRAY_TASK_ID:?not an array task} "
+		"+ SCALABLE_INDEX_OFFSET ))\n"
 		"scalable_task=$(awk -v id=\"$SCALABLE_TASK_ID\" "
 		"'$1 == id { sub(/^[^ ]+ /, \"\"); print; exit }' "
 		"\"$SCALABLE_RUN_DIR/scripts/%s/%s.$SCALABLE_INDEX_OFFSET.tasks\")\n"
@@ -160,8 +161,7 @@ static int render_prelude(const struct render_ctx *ctx, const char *workdir,
 		"unset scalable_task\n"
 		"exec >\"$SCALABLE_RUN_DIR/logs/%s-$SCALABLE_TASK_ID.$SCALABLE_ATTEMPT.out\" "
 		"2>\"$SCALABLE_RUN_DIR/logs/%s-$SCALABLE_TASK_ID.$SCALABLE_ATTEMPT.err\"\n"
-		"cd ", g->pack > 1 ? WAVE_PACK_TASK_ID : WAVE_ARRAY_TASK_ID,
-		plan->wave, g->name, plan->wave, c, c) ||
+		"cd ", plan->wave, g->name, plan->wave, c, c) ||
 	     shell_quote(out, workdir) || strbuf_puts(out, " || exit 66\n");
 	for (size_t i = 0; rc == 0 && i < g->component->n_env; i++)
 		rc = export_line(out, g->component->env[i].name, g->component->env[i].value);
@@ -190,6 +190,18 @@ oom:
 	return -1;
 }
 
+/* A packed group's prelude: the single-scenario one, its scenario taken
+ * from SCALABLE_PACK_TASK (wave_pack.h). */
+static int packed_prelude(const struct render_ctx *ctx, const char *workdir,
+			  struct strbuf *out)
+{
+	struct strbuf prelude = { 0 };
+	int rc = render_prelude(ctx, workdir, &prelude) || wave_pack_task_id(&prelude, out);
+
+	strbuf_free(&prelude);
+	return rc ? -1 : 0;
+}
+
 /* Assembles header, prelude and body from the rendered template. */
 static int assemble(const struct render_ctx *ctx, const char *body, const char *workdir,
 		    struct strbuf *out)
@@ -201,8 +213,9 @@ static int assemble(const struct render_ctx *ctx, const char *body, const char *
 	if (strbuf_append(out, body, header) != 0 ||
 	    (header && body[header - 1] != '\n' && strbuf_puts(out, "\n") != 0))
 		return -1;
-	if (ctx->group->pack > 1 && wave_pack_block(ctx->plan, ctx->group, out) != 0)
-		return -1;
+	if (ctx->group->pack > 1)
+		return wave_pack_block(ctx->plan, ctx->group, out) ||
+		       packed_prelude(ctx, workdir, out) || strbuf_puts(out, body + header) ? -1 : 0;
 	return render_prelude(ctx, workdir, out) || strbuf_puts(out, body + header) ? -1 : 0;
 }
 
