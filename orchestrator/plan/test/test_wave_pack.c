@@ -68,6 +68,14 @@ static bool env_has(char *const *env, const char *entry)
 	return false;
 }
 
+static bool argv_has(char *const *argv, const char *arg)
+{
+	for (; argv && *argv; argv++)
+		if (!strcmp(*argv, arg))
+			return true;
+	return false;
+}
+
 static void test_chunks_count_array_tasks(void **state)
 {
 	char *dir = tmpdir_create();
@@ -101,6 +109,7 @@ static void test_chunks_count_array_tasks(void **state)
 	plan_free(plan);
 	plan = make_plan(config, dir, "hpc", "/x/scalable");
 	assert_int_equal(plan->groups[1].pack, 5);   /* what fits in 5 minutes */
+	assert_true(argv_has(plan->groups[0].chunks[1].argv, "--array=0-1"));
 	plan_free(plan);
 	config_free(config);
 	tmpdir_remove(dir);
