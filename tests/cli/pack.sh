@@ -14,7 +14,7 @@ work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
-echo "1..36"
+echo "1..38"
 
 # lines FILE: its line count (0 when it does not exist)
 lines() {
@@ -122,7 +122,7 @@ project: packkill
 targets:
   local: {provider: local, local: {concurrency: 1}}
 components:
-  slow: {command: "sh ./task.sh {{ n }}", pack: 3, walltime: "00:00:03"}
+  slow: {command: "sh ./task.sh {{ n }}", pack: 3, walltime: "00:00:03", scenario_time: 2s}
 scenarios:
   range: {name: n, start: 0, stop: 2}
 retry:
@@ -133,6 +133,8 @@ echo "$1 attempt $SCALABLE_ATTEMPT" >>side_effects.log
 [ "$1" = 1 ] && [ "$SCALABLE_ATTEMPT" = 1 ] && sleep 30
 exit 0
 SH
+check "plan of a pack that cannot fit" 0 "$scalable" plan --target local
+holds "plan warns that it does not fit" out "3 scenarios of 2s one after another take 6s, more than the walltime of 3s"
 check "the run completes after the killed pack" 0 timeout 120 "$scalable" run --target local
 run=$(newest_run)
 equals "one failure: scenario 1's timeout" \
