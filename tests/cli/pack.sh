@@ -7,14 +7,17 @@
 # failures.jsonl, status, diagnose, report and the tutorial's analysis see
 # scenarios, not packs. Then a pack killed at its walltime: the scenario
 # that was running takes the timeout, the one that had not started goes
-# back to the queue without a failure, and the run completes.
+# back to the queue without a failure, and the run completes. Last, the
+# orchestrator killed mid-run: `watch` settles the pack that went on alone
+# from its records, and submits the pack that never started again; no
+# scenario runs twice.
 scalable=${SCALABLE_BIN:?set by make check (build-aux/unit-tests.am)}
 . "$(dirname "$0")/tap_checks.sh"
 work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
-echo "1..38"
+echo "1..45"
 
 # lines FILE: its line count (0 when it does not exist)
 lines() {
@@ -147,3 +150,39 @@ equals "scenario 0 ran once" "$(grep -c '^0 ' side_effects.log)" 1
 equals "scenario 2 ran once" "$(grep -c '^2 ' side_effects.log)" 1
 check "status of the killed pack's run" 0 "$scalable" status --latest
 holds "all three succeeded" out "3: 3 succeeded"
+
+# The orchestrator killed (the test seam) after scenario 0's success: its
+# pack goes on alone and ends; the second pack (concurrency 1) never starts.
+cd "$work" && mkdir crashed && cd crashed || exit 1
+cat >scalable.yaml <<'YAML'
+version: 1
+project: packcrash
+targets:
+  local: {provider: local, local: {concurrency: 1}}
+components:
+  model: {command: "sh ./task.sh {{ n }}", pack: 3}
+scenarios:
+  range: {name: n, start: 0, stop: 5}
+YAML
+cat >task.sh <<'SH'
+echo "$1 attempt $SCALABLE_ATTEMPT" >>side_effects.log
+sleep 0.3
+SH
+check "killed after the 8th row" 137 env SCALABLE_CRASH_AT=task_row:8 "$scalable" run --target local
+run=$(newest_run)
+pack_ended() {
+	cat "$run"/events/pack.*.jsonl 2>/dev/null | grep -q '"event_type":"pack"'
+}
+n=$((n + 1))
+if wait_until 20 pack_ended; then
+	echo "ok $n - the first pack went on alone to its end"
+else
+	echo "not ok $n - the first pack went on alone to its end"
+fi
+check "watch completes the run" 0 timeout 120 "$scalable" watch --latest
+equals "every scenario ran exactly once" \
+	"$(cut -d' ' -f1 side_effects.log | sort -n | tr '\n' ' ')" "0 1 2 3 4 5 "
+equals "the unstarted pack's scenarios went back as attempt 2, not failed" \
+	"$(jq_count "$run/tasks.jsonl" 'r["attempt"] == 1 and r.get("not_started") is True') $(lines "$run/failures.jsonl")" "3 0"
+check "status after watch" 0 "$scalable" status --latest
+holds "all six succeeded" out "6: 6 succeeded"
