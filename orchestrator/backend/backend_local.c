@@ -55,9 +55,9 @@ static int local_submit(struct backend *b, const struct plan *plan,
 			uint32_t *job_id, struct error *err)
 {
 	char name[JOURNAL_KEY_MAX + 256];
-	size_t *ids = calloc(chunk->count, sizeof *ids);
+	size_t *ids = calloc(chunk->n_array, sizeof *ids);
 	struct local_chunk lc = {
-		.argv = chunk->argv, .env = chunk->env, .array_task_ids = ids, .n = chunk->count,
+		.argv = chunk->argv, .env = chunk->env, .array_task_ids = ids, .n = chunk->n_array,
 		.array_job_id = b->next_job_id, .job_name = name,
 		.cpus_per_task = group->resources.cpus,
 		.throttle = plan->target->throttle,
@@ -70,16 +70,18 @@ static int local_submit(struct backend *b, const struct plan *plan,
 
 	if (ids && job_naming_chunk_name(b->project, b->run_id, plan->wave, group->name,
 					 chunk->offset, name, sizeof name) == 0) {
-		for (size_t i = 0; i < chunk->count; i++)
-			ids[i] = group->tasks[chunk->first + i].index - chunk->offset;
+		/* a pack's tasks share one array task id */
+		for (size_t i = 0, n = 0; i < chunk->count && n < chunk->n_array; i++)
+			if (i == 0 || plan_array_task_id(group, chunk, i) != ids[n - 1])
+				ids[n++] = plan_array_task_id(group, chunk, i);
 		rc = local_executor_submit(b->executor, &lc);
 	}
 	if (rc != 0) {
 		error_system(err, "cannot queue %s's tasks locally", group->name);
 	} else {
 		*job_id = b->next_job_id;
-		b->next_job_id += (uint32_t)chunk->count;
-		b->local_left += chunk->count;
+		b->next_job_id += (uint32_t)chunk->n_array;
+		b->local_left += chunk->n_array;
 	}
 	free(ids);
 	return rc;

@@ -86,11 +86,38 @@ static void print_command(char *const *env, char *const *argv)
 	strbuf_free(&line);
 }
 
+/* With a scenario_time, whether a pack fits in its walltime. */
+static void fits_walltime(const struct plan_group *g)
+{
+	uint64_t one = g->component->scenario_time_s, wall = g->resources.walltime_s;
+	uint64_t rounds = (g->pack + g->pack_parallel - 1) / g->pack_parallel;
+
+	if (one && wall && rounds * one > wall)
+		printf("  warning: %llu scenarios of %llus one after another take %llus, more "
+		       "than the walltime of %llus: lower pack or raise walltime\n",
+		       (unsigned long long)rounds, (unsigned long long)one,
+		       (unsigned long long)(rounds * one), (unsigned long long)wall);
+}
+
+/* "packed 50 per array task, 2 at once: 2000 array tasks" */
+static void print_pack(const struct plan_group *g)
+{
+	size_t array_tasks = 0;
+
+	for (size_t c = 0; c < g->n_chunks; c++)
+		array_tasks += g->chunks[c].n_array;
+	printf("  packed %u per array task, %u at once: %zu array task%s\n", g->pack,
+	       g->pack_parallel, array_tasks, array_tasks == 1 ? "" : "s");
+	fits_walltime(g);
+}
+
 static void print_group(const struct plan_group *g)
 {
 	printf("component %s: %zu task%s, %u cpu%s, %zu chunk%s\n", g->name, g->n_tasks,
 	       g->n_tasks == 1 ? "" : "s", g->resources.cpus,
 	       g->resources.cpus == 1 ? "" : "s", g->n_chunks, g->n_chunks == 1 ? "" : "s");
+	if (g->pack > 1)
+		print_pack(g);
 	for (size_t c = 0; c < g->n_chunks; c++) {
 		const struct plan_chunk *chunk = &g->chunks[c];
 
@@ -113,7 +140,8 @@ static void print_plan(const struct plan *plan, const char *source)
 	       scenarios_kind_name(scenarios_kind(plan->config->scenarios)));
 	if (plan->target->provider == PROVIDER_LOCAL)
 		printf("local target: each index of a chunk runs as `bash SCRIPT` with "
-		       "SLURM_ARRAY_TASK_ID = index - offset\n");
+		       "SLURM_ARRAY_TASK_ID = index - offset (packed: array task i runs "
+		       "the chunk's scenarios i*K .. i*K+K-1)\n");
 	for (size_t g = 0; g < plan->n_groups; g++) {
 		print_group(&plan->groups[g]);
 		submissions += plan->groups[g].n_chunks;

@@ -37,9 +37,16 @@ static void print_components(const struct config *config)
 			units_format_size(c->memory_bytes, memory, sizeof memory);
 		if (c->walltime_s)
 			units_format_walltime(c->walltime_s, walltime, sizeof walltime);
-		printf("  component  %s: %u cpu%s, memory %s, walltime %s, template %s\n",
+		printf("  component  %s: %u cpu%s, memory %s, walltime %s, template %s",
 		       c->name, c->cpus, c->cpus == 1 ? "" : "s", memory, walltime,
 		       c->template_path ? c->template_path : "(built-in default)");
+		if (c->pack == 0)
+			printf(", pack auto (%llus / %llus), %u at once",
+			       (unsigned long long)c->pack_time_s,
+			       (unsigned long long)c->scenario_time_s, c->pack_parallel);
+		else if (c->pack > 1)
+			printf(", pack %u, %u at once", c->pack, c->pack_parallel);
+		putchar('\n');
 	}
 }
 

@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "diagnose", cmd_diagnose, "what failed in a run, why, and what to change" },
 	{ "report", cmd_report, "a run's report as HTML, Markdown or JSON" },
 	{ "sweep", cmd_sweep, "(run by the sweeper job) one pass over a detached run" },
+	{ "pack-exec", cmd_pack_exec, "(run by a packed array task) run its scenarios" },
 };
 
 static void usage(FILE *out)

@@ -82,6 +82,12 @@ static const struct field component_fields[] = {
 	{ "setup", FIELD_STRING_LIST, offsetof(struct component, setup), 0, 0, NULL },
 	{ "cache", FIELD_BOOL, offsetof(struct component, cache), 0, 0, NULL },
 	{ "inputs", FIELD_STRING_LIST, offsetof(struct component, inputs), 0, 0, NULL },
+	{ "pack", FIELD_CUSTOM, 0, 0, 0, load_pack },
+	{ "pack_time", FIELD_DURATION, offsetof(struct component, pack_time_s), 0, 0, NULL },
+	{ "scenario_time", FIELD_DURATION, offsetof(struct component, scenario_time_s), 0, 0,
+	  NULL },
+	{ "pack_parallel", FIELD_UINT, offsetof(struct component, pack_parallel), 1, 100000,
+	  NULL },
 };
 
 static int load_component(struct loader *L, const struct ynode *key,
@@ -90,6 +96,9 @@ static int load_component(struct loader *L, const struct ynode *key,
 	char what[256];
 
 	component->cpus = 1;
+	component->pack = 1;
+	component->pack_parallel = 1;
+	component->pack_time_s = CONFIG_PACK_TIME_S;
 	if (!(component->name = strdup(key->text))) {
 		error_system(L->err, "%s", L->path);
 		return -1;
@@ -105,7 +114,7 @@ static int load_component(struct loader *L, const struct ynode *key,
 	if (!component->template_path && !component->command)
 		return fail_at(L, map, "component '%s' has neither template nor command "
 			       "(expected at least one of them)", key->text);
-	return 0;
+	return check_pack(L, map, component);
 }
 
 int load_components(struct loader *L, const struct ynode *map)

@@ -69,7 +69,16 @@ struct component {
 	struct string_list setup;  /* shell lines run before the command */
 	bool cache;
 	struct string_list inputs;
+	/* packing (docs/scalable.yaml.5 "pack"): scenarios per array task, 1
+	 * (the default) for one each, 0 for auto: pack_time_s over
+	 * scenario_time_s, within the walltime (plan_pack_size) */
+	unsigned pack;
+	uint64_t pack_time_s;      /* auto's target; default CONFIG_PACK_TIME_S */
+	uint64_t scenario_time_s;  /* one scenario's estimate; 0: not given */
+	unsigned pack_parallel;    /* scenarios of a pack at once; default 1 */
 };
+
+#define CONFIG_PACK_TIME_S 1800u   /* pack: auto aims at 30 minutes a pack */
 
 struct backoff {
 	uint64_t initial_s;

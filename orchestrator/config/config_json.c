@@ -19,13 +19,19 @@ json_t *components_summary_json(const struct config *config)
 
 	for (size_t i = 0; list && i < config->n_components; i++) {
 		const struct component *c = &config->components[i];
+		json_t *entry = json_pack("{s:s, s:s?, s:s?, s:i, s:I, s:I}",
+					  "name", c->name, "template", c->template_path,
+					  "command", c->command, "cpus", (int)c->cpus,
+					  "memory_bytes", (json_int_t)c->memory_bytes,
+					  "walltime_s", (json_int_t)c->walltime_s);
 
-		json_array_append_new(list, json_pack("{s:s, s:s?, s:s?, s:i, s:I, s:I}",
-						      "name", c->name, "template",
-						      c->template_path, "command", c->command,
-						      "cpus", (int)c->cpus, "memory_bytes",
-						      (json_int_t)c->memory_bytes, "walltime_s",
-						      (json_int_t)c->walltime_s));
+		/* added, when it packs: K or "auto", and how many at once */
+		if (entry && c->pack != 1)
+			json_object_update_new(entry, json_pack(
+				"{s:o, s:I}", "pack", c->pack ? json_integer(c->pack)
+							       : json_string("auto"),
+				"pack_parallel", (json_int_t)c->pack_parallel));
+		json_array_append_new(list, entry);
 	}
 	return list;
 }

@@ -73,6 +73,10 @@ void string_list_free(struct string_list *list);
 /* The sections, one file each. */
 int load_targets(struct loader *L, const struct ynode *map);
 int load_components(struct loader *L, const struct ynode *map);
+/* A component's pack: K or auto (FIELD_CUSTOM), and what the pack keys
+ * need of each other once all are read (config_pack.c). */
+int load_pack(struct loader *L, const struct ynode *value, void *component);
+int check_pack(struct loader *L, const struct ynode *map, struct component *component);
 int load_scenarios(struct loader *L, const struct ynode *node);
 int load_retry(struct loader *L, const struct ynode *map);
 int load_classify(struct loader *L, const struct ynode *list);

@@ -1,6 +1,7 @@
 /* Plans: groups of tasks per component and resources (see plan.h). */
 #include "plan/plan.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,19 @@ struct resources component_resources(const struct component *component,
 		.walltime_s = component->walltime_s ? component->walltime_s
 						    : target->walltime_s,
 	};
+}
+
+unsigned plan_pack_size(const struct component *c, const struct resources *r)
+{
+	uint64_t k = c->pack;
+
+	if (k == 0) {
+		k = c->scenario_time_s ? c->pack_time_s / c->scenario_time_s : 1;
+		if (r->walltime_s && c->scenario_time_s &&
+		    k > r->walltime_s / c->scenario_time_s)
+			k = r->walltime_s / c->scenario_time_s;
+	}
+	return k < 1 ? 1 : k > UINT_MAX ? UINT_MAX : (unsigned)k;
 }
 
 static void free_group(struct plan_group *group)
@@ -52,6 +66,7 @@ void plan_free(struct plan *plan)
 	free(plan->run_dir);
 	free(plan->run_id);
 	free(plan->wave);
+	free(plan->pack_runner);
 	free(plan);
 }
 
@@ -67,8 +82,11 @@ static struct plan *plan_new(const struct config *config, const struct plan_opti
 	plan->max_array_size = o->max_array_size;
 	plan->layout = run_layout_of(o->layout);
 	plan->groups = calloc(n_groups ? n_groups : 1, sizeof *plan->groups);
+	plan->pack_runner = o->pack_runner ? strdup(o->pack_runner)
+					   : realpath("/proc/self/exe", NULL);
 	if (!plan->groups || !(plan->run_dir = strdup(o->run_dir)) ||
-	    !(plan->run_id = strdup(o->run_id)) || !(plan->wave = strdup(o->wave))) {
+	    !(plan->run_id = strdup(o->run_id)) || !(plan->wave = strdup(o->wave)) ||
+	    !plan->pack_runner) {
 		plan_free(plan);
 		return NULL;
 	}
@@ -103,6 +121,10 @@ static int finish_group(struct plan *plan, struct plan_group *group, struct erro
 
 	plan->n_groups++;
 	group->name = name;
+	group->pack = plan_pack_size(group->component, &group->resources);
+	group->pack_parallel = group->pack > 1 ? group->component->pack_parallel : 1;
+	if (group->pack_parallel > group->pack || group->pack_parallel == 0)
+		group->pack_parallel = group->pack_parallel ? group->pack : 1;
 	if (!name || asprintf(&group->script_path, "%s/scripts/%s/%s.sh", plan->run_dir,
 			      plan->wave, name) < 0) {
 		group->script_path = NULL;

@@ -31,6 +31,15 @@
  *  - Slurm's own stdout/stderr of the batch step (where slurmstepd writes its
  *    "DUE TO TIME LIMIT"/"DUE TO PREEMPTION" banners) go to
  *    logs/slurm-%A_%a.out.
+ *  - Packing (a component's pack: K): each array task runs K scenarios.
+ *    Chunks are then cut by array tasks: a chunk holds up to
+ *    MaxArraySize x K tasks in the group's order, its offset is the position
+ *    of its first task in the group (it names the tasks file and the
+ *    journal key), its --array is 0-(ceil(count/K)-1), and array index i
+ *    runs the tasks file's lines i*K+1 .. i*K+K (plan_array_task_id), so a
+ *    retry wave of any scenario ids packs as well. The script's pack block
+ *    (wave_script.c) hands the pack's scenarios to `scalable pack-exec`,
+ *    which runs the script once per scenario with SCALABLE_PACK_TASK set.
  *  - The local target runs the same script: for each index of a chunk,
  *    `bash <script>` with the chunk's env plus SLURM_ARRAY_TASK_ID (index -
  *    offset), SLURM_ARRAY_JOB_ID and the rest; its chunk argv is that
@@ -69,6 +78,7 @@ struct plan_chunk {
 	char **env;              /* NULL-terminated NAME=VALUE to add */
 	char *tasks_path;        /* <run_dir>/scripts/<wave>/<name>.<offset>.tasks */
 	char *output;            /* sbatch's --output pattern (log_paths.h), absolute */
+	size_t n_array;          /* array tasks: count, or ceil(count / pack) */
 };
 
 struct plan_group {
@@ -82,6 +92,8 @@ struct plan_group {
 	struct plan_chunk *chunks;
 	size_t n_chunks;
 	char *script_path;       /* <run_dir>/scripts/<wave>/<name>.sh */
+	unsigned pack;           /* scenarios per array task (>= 1) */
+	unsigned pack_parallel;  /* of them at once (>= 1) */
 };
 
 struct plan {
@@ -89,6 +101,7 @@ struct plan {
 	const struct target *target;
 	char *run_dir, *run_id, *wave;
 	int layout;              /* RUN_LAYOUT_* (log_paths.h) of the run */
+	char *pack_runner;         /* absolute path of `scalable` for pack-exec */
 	unsigned max_array_size;
 	struct plan_group *groups;
 	size_t n_groups;
@@ -101,6 +114,9 @@ struct plan_options {
 	const char *wave;          /* e.g. "w001" */
 	unsigned max_array_size;   /* the cluster's MaxArraySize (>= 1) */
 	int layout;                /* the run's RUN_LAYOUT_*; 0: layout 1 (run.json without one) */
+	/* the binary packed scripts run as `<pack_runner> pack-exec`; NULL:
+	 * this process's own (/proc/self/exe) */
+	const char *pack_runner;
 };
 
 /* One group of a later wave: tasks (copied; any order, no index twice). */
@@ -129,6 +145,16 @@ int plan_wave(const struct config *config, const struct plan_options *options,
 	      const struct plan_request *requests, size_t n_requests,
 	      struct plan **out, struct error *err);
 void plan_free(struct plan *plan);
+
+/* Scenarios per array task for component with resources r: its pack, or
+ * for pack: auto pack_time / scenario_time, at most what fits in the
+ * walltime, at least 1. */
+unsigned plan_pack_size(const struct component *component, const struct resources *r);
+
+/* The array task id of the chunk's task at position pos (0 .. count):
+ * index - offset, or pos / pack when packed. */
+size_t plan_array_task_id(const struct plan_group *group, const struct plan_chunk *chunk,
+			  size_t pos);
 
 /* A component's resources on a target (its walltime, else the target's). */
 struct resources component_resources(const struct component *component,

@@ -17,22 +17,31 @@
 
 #define RUN_TAG_EXTRA 256  /* room for the run id or project beside a key */
 
-/* The --array value: runs of consecutive indices as ranges, and %throttle. */
+size_t plan_array_task_id(const struct plan_group *group, const struct plan_chunk *chunk,
+			  size_t pos)
+{
+	if (group->pack > 1)
+		return pos / group->pack;
+	return group->tasks[chunk->first + pos].index - chunk->offset;
+}
+
+/* The --array value: runs of consecutive array task ids as ranges, and
+ * %throttle. */
 static char *array_spec(const struct plan_group *group, const struct plan_chunk *chunk,
 			unsigned throttle)
 {
-	const struct plan_task *t = group->tasks + chunk->first;
 	struct strbuf sb = { 0 };
 	int rc = 0;
 
 	for (size_t i = 0; i < chunk->count && rc == 0;) {
-		size_t j = i;
+		size_t j = i, first = plan_array_task_id(group, chunk, i), last = first;
 
-		while (j + 1 < chunk->count && t[j + 1].index == t[j].index + 1)
-			j++;
-		rc = strbuf_printf(&sb, i ? ",%zu" : "%zu", t[i].index - chunk->offset);
-		if (rc == 0 && j > i)
-			rc = strbuf_printf(&sb, "-%zu", t[j].index - chunk->offset);
+		while (j + 1 < chunk->count &&
+		       plan_array_task_id(group, chunk, j + 1) <= last + 1)
+			last = plan_array_task_id(group, chunk, ++j);
+		rc = strbuf_printf(&sb, i ? ",%zu" : "%zu", first);
+		if (rc == 0 && last > first)
+			rc = strbuf_printf(&sb, "-%zu", last);
 		i = j + 1;
 	}
 	if (rc == 0 && throttle)
@@ -70,6 +79,8 @@ static char **chunk_env(const struct plan *plan, const struct plan_group *group,
 	/* the plugin fans events out only when asked: older orchestrators read events/ alone */
 	if (plan->layout == RUN_LAYOUT_FANNED)
 		string_vec_add(&v, "%s=%d", STEP_EVENT_LAYOUT_ENV, STEP_EVENT_LAYOUT_FANNED);
+	if (group->pack > 1)
+		string_vec_add(&v, "SCALABLE_PACK=%u", group->pack);
 	if (attempt)
 		string_vec_add(&v, "SCALABLE_ATTEMPT=%u", attempt);
 	/* Slurm 22.05 tells a step nothing of its limit: the plugin reads it here */
@@ -171,21 +182,22 @@ static size_t count_chunks(const struct plan_group *group, size_t block_size)
 	return n;
 }
 
-int plan_group_chunk(const struct plan *plan, struct plan_group *group, struct error *err)
+/* Packed: runs of max_array_size x pack tasks in the group's order, the
+ * offset being the position of the first. */
+static void cut_packed(struct plan_group *group, size_t tasks_per_chunk)
 {
-	size_t block_size = plan->max_array_size;
-	size_t n;
+	for (size_t t = 0; t < group->n_tasks; t += tasks_per_chunk) {
+		struct plan_chunk *chunk = &group->chunks[group->n_chunks++];
+		size_t left = group->n_tasks - t;
 
-	/* Slurm's output of a chunk shares one directory (log_paths.h) */
-	if (plan->layout == RUN_LAYOUT_FANNED && block_size > LOG_SLURM_CHUNK_MAX)
-		block_size = LOG_SLURM_CHUNK_MAX;
-	n = count_chunks(group, block_size);
-
-	group->chunks = calloc(n ? n : 1, sizeof *group->chunks);
-	if (!group->chunks) {
-		error_system(err, "planning");
-		return -1;
+		chunk->first = chunk->offset = t;
+		chunk->count = left < tasks_per_chunk ? left : tasks_per_chunk;
 	}
+}
+
+/* Aligned blocks of max_array_size scenario indices. */
+static void cut_blocks(struct plan_group *group, size_t block_size)
+{
 	for (size_t t = 0; t < group->n_tasks; t++) {
 		size_t block = group->tasks[t].index / block_size;
 		struct plan_chunk *chunk;
@@ -199,8 +211,34 @@ int plan_group_chunk(const struct plan *plan, struct plan_group *group, struct e
 		chunk->count = 1;
 		chunk->offset = block * block_size;
 	}
+}
+
+int plan_group_chunk(const struct plan *plan, struct plan_group *group, struct error *err)
+{
+	size_t block_size = plan->max_array_size, per_chunk, n;
+
+	/* Slurm's output of a chunk shares one directory (log_paths.h) */
+	if (plan->layout == RUN_LAYOUT_FANNED && block_size > LOG_SLURM_CHUNK_MAX)
+		block_size = LOG_SLURM_CHUNK_MAX;
+	per_chunk = block_size * group->pack;
+	n = group->pack > 1 ? (group->n_tasks + per_chunk - 1) / per_chunk
+			    : count_chunks(group, block_size);
+
+	group->chunks = calloc(n ? n : 1, sizeof *group->chunks);
+	if (!group->chunks) {
+		error_system(err, "planning");
+		return -1;
+	}
+	if (group->pack > 1)
+		cut_packed(group, per_chunk);
+	else
+		cut_blocks(group, block_size);
 	for (size_t c = 0; c < group->n_chunks; c++) {
-		if (describe_chunk(plan, group, &group->chunks[c]) != 0) {
+		struct plan_chunk *chunk = &group->chunks[c];
+
+		chunk->n_array = group->pack > 1 ? (chunk->count + group->pack - 1) / group->pack
+						 : chunk->count;
+		if (describe_chunk(plan, group, chunk) != 0) {
 			error_system(err, "planning");
 			return -1;
 		}

@@ -52,8 +52,8 @@ static json_t *resources_json(const struct resources *r)
 
 static json_t *chunk_json(const struct plan_group *g, const struct plan_chunk *c)
 {
-	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:o, s:o}", "array", c->array,
-			 "offset", (json_int_t)c->offset,
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:o, s:o}", "array", c->array,
+			 "array_tasks", (json_int_t)c->n_array, "offset", (json_int_t)c->offset,
 			 "first_index", (json_int_t)g->tasks[c->first].index,
 			 "last_index", (json_int_t)g->tasks[c->first + c->count - 1].index,
 			 "tasks", (json_int_t)c->count, "tasks_file", c->tasks_path,
@@ -67,11 +67,17 @@ static json_t *group_json(const struct plan_group *g)
 
 	for (size_t c = 0; chunks && c < g->n_chunks; c++)
 		json_array_append_new(chunks, chunk_json(g, &g->chunks[c]));
-	return json_pack("{s:s, s:s, s:o, s:I, s:I, s:s, s:o}", "name", g->name,
+	size_t array_tasks = 0;
+
+	for (size_t c = 0; c < g->n_chunks; c++)
+		array_tasks += g->chunks[c].n_array;
+	return json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:s, s:o}", "name", g->name,
 			 "component", g->component->name,
 			 "resources", resources_json(&g->resources),
 			 "begin_delay_s", (json_int_t)g->begin_delay_s,
-			 "tasks", (json_int_t)g->n_tasks, "script", g->script_path,
+			 "tasks", (json_int_t)g->n_tasks, "pack", (json_int_t)g->pack,
+			 "pack_parallel", (json_int_t)g->pack_parallel,
+			 "array_tasks", (json_int_t)array_tasks, "script", g->script_path,
 			 "chunks", chunks);
 }
 

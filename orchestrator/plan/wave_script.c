@@ -1,5 +1,6 @@
 /* Rendering a group's script and its tasks file. */
 #include "plan/wave_script.h"
+#include "plan/wave_pack.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -206,6 +207,18 @@ oom:
 	return -1;
 }
 
+/* A packed group's prelude: the single-scenario one, its scenario taken
+ * from SCALABLE_PACK_TASK (wave_pack.h). */
+static int packed_prelude(const struct render_ctx *ctx, const char *workdir,
+			  struct strbuf *out)
+{
+	struct strbuf prelude = { 0 };
+	int rc = render_prelude(ctx, workdir, &prelude) || wave_pack_task_id(&prelude, out);
+
+	strbuf_free(&prelude);
+	return rc ? -1 : 0;
+}
+
 /* Assembles header, prelude and body from the rendered template. */
 static int assemble(const struct render_ctx *ctx, const char *body, const char *workdir,
 		    struct strbuf *out)
@@ -217,6 +230,9 @@ static int assemble(const struct render_ctx *ctx, const char *body, const char *
 	if (strbuf_append(out, body, header) != 0 ||
 	    (header && body[header - 1] != '\n' && strbuf_puts(out, "\n") != 0))
 		return -1;
+	if (ctx->group->pack > 1)
+		return wave_pack_block(ctx->plan, ctx->group, out) ||
+		       packed_prelude(ctx, workdir, out) || strbuf_puts(out, body + header) ? -1 : 0;
 	return render_prelude(ctx, workdir, out) || strbuf_puts(out, body + header) ? -1 : 0;
 }
 

@@ -137,23 +137,50 @@ static bool pending_retry(const struct task_attempt *a)
 	       a->retry->next_attempt > a->attempt;
 }
 
-int retry_pending(const struct tracker *t, struct retry_decision **out, size_t *n,
-		  struct error *err)
+/* A scenario whose pack ended before it began: submitted again at once,
+ * with what it asked for and without the nodes it was kept off; it failed
+ * nothing, so no policy counts it. */
+static void not_started_decision(const struct tracker *t, const struct task_attempt *a,
+				 const struct component *c, struct retry_decision *d)
 {
-	const struct task_attempt **failed = NULL;
+	memset(d, 0, sizeof *d);
+	d->action = RETRY_RESUBMIT;
+	d->component = c;
+	d->index = a->index;
+	d->failure_class = FAILURE_CLASS_COUNT;
+	d->attempt = a->attempt;
+	d->next_attempt = a->attempt + 1;
+	d->previous = d->resources = a->requested;
+	d->not_before = time(NULL);
+	excluded_before(t, a, d->exclude, sizeof d->exclude);
+	snprintf(d->note, sizeof d->note, "not started: its pack ended before it began");
+}
+
+int retry_pending(const struct tracker *t, const struct config *config,
+		  struct retry_decision **out, size_t *n, struct error *err)
+{
+	const struct task_attempt **failed = NULL, **unstarted = NULL;
 	size_t n_failed = tracker_failed_attempts(t, &failed);
+	size_t n_unstarted = config ? tracker_not_started(t, &unstarted) : 0;
 
 	*n = 0;
-	*out = failed ? malloc((n_failed ? n_failed : 1) * sizeof **out) : NULL;
+	*out = failed && (unstarted || !config)
+		? malloc((n_failed + n_unstarted + 1) * sizeof **out) : NULL;
+	for (size_t i = 0; *out && i < n_failed; i++)
+		if (pending_retry(failed[i]))
+			(*out)[(*n)++] = *failed[i]->retry;
+	for (size_t i = 0; *out && i < n_unstarted; i++) {
+		const struct component *c = find_component(config, unstarted[i]->component);
+
+		if (c)
+			not_started_decision(t, unstarted[i], c, &(*out)[(*n)++]);
+	}
+	free(failed);
+	free(unstarted);
 	if (!*out) {
-		free(failed);
 		errno = ENOMEM;
 		error_system(err, "reading %zu failed attempts", n_failed);
 		return -1;
 	}
-	for (size_t i = 0; i < n_failed; i++)
-		if (pending_retry(failed[i]))
-			(*out)[(*n)++] = *failed[i]->retry;
-	free(failed);
 	return 0;
 }

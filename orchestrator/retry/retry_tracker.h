@@ -63,8 +63,10 @@ struct retry_decision *retry_attempt_read(const json_t *retry, const struct task
 unsigned retry_class_failures(const struct tracker *t, const struct task_attempt *a);
 
 /* The retries decided and not yet submitted (malloc'd; free it), for
- * retry_wave_group. */
-int retry_pending(const struct tracker *t, struct retry_decision **out, size_t *n,
-		  struct error *err);
+ * retry_wave_group; with config, also a resubmission of every scenario
+ * whose pack ended before it began (tracker_not_started: attempt + 1, at
+ * once, the same resources and excluded nodes, no class). */
+int retry_pending(const struct tracker *t, const struct config *config,
+		  struct retry_decision **out, size_t *n, struct error *err);
 
 #endif

@@ -80,9 +80,12 @@ static int table_fill(struct run_session *s, struct task_table *t, struct error 
 	return 0;
 }
 
-/* A retry decided and not submitted yet: the follow loop's to submit. */
+/* A retry decided and not submitted yet, or a scenario its pack never
+ * started: the follow loop's to submit. */
 static bool retry_pending_for(const struct task_attempt *a)
 {
+	if (a->state == TASK_CANCELLED && a->not_started)
+		return true;
 	return a->state == TASK_FAILED && a->retry && a->retry->action == RETRY_RESUBMIT &&
 	       a->retry->next_attempt > a->attempt;
 }

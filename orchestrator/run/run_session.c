@@ -133,8 +133,9 @@ int run_session_track(struct run_session *s, const struct journal_submission *su
 {
 	struct tracker_submission ts = {
 		.component = sub->component, .wave = sub->wave, .offset = sub->offset,
-		.tasks = sub->tasks, .n_tasks = sub->n_tasks, .resources = sub->resources,
-		.array_job_id = sub->job_id, .timestamp = sub->intent_at,
+		.tasks = sub->tasks, .n_tasks = sub->n_tasks, .pack = sub->pack,
+		.resources = sub->resources, .array_job_id = sub->job_id,
+		.timestamp = sub->intent_at,
 	};
 
 	return tracker_add_submission(s->tracker, &ts, err);

@@ -19,7 +19,8 @@ static struct journal_intent intent_of(const struct plan *plan, const struct pla
 	return (struct journal_intent){
 		.wave = plan->wave, .group = g->name, .component = g->component->name,
 		.offset = c->offset, .array = c->array, .tasks = g->tasks + c->first,
-		.n_tasks = c->count, .resources = g->resources, .begin_delay_s = g->begin_delay_s,
+		.n_tasks = c->count, .pack = g->pack, .resources = g->resources,
+		.begin_delay_s = g->begin_delay_s,
 	};
 }
 
@@ -28,8 +29,8 @@ static int track(struct run_session *s, const struct plan *plan, const struct pl
 {
 	struct tracker_submission ts = {
 		.component = g->component->name, .wave = plan->wave, .offset = c->offset,
-		.tasks = g->tasks + c->first, .n_tasks = c->count, .resources = g->resources,
-		.array_job_id = job_id,
+		.tasks = g->tasks + c->first, .n_tasks = c->count, .pack = g->pack,
+		.resources = g->resources, .array_job_id = job_id,
 	};
 
 	return tracker_add_submission(s->tracker, &ts, err);
@@ -90,7 +91,7 @@ static int submit_in_window(struct run_session *s, const struct plan *plan,
 			    const struct plan_group *g, const struct plan_chunk *c,
 			    struct error *err)
 {
-	if (!run_window_admits(s, c->count))
+	if (!run_window_admits(s, c->n_array))
 		return 1;
 	return submit_chunk(s, plan, g, c, err);
 }
@@ -156,7 +157,7 @@ bool run_retries_pending(const struct run_session *s)
 
 	if (!s->config || !s->journal)
 		return false;
-	if (retry_pending(s->tracker, &d, &n, &err) != 0)
+	if (retry_pending(s->tracker, s->config, &d, &n, &err) != 0)
 		return false;
 	for (size_t i = 0; i < n && !any; i++)
 		any = d[i].action == RETRY_RESUBMIT;
@@ -287,7 +288,7 @@ long run_submit_retries(struct run_session *s, struct error *err)
 		return 0;
 	if (finish_first_wave(s, err) != 0)
 		return -1;
-	if (retry_pending(s->tracker, &d, &n, err) != 0)
+	if (retry_pending(s->tracker, s->config, &d, &n, err) != 0)
 		return -1;
 	if (n == 0) {
 		free(d);

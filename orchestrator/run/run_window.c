@@ -11,11 +11,7 @@
 
 size_t run_window_queued(const struct run_session *s)
 {
-	struct tracker_counts c;
-
-	tracker_counts(s->tracker, NULL, &c);
-	return c.by_state[TASK_SUBMITTED] + c.by_state[TASK_RUNNING] +
-	       c.by_state[TASK_REQUEUED];
+	return tracker_queued_array_tasks(s->tracker);
 }
 
 bool run_window_admits(struct run_session *s, size_t n)

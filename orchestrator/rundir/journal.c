@@ -132,6 +132,12 @@ int journal_intent(struct journal *j, const struct journal_intent *in, char *key
 		json_decref(record);
 		record = NULL;
 	}
+	/* added: scenarios per array task, only when packed */
+	if (record && in->pack > 1 &&
+	    json_object_set_new(record, "pack", json_integer(in->pack)) != 0) {
+		json_decref(record);
+		record = NULL;
+	}
 	return commit(j, record, err);
 }
 

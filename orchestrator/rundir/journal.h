@@ -5,7 +5,8 @@
  * Records (event_type "journal", schema_version, record, timestamp, ...):
  *   intent        key, wave, group, component, offset, array, tasks
  *                 [[index, attempt], ...], resources {cpus, memory_bytes,
- *                 walltime_s}, begin_delay_s: written BEFORE sbatch runs
+ *                 walltime_s}, begin_delay_s; added: pack (scenarios per
+ *                 array task, only when above 1): written BEFORE sbatch runs
  *   submitted     key, job_id: sbatch answered with this (array) job id
  *   submit_failed key, error: sbatch said no; nothing was queued
  *   absent        key: after a crash, Slurm was searched for the key and
@@ -51,6 +52,7 @@ struct journal_submission {
 	size_t offset;
 	struct plan_task *tasks;
 	size_t n_tasks;
+	unsigned pack;            /* scenarios per array task; 1: not packed */
 	struct resources resources;
 	uint64_t begin_delay_s;
 	enum journal_state state;
@@ -78,6 +80,7 @@ struct journal_intent {
 	const char *array;        /* the --array value */
 	const struct plan_task *tasks;
 	size_t n_tasks;
+	unsigned pack;            /* scenarios per array task; 0 or 1: not packed */
 	struct resources resources;
 	uint64_t begin_delay_s;
 };

@@ -90,16 +90,18 @@ static int tasks_from_json(json_t *list, struct journal_submission *s)
 static int submission_from_intent(json_t *record, struct journal_submission *s)
 {
 	const char *key, *wave, *group, *component, *array, *at = "";
-	json_int_t offset, cpus, memory, walltime, delay = 0;
+	json_int_t offset, cpus, memory, walltime, delay = 0, pack = 1;
 	json_t *tasks;
 
 	if (json_unpack(record, "{s:s, s:s, s:s, s:s, s:I, s:s, s:o, s:{s:I, s:I, s:I}, "
-			"s?I, s?s}", "key", &key, "wave", &wave, "group", &group,
+			"s?I, s?s, s?I}", "key", &key, "wave", &wave, "group", &group,
 			"component", &component, "offset", &offset, "array", &array,
 			"tasks", &tasks, "resources", "cpus", &cpus, "memory_bytes", &memory,
-			"walltime_s", &walltime, "begin_delay_s", &delay, "timestamp", &at) != 0 ||
-	    !json_is_array(tasks))
+			"walltime_s", &walltime, "begin_delay_s", &delay, "timestamp", &at,
+			"pack", &pack) != 0 ||
+	    !json_is_array(tasks) || pack < 1 || pack > UINT32_MAX)
 		return -1;
+	s->pack = (unsigned)pack;
 	s->key = strdup(key);
 	s->wave = strdup(wave);
 	s->group = strdup(group);

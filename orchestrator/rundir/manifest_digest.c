@@ -67,18 +67,35 @@ static json_t *env_json(const struct component *c)
 	return pairs;
 }
 
+/* Packing, only when the component packs: a config without it keeps the
+ * digest it had before packing existed. */
+static json_t *with_pack(json_t *component, const struct component *c)
+{
+	if (!component || c->pack == 1)
+		return component;
+	if (json_object_update_new(component, json_pack(
+		    "{s:I, s:I, s:I, s:I}", "pack", (json_int_t)c->pack,
+		    "pack_time_s", (json_int_t)c->pack_time_s,
+		    "scenario_time_s", (json_int_t)c->scenario_time_s,
+		    "pack_parallel", (json_int_t)c->pack_parallel)) != 0) {
+		json_decref(component);
+		return NULL;
+	}
+	return component;
+}
+
 static json_t *component_json(const struct component *c, struct error *err)
 {
 	json_t *template = template_digest(c, err);
 
 	if (!template)
 		return NULL;
-	return json_pack("{s:s, s:o, s:s?, s:I, s:I, s:I, s:o, s:o, s:b, s:o}",
+	return with_pack(json_pack("{s:s, s:o, s:s?, s:I, s:I, s:I, s:o, s:o, s:b, s:o}",
 			 "name", c->name, "template_sha256", template, "command", c->command,
 			 "cpus", (json_int_t)c->cpus, "memory_bytes", (json_int_t)c->memory_bytes,
 			 "walltime_s", (json_int_t)c->walltime_s, "env", env_json(c),
 			 "setup", string_list_json(&c->setup), "cache", c->cache,
-			 "inputs", string_list_json(&c->inputs));
+			 "inputs", string_list_json(&c->inputs)), c);
 }
 
 static ssize_t hash_write(void *cookie, const char *data, size_t len)

@@ -46,6 +46,7 @@
 #define RECORD_ERROR_MESSAGE "error_message"
 #define RECORD_WAVE "wave"
 #define RECORD_RESTART_COUNT "restart_count"
+#define RECORD_NOT_STARTED "not_started"
 
 /* failures.jsonl, at the top. */
 #define RECORD_MESSAGE "message"

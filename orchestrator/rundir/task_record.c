@@ -47,9 +47,10 @@ void task_row_init(struct task_row *row)
 json_t *task_row_json(const struct task_row *r, const char *run_id)
 {
 	char name[256], now[RFC3339_BUFSZ];
+	json_t *row;
 
 	snprintf(name, sizeof name, "%s-%zu", r->component, r->index);
-	return json_pack("{s:s, s:i, s:s, s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:s?, "
+	row = json_pack("{s:s, s:i, s:s, s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:s?, "
 			 "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s?, s:s?, s:s?, "
 			 "s:s?, s:I}",
 			 RECORD_EVENT_TYPE, RECORD_TYPE_TASK,
@@ -72,6 +73,13 @@ json_t *task_row_json(const struct task_row *r, const char *run_id)
 			 RECORD_FAILURE_CLASS, r->failure_class, RECORD_ERROR_TYPE, r->error_type,
 			 RECORD_ERROR_MESSAGE, r->error_message, RECORD_WAVE, r->wave,
 			 RECORD_RESTART_COUNT, (json_int_t)r->restart_count);
+	/* added, only when true: the attempt's pack ended before it began */
+	if (row && r->not_started &&
+	    json_object_set_new(row, RECORD_NOT_STARTED, json_true()) != 0) {
+		json_decref(row);
+		row = NULL;
+	}
+	return row;
 }
 
 /* What the attempt measured and why it failed. */
@@ -90,6 +98,7 @@ static void read_outcome(const json_t *record, struct task_row *row)
 	row->failure_class = record_string(record, RECORD_FAILURE_CLASS);
 	row->error_type = record_string(record, RECORD_ERROR_TYPE);
 	row->error_message = record_string(record, RECORD_ERROR_MESSAGE);
+	row->not_started = json_is_true(json_object_get(record, RECORD_NOT_STARTED));
 }
 
 int task_row_from_json(const json_t *record, struct task_row *row)

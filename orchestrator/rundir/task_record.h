@@ -51,6 +51,7 @@ struct task_row {
 	int exit_code, signal;
 	int64_t max_rss_bytes, requested_memory_bytes, requested_walltime_s;
 	const char *failure_class, *error_type, *error_message;
+	bool not_started;             /* cancelled: its pack ended before it began */
 };
 
 /* A task_row with every optional field unknown. */

@@ -250,6 +250,17 @@ static void free_attempt(struct task_attempt *a)
 	free(a);
 }
 
+static void free_packs(struct tracker *t)
+{
+	for (size_t i = 0; i < t->n_packs; i++) {
+		free(t->all_packs[i]->members);
+		free(t->all_packs[i]);
+	}
+	free(t->all_packs);
+	u64_map_free(&t->packs);
+	u64_map_free(&t->pack_jobs);
+}
+
 void tracker_free(struct tracker *t)
 {
 	if (!t)
@@ -267,6 +278,7 @@ void tracker_free(struct tracker *t)
 	u64_map_free(&t->tasks);
 	u64_map_free(&t->by_array);
 	u64_map_free(&t->by_job);
+	free_packs(t);
 	free_names(&t->components);
 	free_names(&t->waves);
 	telemetry_close(t->telemetry);

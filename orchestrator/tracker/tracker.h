@@ -16,6 +16,16 @@
  *    settle_on_end_event, is `failed` at once). A restart_count above the
  *    attempt's means Slurm requeued it: a `requeued` row, and the same
  *    attempt goes on (never a new attempt of ours).
+ *  - Packs (a submission with pack > 1): the array task's step events and
+ *    job records are the pack's; each scenario moves on its own scenario
+ *    records (start -> `running`, end -> `succeeded` or `failed`, settled
+ *    at once). When the pack ends (its batch step's end on the local
+ *    target, Slurm's final state elsewhere), a scenario that started and
+ *    never ended takes the array task's failure, and one that never
+ *    started is `cancelled` with not_started set (no failure row): it
+ *    goes back to the queue (tracker_not_started) without a retry
+ *    policy counting it. A requeue of the pack moves on only the
+ *    scenarios not yet final.
  *  - Job records (tracker_apply_poll, once per poll, job_record.h): RUNNING
  *    -> `running`; an ended job settles the attempt: COMPLETED ->
  *    `succeeded`, CANCELLED -> `cancelled`, anything else -> `failed` with
@@ -84,6 +94,13 @@ struct task_attempt {
 	struct retry_decision *retry;   /* as decided; NULL: none (details.retry null) */
 	bool failure_written;
 	bool latest;                    /* the highest-numbered attempt of its task */
+	/* packing: the attempt ran as one of the scenarios of a packed array
+	 * task (array_job_id/array_task_id are the pack's); started: its own
+	 * start record came (this restart); not_started: its pack ended before
+	 * it began, so it is `cancelled` without having run, and goes back to
+	 * the queue as a new attempt that no retry policy counts */
+	bool packed, started, not_started;
+	bool pack_settled;              /* settled by its pack's end, not its own */
 };
 
 /* What the orchestrator decides about a failed attempt: malloc'd, or NULL
@@ -144,6 +161,10 @@ struct tracker_submission {
 	size_t offset;                  /* array task id = index - offset */
 	const struct plan_task *tasks;
 	size_t n_tasks;
+	/* scenarios per array task (0 or 1: not packed): array task id =
+	 * position / pack, and the pack's scenarios settle from their own
+	 * records (docs/telemetry.md "Scenario records") */
+	unsigned pack;
 	struct resources resources;
 	uint32_t array_job_id;
 	const char *timestamp;          /* NULL: now */
@@ -230,6 +251,9 @@ struct tracker_counts {
 /* Counts for one component, or every one (component NULL). */
 void tracker_counts(const struct tracker *t, const char *component,
 		    struct tracker_counts *out);
+/* Array tasks queued or running: the latest attempts submitted, running
+ * or requeued, a pack's counted once. What a site's limit counts. */
+size_t tracker_queued_array_tasks(const struct tracker *t);
 /* A number that changes whenever an attempt (latest or not) becomes failed:
  * what tells a reader of the failures that there is something new to see. */
 size_t tracker_failed_changes(const struct tracker *t);
@@ -242,6 +266,10 @@ size_t tracker_jobs_to_poll(const struct tracker *t, uint32_t **ids);
 /* The latest attempts that failed (malloc'd array of pointers; free it):
  * what the retry logic considers. */
 size_t tracker_failed_attempts(const struct tracker *t, const struct task_attempt ***out);
+/* The latest attempts whose pack ended before they began (cancelled,
+ * not_started), as tracker_failed_attempts gives them: the next wave
+ * submits them again. */
+size_t tracker_not_started(const struct tracker *t, const struct task_attempt ***out);
 /* The attempt, or NULL. */
 const struct task_attempt *tracker_find(const struct tracker *t, const char *component,
 					size_t index, unsigned attempt);

@@ -117,14 +117,37 @@ static int apply_to(struct tracker *t, struct task_attempt *a,
 	return !strcmp(f->event, "end") ? batch_end(t, a, f, err) : 0;
 }
 
+/* The pack whose array task wrote the event, or NULL. */
+static struct tracked_pack *pack_of(const struct tracker *t, const struct step_event_fields *f)
+{
+	int64_t array_job = f->array_job_id.value, array_task = f->array_task_id.value;
+	bool in_array = array_job > 0 && array_job <= UINT32_MAX && array_task >= 0 &&
+			array_task < UINT32_MAX;
+
+	return tracker_pack_of(t, in_array ? (uint32_t)array_job : 0,
+			       in_array ? (uint32_t)array_task : UINT32_MAX, f->job_id);
+}
+
 /* 1 applied, 0 kept for later (unknown job) or not ours, -1 error. */
 static int apply_event(struct tracker *t, json_t *event, bool keep, struct error *err)
 {
 	struct step_event_fields f;
+	struct tracked_pack *p;
 	struct task_attempt *a;
+	int scenario = tracker_apply_scenario(t, event, err);
 
-	if (step_event_parse(event, &f) != 0 || (f.run_id && strcmp(f.run_id, t->run_id) != 0))
+	if (scenario == 2 && keep && keep_orphan(t, event) != 0) {
+		errno = ENOMEM;
+		error_system(err, "cannot keep a scenario record");
+		return -1;
+	}
+	if (scenario == 2)
 		return 0;
+	if (scenario != 0 || step_event_parse(event, &f) != 0 ||
+	    (f.run_id && strcmp(f.run_id, t->run_id) != 0))
+		return scenario;
+	if ((p = pack_of(t, &f)) != NULL)
+		return tracker_pack_step(t, p, &f, err) == 0 ? 1 : -1;
 	if ((a = attempt_of(t, &f)) != NULL)
 		return apply_to(t, a, &f, err) == 0 ? 1 : -1;
 	if (keep && keep_orphan(t, event) != 0) {

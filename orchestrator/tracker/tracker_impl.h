@@ -1,11 +1,14 @@
 /* The tracker's insides, shared by its files: tracker.c (the store, which
  * calls none of the others), tracker_settle.c (transitions and the rows they
  * write), tracker_events.c, tracker_submit.c, tracker_jobs.c,
- * tracker_rebuild.c and tracker_query.c. */
+ * tracker_rebuild.c, tracker_query.c, and for packs tracker_pack.c and
+ * tracker_scenario.c. */
 #ifndef SCALABLE_TRACKER_IMPL_H
 #define SCALABLE_TRACKER_IMPL_H
 
 #include "event_tree.h"
+#include "event_reader.h"
+#include "step_event_parse.h"
 #include "tracker/tracker.h"
 #include "lib/util/u64_map.h"
 
@@ -15,6 +18,24 @@ struct tracked_task {
 	size_t index;
 	struct task_attempt **attempts;   /* [number - 1]; NULL where unknown */
 	unsigned n_attempts;
+};
+
+/* A packed array task: its scenarios' attempts, and how its batch step
+ * ended (tracker_pack.c). */
+struct tracked_pack {
+	uint32_t array_job_id, array_task_id, job_id;
+	struct task_attempt **members;
+	size_t n_members;
+	unsigned restart_count;
+	bool batch_ended;          /* its batch step's end came (this restart) */
+	bool settled;              /* its open members were settled */
+	unsigned gone_polls;
+	/* the batch step's end, for the members that take it */
+	int exit_code, signal;
+	double elapsed_s;
+	int64_t oom_kill_count, time_limit_s, max_rss_bytes;
+	char inferred_cause[16];
+	char node[64];
 };
 
 struct name_table {
@@ -39,6 +60,10 @@ struct tracker {
 	struct u64_map tasks;      /* component id << 40 | index -> tracked_task */
 	struct u64_map by_array;   /* array job id << 32 | array task id -> attempt */
 	struct u64_map by_job;     /* job id -> attempt */
+	struct u64_map packs;      /* array key -> tracked_pack */
+	struct u64_map pack_jobs;  /* job id -> tracked_pack */
+	struct tracked_pack **all_packs;
+	size_t n_packs, cap_packs;
 	struct tracked_task **all; /* in the order first seen */
 	size_t n_all, cap_all;
 	json_t **orphans;          /* events for jobs not (yet) known */
@@ -85,6 +110,39 @@ int attempt_cancelled(struct tracker *t, struct task_attempt *a, const char *tim
 /* Classifies, writes the failures.jsonl row (once), then the tasks row. */
 int attempt_failed(struct tracker *t, struct task_attempt *a, const char *timestamp,
 		   struct error *err);
+
+#define TRACKER_NOT_STARTED_MESSAGE \
+	"not started: its packed array task ended before it began; submitted again"
+int attempt_not_started(struct tracker *t, struct task_attempt *a, const char *timestamp,
+			struct error *err);
+
+/* tracker_pack.c */
+/* The pack of a submission's task at position pos (created), with a in it. */
+int tracker_pack_add(struct tracker *t, const struct tracker_submission *s, size_t pos,
+		     struct task_attempt *a);
+/* The pack of Slurm's ids (array ids first, else the job id), or NULL. */
+struct tracked_pack *tracker_pack_of(const struct tracker *t, uint32_t array_job_id,
+				     uint32_t array_task_id, uint32_t job_id);
+/* A step event of the pack's array task (its batch step starts and ends). */
+int tracker_pack_step(struct tracker *t, struct tracked_pack *p,
+		      const struct step_event_fields *f, struct error *err);
+/* A job record of the pack's array task. */
+int tracker_pack_record(struct tracker *t, struct tracked_pack *p, const struct job_record *r,
+			enum tracker_silence silence, struct error *err);
+/* Slurm requeued the pack: its members not final are requeued. */
+int tracker_pack_requeued(struct tracker *t, struct tracked_pack *p, unsigned restart_count,
+			  const char *timestamp, struct error *err);
+/* True while a member of the pack is not final. */
+bool tracker_pack_open(const struct tracked_pack *p);
+
+/* tracker_scenario.c */
+/* A scenario record (scenario_record.h): 1 applied, 2 one of ours whose
+ * attempt is not known yet, 0 not ours or not a scenario record, -1 error. */
+int tracker_apply_scenario(struct tracker *t, json_t *event, struct error *err);
+/* Reads the pack's record file of its restart directly (what the event
+ * reader may not have listed yet), before its open members are settled. */
+int tracker_pack_read_records(struct tracker *t, const struct tracked_pack *p,
+			      struct error *err);
 
 /* tracker_events.c */
 /* Applies the events kept for jobs that were not known when they came

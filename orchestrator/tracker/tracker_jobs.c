@@ -6,6 +6,15 @@
 
 #include "tracker/tracker_impl.h"
 
+/* The pack of the record's array task, or NULL. */
+static struct tracked_pack *pack_of(const struct tracker *t, const struct job_record *r)
+{
+	bool in_array = r->is_array && r->array_task_id != JOB_RECORD_NO_TASK;
+
+	return tracker_pack_of(t, in_array ? r->array_job_id : 0,
+			       in_array ? r->array_task_id : UINT32_MAX, r->job_id);
+}
+
 static struct task_attempt *attempt_of(const struct tracker *t, const struct job_record *r)
 {
 	struct task_attempt *a = NULL;
@@ -99,8 +108,12 @@ static int apply_requeues(struct tracker *t, const struct job_record *jobs, size
 			  struct error *err)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct task_attempt *a = attempt_of(t, &jobs[i]);
+		struct tracked_pack *p = pack_of(t, &jobs[i]);
+		struct task_attempt *a = p ? NULL : attempt_of(t, &jobs[i]);
 
+		if (p && jobs[i].restarts > 0 &&
+		    tracker_pack_requeued(t, p, (unsigned)jobs[i].restarts, NULL, err) != 0)
+			return -1;
 		if (!a || jobs[i].restarts <= 0)
 			continue;
 		if (remember_job(t, a, jobs[i].job_id, err) != 0 ||
@@ -116,8 +129,11 @@ static int apply_jobs(struct tracker *t, const struct job_record *jobs, size_t n
 	if (apply_requeues(t, jobs, n, err) != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		struct task_attempt *a = attempt_of(t, &jobs[i]);
+		struct tracked_pack *p = pack_of(t, &jobs[i]);
+		struct task_attempt *a = p ? NULL : attempt_of(t, &jobs[i]);
 
+		if (p && tracker_pack_record(t, p, &jobs[i], silence, err) != 0)
+			return -1;
 		if (a && (remember_job(t, a, jobs[i].job_id, err) != 0 ||
 			  apply_record(t, a, &jobs[i], silence, err) != 0))
 			return -1;
@@ -155,14 +171,25 @@ static int batch_add(struct poll_batch *b, const struct job_record *r, bool gone
 	return 0;
 }
 
+/* A pack is mentioned once for all its members. */
+static int see_pack(struct poll_batch *b, const struct tracked_pack *p)
+{
+	for (size_t i = 0; i < p->n_members; i++)
+		if (u64_map_put(&b->seen, (uintptr_t)p->members[i], p->members[i]) != 0)
+			return -1;
+	return 0;
+}
+
 static int batch_take(const struct tracker *t, struct poll_batch *b,
 		      const struct job_record *records, size_t n, bool gone)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct task_attempt *a = attempt_of(t, &records[i]);
+		struct tracked_pack *p = pack_of(t, &records[i]);
+		struct task_attempt *a = p ? NULL : attempt_of(t, &records[i]);
 
 		if (batch_add(b, &records[i], gone) != 0 ||
-		    (a && u64_map_put(&b->seen, (uintptr_t)a, a) != 0))
+		    (a && u64_map_put(&b->seen, (uintptr_t)a, a) != 0) ||
+		    (p && see_pack(b, p) != 0))
 			return -1;
 	}
 	return 0;
@@ -192,6 +219,8 @@ static int batch_add_vanished(const struct tracker *t, struct poll_batch *b,
 			const struct task_attempt *a = t->all[i]->attempts[k];
 			struct job_record r;
 
+			struct tracked_pack *p;
+
 			if (!vanished(a, polled, n_polled, b))
 				continue;
 			job_record_init(&r);
@@ -199,7 +228,8 @@ static int batch_add_vanished(const struct tracker *t, struct poll_batch *b,
 			r.array_job_id = a->array_job_id;
 			r.array_task_id = a->array_task_id;
 			r.is_array = true;
-			if (batch_add(b, &r, true) != 0)
+			p = a->packed ? pack_of(t, &r) : NULL;
+			if (batch_add(b, &r, true) != 0 || (p && see_pack(b, p) != 0))
 				return -1;
 		}
 	}
@@ -212,13 +242,16 @@ static void count_held(const struct tracker *t, const struct poll_batch *b, size
 		       struct tracker_poll *p)
 {
 	for (size_t i = first; i < b->count; i++) {
-		const struct task_attempt *a = attempt_of(t, &b->records[i]);
+		const struct tracked_pack *pack = pack_of(t, &b->records[i]);
+		const struct task_attempt *a = pack ? NULL : attempt_of(t, &b->records[i]);
+		bool open = pack ? tracker_pack_open(pack) : a && !task_state_is_final(a->state);
+		unsigned polls = pack ? pack->gone_polls : a ? a->gone_polls : 0;
 
-		if (!a || task_state_is_final(a->state))
+		if (!open)
 			continue;
 		p->held++;
-		if (a->gone_polls > p->held_polls)
-			p->held_polls = a->gone_polls;
+		if (polls > p->held_polls)
+			p->held_polls = polls;
 	}
 }
 

@@ -111,3 +111,40 @@ void tracker_foreach(const struct tracker *t, tracker_visitor fn, void *ctx)
 				fn(t->all[i]->attempts[k], t->all[i]->attempts[k] == latest, ctx);
 	}
 }
+
+size_t tracker_not_started(const struct tracker *t, const struct task_attempt ***out)
+{
+	size_t n = 0, cancelled = t->totals.by_state[TASK_CANCELLED];
+
+	*out = calloc(cancelled + 1, sizeof **out);
+	for (size_t i = 0; *out && n < cancelled && i < t->n_all; i++) {
+		const struct task_attempt *a = tracked_task_latest(t->all[i]);
+
+		if (a && a->state == TASK_CANCELLED && a->not_started)
+			(*out)[n++] = a;
+	}
+	return n;
+}
+
+static bool queued_state(const struct task_attempt *a)
+{
+	return a->latest && (a->state == TASK_SUBMITTED || a->state == TASK_RUNNING ||
+			     a->state == TASK_REQUEUED);
+}
+
+size_t tracker_queued_array_tasks(const struct tracker *t)
+{
+	size_t n = t->totals.by_state[TASK_SUBMITTED] + t->totals.by_state[TASK_RUNNING] +
+		   t->totals.by_state[TASK_REQUEUED];
+
+	/* a pack's scenarios queued or running are one array task */
+	for (size_t i = 0; i < t->n_packs; i++) {
+		size_t members = 0;
+
+		for (size_t m = 0; m < t->all_packs[i]->n_members; m++)
+			members += queued_state(t->all_packs[i]->members[m]);
+		if (members)
+			n -= members - 1;
+	}
+	return n;
+}

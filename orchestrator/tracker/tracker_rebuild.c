@@ -73,6 +73,8 @@ static int rebuild_task_row(json_t *record, void *ctx)
 	tracker_tally(r->t, a, true);
 	r->t->failed_changes += row.state == TASK_FAILED;
 	a->recorded = true;
+	a->not_started = row.state == TASK_CANCELLED && row.not_started;
+	a->started = a->started || row.state == TASK_RUNNING;
 	a->restart_count = row.restart_count;
 	if (row.wave && !(a->wave = tracker_wave(r->t, row.wave)))
 		return 1;  /* out of memory: stop, and say so */

@@ -38,6 +38,11 @@ static void fill_row(const struct task_attempt *a, enum task_state state,
 	row->array_task_id = a->array_job_id ? (int64_t)a->array_task_id : -1;
 	row->requested_memory_bytes = known_or_null(a->requested.memory_bytes);
 	row->requested_walltime_s = known_or_null(a->requested.walltime_s);
+	if (state == TASK_CANCELLED && a->not_started) {
+		row->not_started = true;
+		row->error_message = TRACKER_NOT_STARTED_MESSAGE;
+		return;
+	}
 	if (state == TASK_RUNNING || state == TASK_SUBMITTED || state == TASK_CACHED)
 		return;
 	row->duration_s = a->duration_s;
@@ -128,6 +133,15 @@ int attempt_cancelled(struct tracker *t, struct task_attempt *a, const char *tim
 		      struct error *err)
 {
 	return progress(a->state) == 2 ? 0 : attempt_emit(t, a, TASK_CANCELLED, timestamp, err);
+}
+
+int attempt_not_started(struct tracker *t, struct task_attempt *a, const char *timestamp,
+			struct error *err)
+{
+	if (progress(a->state) == 2)
+		return 0;
+	a->not_started = true;
+	return attempt_emit(t, a, TASK_CANCELLED, timestamp, err);
 }
 
 static const char *text_or_null(const char *text)

@@ -6,12 +6,15 @@
 
 /* One task of a submission: known to the maps, and `submitted` once. */
 static int add_submitted_task(struct tracker *t, const struct tracker_submission *s,
-			      const struct plan_task *task, const char *wave, struct error *err)
+			      size_t pos, const char *wave, struct error *err)
 {
+	const struct plan_task *task = &s->tasks[pos];
 	struct task_attempt *a = tracker_attempt(t, s->component, task->index, task->attempt, true);
+	int rc = !a ? -1 : s->pack > 1 ? tracker_pack_add(t, s, pos, a)
+			 : tracker_index_array(t, a, s->array_job_id,
+					       (uint32_t)(task->index - s->offset));
 
-	if (!a || tracker_index_array(t, a, s->array_job_id,
-				      (uint32_t)(task->index - s->offset)) != 0) {
+	if (rc != 0) {
 		errno = ENOMEM;
 		error_system(err, "cannot track %s-%zu", s->component, task->index);
 		return -1;
@@ -27,7 +30,7 @@ int tracker_add_submission(struct tracker *t, const struct tracker_submission *s
 	const char *wave = s->wave ? tracker_wave(t, s->wave) : NULL;
 
 	for (size_t i = 0; i < s->n_tasks; i++)
-		if (add_submitted_task(t, s, &s->tasks[i], wave, err) != 0)
+		if (add_submitted_task(t, s, i, wave, err) != 0)
 			return -1;
 	return tracker_retry_orphans(t, err);
 }

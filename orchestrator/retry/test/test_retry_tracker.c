@@ -178,7 +178,7 @@ static struct retry_decision *pending(struct fixture *f, size_t expected)
 	struct error err;
 	size_t n;
 
-	if (retry_pending(f->t, &d, &n, &err) != 0)
+	if (retry_pending(f->t, NULL, &d, &n, &err) != 0)
 		fail_msg("%s", err.text);
 	assert_int_equal(n, expected);
 	return d;

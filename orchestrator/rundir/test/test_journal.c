@@ -224,6 +224,35 @@ static void a_torn_record_is_skipped_and_cut(void **state)
 	tmpdir_remove(dir);
 }
 
+/* A packed chunk's intent says how many scenarios an array task runs; an
+ * unpacked one says nothing and reads back as 1. */
+static void a_packed_intent_keeps_its_pack(void **state)
+{
+	char *dir = tmpdir_create(), key[JOURNAL_KEY_MAX], *text;
+	struct journal_intent packed = chunk_intent("w001", "model", 0), plain = packed;
+	struct journal *j = open_journal(dir);
+	struct journal_replay r;
+	struct error err;
+
+	(void)state;
+	packed.pack = 2;
+	packed.array = "0-1";
+	plain.group = "other";
+	assert_int_equal(journal_intent(j, &packed, key, &err), 0);
+	assert_int_equal(journal_intent(j, &plain, key, &err), 0);
+	assert_int_equal(journal_state(j)->submissions[0].pack, 2);
+	journal_close(j);
+	text = tmpdir_read(dir, "journal.jsonl");
+	assert_non_null(strstr(text, "\"pack\":2"));
+	assert_null(strstr(strchr(text, '\n') + 1, "\"pack\""));
+	assert_int_equal(journal_replay(dir, &r, &err), 0);
+	assert_int_equal(journal_find(&r, "w001/model/0")->pack, 2);
+	assert_int_equal(journal_find(&r, "w001/other/0")->pack, 1);
+	journal_replay_free(&r);
+	free(text);
+	tmpdir_remove(dir);
+}
+
 /* Chunk keys and comments: plan/test/test_job_naming.c. */
 static void wave_names(void **state)
 {
@@ -243,6 +272,7 @@ int main(void)
 		cmocka_unit_test(a_refused_submission_may_be_retried),
 		cmocka_unit_test(a_deferred_chunk_keeps_its_key),
 		cmocka_unit_test(a_torn_record_is_skipped_and_cut),
+		cmocka_unit_test(a_packed_intent_keeps_its_pack),
 		cmocka_unit_test(wave_names),
 	};
 

@@ -1,0 +1,99 @@
+/* Scenario records of packed array tasks into the tracker (see tracker.h,
+ * "Packs", and scenario_record.h). Read again from offset 0 after a
+ * re-attach, and once more directly when their pack ends: applying one
+ * twice changes nothing. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/util/jsonl_file.h"
+#include "scenario_record.h"
+#include "tracker/tracker_impl.h"
+
+/* The scenario ended: its own exit settles it at once. */
+static int scenario_end(struct tracker *t, struct task_attempt *a,
+			const struct scenario_record_fields *f, struct error *err)
+{
+	if (a->end_seen)
+		return 0;
+	tracker_tally(t, a, false);
+	a->end_seen = a->started = true;
+	tracker_tally(t, a, true);
+	a->exit_code = (int)f->exit_code;
+	a->signal = f->signal > 0 ? (int)f->signal : 0;
+	a->duration_s = f->elapsed_s;
+	a->max_rss_bytes = f->max_rss_bytes;
+	a->oom_kill_count = f->oom_kill_count;
+	snprintf(a->inferred_cause, sizeof a->inferred_cause, "%s",
+		 f->oom_kill_count > 0 ? "oom" : a->signal ? "signaled" : "exited");
+	snprintf(a->ended_at, sizeof a->ended_at, "%s", f->timestamp ? f->timestamp : "");
+	if (f->exit_code == 0 && a->signal == 0)
+		return attempt_succeeded(t, a, f->timestamp, err);
+	return attempt_failed(t, a, f->timestamp, err);
+}
+
+static int apply_to(struct tracker *t, struct task_attempt *a,
+		    const struct scenario_record_fields *f, struct error *err)
+{
+	unsigned restart = f->restart_count > 0 ? (unsigned)f->restart_count : 0;
+
+	if (restart < a->restart_count)
+		return 0;  /* from a run of the pack Slurm has requeued since */
+	if (!task_state_is_final(a->state) &&
+	    attempt_requeued(t, a, restart, f->timestamp, err) != 0)
+		return -1;
+	if (task_state_is_final(a->state))
+		return 0;
+	if (f->job_id > 0 && f->job_id <= UINT32_MAX)
+		a->job_id = (uint32_t)f->job_id;
+	if (f->node)
+		snprintf(a->node, sizeof a->node, "%s", f->node);
+	if (f->end)
+		return scenario_end(t, a, f, err);
+	a->started = true;
+	return attempt_running(t, a, f->timestamp, err);
+}
+
+int tracker_apply_scenario(struct tracker *t, json_t *event, struct error *err)
+{
+	struct scenario_record_fields f;
+	struct task_attempt *a;
+
+	if (scenario_record_parse(event, &f) != 0 || (f.run_id && strcmp(f.run_id, t->run_id)))
+		return 0;
+	a = tracker_attempt(t, f.component, (size_t)f.task_id, (unsigned)f.attempt, false);
+	if (!a)
+		return 2;
+	return apply_to(t, a, &f, err) == 0 ? 1 : -1;
+}
+
+struct read_ctx {
+	struct tracker *t;
+	struct error *err;
+};
+
+static int on_record(json_t *record, void *vctx)
+{
+	struct read_ctx *c = vctx;
+
+	return tracker_apply_scenario(c->t, record, c->err) < 0 ? 1 : 0;
+}
+
+int tracker_pack_read_records(struct tracker *t, const struct tracked_pack *p,
+			      struct error *err)
+{
+	char path[4096], job[16], task[16], restart[16];
+	struct read_ctx c = { t, err };
+	int rc;
+
+	snprintf(job, sizeof job, "%u", p->array_job_id);
+	snprintf(task, sizeof task, "%u", p->array_task_id);
+	snprintf(restart, sizeof restart, "%u", p->restart_count);
+	if (scenario_record_path(path, sizeof path, t->run_dir, job, task, restart) != 0) {
+		errno = ENAMETOOLONG;
+		error_system(err, "the records of pack %s_%s", job, task);
+		return -1;
+	}
+	rc = jsonl_read(path, on_record, &c, NULL, err);
+	return rc == 0 ? 0 : -1;
+}
