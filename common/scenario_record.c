@@ -7,11 +7,11 @@
 
 #include "rfc3339.h"
 
-int scenario_record_path(char *buf, size_t len, const char *run_dir, const char *array_job,
-			 const char *array_task, const char *restart)
+int scenario_record_path(char *buf, size_t len, const char *run_dir, const char *bucket,
+			 const char *array_job, const char *array_task, const char *restart)
 {
-	int n = snprintf(buf, len, "%s/events/pack.%s_%s.%s.jsonl", run_dir, array_job,
-			 array_task, restart);
+	int n = snprintf(buf, len, "%s/events/%s%spack.%s_%s.%s.jsonl", run_dir,
+			 bucket ? bucket : "", bucket ? "/" : "", array_job, array_task, restart);
 
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }

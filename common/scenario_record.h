@@ -24,12 +24,14 @@
 #define SCENARIO_RECORD_END "scenario_end"
 
 /* The one place the path of a pack's record file is made:
- * "<run_dir>/events/pack.<array_job>_<array_task>.<restart>.jsonl". The
- * parts are text so that the wave script can render it with shell
- * variables ("${SLURM_ARRAY_JOB_ID}") and C with numbers. Returns 0, or
- * -1 when it does not fit in len. */
-int scenario_record_path(char *buf, size_t len, const char *run_dir, const char *array_job,
-			 const char *array_task, const char *restart);
+ * "<run_dir>/events/<bucket>/pack.<array_job>_<array_task>.<restart>.jsonl"
+ * in layout 2, where bucket is the array task's directory of step events
+ * ("<array_job>/<array_task / 1000>", step_event_subdir), and without it in
+ * layout 1 (bucket NULL). The parts are text so that the wave script can
+ * render it with shell variables ("${SLURM_ARRAY_JOB_ID}") and C with
+ * numbers. Returns 0, or -1 when it does not fit in len. */
+int scenario_record_path(char *buf, size_t len, const char *run_dir, const char *bucket,
+			 const char *array_job, const char *array_task, const char *restart);
 
 /* Who ran the pack: what every record of its file carries. */
 struct scenario_pack_id {

@@ -27,9 +27,13 @@ static void test_path(void **state)
 	char buf[128], small[16];
 
 	(void)state;
-	assert_int_equal(scenario_record_path(buf, sizeof buf, "/r", "1040", "2", "0"), 0);
+	assert_int_equal(scenario_record_path(buf, sizeof buf, "/r", NULL, "1040", "2", "0"), 0);
 	assert_string_equal(buf, "/r/events/pack.1040_2.0.jsonl");
-	assert_int_equal(scenario_record_path(buf, sizeof buf, "${d}", "${A}", "${T}", "\"*\""),
+	/* layout 2: in the array task's directory of step events */
+	assert_int_equal(scenario_record_path(buf, sizeof buf, "/r", "1040/2", "1040", "2002", "1"),
+			 0);
+	assert_string_equal(buf, "/r/events/1040/2/pack.1040_2002.1.jsonl");
+	assert_int_equal(scenario_record_path(buf, sizeof buf, "${d}", NULL, "${A}", "${T}", "\"*\""),
 			 0);
 	assert_string_equal(buf, "${d}/events/pack.${A}_${T}.\"*\".jsonl");
 	assert_int_equal(scenario_record_path(small, sizeof small, "/r", "1040", "2", "0"), -1);

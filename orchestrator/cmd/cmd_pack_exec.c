@@ -9,6 +9,7 @@
 #include "cmd/commands.h"
 #include "lib/util/exit_codes.h"
 #include "plan/pack_runner.h"
+#include "step_event.h"
 
 static const char help[] =
 	"usage: scalable pack-exec [--parallel N] --run-dir DIR --run-id ID\n"
@@ -18,7 +19,8 @@ static const char help[] =
 	"each as `bash SCRIPT` with SCALABLE_PACK_TASK=INDEX, up to N at once\n"
 	"(default 1), appending a start and an end record per scenario (exit code,\n"
 	"elapsed time, peak memory) to DIR/events/pack.<array job>_<array task>.\n"
-	"<restart>.jsonl. Slurm's ids come from the environment (SLURM_JOB_ID,\n"
+	"<restart>.jsonl (in events/<array job>/<array task / 1000>/ when\n"
+	"SCALABLE_EVENTS_LAYOUT=2). Slurm's ids come from the environment (SLURM_JOB_ID,\n"
 	"SLURM_ARRAY_JOB_ID, SLURM_ARRAY_TASK_ID, SLURM_RESTART_COUNT,\n"
 	"SLURMD_NODENAME). A scenario that ended in an earlier restart of the same\n"
 	"pack is not run again. The rendered wave scripts call it; see\n"
@@ -97,6 +99,7 @@ int cmd_pack_exec(int argc, char **argv)
 	o.restart_count = env_number("SLURM_RESTART_COUNT") > 0
 		? (unsigned)env_number("SLURM_RESTART_COUNT") : 0;
 	o.node = getenv("SLURMD_NODENAME") ? getenv("SLURMD_NODENAME") : host;
+	o.fanned = env_number(STEP_EVENT_LAYOUT_ENV) == STEP_EVENT_LAYOUT_FANNED;
 	rc = pack_run(&o, &err);
 	if (rc < 0)
 		fprintf(stderr, "scalable pack-exec: %s\n", err.text);

@@ -17,6 +17,7 @@
 #include "lib/util/jsonl_file.h"
 #include "scenario_record.h"
 #include "spool_append.h"
+#include "step_event.h"
 #include "wait_status.h"
 
 int pack_scenario_parse(const char *text, struct pack_scenario *out)
@@ -41,12 +42,15 @@ int pack_scenario_parse(const char *text, struct pack_scenario *out)
 static int path_of(const struct pack_runner_options *o, unsigned restart, char *buf,
 		   size_t len)
 {
-	char job[24], task[24], r[16];
+	char job[24], task[24], r[16], bucket[64];
 
 	snprintf(job, sizeof job, "%" PRId64, o->array_job_id);
 	snprintf(task, sizeof task, "%" PRId64, o->array_task_id);
 	snprintf(r, sizeof r, "%u", restart);
-	return scenario_record_path(buf, len, o->run_dir, job, task, r);
+	snprintf(bucket, sizeof bucket, "%" PRId64 "/%" PRId64, o->array_job_id,
+		 o->array_task_id / STEP_EVENT_BUCKET);
+	return scenario_record_path(buf, len, o->run_dir, o->fanned ? bucket : NULL, job, task,
+				    r);
 }
 
 struct ended_ctx {

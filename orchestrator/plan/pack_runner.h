@@ -15,6 +15,7 @@
 #ifndef SCALABLE_PACK_RUNNER_H
 #define SCALABLE_PACK_RUNNER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,7 @@ struct pack_runner_options {
 	/* the array task's ids (Slurm's environment); -1: unknown */
 	int64_t job_id, array_job_id, array_task_id;
 	unsigned restart_count;
+	bool fanned;                    /* events layout 2 (SCALABLE_EVENTS_LAYOUT=2) */
 	const char *node;
 	/* cgroup v2 memory.events whose oom_kill counts the scenarios' OOM
 	 * kills; NULL: this process's own cgroup's */

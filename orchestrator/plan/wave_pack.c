@@ -5,16 +5,19 @@
 #include <string.h>
 
 #include "lib/util/shell_quote.h"
+#include "plan/log_paths.h"
 #include "scenario_record.h"
 
 /* "<path of the pack's record file>" with the shell's variables; restart
  * "\"*\"" makes it a glob of every restart's file. */
-static int record_path(struct strbuf *out, const char *restart)
+static int record_path(const struct plan *plan, struct strbuf *out, const char *restart)
 {
+	const char *bucket = "${SLURM_ARRAY_JOB_ID}/$(( SLURM_ARRAY_TASK_ID / 1000 ))";
 	char path[512];
 
-	if (scenario_record_path(path, sizeof path, "${scalable_dir}", "${SLURM_ARRAY_JOB_ID}",
-				 "${SLURM_ARRAY_TASK_ID}", restart) != 0)
+	if (scenario_record_path(path, sizeof path, "${scalable_dir}",
+				 plan->layout == RUN_LAYOUT_FANNED ? bucket : NULL,
+				 "${SLURM_ARRAY_JOB_ID}", "${SLURM_ARRAY_TASK_ID}", restart) != 0)
 		return -1;
 	return strbuf_printf(out, "\"%s\"", path);
 }
@@ -58,7 +61,7 @@ static int record_function(const struct plan *plan, const struct plan_group *g,
 			   struct strbuf *out)
 {
 	return strbuf_puts(out, "\tscalable_records=") ||
-	       record_path(out, "${SLURM_RESTART_COUNT:-0}") ||
+	       record_path(plan, out, "${SLURM_RESTART_COUNT:-0}") ||
 	       strbuf_printf(out, "\n\tmkdir -p \"$(dirname \"$scalable_records\")\"\n"
 			     "\tscalable_record() {\n\t\tprintf '{\"event_type\":"
 			     "\"scenario\",\"schema_version\":%d,\"event\":\"%%s\","
@@ -76,11 +79,12 @@ static int record_function(const struct plan *plan, const struct plan_group *g,
 }
 
 /* The fallback's loop: each scenario not ended in an earlier restart. */
-static int fallback_loop(const struct plan_group *g, struct strbuf *out)
+static int fallback_loop(const struct plan *plan, const struct plan_group *g,
+			 struct strbuf *out)
 {
 	return strbuf_puts(out, "\tscalable_rc=0\n\tfor scalable_one in $scalable_pack; do\n"
 			   "\t\tscalable_id=${scalable_one%%:*} scalable_attempt=${scalable_one#*:}\n"
-			   "\t\tif cat ") || record_path(out, "\"*\"") ||
+			   "\t\tif cat ") || record_path(plan, out, "\"*\"") ||
 	       strbuf_puts(out, " 2>/dev/null | grep '\"" SCENARIO_RECORD_END "\"' | grep -qF "
 			   "\"\\\"task_id\\\":$scalable_id,\\\"attempt\\\":$scalable_attempt,\"; "
 			   "then continue; fi\n"
@@ -121,7 +125,7 @@ int wave_pack_block(const struct plan *plan, const struct plan_group *group,
 			     "if [ -z \"${SCALABLE_PACK_TASK:-}\" ]; then\n", group->pack,
 			     group->pack_parallel, plan->wave, group->name) ||
 	       find_scenarios(plan, group, out) || runner_call(plan, group, out) ||
-	       record_function(plan, group, out) || fallback_loop(group, out) ||
+	       record_function(plan, group, out) || fallback_loop(plan, group, out) ||
 	       strbuf_printf(out, "\tprintf '{\"event_type\":\"" SCENARIO_RECORD_PACK_TYPE "\","
 			     "\"schema_version\":%d,\"event\":\"end\",\"exit_code\":%%s}\\n' "
 			     "\"$scalable_rc\" >>\"$scalable_records\"\n\texit $scalable_rc\nfi\n"

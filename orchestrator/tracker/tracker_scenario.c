@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "lib/util/jsonl_file.h"
+#include "plan/log_paths.h"
 #include "scenario_record.h"
+#include "step_event.h"
 #include "tracker/tracker_impl.h"
 
 /* The scenario ended: its own exit settles it at once. */
@@ -82,14 +84,18 @@ static int on_record(json_t *record, void *vctx)
 int tracker_pack_read_records(struct tracker *t, const struct tracked_pack *p,
 			      struct error *err)
 {
-	char path[4096], job[16], task[16], restart[16];
+	char path[4096], job[16], task[16], restart[16], bucket[40];
 	struct read_ctx c = { t, err };
 	int rc;
 
 	snprintf(job, sizeof job, "%u", p->array_job_id);
 	snprintf(task, sizeof task, "%u", p->array_task_id);
 	snprintf(restart, sizeof restart, "%u", p->restart_count);
-	if (scenario_record_path(path, sizeof path, t->run_dir, job, task, restart) != 0) {
+	snprintf(bucket, sizeof bucket, "%u/%u", p->array_job_id,
+		 p->array_task_id / STEP_EVENT_BUCKET);
+	if (scenario_record_path(path, sizeof path, t->run_dir,
+				 t->layout == RUN_LAYOUT_FANNED ? bucket : NULL, job, task,
+				 restart) != 0) {
 		errno = ENAMETOOLONG;
 		error_system(err, "the records of pack %s_%s", job, task);
 		return -1;

@@ -91,11 +91,11 @@ equals "7 scenarios succeeded, each with its own peak memory" \
 equals "succeeded rows name the pack's array task" \
 	"$(jq_count "$run/tasks.jsonl" 'r["state"] == "succeeded" and r["task_id"] == 5 and r["array_task_id"] == 1')" 1
 equals "9 scenario end records in events/" \
-	"$(cat "$run"/events/pack.*.jsonl | grep -c '"event":"scenario_end"')" 9
+	"$(cat "$run"/events/*/*/pack.*.jsonl | grep -c '"event":"scenario_end"')" 9
 check "status" 0 "$scalable" status --latest
 holds "status counts scenarios" out "8: 7 succeeded, 1 failed"
 check "diagnose" 0 "$scalable" diagnose --latest
-holds "diagnose names the scenario that failed for good" out "task 6; the first one's stderr: logs/model-6.1.err"
+holds "diagnose names the scenario that failed for good" out "task 6; the first one's stderr: logs/tasks/model/0/model-6.1.err"
 check "report --format json" 0 "$scalable" report --latest --format json
 equals "report sees 8 tasks" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["tasks"])' out)" 8
 check "the tutorial's analysis works unchanged" 0 python3 - "$run" <<'PY'
@@ -171,7 +171,7 @@ SH
 check "killed after the 8th row" 137 env SCALABLE_CRASH_AT=task_row:8 "$scalable" run --target local
 run=$(newest_run)
 pack_ended() {
-	cat "$run"/events/pack.*.jsonl 2>/dev/null | grep -q '"event_type":"pack"'
+	cat "$run"/events/*/*/pack.*.jsonl 2>/dev/null | grep -q '"event_type":"pack"'
 }
 n=$((n + 1))
 if wait_until 20 pack_ended; then

@@ -72,7 +72,7 @@ static struct seen read_records(const char *dir, unsigned restart)
 	struct error err;
 
 	snprintf(r, sizeof r, "%u", restart);
-	assert_int_equal(scenario_record_path(path, sizeof path, dir, "40", "3", r), 0);
+	assert_int_equal(scenario_record_path(path, sizeof path, dir, NULL, "40", "3", r), 0);
 	assert_int_equal(jsonl_read(path, count, &s, NULL, &err), 0);
 	return s;
 }

@@ -109,7 +109,7 @@ static void scenario(struct fixture *f, bool end, size_t index, unsigned restart
 	char *line = scenario_record_line(&id, &r, &len);
 
 	snprintf(restart_text, sizeof restart_text, "%u", restart);
-	assert_int_equal(scenario_record_path(path, sizeof path, f->dir, "700", "0",
+	assert_int_equal(scenario_record_path(path, sizeof path, f->dir, NULL, "700", "0",
 					      restart_text), 0);
 	append(path, line);
 	free(line);
@@ -280,7 +280,7 @@ static void test_scenario_oom_in_living_pack(void **state)
 
 	submit_pack(f);
 	scenario(f, false, 1, 0, 0);
-	assert_int_equal(scenario_record_path(path, sizeof path, f->dir, "700", "0", "0"), 0);
+	assert_int_equal(scenario_record_path(path, sizeof path, f->dir, NULL, "700", "0", "0"), 0);
 	append(path, line);
 	free(line);
 	poll_events(f);
