@@ -74,6 +74,11 @@ submitted_count() {
 	jq -r 'select(.record == "submitted") | .key' "$1"/runs/run-*/journal.jsonl 2>/dev/null | wc -l
 }
 
+# submitted_at_least DIR N: the run under DIR has N chunks in Slurm.
+submitted_at_least() {
+	[ "$(submitted_count "$1")" -ge "$2" ]
+}
+
 @test "MaxSubmitJobs 300 with 200 jobs already queued: 3,000 scenarios go in as a window, refusals waited out, kill -9 finished by watch, each once" {
 	sacctmgr -i modify user "$TEST_USER" set maxsubmitjobs=300 >/dev/null
 	dir=$(sweep 3000)
@@ -88,7 +93,7 @@ submitted_count() {
 	(in_dir "$dir" timeout 900 "$SCALABLE" run --poll-interval 2s >"$dir/run.out" 2>&1 \
 		&& rc=0 || rc=$?; echo "$rc" >"$dir/run.rc") 3>&- &
 	# kill -9 once some chunks are in and more are to come
-	wait_for 600 test "$(submitted_count "$dir")" -ge 3
+	wait_for 600 submitted_at_least "$dir" 3
 	pkill -KILL -u "$TEST_USER" -f "^$SCALABLE run"
 	wait_for 30 test -e "$dir/run.rc"
 	[ "$(cat "$dir/run.rc")" -eq 137 ]
