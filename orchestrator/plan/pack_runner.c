@@ -85,7 +85,8 @@ static void read_earlier(const struct pack_runner_options *o, bool *ended)
 			jsonl_read(path, note_ended, &c, NULL, &ignored);
 }
 
-/* The oom_kill count of a cgroup v2 memory.events; -1: unknown. */
+/* The oom_kill count of a cgroup v2 memory.events or a v1
+ * memory.oom_control (both "key value" lines); -1: unknown. */
 static int64_t oom_kills(const char *path)
 {
 	FILE *f = path ? fopen(path, "r") : NULL;
@@ -101,21 +102,53 @@ static int64_t oom_kills(const char *path)
 	return n;
 }
 
-/* This process's cgroup v2 memory.events, or NULL (cgroup v1, none). */
+/* The file counting OOM kills in the memory cgroup of a /proc/self/cgroup
+ * line: a v1 memory hierarchy's memory.oom_control (v1 counts a kill in the
+ * killed process's own cgroup, which the scenarios share with this
+ * process), else v2's memory.events; NULL when the line is neither. */
+static char *oom_file_of(const char *line)
+{
+	const char *controllers = strchr(line, ':'), *cgroup;
+	char *path = NULL;
+
+	if (!controllers || !(cgroup = strchr(controllers + 1, ':')))
+		return NULL;
+	controllers++;
+	if (cgroup == controllers && strncmp(line, "0:", 2) == 0) {
+		if (asprintf(&path, "/sys/fs/cgroup%s/memory.events", cgroup + 1) < 0)
+			path = NULL;
+	} else if ((size_t)(cgroup - controllers) >= 6 &&
+		   (!strncmp(controllers, "memory", 6) || strstr(controllers, ",memory")) &&
+		   asprintf(&path, "/sys/fs/cgroup/memory%s/memory.oom_control", cgroup + 1) < 0) {
+		path = NULL;
+	}
+	return path;
+}
+
+/* This process's memory cgroup's OOM-kill file (v1 first: on a hybrid
+ * system the memory controller is on v1, not on the unified "0::" line), or
+ * NULL. */
 static char *own_memory_events(void)
 {
 	FILE *f = fopen("/proc/self/cgroup", "r");
-	char line[4096], *path = NULL;
+	char line[4096], *v1 = NULL, *v2 = NULL, *path;
 
-	while (f && !path && fgets(line, sizeof line, f)) {
+	while (f && !v1 && fgets(line, sizeof line, f)) {
 		line[strcspn(line, "\n")] = '\0';
-		if (strncmp(line, "0::", 3) == 0 &&
-		    asprintf(&path, "/sys/fs/cgroup%s/memory.events", line + 3) < 0)
-			path = NULL;
+		if (!(path = oom_file_of(line)))
+			continue;
+		if (strstr(path, "oom_control"))
+			v1 = path;
+		else if (!v2)
+			v2 = path;
+		else
+			free(path);
 	}
 	if (f)
 		fclose(f);
-	return path;
+	if (v1)
+		free(v2);
+	return v1 ? v1 : v2;
 }
 
 /* One running scenario. */
