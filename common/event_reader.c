@@ -49,6 +49,8 @@ struct event_reader {
 	struct dir_watch *watch;
 	size_t *dirty;       /* files the watch named since the last poll */
 	size_t n_dirty, cap_dirty;
+	event_file_known known;  /* event_reader_skip_known */
+	void *known_ctx;
 	struct event_reader_stats stats;
 	size_t bad_lines;
 	char *buf;
@@ -64,6 +66,12 @@ struct event_reader *event_reader_new(const char *dir)
 	}
 	r->use_watch = true;
 	return r;
+}
+
+void event_reader_skip_known(struct event_reader *r, event_file_known fn, void *ctx)
+{
+	r->known = fn;
+	r->known_ctx = ctx;
 }
 
 void event_reader_watch(struct event_reader *r, bool on)
@@ -181,6 +189,12 @@ static int add_file(struct event_reader *r, const char *name)
 	f->ended = f->active = f->dirty = false;
 	size_t *slot = slot_of(r, name);
 	*slot = ++r->n_files;
+	if (r->known && r->known(name, r->known_ctx)) {
+		f->ended = true;  /* nothing in it can change what the caller knows */
+		r->stats.ended++;
+		r->stats.skipped++;
+		return 0;
+	}
 	return activate(r, r->n_files - 1);
 }
 

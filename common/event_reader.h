@@ -47,6 +47,12 @@ typedef int (*event_handler)(const char *file_name, json_t *event, void *ctx);
 struct event_reader *event_reader_new(const char *dir);
 void event_reader_free(struct event_reader *r);
 
+/* Asked once for each file name the reader comes to know: true says the
+ * caller already knows the step's end (a re-attached orchestrator, from what
+ * it recorded), so the file is taken as ended and never opened. */
+typedef bool (*event_file_known)(const char *file_name, void *ctx);
+void event_reader_skip_known(struct event_reader *r, event_file_known fn, void *ctx);
+
 /* Whether to ask the kernel what changed where it can tell (the default);
  * off, every poll goes by the directory's stat and reads every file not
  * ended. */
@@ -66,6 +72,7 @@ struct event_reader_stats {
 	size_t opens;        /* event files opened */
 	size_t files;        /* files known */
 	size_t ended;        /* of which ended: never opened again */
+	size_t skipped;      /* of which known (event_reader_skip_known): never opened */
 	bool watched;        /* the kernel says what changed (dir_watch.h) */
 };
 void event_reader_stats(const struct event_reader *r, struct event_reader_stats *out);

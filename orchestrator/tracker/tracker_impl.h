@@ -47,6 +47,9 @@ struct tracker {
 	struct tracker_counts totals;
 	size_t not_final;
 	size_t failed_changes;     /* times an attempt's state became failed */
+	/* tracker_rebuild read rows back: the next poll of events/ skips the
+	 * files of attempts already final (tracker_events.c) */
+	bool rebuilt;
 };
 
 /* tracker.c */

@@ -111,3 +111,8 @@ void tracker_foreach(const struct tracker *t, tracker_visitor fn, void *ctx)
 				fn(t->all[i]->attempts[k], t->all[i]->attempts[k] == latest, ctx);
 	}
 }
+
+void tracker_event_stats(const struct tracker *t, struct event_reader_stats *out)
+{
+	event_reader_stats(t->events, out);
+}

@@ -17,6 +17,7 @@
 
 #include "lib/util/jsonl_file.h"
 #include "slurm/slurm_job.h"
+#include "event_reader.h"
 #include "tracker/run_summary.h"
 #include "test/tmpdir.h"
 #include "tracker/tracker.h"
@@ -527,6 +528,37 @@ static void a_rebuild_writes_nothing_twice(void **state)
 	assert_int_equal(rows(f, "tasks.jsonl", 3, "requeued", NULL), 1);
 }
 
+/* Re-attached, the events of steps whose attempts tasks.jsonl already has
+ * final are not read again: only the running one's file is opened. */
+static void a_rebuild_reads_no_finished_step_again(void **state)
+{
+	struct fixture *f = *state;
+	struct event_reader_stats st;
+	json_t *row;
+
+	submit(f, ARRAY, 0, 3, 1, "w001");
+	start(f, ARRAY, 0, 0);
+	end(f, ARRAY, 0, 0, 0, 0);
+	start(f, ARRAY, 1, 0);
+	end(f, ARRAY, 1, 0, 0, 0);
+	start(f, ARRAY, 2, 0);
+	poll_events(f);
+	tracker_free(f->t);
+	f->t = open_tracker(f);
+	submit(f, ARRAY, 0, 3, 1, "w001");
+	poll_events(f);
+	tracker_event_stats(f->t, &st);
+	assert_int_equal(st.files, 3);
+	assert_int_equal(st.skipped, 2);
+	assert_int_equal(st.opens, 1);
+	/* the running one goes on as before */
+	end(f, ARRAY, 2, 0, 0, 0);
+	poll_events(f);
+	assert_int_equal(rows(f, "tasks.jsonl", 2, "succeeded", &row), 1);
+	json_decref(row);
+	assert_true(tracker_all_final(f->t));
+}
+
 /* Killed between the failures.jsonl row and the tasks.jsonl row. */
 static void a_crash_between_the_two_rows(void **state)
 {
@@ -774,6 +806,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(a_requeue_is_the_same_attempt, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_rebuild_writes_nothing_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_rebuild_reads_no_finished_step_again, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(a_crash_between_the_two_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(events_wait_for_their_submission, setup, teardown),
 		cmocka_unit_test_setup_teardown(local_ends_settle_at_once, setup, teardown),
