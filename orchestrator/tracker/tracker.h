@@ -86,6 +86,7 @@ struct task_attempt {
 	struct retry_decision *retry;   /* as decided; NULL: none (details.retry null) */
 	bool failure_written;
 	bool latest;                    /* the highest-numbered attempt of its task */
+	unsigned poll_seen;             /* the tracker's own: the last poll that named it */
 };
 
 /* What the orchestrator decides about a failed attempt: malloc'd, or NULL

@@ -50,6 +50,7 @@ struct tracker {
 	/* tracker_rebuild read rows back: the next poll of events/ skips the
 	 * files of attempts already final (tracker_events.c) */
 	bool rebuilt;
+	unsigned poll_seq;         /* tracker_apply_poll's number (task_attempt.poll_seen) */
 };
 
 /* tracker.c */
