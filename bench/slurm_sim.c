@@ -368,21 +368,31 @@ static long total_tasks(const struct sim *s)
 	return s->n_jobs ? s->jobs[s->n_jobs - 1].seq0 + s->jobs[s->n_jobs - 1].n : 0;
 }
 
-/* The count of tasks ended so far, into $SLURM_SIM_DIR/ended. */
-static void report(long ended)
+/* A count into $SLURM_SIM_DIR/name, replaced whole. */
+static void put_count(const char *name, long count)
 {
-	static long last = -1;
+	char from[4096], to[4096];
 	FILE *f;
 
-	if (ended == last || !(f = open_state("ended.tmp", "w")))
+	snprintf(from, sizeof from, "%s/%s.tmp", state_dir(), name);
+	snprintf(to, sizeof to, "%s/%s", state_dir(), name);
+	if (!(f = fopen(from, "w")))
 		return;
-	fprintf(f, "%ld\n", ended);
+	fprintf(f, "%ld\n", count);
 	fclose(f);
-	char from[4096], to[4096];
-	snprintf(from, sizeof from, "%s/ended.tmp", state_dir());
-	snprintf(to, sizeof to, "%s/ended", state_dir());
 	rename(from, to);
-	last = ended;
+}
+
+/* The counts of tasks started and ended so far, into $SLURM_SIM_DIR/started
+ * and ended (ended last: a reader of both after ended sees started). */
+static void report(long started, long ended)
+{
+	static long last_started = -1, last_ended = -1;
+
+	if (started != last_started)
+		put_count("started", last_started = started);
+	if (ended != last_ended)
+		put_count("ended", last_ended = ended);
 }
 
 /* Writes start and end events until `expected` tasks have ended (or the
@@ -415,7 +425,7 @@ static int writer(long expected)
 		while (ended < started && task_of(&s, ended, &j, &i) &&
 		       task_start(&s, j, i) + s.duration <= now)
 			write_event(j, i, "end", 0, s.duration), ended++;
-		report(ended);
+		report(started, ended);
 		usleep(20000);
 	}
 	return 0;
