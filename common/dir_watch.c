@@ -74,9 +74,9 @@ static int dispatch(const char *buf, size_t len, dir_watch_fn fn, void *ctx)
 
 	for (size_t at = 0; at < len; at += sizeof *e + e->len) {
 		e = (const struct inotify_event *)(const void *)(buf + at);
-		if (e->mask & WATCH_LOST)
-			lost = 1;
-		else if (e->len && !(e->mask & IN_ISDIR) && fn(e->name, ctx) != 0)
+		if (e->mask & (WATCH_LOST | IN_ISDIR))
+			lost = 1;  /* a subdirectory is not watched: the caller lists */
+		else if (e->len && fn(e->name, ctx) != 0)
 			return -1;
 	}
 	return lost;

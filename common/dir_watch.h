@@ -25,8 +25,9 @@ typedef int (*dir_watch_fn)(const char *name, void *ctx);
 
 /* Hands every name created, moved in or written to since the last call to
  * fn. Returns 0; 1 when the kernel could not say everything (its queue
- * overflowed, or the directory was removed or moved): the watch is then
- * over (dir_watch_close it), and only a new watch and a listing can tell;
+ * overflowed, the directory was removed or moved, or a subdirectory
+ * appeared, whose contents are not watched): the watch is then over
+ * (dir_watch_close it), and only a new watch and a listing can tell;
  * -1 when reading failed or fn stopped it. */
 int dir_watch_changes(struct dir_watch *w, dir_watch_fn fn, void *ctx);
 

@@ -351,9 +351,12 @@ static int list_dir(struct event_reader *r, int dirfd, const struct dir_stamp *n
 	r->listed_wall = time(NULL);
 	clock_gettime(CLOCK_MONOTONIC, &r->listed_mono);
 	r->polls_since_listing = 0;
-	while (rc == 0 && (e = readdir(d)) != NULL)
-		if (is_event_file(e->d_name))
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		if (e->d_type == DT_DIR && e->d_name[0] != '.')
+			r->watch_refused = true;  /* the watch sees events/ alone */
+		else if (is_event_file(e->d_name))
 			rc = seen_file(r, e->d_name);
+	}
 	closedir(d);
 	r->listed = rc == 0;
 	return rc;
@@ -487,6 +490,10 @@ long event_reader_poll(struct event_reader *r, event_handler handler, void *ctx)
 		now = stamp_of(&st);
 		if ((!r->watch && !must_list(r, &now)) || list_dir(r, dirfd, &now) == 0)
 			total = poll_active(r, dirfd, handler, ctx);
+		if (r->watch && r->watch_refused) {
+			dir_watch_close(r->watch);  /* subdirectories: polled */
+			r->watch = NULL;
+		}
 	}
 	close(dirfd);
 	return total;

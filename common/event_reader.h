@@ -25,7 +25,10 @@
  * (inotify, dir_watch.h): the directory is listed once, and again only when
  * the kernel lost events, and at each poll only the files it named as
  * created or written are opened; a poll then costs what changed, whatever
- * the number of files and steps running. */
+ * the number of files and steps running. The watch covers the directory
+ * itself, not what is below it: a listing that finds a subdirectory turns
+ * it off for good (polling, as above), so that a reader of events/<sub>/
+ * must watch those too (dir_watch.h) before it may rely on one. */
 #ifndef SCALABLE_EVENT_READER_H
 #define SCALABLE_EVENT_READER_H
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "dir_watch.h"
@@ -361,6 +362,29 @@ static void watched_directory_replaced_is_listed_again(void **state)
 	tmpdir_remove(dir);
 }
 
+/* The watch sees events/ alone: with a subdirectory there, polling. */
+static void subdirectory_turns_the_watch_off(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create(), sub[4200];
+	struct event_reader_stats st;
+	struct seen s = { 0, 0 };
+	struct event_reader *r = watched_reader(dir, &s);
+	snprintf(sub, sizeof sub, "%s/w001", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":1}\n");
+	assert_int_equal(event_reader_poll(r, remember, &s), 1);  /* the watch: a listing */
+	event_reader_stats(r, &st);
+	assert_false(st.watched);
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"end\",\"job_id\":1}\n");
+	assert_int_equal(event_reader_poll(r, remember, &s), 1);
+	event_reader_stats(r, &st);
+	assert_false(st.watched);
+	event_reader_free(r);
+	assert_int_equal(rmdir(sub), 0);
+	tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +401,7 @@ int main(void)
 		cmocka_unit_test(watched_poll_opens_only_what_changed),
 		cmocka_unit_test(watched_file_moved_in_and_torn_line_are_read),
 		cmocka_unit_test(watched_directory_replaced_is_listed_again),
+		cmocka_unit_test(subdirectory_turns_the_watch_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
