@@ -9,6 +9,12 @@
 #include "tracker/tracker.h"
 #include "lib/util/u64_map.h"
 
+/* An array job id and its attempts not final. */
+struct open_array {
+	uint32_t array_job_id;
+	size_t open;
+};
+
 /* The attempts of one (component, index). */
 struct tracked_task {
 	uint32_t component;
@@ -51,6 +57,13 @@ struct tracker {
 	 * files of attempts already final (tracker_events.c) */
 	bool rebuilt;
 	unsigned poll_seq;         /* tracker_apply_poll's number (task_attempt.poll_seen) */
+	/* the arrays of attempts not final, with how many each has (kept at
+	 * each change by tracker_count_open): what tracker_jobs_to_poll asks
+	 * about without looking at every attempt */
+	struct open_array *open_arrays;
+	size_t n_open_arrays, cap_open_arrays;
+	struct u64_map open_index;  /* array job id -> index + 1 into open_arrays */
+	bool open_broken;           /* out of memory once: count from scratch */
 };
 
 /* tracker.c */
@@ -72,6 +85,10 @@ struct task_attempt *tracked_task_latest(const struct tracked_task *task);
  * its state or end_seen, and puts it back (add true) after; nothing for an
  * attempt that is not its task's latest. */
 void tracker_tally(struct tracker *t, const struct task_attempt *a, bool add);
+/* Takes an attempt out of its array's count of attempts not final (add
+ * false) before a change of its state or array id, and puts it back (add
+ * true) after; nothing for one final or without an array. */
+void tracker_count_open(struct tracker *t, const struct task_attempt *a, bool add);
 
 /* tracker_settle.c: each writes its row only when it moves the attempt on. */
 int attempt_emit(struct tracker *t, struct task_attempt *a, enum task_state state,

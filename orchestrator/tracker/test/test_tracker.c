@@ -192,13 +192,34 @@ static void end(struct fixture *f, uint32_t array_job_id, uint32_t task, uint32_
 struct recount {
 	struct tracker_counts c;
 	size_t not_final;
+	uint32_t open_arrays[16];  /* of every attempt not final, each once */
+	size_t n_open_arrays;
 };
+
+static void recount_array(struct recount *r, const struct task_attempt *a)
+{
+	if (!a->array_job_id || task_state_is_final(a->state))
+		return;
+	for (size_t i = 0; i < r->n_open_arrays; i++)
+		if (r->open_arrays[i] == a->array_job_id)
+			return;
+	assert_true(r->n_open_arrays < 16);
+	r->open_arrays[r->n_open_arrays++] = a->array_job_id;
+}
+
+static int compare_ids(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
 
 static void recount_latest(const struct task_attempt *a, bool latest, void *ctx)
 {
 	struct recount *r = ctx;
 
 	assert_int_equal(a->latest, latest);
+	recount_array(r, a);
 	if (!latest)
 		return;
 	r->c.tasks++;
@@ -208,7 +229,8 @@ static void recount_latest(const struct task_attempt *a, bool latest, void *ctx)
 }
 
 /* The totals the tracker keeps as it goes equal a count from scratch, over
- * every component and over the only one, "model". */
+ * every component and over the only one, "model"; so do the arrays it
+ * would poll. */
 static void counts_agree(const struct tracker *t)
 {
 	struct recount r;
@@ -221,6 +243,15 @@ static void counts_agree(const struct tracker *t)
 	assert_memory_equal(&kept, &r.c, sizeof kept);
 	assert_memory_equal(&model, &r.c, sizeof model);
 	assert_int_equal(tracker_all_final(t), r.not_final == 0);
+	/* the arrays to poll, kept as attempts change, are those of a recount */
+	uint32_t *ids;
+	size_t n = tracker_jobs_to_poll(t, &ids);
+
+	qsort(r.open_arrays, r.n_open_arrays, sizeof *r.open_arrays, compare_ids);
+	assert_int_equal(n, r.n_open_arrays);
+	if (n)
+		assert_memory_equal(ids, r.open_arrays, n * sizeof *ids);
+	free(ids);
 }
 
 static void poll_events(struct fixture *f)
