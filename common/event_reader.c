@@ -1,4 +1,5 @@
 #include "event_reader.h"
+#include "dir_watch.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +19,7 @@ struct tracked_file {
 	off_t offset;        /* first byte not yet consumed */
 	bool ended;          /* its end event was read: never opened again */
 	bool active;         /* in the active list: opened at every poll */
+	bool dirty;          /* in the dirty list: the watch said it changed */
 };
 
 /* What says the directory has not changed since it was last listed. */
@@ -42,6 +44,13 @@ struct event_reader {
 	time_t listed_wall;
 	struct timespec listed_mono;
 	unsigned polls_since_listing;
+	bool use_watch;      /* ask the kernel what changed (dir_watch.h) */
+	bool watch_refused;  /* dir_watch_open said no: poll */
+	struct dir_watch *watch;
+	size_t *dirty;       /* files the watch named since the last poll */
+	size_t n_dirty, cap_dirty;
+	event_file_known known;  /* event_reader_skip_known */
+	void *known_ctx;
 	struct event_reader_stats stats;
 	size_t bad_lines;
 	char *buf;
@@ -55,7 +64,23 @@ struct event_reader *event_reader_new(const char *dir)
 		free(r);
 		return NULL;
 	}
+	r->use_watch = true;
 	return r;
+}
+
+void event_reader_skip_known(struct event_reader *r, event_file_known fn, void *ctx)
+{
+	r->known = fn;
+	r->known_ctx = ctx;
+}
+
+void event_reader_watch(struct event_reader *r, bool on)
+{
+	r->use_watch = on;
+	if (!on) {
+		dir_watch_close(r->watch);
+		r->watch = NULL;
+	}
 }
 
 void event_reader_free(struct event_reader *r)
@@ -67,6 +92,8 @@ void event_reader_free(struct event_reader *r)
 	free(r->files);
 	free(r->slots);
 	free(r->active);
+	free(r->dirty);
+	dir_watch_close(r->watch);
 	free(r->buf);
 	free(r->dir);
 	free(r);
@@ -81,6 +108,7 @@ void event_reader_stats(const struct event_reader *r, struct event_reader_stats 
 {
 	*out = r->stats;
 	out->files = r->n_files;
+	out->watched = r->watch != NULL;
 }
 
 /* FNV-1a. */
@@ -158,9 +186,15 @@ static int add_file(struct event_reader *r, const char *name)
 	if (!(f->name = strdup(name)))
 		return -1;
 	f->offset = 0;
-	f->ended = f->active = false;
+	f->ended = f->active = f->dirty = false;
 	size_t *slot = slot_of(r, name);
 	*slot = ++r->n_files;
+	if (r->known && r->known(name, r->known_ctx)) {
+		f->ended = true;  /* nothing in it can change what the caller knows */
+		r->stats.ended++;
+		r->stats.skipped++;
+		return 0;
+	}
 	return activate(r, r->n_files - 1);
 }
 
@@ -317,9 +351,12 @@ static int list_dir(struct event_reader *r, int dirfd, const struct dir_stamp *n
 	r->listed_wall = time(NULL);
 	clock_gettime(CLOCK_MONOTONIC, &r->listed_mono);
 	r->polls_since_listing = 0;
-	while (rc == 0 && (e = readdir(d)) != NULL)
-		if (is_event_file(e->d_name))
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		if (e->d_type == DT_DIR && e->d_name[0] != '.')
+			r->watch_refused = true;  /* the watch sees events/ alone */
+		else if (is_event_file(e->d_name))
 			rc = seen_file(r, e->d_name);
+	}
 	closedir(d);
 	r->listed = rc == 0;
 	return rc;
@@ -340,8 +377,13 @@ static long poll_active(struct event_reader *r, int dirfd, event_handler handler
 
 	for (size_t i = 0; i < r->n_active && !stop;) {
 		struct tracked_file *f = &r->files[r->active[i]];
-		long n = poll_file(r, dirfd, f, handler, ctx, &stop);
+		long n;
 
+		if (!f->active) {  /* ended while watched (poll_dirty) */
+			r->active[i] = r->active[--r->n_active];
+			continue;
+		}
+		n = poll_file(r, dirfd, f, handler, ctx, &stop);
 		if (n == -1)
 			return -1;
 		total += n > 0 ? n : 0;
@@ -355,25 +397,104 @@ static long poll_active(struct event_reader *r, int dirfd, event_handler handler
 	return total;
 }
 
+/* A name the watch reported: tracked (new or back), and read at this poll. */
+static int mark_dirty(const char *name, void *ctx)
+{
+	struct event_reader *r = ctx;
+	struct tracked_file *f;
+
+	if (!is_event_file(name) || seen_file(r, name) != 0)
+		return is_event_file(name) ? -1 : 0;
+	f = &r->files[*slot_of(r, name) - 1];
+	if (f->ended || f->dirty)
+		return 0;
+	if (r->n_dirty == r->cap_dirty) {
+		size_t cap = r->cap_dirty ? 2 * r->cap_dirty : 64;
+		size_t *grown = realloc(r->dirty, cap * sizeof *grown);
+
+		if (!grown)
+			return -1;
+		r->dirty = grown;
+		r->cap_dirty = cap;
+	}
+	r->dirty[r->n_dirty++] = (size_t)(f - r->files);
+	f->dirty = true;
+	return 0;
+}
+
+/* Reads what is new in the files the watch named; what an error or a stop
+ * leaves unread stays dirty. A file that is not there waits, active, for
+ * the watch to name it again. */
+static long poll_dirty(struct event_reader *r, int dirfd, event_handler handler, void *ctx)
+{
+	long total = 0;
+	int stop = 0;
+	size_t i;
+
+	for (i = 0; i < r->n_dirty; i++) {
+		struct tracked_file *f = &r->files[r->dirty[i]];
+		long n = f->ended ? 0 : poll_file(r, dirfd, f, handler, ctx, &stop);
+
+		if (n == -1) {
+			total = -1;
+			break;
+		}
+		total += n > 0 ? n : 0;
+		if (stop)
+			break;
+		f->dirty = false;
+		if (f->ended && f->active) {
+			r->stats.ended++;
+			f->active = false;  /* poll_active drops it from its list */
+		}
+	}
+	memmove(r->dirty, r->dirty + i, (r->n_dirty - i) * sizeof *r->dirty);
+	r->n_dirty -= i;
+	return total;
+}
+
+/* 1 when the watch tells what changed; 0 when every active file is to be
+ * read after a listing (no watch, a new one, or one that lost events); -1
+ * on error. */
+static int watch_step(struct event_reader *r)
+{
+	int rc = 0;
+
+	if (r->watch && (rc = dir_watch_changes(r->watch, mark_dirty, r)) == 0)
+		return 1;
+	if (r->watch) {
+		dir_watch_close(r->watch);
+		r->watch = NULL;
+		r->watch_refused = false;  /* a new one, and a listing */
+	}
+	if (rc < 0)
+		return -1;
+	if (r->use_watch && !r->watch_refused && !(r->watch = dir_watch_open(r->dir)))
+		r->watch_refused = true;
+	return 0;
+}
+
 long event_reader_poll(struct event_reader *r, event_handler handler, void *ctx)
 {
 	int dirfd = open(r->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dir_stamp now;
 	struct stat st;
-	long total;
+	long total = -1;
+	int watched;
 
 	if (dirfd < 0)
 		return errno == ENOENT ? 0 : -1;
-	if (fstat(dirfd, &st) != 0) {
-		close(dirfd);
-		return -1;
+	if ((watched = watch_step(r)) == 1) {
+		total = poll_dirty(r, dirfd, handler, ctx);
+	} else if (watched == 0 && fstat(dirfd, &st) == 0) {
+		now = stamp_of(&st);
+		if ((!r->watch && !must_list(r, &now)) || list_dir(r, dirfd, &now) == 0)
+			total = poll_active(r, dirfd, handler, ctx);
+		if (r->watch && r->watch_refused) {
+			dir_watch_close(r->watch);  /* subdirectories: polled */
+			r->watch = NULL;
+		}
 	}
-	now = stamp_of(&st);
-	if (must_list(r, &now) && list_dir(r, dirfd, &now) != 0) {
-		close(dirfd);
-		return -1;
-	}
-	total = poll_active(r, dirfd, handler, ctx);
 	close(dirfd);
 	return total;
 }

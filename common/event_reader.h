@@ -20,11 +20,20 @@
  *   polls or EVENT_READER_RELIST_S seconds, so a new file is found late by
  *   at most that bound. Between listings only the files not yet ended are
  *   opened, and a file gone from the directory waits for a listing that
- *   shows it again. */
+ *   shows it again.
+ * Where the directory is on a local filesystem, the kernel says what changed
+ * (inotify, dir_watch.h): the directory is listed once, and again only when
+ * the kernel lost events, and at each poll only the files it named as
+ * created or written are opened; a poll then costs what changed, whatever
+ * the number of files and steps running. The watch covers the directory
+ * itself, not what is below it: a listing that finds a subdirectory turns
+ * it off for good (polling, as above), so that a reader of events/<sub>/
+ * must watch those too (dir_watch.h) before it may rely on one. */
 #ifndef SCALABLE_EVENT_READER_H
 #define SCALABLE_EVENT_READER_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct event_reader;
@@ -41,6 +50,17 @@ typedef int (*event_handler)(const char *file_name, json_t *event, void *ctx);
 struct event_reader *event_reader_new(const char *dir);
 void event_reader_free(struct event_reader *r);
 
+/* Asked once for each file name the reader comes to know: true says the
+ * caller already knows the step's end (a re-attached orchestrator, from what
+ * it recorded), so the file is taken as ended and never opened. */
+typedef bool (*event_file_known)(const char *file_name, void *ctx);
+void event_reader_skip_known(struct event_reader *r, event_file_known fn, void *ctx);
+
+/* Whether to ask the kernel what changed where it can tell (the default);
+ * off, every poll goes by the directory's stat and reads every file not
+ * ended. */
+void event_reader_watch(struct event_reader *r, bool on);
+
 /* Reads what is new in every *.jsonl file of the directory. Returns the
  * number of events handled, or -1 if the directory cannot be read (a missing
  * directory counts as empty). */
@@ -55,6 +75,8 @@ struct event_reader_stats {
 	size_t opens;        /* event files opened */
 	size_t files;        /* files known */
 	size_t ended;        /* of which ended: never opened again */
+	size_t skipped;      /* of which known (event_reader_skip_known): never opened */
+	bool watched;        /* the kernel says what changed (dir_watch.h) */
 };
 void event_reader_stats(const struct event_reader *r, struct event_reader_stats *out);
 

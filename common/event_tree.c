@@ -47,6 +47,8 @@ struct event_tree {
 	size_t listings;
 	struct event_tree_stats dir_stats;
 	bool stopped;               /* the handler asked to stop */
+	event_file_known known;     /* event_tree_skip_known, for every reader */
+	void *known_ctx;
 	event_handler handler;
 	void *ctx;
 };
@@ -162,6 +164,7 @@ static int add_leaf(struct event_tree *t, struct top *top, const char *name)
 		event_reader_free(leaf->reader);
 		return -1;
 	}
+	event_reader_skip_known(leaf->reader, t->known, t->known_ctx);
 	top->n_leaves++;
 	t->dir_stats.dirs++;
 	return 0;
@@ -314,6 +317,16 @@ long event_tree_poll(struct event_tree *t, event_handler handler, void *ctx)
 	return total;
 }
 
+void event_tree_skip_known(struct event_tree *t, event_file_known fn, void *ctx)
+{
+	t->known = fn;
+	t->known_ctx = ctx;
+	event_reader_skip_known(t->flat, fn, ctx);
+	for (size_t i = 0; i < t->n_tops; i++)
+		for (size_t j = 0; j < t->tops[i].n_leaves; j++)
+			event_reader_skip_known(t->tops[i].leaves[j].reader, fn, ctx);
+}
+
 size_t event_tree_bad_lines(const struct event_tree *t)
 {
 	size_t n = event_reader_bad_lines(t->flat);
@@ -333,6 +346,8 @@ static void add_stats(struct event_reader_stats *sum, const struct event_reader 
 	sum->opens += s.opens;
 	sum->files += s.files;
 	sum->ended += s.ended;
+	sum->skipped += s.skipped;
+	sum->watched = sum->watched || s.watched;
 }
 
 void event_tree_stats(const struct event_tree *t, struct event_reader_stats *out)

@@ -35,11 +35,15 @@ void event_tree_free(struct event_tree *t);
  * returns non-zero stops the poll. */
 long event_tree_poll(struct event_tree *t, event_handler handler, void *ctx);
 
+/* event_reader_skip_known for the reader of every directory, those found
+ * later included (fn NULL: none). */
+void event_tree_skip_known(struct event_tree *t, event_file_known fn, void *ctx);
+
 /* Lines skipped so far because they were not JSON objects. */
 size_t event_tree_bad_lines(const struct event_tree *t);
 
 /* The sum over every directory read (listings count the listings made to
- * find layout 2's directories too). */
+ * find layout 2's directories too); watched: some reader is watched. */
 void event_tree_stats(const struct event_tree *t, struct event_reader_stats *out);
 
 /* The directories of layout 2 (for tests and benchmarks). */

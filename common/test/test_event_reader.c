@@ -1,7 +1,10 @@
 /* Incremental reading of events/: only complete new lines, truncated last
  * lines left for later, garbage skipped without hiding what follows; files
  * of ended steps never opened again, the directory listed again only when
- * it changed (or at the latest after EVENT_READER_RELIST_POLLS polls). */
+ * it changed (or at the latest after EVENT_READER_RELIST_POLLS polls);
+ * where the kernel tells what changed (inotify, on the test's local
+ * directory), only the files it names are opened and the directory is
+ * listed once. */
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,8 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
 #include <cmocka.h>
 
+#include "dir_watch.h"
 #include "event_reader.h"
 #include "test/tmpdir.h"
 
@@ -122,6 +128,7 @@ static void ended_file_is_never_opened_again(void **state)
 	(void)state;
 	char *dir = tmpdir_create();
 	struct event_reader *r = event_reader_new(dir);
+	event_reader_watch(r, false);  /* polling, as on a network filesystem */
 	struct event_reader_stats st;
 	struct seen s = { 0, 0 };
 	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":1}\n"
@@ -150,6 +157,7 @@ static void unchanged_directory_is_not_listed_again(void **state)
 	(void)state;
 	char *dir = tmpdir_create();
 	struct event_reader *r = event_reader_new(dir);
+	event_reader_watch(r, false);  /* polling, as on a network filesystem */
 	struct event_reader_stats st;
 	struct seen s = { 0, 0 };
 	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":1}\n");
@@ -175,6 +183,7 @@ static void new_file_behind_an_unchanged_stat_is_found_within_the_bound(void **s
 	(void)state;
 	char *dir = tmpdir_create();
 	struct event_reader *r = event_reader_new(dir);
+	event_reader_watch(r, false);  /* polling, as on a network filesystem */
 	struct seen s = { 0, 0 };
 	int polls = 0;
 	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":1}\n"
@@ -256,6 +265,126 @@ static void many_files_are_each_read_once(void **state)
 	tmpdir_remove(dir);
 }
 
+/* A reader of dir that the kernel tells what changed, after a first poll;
+ * skips the test where the directory's filesystem cannot tell (TMPDIR on
+ * NFS), and fails where it can but the reader is not watched. */
+static struct event_reader *watched_reader(const char *dir, struct seen *s)
+{
+	struct event_reader *r = event_reader_new(dir);
+	struct event_reader_stats st;
+	struct statfs fs;
+
+	assert_int_equal(statfs(dir, &fs), 0);
+	if (!dir_watch_fs_is_local((long)fs.f_type)) {
+		event_reader_free(r);
+		skip();
+	}
+	event_reader_poll(r, remember, s);
+	event_reader_stats(r, &st);
+	assert_true(st.watched);
+	return r;
+}
+
+static void watched_poll_opens_only_what_changed(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create();
+	struct event_reader_stats st;
+	struct seen s = { 0, 0 };
+	char name[64];
+	for (int i = 0; i < 100; i++) {
+		snprintf(name, sizeof name, "%d.batch.0.jsonl", i);
+		append(dir, name, "{\"event\":\"start\",\"job_id\":1}\n");
+	}
+	struct event_reader *r = watched_reader(dir, &s);
+	assert_int_equal(s.count, 100);
+	/* a hundred steps running, nothing written: nothing opened, nothing listed */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(event_reader_poll(r, remember, &s), 0);
+	event_reader_stats(r, &st);
+	assert_int_equal(st.opens, 100);
+	/* one ends, one starts: those two are opened, the directory is not listed */
+	append(dir, "42.batch.0.jsonl", "{\"event\":\"end\",\"job_id\":42}\n");
+	append(dir, "100.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":100}\n");
+	assert_int_equal(event_reader_poll(r, remember, &s), 2);
+	event_reader_stats(r, &st);
+	assert_int_equal(st.opens, 102);
+	assert_int_equal(st.listings, 1);
+	assert_int_equal(st.files, 101);
+	assert_int_equal(st.ended, 1);
+	/* what is written after an end is not read */
+	append(dir, "42.batch.0.jsonl", "{\"job_id\":7}\n");
+	assert_int_equal(event_reader_poll(r, remember, &s), 0);
+	event_reader_stats(r, &st);
+	assert_int_equal(st.opens, 102);
+	event_reader_free(r);
+	tmpdir_remove(dir);
+}
+
+static void watched_file_moved_in_and_torn_line_are_read(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create();
+	struct seen s = { 0, 0 };
+	struct event_reader *r = watched_reader(dir, &s);
+	append(dir, "tmp.part", "{\"job_id\":2}\n");
+	assert_int_equal(event_reader_poll(r, remember, &s), 0);
+	rename_in(dir, "tmp.part", "2.batch.0.jsonl");
+	append(dir, "3.batch.0.jsonl", "{\"job_id\":3}\n{\"job_");
+	assert_int_equal(event_reader_poll(r, remember, &s), 2);
+	append(dir, "3.batch.0.jsonl", "id\":4}\n");
+	assert_int_equal(event_reader_poll(r, remember, &s), 1);
+	assert_int_equal(s.last_job, 4);
+	event_reader_free(r);
+	tmpdir_remove(dir);
+}
+
+static void watched_directory_replaced_is_listed_again(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create(), old[4200];
+	struct event_reader_stats st;
+	struct seen s = { 0, 0 };
+	struct event_reader *r = watched_reader(dir, &s);
+	append(dir, "1.batch.0.jsonl", "{\"job_id\":1}\n");
+	assert_int_equal(event_reader_poll(r, remember, &s), 1);
+	snprintf(old, sizeof old, "%s.old", dir);
+	assert_int_equal(rename(dir, old), 0);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	append(dir, "5.batch.0.jsonl", "{\"job_id\":5}\n");
+	assert_int_equal(event_reader_poll(r, remember, &s), 1);
+	assert_int_equal(s.last_job, 5);
+	event_reader_stats(r, &st);
+	assert_int_equal(st.listings, 2);
+	assert_true(st.watched);
+	event_reader_free(r);
+	tmpdir_remove(strdup(old));
+	tmpdir_remove(dir);
+}
+
+/* The watch sees events/ alone: with a subdirectory there, polling. */
+static void subdirectory_turns_the_watch_off(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create(), sub[4200];
+	struct event_reader_stats st;
+	struct seen s = { 0, 0 };
+	struct event_reader *r = watched_reader(dir, &s);
+	snprintf(sub, sizeof sub, "%s/w001", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":1}\n");
+	assert_int_equal(event_reader_poll(r, remember, &s), 1);  /* the watch: a listing */
+	event_reader_stats(r, &st);
+	assert_false(st.watched);
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"end\",\"job_id\":1}\n");
+	assert_int_equal(event_reader_poll(r, remember, &s), 1);
+	event_reader_stats(r, &st);
+	assert_false(st.watched);
+	event_reader_free(r);
+	assert_int_equal(rmdir(sub), 0);
+	tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +398,10 @@ int main(void)
 		cmocka_unit_test(torn_end_line_is_read_when_completed),
 		cmocka_unit_test(file_gone_and_back_is_read_on),
 		cmocka_unit_test(many_files_are_each_read_once),
+		cmocka_unit_test(watched_poll_opens_only_what_changed),
+		cmocka_unit_test(watched_file_moved_in_and_torn_line_are_read),
+		cmocka_unit_test(watched_directory_replaced_is_listed_again),
+		cmocka_unit_test(subdirectory_turns_the_watch_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

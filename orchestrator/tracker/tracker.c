@@ -186,13 +186,52 @@ int tracker_index_job(struct tracker *t, struct task_attempt *a, uint32_t job_id
 	return u64_map_put(&t->by_job, job_id, a);
 }
 
+/* The open count of an array, added when new; NULL when out of memory. */
+static struct open_array *open_array(struct tracker *t, uint32_t array_job_id)
+{
+	uintptr_t at = (uintptr_t)u64_map_get(&t->open_index, array_job_id);
+
+	if (at)
+		return &t->open_arrays[at - 1];
+	if (t->n_open_arrays == t->cap_open_arrays) {
+		size_t cap = t->cap_open_arrays ? 2 * t->cap_open_arrays : 16;
+		struct open_array *grown = realloc(t->open_arrays, cap * sizeof *grown);
+
+		if (!grown)
+			return NULL;
+		t->open_arrays = grown;
+		t->cap_open_arrays = cap;
+	}
+	if (u64_map_put(&t->open_index, array_job_id,
+			(void *)(uintptr_t)(t->n_open_arrays + 1)) != 0)
+		return NULL;
+	t->open_arrays[t->n_open_arrays] = (struct open_array){ array_job_id, 0 };
+	return &t->open_arrays[t->n_open_arrays++];
+}
+
+void tracker_count_open(struct tracker *t, const struct task_attempt *a, bool add)
+{
+	struct open_array *o;
+
+	if (!a->array_job_id || task_state_is_final(a->state) || t->open_broken)
+		return;
+	if (!(o = open_array(t, a->array_job_id)))
+		t->open_broken = true;
+	else if (add)
+		o->open++;
+	else if (o->open > 0)
+		o->open--;
+}
+
 int tracker_index_array(struct tracker *t, struct task_attempt *a, uint32_t array_job_id,
 			uint32_t array_task_id)
 {
 	if (array_job_id == 0)
 		return 0;
+	tracker_count_open(t, a, false);
 	a->array_job_id = array_job_id;
 	a->array_task_id = array_task_id;
+	tracker_count_open(t, a, true);
 	return u64_map_put(&t->by_array, array_key(array_job_id, array_task_id), a);
 }
 
@@ -279,6 +318,8 @@ void tracker_free(struct tracker *t)
 	u64_map_free(&t->by_array);
 	u64_map_free(&t->by_job);
 	free_packs(t);
+	u64_map_free(&t->open_index);
+	free(t->open_arrays);
 	free_names(&t->components);
 	free_names(&t->waves);
 	telemetry_close(t->telemetry);

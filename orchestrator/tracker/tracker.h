@@ -10,7 +10,9 @@
  * Inputs.
  *  - Submissions (tracker_add_submission, from the journal): each task
  *    becomes `submitted`.
- *  - Step events (tracker_poll_events reads <run_dir>/events/): the batch
+ *  - Step events (tracker_poll_events reads <run_dir>/events/; a file of a
+ *    job whose attempt is already final at that restart, as a re-attached
+ *    tracker read back from tasks.jsonl, is never opened): the batch
  *    step's start -> `running`; its end -> `succeeded` when it exited 0,
  *    else the attempt waits for Slurm's final state (or, with
  *    settle_on_end_event, is `failed` at once). A restart_count above the
@@ -101,6 +103,7 @@ struct task_attempt {
 	 * the queue as a new attempt that no retry policy counts */
 	bool packed, started, not_started;
 	bool pack_settled;              /* settled by its pack's end, not its own */
+	unsigned poll_seen;             /* the tracker's own: the last poll that named it */
 };
 
 /* What the orchestrator decides about a failed attempt: malloc'd, or NULL
@@ -273,6 +276,11 @@ size_t tracker_not_started(const struct tracker *t, const struct task_attempt **
 /* The attempt, or NULL. */
 const struct task_attempt *tracker_find(const struct tracker *t, const char *component,
 					size_t index, unsigned attempt);
+
+/* What the reader of events/ has done (event_reader.h: files opened, known
+ * ended, skipped): for tests and benchmarks. */
+struct event_reader_stats;
+void tracker_event_stats(const struct tracker *t, struct event_reader_stats *out);
 
 /* Calls fn for every attempt; latest says it is its task's latest. */
 typedef void (*tracker_visitor)(const struct task_attempt *a, bool latest, void *ctx);

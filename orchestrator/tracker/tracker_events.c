@@ -198,10 +198,48 @@ static int on_event(const char *file_name, json_t *event, void *ctx)
 	return p->rc;  /* stop at the first error; the caller re-attaches to read it again */
 }
 
+/* "<job>.<step>.<restart>.jsonl" (after any directory): the job and restart. */
+static bool file_ids(const char *name, unsigned long *job, unsigned long *restart)
+{
+	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+	const char *suffix = strstr(base, ".jsonl"), *dot;
+	char *end;
+
+	*job = strtoul(base, &end, 10);
+	if (end == base || *end != '.' || !suffix)
+		return false;
+	for (dot = suffix; dot > end && dot[-1] != '.'; dot--)
+		;
+	*restart = strtoul(dot, &end, 10);
+	return dot > base && dot[-1] == '.' && end == suffix && end > dot;
+}
+
+/* Whether a step's file can tell nothing new: its job's attempt is final
+ * at that restart or a later one (what a re-attached tracker read back from
+ * tasks.jsonl), so that the events of finished tasks are not read again at
+ * a re-attach. */
+static bool known_final(const char *name, void *ctx)
+{
+	const struct tracker *t = ctx;
+	const struct task_attempt *a;
+	unsigned long job, restart;
+
+	if (!file_ids(name, &job, &restart) || job == 0 || job >= UINT32_MAX)
+		return false;
+	a = tracker_by_job(t, (uint32_t)job);
+	return a && task_state_is_final(a->state) && restart <= a->restart_count;
+}
+
 long tracker_poll_events(struct tracker *t, struct error *err)
 {
 	struct poll_ctx p = { t, err, 0 };
-	long n = event_tree_poll(t->events, on_event, &p);
+	long n;
+
+	/* only the files there at a re-attach: a job id Slurm gave again
+	 * later must not hide a new step */
+	event_tree_skip_known(t->events, t->rebuilt ? known_final : NULL, t);
+	n = event_tree_poll(t->events, on_event, &p);
+	t->rebuilt = false;
 
 	if (n < 0 && p.rc == 0)
 		error_system(err, "cannot read %s/events", t->run_dir);

@@ -12,6 +12,12 @@
 #include "tracker/tracker.h"
 #include "lib/util/u64_map.h"
 
+/* An array job id and its attempts not final. */
+struct open_array {
+	uint32_t array_job_id;
+	size_t open;
+};
+
 /* The attempts of one (component, index). */
 struct tracked_task {
 	uint32_t component;
@@ -73,6 +79,17 @@ struct tracker {
 	struct tracker_counts totals;
 	size_t not_final;
 	size_t failed_changes;     /* times an attempt's state became failed */
+	/* tracker_rebuild read rows back: the next poll of events/ skips the
+	 * files of attempts already final (tracker_events.c) */
+	bool rebuilt;
+	unsigned poll_seq;         /* tracker_apply_poll's number (task_attempt.poll_seen) */
+	/* the arrays of attempts not final, with how many each has (kept at
+	 * each change by tracker_count_open): what tracker_jobs_to_poll asks
+	 * about without looking at every attempt */
+	struct open_array *open_arrays;
+	size_t n_open_arrays, cap_open_arrays;
+	struct u64_map open_index;  /* array job id -> index + 1 into open_arrays */
+	bool open_broken;           /* out of memory once: count from scratch */
 };
 
 /* tracker.c */
@@ -94,6 +111,10 @@ struct task_attempt *tracked_task_latest(const struct tracked_task *task);
  * its state or end_seen, and puts it back (add true) after; nothing for an
  * attempt that is not its task's latest. */
 void tracker_tally(struct tracker *t, const struct task_attempt *a, bool add);
+/* Takes an attempt out of its array's count of attempts not final (add
+ * false) before a change of its state or array id, and puts it back (add
+ * true) after; nothing for one final or without an array. */
+void tracker_count_open(struct tracker *t, const struct task_attempt *a, bool add);
 
 /* tracker_settle.c: each writes its row only when it moves the attempt on. */
 int attempt_emit(struct tracker *t, struct task_attempt *a, enum task_state state,
@@ -126,9 +147,11 @@ struct tracked_pack *tracker_pack_of(const struct tracker *t, uint32_t array_job
 /* A step event of the pack's array task (its batch step starts and ends). */
 int tracker_pack_step(struct tracker *t, struct tracked_pack *p,
 		      const struct step_event_fields *f, struct error *err);
-/* A job record of the pack's array task. */
+/* A job record of the pack's array task; gone: read as gone from squeue
+ * (the record's list says, as for an unpacked attempt; r->gone for
+ * tracker_apply_jobs). */
 int tracker_pack_record(struct tracker *t, struct tracked_pack *p, const struct job_record *r,
-			enum tracker_silence silence, struct error *err);
+			bool gone, enum tracker_silence silence, struct error *err);
 /* Slurm requeued the pack: its members not final are requeued. */
 int tracker_pack_requeued(struct tracker *t, struct tracked_pack *p, unsigned restart_count,
 			  const char *timestamp, struct error *err);

@@ -64,8 +64,9 @@ static bool settles_now(struct task_attempt *a, const struct job_record *r,
 	return ++a->gone_polls >= TRACKER_GONE_POLLS;
 }
 
+/* gone: the record is read as gone from squeue (r->gone for tracker_apply_jobs). */
 static int apply_record(struct tracker *t, struct task_attempt *a, const struct job_record *r,
-			enum tracker_silence silence, struct error *err)
+			bool gone, enum tracker_silence silence, struct error *err)
 {
 	enum job_phase phase = job_record_phase(r);
 
@@ -77,8 +78,8 @@ static int apply_record(struct tracker *t, struct task_attempt *a, const struct 
 		snprintf(a->slurm_state, sizeof a->slurm_state, "%s", r->state);
 		snprintf(a->slurm_reason, sizeof a->slurm_reason, "%s", r->reason);
 	}
-	if (r->gone || phase == JOB_PHASE_ENDED)
-		return r->gone && !settles_now(a, r, phase, silence) ? 0 : settle(t, a, r, err);
+	if (gone || phase == JOB_PHASE_ENDED)
+		return gone && !settles_now(a, r, phase, silence) ? 0 : settle(t, a, r, err);
 	a->gone_polls = 0;
 	if (phase == JOB_PHASE_RUNNING) {
 		/* ending, not starting: after a requeue, COMPLETING is the run
@@ -123,20 +124,46 @@ static int apply_requeues(struct tracker *t, const struct job_record *jobs, size
 	return 0;
 }
 
-static int apply_jobs(struct tracker *t, const struct job_record *jobs, size_t n,
-		      enum tracker_silence silence, struct error *err)
-{
-	if (apply_requeues(t, jobs, n, err) != 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		struct tracked_pack *p = pack_of(t, &jobs[i]);
-		struct task_attempt *a = p ? NULL : attempt_of(t, &jobs[i]);
+/* One list of a poll's records, read as gone (1), as in the queue (0), or
+ * as each record says (-1). */
+struct record_list {
+	const struct job_record *items;
+	size_t n;
+	int gone;
+};
 
-		if (p && tracker_pack_record(t, p, &jobs[i], silence, err) != 0)
+/* A record of a packed array task goes to its pack, which speaks for all
+ * its members; any other to its attempt. */
+static int apply_one(struct tracker *t, const struct job_record *r, bool gone,
+		     enum tracker_silence silence, struct error *err)
+{
+	struct tracked_pack *p = pack_of(t, r);
+	struct task_attempt *a = p ? NULL : attempt_of(t, r);
+
+	if (p)
+		return tracker_pack_record(t, p, r, gone, silence, err);
+	if (a && (remember_job(t, a, r->job_id, err) != 0 ||
+		  apply_record(t, a, r, gone, silence, err) != 0))
+		return -1;
+	return 0;
+}
+
+/* Requeues first, in every list, so that records of the runs before them
+ * are seen as old whatever order they come in; then the records, in order. */
+static int apply_lists(struct tracker *t, const struct record_list *lists, size_t n_lists,
+		       enum tracker_silence silence, struct error *err)
+{
+	for (size_t k = 0; k < n_lists; k++)
+		if (apply_requeues(t, lists[k].items, lists[k].n, err) != 0)
 			return -1;
-		if (a && (remember_job(t, a, jobs[i].job_id, err) != 0 ||
-			  apply_record(t, a, &jobs[i], silence, err) != 0))
-			return -1;
+	for (size_t k = 0; k < n_lists; k++) {
+		for (size_t i = 0; i < lists[k].n; i++) {
+			const struct job_record *r = &lists[k].items[i];
+			bool gone = lists[k].gone < 0 ? r->gone : lists[k].gone;
+
+			if (apply_one(t, r, gone, silence, err) != 0)
+				return -1;
+		}
 	}
 	return tracker_retry_orphans(t, err);
 }
@@ -144,54 +171,60 @@ static int apply_jobs(struct tracker *t, const struct job_record *jobs, size_t n
 int tracker_apply_jobs(struct tracker *t, const struct job_record *jobs, size_t n,
 		       struct error *err)
 {
-	return apply_jobs(t, jobs, n, TRACKER_SILENCE_FINAL, err);
+	struct record_list all = { jobs, n, -1 };
+
+	return apply_lists(t, &all, 1, TRACKER_SILENCE_FINAL, err);
 }
 
-/* A poll's records with their gone flags set, and one "gone without a word"
- * record for each open attempt of a polled array that none mentions. */
-struct poll_batch {
-	struct job_record *records;
-	size_t count, capacity;
-	struct u64_map seen;       /* attempts a record mentions */
-};
-
-static int batch_add(struct poll_batch *b, const struct job_record *r, bool gone)
-{
-	if (b->count == b->capacity) {
-		size_t cap = b->capacity ? 2 * b->capacity : 64;
-		struct job_record *grown = realloc(b->records, cap * sizeof *grown);
-
-		if (!grown)
-			return -1;
-		b->records = grown;
-		b->capacity = cap;
-	}
-	b->records[b->count] = *r;
-	b->records[b->count++].gone = gone;
-	return 0;
-}
-
-/* A pack is mentioned once for all its members. */
-static int see_pack(struct poll_batch *b, const struct tracked_pack *p)
+/* A pack is mentioned once for all its members: each counts as seen. */
+static void see_pack(const struct tracker *t, const struct tracked_pack *p)
 {
 	for (size_t i = 0; i < p->n_members; i++)
-		if (u64_map_put(&b->seen, (uintptr_t)p->members[i], p->members[i]) != 0)
-			return -1;
-	return 0;
+		p->members[i]->poll_seen = t->poll_seq;
 }
 
-static int batch_take(const struct tracker *t, struct poll_batch *b,
-		      const struct job_record *records, size_t n, bool gone)
+/* The attempts a poll's records mention, stamped with the poll's number
+ * (no copy of the records, no set of them). */
+static void mark_seen(struct tracker *t, const struct job_record *records, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct tracked_pack *p = pack_of(t, &records[i]);
 		struct task_attempt *a = p ? NULL : attempt_of(t, &records[i]);
 
-		if (batch_add(b, &records[i], gone) != 0 ||
-		    (a && u64_map_put(&b->seen, (uintptr_t)a, a) != 0) ||
-		    (p && see_pack(b, p) != 0))
-			return -1;
+		if (p)
+			see_pack(t, p);
+		else if (a)
+			a->poll_seen = t->poll_seq;
 	}
+}
+
+/* One "gone without a word" record for each open attempt of a polled array
+ * that the poll did not mention (one for a whole pack). */
+struct vanished_list {
+	struct job_record *records;
+	size_t count, capacity;
+};
+
+static int vanished_add(struct vanished_list *v, const struct task_attempt *a)
+{
+	struct job_record *r;
+
+	if (v->count == v->capacity) {
+		size_t cap = v->capacity ? 2 * v->capacity : 64;
+		struct job_record *grown = realloc(v->records, cap * sizeof *grown);
+
+		if (!grown)
+			return -1;
+		v->records = grown;
+		v->capacity = cap;
+	}
+	r = &v->records[v->count++];
+	job_record_init(r);
+	r->job_id = a->job_id;
+	r->array_job_id = a->array_job_id;
+	r->array_task_id = a->array_task_id;
+	r->is_array = true;
+	r->gone = true;
 	return 0;
 }
 
@@ -203,47 +236,42 @@ static int compare_u32(const void *x, const void *y)
 }
 
 /* Whether a is open, was polled, and went unmentioned. */
-static bool vanished(const struct task_attempt *a, const uint32_t *polled, size_t n_polled,
-		     const struct poll_batch *b)
+static bool vanished(const struct tracker *t, const struct task_attempt *a,
+		     const uint32_t *polled, size_t n_polled)
 {
 	return a && !task_state_is_final(a->state) && a->array_job_id &&
-	       bsearch(&a->array_job_id, polled, n_polled, sizeof *polled, compare_u32) &&
-	       !u64_map_get(&b->seen, (uintptr_t)a);
+	       a->poll_seen != t->poll_seq &&
+	       bsearch(&a->array_job_id, polled, n_polled, sizeof *polled, compare_u32);
 }
 
-static int batch_add_vanished(const struct tracker *t, struct poll_batch *b,
-			      const uint32_t *polled, size_t n_polled)
+static int collect_vanished(const struct tracker *t, struct vanished_list *v,
+			    const uint32_t *polled, size_t n_polled)
 {
 	for (size_t i = 0; i < t->n_all; i++) {
 		for (unsigned k = 0; k < t->all[i]->n_attempts; k++) {
 			const struct task_attempt *a = t->all[i]->attempts[k];
-			struct job_record r;
-
 			struct tracked_pack *p;
 
-			if (!vanished(a, polled, n_polled, b))
+			if (!vanished(t, a, polled, n_polled))
 				continue;
-			job_record_init(&r);
-			r.job_id = a->job_id;
-			r.array_job_id = a->array_job_id;
-			r.array_task_id = a->array_task_id;
-			r.is_array = true;
-			p = a->packed ? pack_of(t, &r) : NULL;
-			if (batch_add(b, &r, true) != 0 || (p && see_pack(b, p) != 0))
+			if (vanished_add(v, a) != 0)
 				return -1;
+			p = a->packed ? pack_of(t, &v->records[v->count - 1]) : NULL;
+			if (p)
+				see_pack(t, p);  /* its one record speaks for the others */
 		}
 	}
 	return 0;
 }
 
-/* The attempts of the poll's "gone without a word" records (from first on)
- * that are still open: held for accounting. */
-static void count_held(const struct tracker *t, const struct poll_batch *b, size_t first,
+/* The attempts (or packs) of the poll's "gone without a word" records that
+ * are still open: held for accounting. */
+static void count_held(const struct tracker *t, const struct vanished_list *v,
 		       struct tracker_poll *p)
 {
-	for (size_t i = first; i < b->count; i++) {
-		const struct tracked_pack *pack = pack_of(t, &b->records[i]);
-		const struct task_attempt *a = pack ? NULL : attempt_of(t, &b->records[i]);
+	for (size_t i = 0; i < v->count; i++) {
+		const struct tracked_pack *pack = pack_of(t, &v->records[i]);
+		const struct task_attempt *a = pack ? NULL : attempt_of(t, &v->records[i]);
 		bool open = pack ? tracker_pack_open(pack) : a && !task_state_is_final(a->state);
 		unsigned polls = pack ? pack->gone_polls : a ? a->gone_polls : 0;
 
@@ -257,32 +285,33 @@ static void count_held(const struct tracker *t, const struct poll_batch *b, size
 
 int tracker_apply_poll(struct tracker *t, struct tracker_poll *p, struct error *err)
 {
-	struct poll_batch b = { 0 };
+	struct vanished_list v = { 0 };
 	uint32_t *sorted = malloc((p->n_polled + 1) * sizeof *sorted);
-	size_t first_vanished = 0;
-	bool taken = false;
 	int rc = -1;
 
 	p->held = 0;
 	p->held_polls = 0;
+	if (++t->poll_seq == 0)
+		t->poll_seq = 1;  /* 0 is "never seen" */
+	mark_seen(t, p->queued, p->n_queued);
+	mark_seen(t, p->ended, p->n_ended);
 	if (sorted) {
 		memcpy(sorted, p->polled, p->n_polled * sizeof *sorted);
 		qsort(sorted, p->n_polled, sizeof *sorted, compare_u32);
 	}
-	if (sorted && batch_take(t, &b, p->queued, p->n_queued, false) == 0 &&
-	    batch_take(t, &b, p->ended, p->n_ended, true) == 0) {
-		first_vanished = b.count;
-		taken = p->silence == TRACKER_SILENCE_NO_EVIDENCE ||
-			batch_add_vanished(t, &b, sorted, p->n_polled) == 0;
-	}
-	if (!taken) {
+	if (!sorted || (p->silence != TRACKER_SILENCE_NO_EVIDENCE &&
+			collect_vanished(t, &v, sorted, p->n_polled) != 0)) {
 		errno = ENOMEM;
 		error_system(err, "cannot apply Slurm's answer");
-	} else if ((rc = apply_jobs(t, b.records, b.count, p->silence, err)) == 0) {
-		count_held(t, &b, first_vanished, p);
+	} else {
+		struct record_list lists[] = { { p->queued, p->n_queued, 0 },
+					       { p->ended, p->n_ended, 1 },
+					       { v.records, v.count, 1 } };
+
+		if ((rc = apply_lists(t, lists, 3, p->silence, err)) == 0)
+			count_held(t, &v, p);
 	}
 	free(sorted);
-	free(b.records);
-	u64_map_free(&b.seen);
+	free(v.records);
 	return rc;
 }

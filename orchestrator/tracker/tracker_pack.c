@@ -53,8 +53,10 @@ int tracker_pack_add(struct tracker *t, const struct tracker_submission *s, size
 	a->packed = true;
 	if (s->array_job_id == 0)
 		return 0;
+	tracker_count_open(t, a, false);  /* a member is an attempt of the array too */
 	a->array_job_id = s->array_job_id;
 	a->array_task_id = task;
+	tracker_count_open(t, a, true);
 	p = u64_map_get(&t->packs, pack_key(s->array_job_id, task));
 	if (!p && !(p = new_pack(t, s->array_job_id, task)))
 		return -1;
@@ -247,7 +249,7 @@ bool tracker_pack_open(const struct tracked_pack *p)
 }
 
 int tracker_pack_record(struct tracker *t, struct tracked_pack *p, const struct job_record *r,
-			enum tracker_silence silence, struct error *err)
+			bool gone, enum tracker_silence silence, struct error *err)
 {
 	enum job_phase phase = job_record_phase(r);
 
@@ -255,7 +257,7 @@ int tracker_pack_record(struct tracker *t, struct tracked_pack *p, const struct 
 		return -1;
 	if ((r->restarts >= 0 && (unsigned)r->restarts < p->restart_count) || !tracker_pack_open(p))
 		return 0;
-	if (!r->gone && phase != JOB_PHASE_ENDED) {
+	if (!gone && phase != JOB_PHASE_ENDED) {
 		p->gone_polls = 0;
 		return 0;
 	}

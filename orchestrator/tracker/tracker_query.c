@@ -69,10 +69,25 @@ static bool polled(const struct task_attempt *a)
 	return a && !task_state_is_final(a->state) && a->array_job_id;
 }
 
+/* The arrays with attempts not final, as counted at each change. */
+static size_t open_arrays(const struct tracker *t, uint32_t **ids)
+{
+	size_t n = 0;
+
+	if (!(*ids = malloc((t->n_open_arrays + 1) * sizeof **ids)))
+		return 0;
+	for (size_t i = 0; i < t->n_open_arrays; i++)
+		if (t->open_arrays[i].open)
+			(*ids)[n++] = t->open_arrays[i].array_job_id;
+	return n ? sort_unique(*ids, n) : 0;
+}
+
 size_t tracker_jobs_to_poll(const struct tracker *t, uint32_t **ids)
 {
 	size_t n = 0, open = 0;
 
+	if (!t->open_broken)
+		return open_arrays(t, ids);
 	for (size_t i = 0; i < t->n_all; i++)
 		for (unsigned k = 0; k < t->all[i]->n_attempts; k++)
 			open += polled(t->all[i]->attempts[k]);
@@ -147,4 +162,9 @@ size_t tracker_queued_array_tasks(const struct tracker *t)
 			n -= members - 1;
 	}
 	return n;
+}
+
+void tracker_event_stats(const struct tracker *t, struct event_reader_stats *out)
+{
+	event_tree_stats(t->events, out);
 }

@@ -68,8 +68,11 @@ static int rebuild_task_row(json_t *record, void *ctx)
 	    !(a = tracker_attempt(r->t, row.component, row.index, row.attempt, true)) ||
 	    row.state == TASK_STATE_COUNT)
 		return 0;  /* not a row this version understands */
+	r->t->rebuilt = true;
 	tracker_tally(r->t, a, false);
+	tracker_count_open(r->t, a, false);
 	a->state = row.state;
+	tracker_count_open(r->t, a, true);
 	tracker_tally(r->t, a, true);
 	r->t->failed_changes += row.state == TASK_FAILED;
 	a->recorded = true;

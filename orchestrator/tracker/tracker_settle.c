@@ -73,7 +73,9 @@ int attempt_emit(struct tracker *t, struct task_attempt *a, enum task_state stat
 	if (t->telemetry)
 		row_written(t, TRACKER_TASK_ROW);
 	tracker_tally(t, a, false);
+	tracker_count_open(t, a, false);
 	a->state = state;
+	tracker_count_open(t, a, true);
 	tracker_tally(t, a, true);
 	t->failed_changes += state == TASK_FAILED;
 	a->recorded = true;

@@ -17,6 +17,7 @@
 
 #include "lib/util/jsonl_file.h"
 #include "slurm/slurm_job.h"
+#include "event_reader.h"
 #include "tracker/run_summary.h"
 #include "test/tmpdir.h"
 #include "tracker/tracker.h"
@@ -200,13 +201,34 @@ static void end(struct fixture *f, uint32_t array_job_id, uint32_t task, uint32_
 struct recount {
 	struct tracker_counts c;
 	size_t not_final;
+	uint32_t open_arrays[16];  /* of every attempt not final, each once */
+	size_t n_open_arrays;
 };
+
+static void recount_array(struct recount *r, const struct task_attempt *a)
+{
+	if (!a->array_job_id || task_state_is_final(a->state))
+		return;
+	for (size_t i = 0; i < r->n_open_arrays; i++)
+		if (r->open_arrays[i] == a->array_job_id)
+			return;
+	assert_true(r->n_open_arrays < 16);
+	r->open_arrays[r->n_open_arrays++] = a->array_job_id;
+}
+
+static int compare_ids(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
 
 static void recount_latest(const struct task_attempt *a, bool latest, void *ctx)
 {
 	struct recount *r = ctx;
 
 	assert_int_equal(a->latest, latest);
+	recount_array(r, a);
 	if (!latest)
 		return;
 	r->c.tasks++;
@@ -216,7 +238,8 @@ static void recount_latest(const struct task_attempt *a, bool latest, void *ctx)
 }
 
 /* The totals the tracker keeps as it goes equal a count from scratch, over
- * every component and over the only one, "model". */
+ * every component and over the only one, "model"; so do the arrays it
+ * would poll. */
 static void counts_agree(const struct tracker *t)
 {
 	struct recount r;
@@ -229,6 +252,15 @@ static void counts_agree(const struct tracker *t)
 	assert_memory_equal(&kept, &r.c, sizeof kept);
 	assert_memory_equal(&model, &r.c, sizeof model);
 	assert_int_equal(tracker_all_final(t), r.not_final == 0);
+	/* the arrays to poll, kept as attempts change, are those of a recount */
+	uint32_t *ids;
+	size_t n = tracker_jobs_to_poll(t, &ids);
+
+	qsort(r.open_arrays, r.n_open_arrays, sizeof *r.open_arrays, compare_ids);
+	assert_int_equal(n, r.n_open_arrays);
+	if (n)
+		assert_memory_equal(ids, r.open_arrays, n * sizeof *ids);
+	free(ids);
 }
 
 static void poll_events(struct fixture *f)
@@ -560,6 +592,37 @@ static void a_rebuild_writes_nothing_twice(void **state)
 	assert_int_equal(rows(f, "tasks.jsonl", 3, "requeued", NULL), 1);
 }
 
+/* Re-attached, the events of steps whose attempts tasks.jsonl already has
+ * final are not read again: only the running one's file is opened. */
+static void a_rebuild_reads_no_finished_step_again(void **state)
+{
+	struct fixture *f = *state;
+	struct event_reader_stats st;
+	json_t *row;
+
+	submit(f, ARRAY, 0, 3, 1, "w001");
+	start(f, ARRAY, 0, 0);
+	end(f, ARRAY, 0, 0, 0, 0);
+	start(f, ARRAY, 1, 0);
+	end(f, ARRAY, 1, 0, 0, 0);
+	start(f, ARRAY, 2, 0);
+	poll_events(f);
+	tracker_free(f->t);
+	f->t = open_tracker(f);
+	submit(f, ARRAY, 0, 3, 1, "w001");
+	poll_events(f);
+	tracker_event_stats(f->t, &st);
+	assert_int_equal(st.files, 3);
+	assert_int_equal(st.skipped, 2);
+	assert_int_equal(st.opens, 1);
+	/* the running one goes on as before */
+	end(f, ARRAY, 2, 0, 0, 0);
+	poll_events(f);
+	assert_int_equal(rows(f, "tasks.jsonl", 2, "succeeded", &row), 1);
+	json_decref(row);
+	assert_true(tracker_all_final(f->t));
+}
+
 /* Killed between the failures.jsonl row and the tasks.jsonl row. */
 static void a_crash_between_the_two_rows(void **state)
 {
@@ -808,6 +871,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(a_requeue_is_the_same_attempt, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_rebuild_writes_nothing_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_rebuild_reads_no_finished_step_again, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(a_crash_between_the_two_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(events_wait_for_their_submission, setup, teardown),
 		cmocka_unit_test_setup_teardown(local_ends_settle_at_once, setup, teardown),
