@@ -227,6 +227,13 @@ static bool known_final(const char *name, void *ctx)
 	if (!file_ids(name, &job, &restart) || job == 0 || job >= UINT32_MAX)
 		return false;
 	a = tracker_by_job(t, (uint32_t)job);
+	if (a && a->packed) {  /* the pack's file: every member must be final */
+		const struct tracked_pack *p =
+			tracker_pack_of(t, a->array_job_id, a->array_task_id, (uint32_t)job);
+
+		if (!p || tracker_pack_open(p))
+			return false;
+	}
 	return a && task_state_is_final(a->state) && restart <= a->restart_count;
 }
 

@@ -442,6 +442,60 @@ static void test_reattach(void **state)
 	free(after);
 }
 
+/* One poll through tracker_apply_poll: squeue's records as queued. */
+static struct tracker_poll poll_with(struct fixture *f, const struct job_record *queued,
+				     size_t n_queued)
+{
+	static const uint32_t polled[] = { ARRAY };
+	struct tracker_poll p = { .polled = polled, .n_polled = 1, .queued = queued,
+				  .n_queued = n_queued, .silence = TRACKER_SILENCE_GRACE };
+	struct error err;
+
+	if (tracker_apply_poll(f->t, &p, &err) != 0)
+		fail_msg("%s", err.text);
+	return p;
+}
+
+/* A poll names the pack once for all its members: none of them is gone
+ * without a word; its array is polled while a member is open (a member is
+ * an attempt of the array); unmentioned, the pack is held as one, and its
+ * open members settle after TRACKER_GONE_POLLS polls. */
+static void test_polled_pack(void **state)
+{
+	struct fixture *f = *state;
+	struct job_record r;
+	struct tracker_poll p;
+	uint32_t *ids = NULL;
+
+	pack_half_done(f);
+	assert_int_equal(tracker_jobs_to_poll(f->t, &ids), 1);
+	assert_int_equal(ids[0], ARRAY);
+	free(ids);
+	job_record_init(&r);
+	r.job_id = JOB;
+	r.array_job_id = ARRAY;
+	r.array_task_id = 0;
+	r.is_array = true;
+	snprintf(r.state, sizeof r.state, "RUNNING");
+	for (int i = 0; i < TRACKER_GONE_POLLS + 1; i++) {
+		p = poll_with(f, &r, 1);
+		assert_int_equal(p.held, 0);
+	}
+	assert_int_equal(find(f, 2)->state, TASK_RUNNING);
+	assert_int_equal(find(f, 3)->state, TASK_SUBMITTED);
+	for (int i = 1; i < TRACKER_GONE_POLLS; i++) {
+		p = poll_with(f, NULL, 0);
+		assert_int_equal(p.held, 1);
+		assert_int_equal(p.held_polls, i);
+	}
+	p = poll_with(f, NULL, 0);
+	assert_int_equal(p.held, 0);
+	assert_int_not_equal(find(f, 2)->state, TASK_RUNNING);
+	assert_true(task_state_is_final(find(f, 3)->state));
+	assert_int_equal(tracker_jobs_to_poll(f->t, &ids), 0);
+	free(ids);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -455,6 +509,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_requeue_after_settle, setup_slurm, teardown),
 		cmocka_unit_test_setup_teardown(test_cancelled_pack, setup_slurm, teardown),
 		cmocka_unit_test_setup_teardown(test_reattach, setup_local, teardown),
+		cmocka_unit_test_setup_teardown(test_polled_pack, setup_slurm, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
