@@ -241,23 +241,26 @@ static int refresh(struct event_tree *t, int fd)
 
 /* Whether a leaf must be read: it has files whose step has not ended, or
  * its stat says it may have new ones (watch_due's rule, the one its reader
- * would apply); else one fstatat is all it costs. */
+ * would apply); else one fstatat is all it costs, and its reader gives its
+ * kernel watch back (inotify instances are few) until it is due again. */
 static bool leaf_due(int events_fd, const struct top *top, struct leaf *leaf)
 {
 	struct event_reader_stats s;
 	char rel[512];
 	struct stat st;
+	bool due = true;
 
 	event_reader_stats(leaf->reader, &s);
-	if (s.files > s.ended)
-		return true;
-	snprintf(rel, sizeof rel, "%s/%s", top->name, leaf->name);
-	if (fstatat(events_fd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0)
-		return errno != ENOENT;  /* gone: nothing to read; else let the reader say */
-	if (!S_ISDIR(st.st_mode) || !watch_due(&leaf->watch, &st))
-		return false;
-	watch_listed(&leaf->watch, &st);
-	return true;
+	if (s.files == s.ended) {
+		snprintf(rel, sizeof rel, "%s/%s", top->name, leaf->name);
+		if (fstatat(events_fd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			return errno != ENOENT;  /* gone: nothing to read; else let the reader say */
+		due = S_ISDIR(st.st_mode) && watch_due(&leaf->watch, &st);
+		if (due)
+			watch_listed(&leaf->watch, &st);
+	}
+	event_reader_watch(leaf->reader, due);
+	return due;
 }
 
 /* Passes each event on, noting whether the handler asked to stop. */

@@ -14,6 +14,13 @@
  * of layout 2, besides the files not yet ended. Symbolic links to
  * directories are not followed; names starting with '.' are skipped.
  *
+ * Each leaf's reader asks the kernel what changed in its own directory
+ * where it can (event_reader.h, dir_watch.h) while it has files not ended;
+ * a leaf whose files have all ended gives its watch back (inotify instances
+ * are few per user) and takes a new one when its stat makes it due again.
+ * events/ itself holds the subdirectories of layout 2, so its reader polls
+ * by stat there, as do those of the first level.
+ *
  * Tests: common/test/test_event_tree.c. */
 #ifndef SCALABLE_EVENT_TREE_H
 #define SCALABLE_EVENT_TREE_H

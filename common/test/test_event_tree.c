@@ -1,9 +1,11 @@
 /* Reading events/ in both layouts: files in events/ itself (layout 1) and in
  * events/<array job>/<bucket>/ (layout 2) in one run, directories that
- * appear later, symlinks not followed, a quiet tree not listed again. */
+ * appear later, symlinks not followed, a quiet tree not listed again, files
+ * already known skipped in every directory. */
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,6 +204,49 @@ static void the_handler_stops_the_poll(void **state)
 	tmpdir_remove(dir);
 }
 
+static bool known_job_5_or_6(const char *file_name, void *ctx)
+{
+	(void)ctx;
+	return !strncmp(file_name, "5.", 2) || !strncmp(file_name, "6.", 2);
+}
+
+/* event_tree_skip_known reaches every directory's reader, the leaves found
+ * after it was set among them; a leaf still being written is watched
+ * (inotify) where the filesystem allows it, and gives its watch back once
+ * its files have all ended. */
+static void known_files_are_skipped_in_every_directory(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create();
+	struct event_tree *t = event_tree_new(dir);
+	struct event_reader_stats st;
+	struct seen s = { 0 };
+
+	append(dir, "5.batch.0.jsonl", START(5));                 /* layout 1 */
+	append(dir, "9000/0/6.batch.0.jsonl", START(6));          /* layout 2 */
+	append(dir, "9000/0/7.batch.0.jsonl", START(7));
+	event_tree_skip_known(t, known_job_5_or_6, NULL);
+	assert_int_equal(event_tree_poll(t, remember, &s), 1);
+	assert_int_equal(s.jobs, 7);
+	event_tree_skip_known(t, NULL, NULL);
+	event_tree_stats(t, &st);
+	assert_int_equal(st.files, 3);
+	assert_int_equal(st.skipped, 2);
+	append(dir, "9000/0/7.batch.0.jsonl", END(7));
+	append(dir, "9000/0/8.batch.0.jsonl", START(8) END(8));
+	assert_int_equal(event_tree_poll(t, remember, &s), 3);
+	assert_int_equal(s.jobs, 7 + 7 + 8 + 8);
+	age(dir, "9000/0");         /* quiet: not due by its stat after one listing */
+	assert_int_equal(event_tree_poll(t, remember, &s), 0);
+	assert_int_equal(event_tree_poll(t, remember, &s), 0);
+	event_tree_stats(t, &st);
+	assert_false(st.watched);   /* every file ended: no watch kept */
+	append(dir, "9000/0/9.batch.0.jsonl", START(9));
+	assert_int_equal(event_tree_poll(t, remember, &s), 1);
+	event_tree_free(t);
+	tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +256,7 @@ int main(void)
 		cmocka_unit_test(symlinked_directories_are_not_followed),
 		cmocka_unit_test(missing_events_dir_is_empty),
 		cmocka_unit_test(the_handler_stops_the_poll),
+		cmocka_unit_test(known_files_are_skipped_in_every_directory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
