@@ -13,7 +13,10 @@
  * The state is $SLURM_SIM_DIR: `config` ("RATE DURATION MIN_JOB_AGE"), and
  * `jobs`, one line per sbatch (tab-separated: array job id, submit time,
  * tasks submitted before it, task count, SCALABLE_INDEX_OFFSET,
- * SCALABLE_ATTEMPT, run dir, run id, comment, --array spec). The cluster runs
+ * SCALABLE_ATTEMPT, run dir, run id, comment, --array spec,
+ * SCALABLE_EVENTS_LAYOUT: the writer puts a job's step events in
+ * events/<array job>/<array task / 1000>/ when it is 2, as the plugin does,
+ * else in events/ itself). The cluster runs
  * the tasks in submission order at RATE tasks per second: the g-th task ever
  * submitted starts at max(its job's submit, T0 + g / RATE), T0 being the
  * first submission, and ends DURATION seconds later, exit 0. Task i of array
@@ -41,6 +44,7 @@ struct job {
 	double submit;
 	long seq0, n;
 	long offset, attempt;
+	int layout;       /* STEP_EVENT_LAYOUT_* of its events */
 	char run_dir[1024], run_id[256], comment[512], spec[4096];
 	uint32_t *tasks;  /* array task ids, n of them */
 };
@@ -119,13 +123,13 @@ static void read_config(struct sim *s)
 /* One line of `jobs` into j; false when it is not one. */
 static bool parse_job(char *line, struct job *j)
 {
-	char *f[10], *save = NULL;
+	char *f[11], *save = NULL;
 	int k = 0;
 
 	line[strcspn(line, "\n")] = '\0';
-	for (char *t = strtok_r(line, "\t", &save); t && k < 10; t = strtok_r(NULL, "\t", &save))
+	for (char *t = strtok_r(line, "\t", &save); t && k < 11; t = strtok_r(NULL, "\t", &save))
 		f[k++] = t;
-	if (k != 10)
+	if (k != 10 && k != 11)
 		return false;
 	memset(j, 0, sizeof *j);
 	j->id = (uint32_t)strtoul(f[0], NULL, 10);
@@ -138,6 +142,7 @@ static bool parse_job(char *line, struct job *j)
 	snprintf(j->run_id, sizeof j->run_id, "%s", f[7]);
 	snprintf(j->comment, sizeof j->comment, "%s", f[8]);
 	snprintf(j->spec, sizeof j->spec, "%s", f[9]);
+	j->layout = k == 11 ? (int)strtol(f[10], NULL, 10) : STEP_EVENT_LAYOUT_FLAT;
 	j->n = expand_spec(j->spec, &j->tasks);
 	return true;
 }
@@ -214,10 +219,11 @@ static int sbatch(int argc, char **argv)
 		seq0 = last->seq0 + last->n;
 	}
 	n = expand_spec(spec, &tasks);
-	fprintf(f, "%u\t%.6f\t%ld\t%ld\t%s\t%s\t%s\t%s\t%s\t%s\n", id, now_s(), seq0, n,
+	fprintf(f, "%u\t%.6f\t%ld\t%ld\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, now_s(), seq0, n,
 		env_or("SCALABLE_INDEX_OFFSET", "0"), env_or("SCALABLE_ATTEMPT", "1"),
 		env_or("SCALABLE_RUN_DIR", "-"), env_or("SCALABLE_RUN_ID", "-"),
-		option(argc, argv, "--comment") ? option(argc, argv, "--comment") : "", spec);
+		option(argc, argv, "--comment") ? option(argc, argv, "--comment") : "", spec,
+		env_or(STEP_EVENT_LAYOUT_ENV, "1"));
 	fclose(f);
 	printf("%u\n", id);
 	return 0;
@@ -314,6 +320,33 @@ static int scontrol(int argc, char **argv)
 
 /* --- the writer: step events as spank_scalable.so lays them out --- */
 
+/* The path of the step's event file, in the job's layout (its directories
+ * made in layout 2); -1 when it does not fit. */
+static int event_path(const struct job *j, const struct step_identity *id, char *path,
+		      size_t size)
+{
+	char name[128], sub[64];
+	size_t len;
+
+	step_event_file_name(id->job_id, STEP_ID_BATCH, 0, name, sizeof name);
+	if (j->layout != STEP_EVENT_LAYOUT_FANNED)
+		return snprintf(path, size, "%s/events/%s", j->run_dir, name) < (int)size ? 0 : -1;
+	if (step_event_subdir(id, sub, sizeof sub) != 0 ||
+	    snprintf(path, size, "%s/events/%s/%s", j->run_dir, sub, name) >= (int)size)
+		return -1;
+	/* each level below events/, as the plugin makes them */
+	len = strlen(path) - strlen(name) - 1;
+	for (size_t at = strlen(j->run_dir) + strlen("/events/"); at <= len; at++) {
+		if (at < len && path[at] != '/')
+			continue;
+		path[at] = '\0';
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			fprintf(stderr, "writer: %s: %s\n", path, strerror(errno));
+		path[at] = '/';
+	}
+	return 0;
+}
+
 static void write_event(const struct job *j, long i, const char *what, double start,
 			double duration)
 {
@@ -325,7 +358,7 @@ static void write_event(const struct job *j, long i, const char *what, double st
 		.time_limit_s = 600, .mem_limit_bytes = 50 << 20,
 	};
 	struct step_event ev;
-	char name[128], path[2048];
+	char path[2048];
 	size_t len;
 	char *line;
 	int fd;
@@ -340,10 +373,9 @@ static void write_event(const struct job *j, long i, const char *what, double st
 		ev.ntasks = 1;
 	}
 	(void)start;
-	step_event_file_name(id.job_id, STEP_ID_BATCH, 0, name, sizeof name);
-	snprintf(path, sizeof path, "%s/events/%s", j->run_dir, name);
 	line = step_event_to_json_line(&ev, &len);
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	fd = event_path(j, &id, path, sizeof path) != 0 ? -1
+		: open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (fd < 0 || !line || write(fd, line, len) != (ssize_t)len)
 		fprintf(stderr, "writer: %s: %s\n", path, strerror(errno));
 	if (fd >= 0)
