@@ -442,6 +442,31 @@ static void test_reattach(void **state)
 	free(after);
 }
 
+/* Re-attach while the pack runs, a member's row the last one of the
+ * pack's job id: the pack's batch step file is still read (its end settles
+ * the members left open), not skipped as that member's. */
+static void test_reattach_running_pack(void **state)
+{
+	struct fixture *f = *state;
+
+	submit_pack(f);
+	write_batch(f, batch_event("start", 0, 0, 0, 0, NULL), 0);
+	scenario(f, false, 2, 0, 0);
+	scenario(f, false, 0, 0, 0);
+	scenario(f, true, 0, 0, 0);
+	poll_events(f);
+	assert_int_equal(find(f, 0)->state, TASK_SUCCEEDED);
+	tracker_free(f->t);
+	f->t = open_tracker(f);
+	submit_pack(f);
+	poll_events(f);
+	assert_int_equal(find(f, 2)->state, TASK_RUNNING);
+	write_batch(f, batch_event("end", 0, 137, 9, 1, "oom"), 0);
+	poll_events(f);
+	assert_true(task_state_is_final(find(f, 2)->state));
+	assert_true(find(f, 3)->not_started);
+}
+
 /* One poll through tracker_apply_poll: squeue's records as queued. */
 static struct tracker_poll poll_with(struct fixture *f, const struct job_record *queued,
 				     size_t n_queued)
@@ -510,6 +535,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cancelled_pack, setup_slurm, teardown),
 		cmocka_unit_test_setup_teardown(test_reattach, setup_local, teardown),
 		cmocka_unit_test_setup_teardown(test_polled_pack, setup_slurm, teardown),
+		cmocka_unit_test_setup_teardown(test_reattach_running_pack, setup_local, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
