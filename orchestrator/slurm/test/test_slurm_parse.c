@@ -319,6 +319,25 @@ static void test_squeue_errors(void **state)
 
 /* ---- sacct ---- */
 
+/* slurmdbd behind: an array's stale pending range still covers a task that
+ * has its own record, both submitted at once. One run, not a requeue. */
+static void test_sacct_stale_range_is_no_requeue(void **state)
+{
+	static const char text[] =
+		"7_[0-3]|7|PENDING|0:0|0:0|None|None assigned|1796146127|Unknown|Unknown|0|1440|"
+		"100M|\n"
+		"7_1|12|COMPLETED|0:0|0:0|None|vm|1796146127|1796146345|1796146346|1|1440|100M|\n";
+	struct slurm_jobs jobs = { 0 };
+	struct error err = { 0 };
+
+	(void)state;
+	assert_int_equal(slurm_parse_sacct(text, &jobs, &err), SLURM_OK);
+	assert_int_equal(jobs.count, 5);
+	for (size_t i = 0; i < jobs.count; i++)
+		assert_int_equal(jobs.items[i].restarts, 0);
+	slurm_jobs_free(&jobs);
+}
+
 /* OOM, preemption with requeue, walltime, an array, a dead node. */
 static void test_sacct_history_fixture(void **state)
 {
@@ -639,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_squeue_range_is_expanded),
 		cmocka_unit_test(test_squeue_odd_lines),
 		cmocka_unit_test(test_squeue_errors),
+		cmocka_unit_test(test_sacct_stale_range_is_no_requeue),
 		cmocka_unit_test(test_sacct_history_fixture),
 		cmocka_unit_test(test_sacct_running_fixture),
 		cmocka_unit_test(test_sacct_final_fixture),
