@@ -36,7 +36,7 @@ static void test_path(void **state)
 	assert_int_equal(scenario_record_path(buf, sizeof buf, "${d}", NULL, "${A}", "${T}", "\"*\""),
 			 0);
 	assert_string_equal(buf, "${d}/events/pack.${A}_${T}.\"*\".jsonl");
-	assert_int_equal(scenario_record_path(small, sizeof small, "/r", "1040", "2", "0"), -1);
+	assert_int_equal(scenario_record_path(small, sizeof small, "/r", NULL, "1040", "2", "0"), -1);
 }
 
 static void test_end_round_trip(void **state)
