@@ -2,9 +2,10 @@
 # What a big sweep of short tasks costs the scheduler, side by side in one
 # run on the private cluster: N scenarios of `sleep S` (default 10,000 x
 # sleep 1) as the test user,
-#   floor     one bare `sbatch --array` per MaxArraySize chunk, then squeue
-#             every 5 s until the queue is empty (what a careful user does
-#             by hand, with no records, retries or diagnosis);
+#   floor     one bare `sbatch --array` per MaxArraySize chunk (submitted
+#             again after 5 s while slurmctld refuses it), then squeue every
+#             5 s until the queue is empty (what a careful user does by hand,
+#             with no records, retries or diagnosis);
 #   scalable  `scalable run` of the same sweep;
 #   pack:K    `scalable run` with `pack: K` (default 50) on the component.
 # For each: wall time, slurmctld RPCs (`sdiag -r` before, `sdiag` after: all
@@ -55,8 +56,9 @@ floor() {
 	cat >"$dir/floor.sh" <<EOF
 for ((first = 0; first < $n; first += $max_array)); do
 	last=\$((first + $max_array - 1)); ((last < $n)) || last=$((n - 1))
-	sbatch --parsable -p low --array=0-\$((last - first)) --output=/dev/null \\
-		--chdir="$dir" --wrap 'sleep $sleep_s' >/dev/null
+	# refused while slurmctld holds MaxJobCount jobs: try again, as scalable does
+	until sbatch --parsable -p low --array=0-\$((last - first)) --output=/dev/null \\
+		--chdir="$dir" --wrap 'sleep $sleep_s' >/dev/null 2>&1; do sleep 5; done
 done
 while [[ -n \$(squeue -h -u "$user" -o %i | head -1) ]]; do sleep 5; done
 EOF

@@ -18,13 +18,7 @@ work_s=${WORK_S:-3}
 sizes=("$@")
 (( ${#sizes[@]} )) || sizes=(100 1000)
 
-started=0
-if ! "$cluster" status >/dev/null 2>&1; then
-	"$cluster" start --plugin "$build/spank/.libs/spank_scalable.so" >/dev/null
-	started=1
-fi
-trap '(( started )) && "$cluster" stop >/dev/null 2>&1 || true' EXIT
-eval "$("$cluster" env)"
+. "$top/bench/cluster_session.sh"
 
 # shims DIR: a counting shim for each Slurm command, logging to DIR/calls.log.
 shims() {
