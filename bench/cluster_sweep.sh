@@ -23,13 +23,7 @@ cluster=$top/tests/cluster/cluster
 user=${SCALABLE_TEST_USER:-scalable-test}
 n=${1:-10000} sleep_s=${2:-1} pack=${3:-50}
 
-started=0
-if ! "$cluster" status >/dev/null 2>&1; then
-	"$cluster" start --plugin "$build/spank/.libs/spank_scalable.so" >/dev/null
-	started=1
-fi
-trap '(( started )) && "$cluster" stop >/dev/null 2>&1 || true' EXIT
-eval "$("$cluster" env)"
+. "$top/bench/cluster_session.sh"
 max_array=$(scontrol show config | awk '$1 == "MaxArraySize" { print $3 }')
 as_user() { runuser -u "$user" -- env SLURM_CONF="$SLURM_CONF" PATH="$PATH" "$@"; }
 
