@@ -52,9 +52,8 @@ struct event_reader {
 	event_file_known known;  /* event_reader_skip_known */
 	void *known_ctx;
 	struct event_reader_stats stats;
-	size_t bad_lines;
 	char *buf;
-	size_t buf_cap;
+	size_t buf_cap, bad_lines;
 };
 
 struct event_reader *event_reader_new(const char *dir)
@@ -448,7 +447,8 @@ static long poll_dirty(struct event_reader *r, int dirfd, event_handler handler,
 			f->active = false;  /* poll_active drops it from its list */
 		}
 	}
-	memmove(r->dirty, r->dirty + i, (r->n_dirty - i) * sizeof *r->dirty);
+	if (i < r->n_dirty)  /* r->dirty may be NULL: memmove of nothing from it is UB */
+		memmove(r->dirty, r->dirty + i, (r->n_dirty - i) * sizeof *r->dirty);
 	r->n_dirty -= i;
 	return total;
 }
