@@ -51,7 +51,7 @@ struct target {
 	unsigned local_concurrency;       /* 0: the CPU count */
 	uint64_t local_memory_bytes;      /* 0: no limit */
 	unsigned max_queued;              /* array tasks of the run queued at once; 0: no cap */
-	bool max_queued_auto;             /* max_queued: auto, resolved by run_target_limits */
+	bool max_queued_auto;             /* max_queued: auto (run_resolve_max_queued) */
 };
 
 struct component {

@@ -7,6 +7,7 @@
 #include "rundir/manifest_digest.h"
 #include "run/run_cache.h"
 #include "run/run_session.h"
+#include "run/run_window.h"
 
 /* spec->run, else the latest run, under the runs directory. */
 static int find_run(const struct run_session_spec *spec, struct run_dir **out,
@@ -88,8 +89,12 @@ static void reload_config(struct run_session *s)
 	}
 	free(manifest);
 	s->config = config;
-	run_resolve_max_queued(config, s->record.target_name);
 	s->target = config_target(config, s->record.target_name);
+	/* max_queued: auto is what the site said when the run began: the first
+	 * wave's chunks, found again by their keys, were cut to it */
+	if (s->target && s->target->max_queued_auto)
+		config_set_max_queued(config, s->record.target_name,
+				      run_window_recorded_max_queued(s));
 }
 
 /* Each submission the journal left unanswered: found in Slurm, or absent. */

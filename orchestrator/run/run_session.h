@@ -120,7 +120,8 @@ int run_session_open_tracker(struct run_session *s, struct error *err);
 unsigned run_session_max_array_size(const struct target *target);
 /* A target's `max_queued: auto`: the site's limit on the user's queued jobs
  * (slurm_submit_limit.h) becomes its max_queued; a local target, or a site
- * that says nothing, keeps no cap. Once per command, before planning. */
+ * that says nothing, keeps no cap. Once, before a new run is planned (or
+ * shown); a re-attached run keeps the value its plan.json recorded. */
 void run_resolve_max_queued(struct config *config, const char *target_name);
 int run_session_open_backend(struct run_session *s, struct error *err);
 /* Tells the tracker about one submitted chunk of the journal. */

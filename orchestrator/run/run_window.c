@@ -131,6 +131,14 @@ void run_window_view(const struct run_session *s, struct run_window_view *v)
 	v->refused = first_wave_deferred(j);
 }
 
+unsigned run_window_recorded_max_queued(const struct run_session *s)
+{
+	size_t tasks;
+	unsigned max_queued;
+
+	return read_plan(s, &tasks, &max_queued) == 0 ? max_queued : 0;
+}
+
 size_t run_window_unsubmitted(const struct run_session *s)
 {
 	struct run_window_view v;

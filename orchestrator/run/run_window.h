@@ -49,6 +49,8 @@ struct run_window_view {
 };
 /* All zero unless the run is running and its first wave not all in. */
 void run_window_view(const struct run_session *s, struct run_window_view *v);
+/* The max_queued the run began with (plan.json); 0: none, or unreadable. */
+unsigned run_window_recorded_max_queued(const struct run_session *s);
 /* run_window_view's count alone. */
 size_t run_window_unsubmitted(const struct run_session *s);
 

@@ -3,7 +3,7 @@
  * counts every user's jobs, and finished ones until MinJobAge has passed),
  * the user's associations' MaxSubmitJobs and GrpSubmitJobs, and the
  * MaxSubmitJobs per user and GrpSubmitJobs of the QOS the jobs run under. One scontrol and
- * two sacctmgr calls, once per command; anything missing (no accounting, a
+ * two sacctmgr calls when a run starts (or `plan` shows one); anything missing (no accounting, a
  * site hiding associations) counts as no limit, and the refusals slurmctld
  * gives still close the window (slurm_limits.h).
  *

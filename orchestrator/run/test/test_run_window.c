@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "testing/orch_helpers.h"
@@ -264,6 +265,47 @@ static void a_crash_while_deferred_loses_and_doubles_nothing(void **state)
 	free(run_id);
 }
 
+/* max_queued: auto is asked of the site once, for the new run; a
+ * re-attached run keeps what plan.json recorded (its first wave's chunk
+ * keys were cut to it), without asking sacctmgr again. */
+static void auto_is_kept_from_the_plan_on_reattach(void **state)
+{
+	struct fixture *f = *state;
+	static const char sacctmgr[] =
+		"#!/bin/sh\necho \"sacctmgr $*\" >> \"${0%/*}/calls.log\"\n";
+	char text[512], path[4096], *run_id;
+	struct config *config;
+	struct run_session *s;
+	struct plan *plan;
+	struct error err;
+
+	tmpdir_write(f->dir, "sacctmgr", sacctmgr);
+	snprintf(path, sizeof path, "%s/sacctmgr", f->dir);
+	chmod(path, 0755);
+	tmpdir_write(f->dir, "scontrol.out", "MaxJobCount = 8\n");
+	snprintf(text, sizeof text,
+		 "version: 1\nproject: p\n"
+		 "targets:\n  hpc: {provider: slurm, max_array_size: 5, max_queued: auto}\n"
+		 "components:\n  scenario: {command: 'true'}\n"
+		 "scenarios:\n  range: {name: n, start: 0, stop: 9}\n");
+	config = load_config_text(f->dir, text);
+	run_resolve_max_queued(config, NULL);
+	assert_int_equal(config_target(config, NULL)->max_queued, 4);  /* half of 8 */
+	if (run_session_create(config, config_target(config, NULL), f->root, NULL, NULL, &s,
+			       &plan, &err) != 0)
+		fail_msg("%s", err.text);
+	assert_int_equal(plan->groups[0].chunks[0].count, 2);
+	assert_int_equal(slurm_shims_calls(f->dir, "sacctmgr"), 2);
+	run_id = strdup(s->run->id);
+	run_session_free(s);
+	plan_free(plan);
+	s = reattach(f, run_id);
+	assert_int_equal(s->target->max_queued, 4);
+	assert_int_equal(slurm_shims_calls(f->dir, "sacctmgr"), 2);
+	run_session_free(s);
+	free(run_id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +313,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(another_refusal_is_an_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(max_queued_cuts_chunks_and_caps_the_queue, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(auto_is_kept_from_the_plan_on_reattach, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_crash_while_deferred_loses_and_doubles_nothing,
 						setup, teardown),
