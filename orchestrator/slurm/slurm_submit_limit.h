@@ -2,10 +2,11 @@
  * says: `max_queued: auto`. The least of half slurmctld's MaxJobCount (it
  * counts every user's jobs, and finished ones until MinJobAge has passed),
  * the user's associations' MaxSubmitJobs and GrpSubmitJobs, and the
- * MaxSubmitJobs per user and GrpSubmitJobs of the QOS the jobs run under. One scontrol and
- * two sacctmgr calls when a run starts (or `plan` shows one); anything missing (no accounting, a
- * site hiding associations) counts as no limit, and the refusals slurmctld
- * gives still close the window (slurm_limits.h).
+ * MaxSubmitJobs per user and GrpSubmitJobs of the QOS the jobs run under.
+ * One scontrol and two sacctmgr calls when a run starts (or `plan` shows
+ * one); anything missing (no accounting, a site hiding associations) counts
+ * as no limit, and the refusals slurmctld gives still close the window
+ * (slurm_limits.h).
  *
  * Tests: orchestrator/slurm/test/test_slurm_submit_limit.c. */
 #ifndef SCALABLE_SLURM_SUBMIT_LIMIT_H
