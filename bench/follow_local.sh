@@ -1,13 +1,14 @@
 #!/bin/bash
 # follow_local.sh [N...]: the real `scalable run` on the local target
-# (concurrency 2) for N tasks of `true` (default 1,000, 4,000 and 8,000),
-# side by side with the floor: the same N through a plain bash fork-exec
-# loop, two at a time (`/bin/true & /bin/true & wait`). For each: wall time, ms per
-# task, CPU (user+sys of the process and every child it reaped, by
-# /usr/bin/time) and CPU per task; then scalable's CPU per task above the
-# floor's (about what the orchestrator itself spends per task) and the wall
-# ratio. The variants run interleaved, ROUNDS times (default 1), so that
-# their ratios hold on a noisy machine; the table keeps each one's best wall.
+# (concurrency 2) for N tasks of `true` (default 1,000, 4,000 and 20,000),
+# side by side with the floor, a plain bash fork-exec loop two at a time
+# (`/bin/true & /bin/true & wait`), and with GNU parallel -j2 running the
+# same N × /bin/true (when installed). For each: wall time, ms per task and
+# CPU per task (user+sys of the process and every child it reaped, by
+# /usr/bin/time); then scalable's wall time over the floor's and over
+# parallel's. The variants run interleaved, ROUNDS times (default 1), so
+# that their ratios hold on a noisy machine; the table keeps each one's
+# best wall.
 #
 #   bench/follow_local.sh                   # from the source tree, build in _build
 #   BUILD=_b ROUNDS=2 bench/follow_local.sh 1000 2000
@@ -17,9 +18,12 @@ build=$(cd "${BUILD:-$here/_build}" && pwd)
 scalable=$build/orchestrator/scalable
 rounds=${ROUNDS:-1}
 sizes=("$@")
-(( ${#sizes[@]} )) || sizes=(1000 4000 8000)
+(( ${#sizes[@]} )) || sizes=(1000 4000 20000)
 [ -x "$scalable" ] || { echo "follow_local: no $scalable (build first; BUILD=dir)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "follow_local: needs /usr/bin/time (GNU time)" >&2; exit 2; }
+parallel=$(command -v parallel || true)
+# cols: the three column headings of a variant.
+cols() { printf ' %8s %8s %8s' wall_s ms/task cpu_ms/t; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/follow-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -69,6 +73,8 @@ for ((round = 1; round <= rounds; round++)); do
 		grep -q "completed: $n tasks, $n succeeded" "$work/cmd.out" ||
 			{ echo "follow_local: the $n-task run did not succeed:" >&2; tail -3 "$work/cmd.out" >&2; exit 1; }
 		measure "$work/floor-$n" bash -c "floor $n"
+		[ -z "$parallel" ] ||
+			measure "$work/parallel-$n" bash -c "seq $n | $parallel --will-cite -j2 /bin/true"
 	done
 done
 
@@ -76,14 +82,21 @@ done
 best() { sort -n "$1" | head -1; }
 
 echo "local target, concurrency 2, N × true; $(nproc) CPUs; best of $rounds round(s)"
-printf '%6s | %-37s | %-37s | %11s %7s\n' "" "scalable run" "bash fork-exec loop (floor)" "CPU/task" "wall"
-printf '%6s | %8s %8s %8s %9s | %8s %8s %8s %9s | %11s %7s\n' N wall_s ms/task cpu_s \
-	cpu_ms/task wall_s ms/task cpu_s cpu_ms/task "over floor" ratio
+printf '%6s | %-26s | %-26s | %-26s | %-17s\n' "" "scalable run" "bash fork-exec loop" \
+	"GNU parallel -j2" "scalable wall per"
+printf '%6s |%s |%s |%s | %8s %8s\n' N "$(cols)" "$(cols)" "$(cols)" floor parallel
 for n in "${sizes[@]}"; do
 	read -r sw sc < <(best "$work/scalable-$n")
 	read -r fw fc < <(best "$work/floor-$n")
-	awk -v n="$n" -v sw="$sw" -v sc="$sc" -v fw="$fw" -v fc="$fc" 'BEGIN {
-		printf "%6d | %8.2f %8.2f %8.2f %9.2f | %8.2f %8.2f %8.2f %9.2f | %8.2f ms %6.1fx\n",
-			n, sw, 1000 * sw / n, sc, 1000 * sc / n, fw, 1000 * fw / n, fc, 1000 * fc / n,
-			1000 * (sc - fc) / n, (fw > 0 ? sw / fw : 0) }'
+	pw=0 pc=0
+	[ -n "$parallel" ] && read -r pw pc < <(best "$work/parallel-$n")
+	awk -v n="$n" -v sw="$sw" -v sc="$sc" -v fw="$fw" -v fc="$fc" -v pw="$pw" -v pc="$pc" '
+	function cell(w, c) {
+		if (w <= 0) return sprintf(" %8s %8s %8s", "-", "-", "-")
+		return sprintf(" %8.2f %8.3f %8.3f", w, 1000 * w / n, 1000 * c / n)
+	}
+	BEGIN {
+		printf "%6d |%s |%s |%s | %7.2fx %7s\n", n, cell(sw, sc), cell(fw, fc), cell(pw, pc),
+			sw / fw, (pw > 0 ? sprintf("%.2fx", sw / pw) : "-") }'
 done
+[ -n "$parallel" ] || echo "(GNU parallel is not installed: apt-get install parallel)"

@@ -5,9 +5,14 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "lib/util/interrupt.h"
 #include "plan/job_naming.h"
+#include "plan/wave_script.h"
+
+/* How long a burst of task ends is gathered before the follow loop reads it. */
+#define LOCAL_BURST_MS 50u
 
 /* Tasks cancelled before they started leave no events: say so to the tracker. */
 static void on_task(const struct local_task_report *r, void *arg)
@@ -66,8 +71,11 @@ static int local_submit(struct backend *b, const struct plan *plan,
 		.begin_delay_s = group->begin_delay_s,
 		.output_pattern = chunk->output,
 	};
+	/* one scenario per task: each gets its line (a pack's runner reads the file) */
+	char **lines = chunk->n_array == chunk->count ? wave_task_env(plan, group, chunk) : NULL;
 	int rc = -1;
 
+	lc.task_env = lines;
 	if (ids && job_naming_chunk_name(b->project, b->run_id, plan->wave, group->name,
 					 chunk->offset, name, sizeof name) == 0) {
 		/* a pack's tasks share one array task id */
@@ -84,15 +92,36 @@ static int local_submit(struct backend *b, const struct plan *plan,
 		b->local_left += chunk->n_array;
 	}
 	free(ids);
+	for (size_t i = 0; lines && lines[i]; i++)
+		free(lines[i]);
+	free(lines);
 	return rc;
 }
 
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Runs the tasks until one ends (or ms pass), then on for at most
+ * LOCAL_BURST_MS: short tasks end in bursts, and the follow loop reads the
+ * events of a whole burst at once instead of once per task. */
 static void local_wait(struct backend *b, unsigned ms)
 {
-	if (b->local_left == 0)
+	int64_t until;
+
+	if (b->local_left == 0) {
 		interrupt_sleep_ms(ms);
-	else
-		b->local_left = local_executor_run_once(b->executor, (int)ms);
+		return;
+	}
+	b->local_left = local_executor_run_once(b->executor, (int)ms);
+	until = monotonic_ms() + (ms < LOCAL_BURST_MS ? ms : LOCAL_BURST_MS);
+	for (int64_t left; b->local_left && interrupt_count() == 0 &&
+			   (left = until - monotonic_ms()) > 0;)
+		b->local_left = local_executor_run_once(b->executor, (int)left);
 }
 
 /* Cancelled-before-start tasks, then, once nothing runs here any more,

@@ -6,6 +6,7 @@
 
 #include "local/local_executor_impl.h"
 #include "local/local_task_env.h"
+#include "lib/subprocess/child_spawn.h"
 #include "step_event.h"
 
 /* A non-negative integer from the env, or fallback when absent or not one. */
@@ -68,12 +69,39 @@ static int read_env_ids(struct chunk *c)
 	return run_id && !c->run_id ? -1 : 0;
 }
 
+/* argv[0] searched on PATH once for the chunk's every task, not once per
+ * spawn; left as given when not found (the spawn then fails as a shell would). */
+static void resolve_program(char **argv)
+{
+	char *path;
+
+	if (argv && child_find_program(argv[0], &path) == 0) {
+		free(argv[0]);
+		argv[0] = path;
+	}
+}
+
+/* The n entries of a per-position list, NULL-terminated; NULL on failure. */
+static char **copy_task_env(char *const list[], size_t n)
+{
+	char **copy = calloc(n + 1, sizeof *copy);
+
+	for (size_t i = 0; copy && i < n; i++) {
+		if (!(copy[i] = strdup(list[i]))) {
+			local_task_env_free(copy);
+			return NULL;
+		}
+	}
+	return copy;
+}
+
 void local_chunk_free(struct chunk *c)
 {
 	if (!c)
 		return;
 	local_task_env_free(c->argv);
 	local_task_env_free(c->env);
+	local_task_env_free(c->task_env);
 	free(c->ids);
 	free(c->job_name);
 	free(c->run_id);
@@ -100,10 +128,13 @@ struct chunk *local_chunk_copy(const struct local_executor *x, const struct loca
 	c->eligible_at_ms = now + (int64_t)in->begin_delay_s * 1000;
 	c->unfinished = in->n;
 	c->argv = local_task_env_copy(in->argv);
+	resolve_program(c->argv);
 	c->env = local_task_env_copy(in->env);
+	c->task_env = in->task_env ? copy_task_env(in->task_env, in->n) : NULL;
 	c->job_name = in->job_name ? strdup(in->job_name) : default_job_name(in->argv);
 	c->output_pattern = in->output_pattern ? strdup(in->output_pattern) : NULL;
 	if (!c->argv || !c->env || !c->job_name || copy_ids(c, in) != 0 ||
+	    (in->task_env && !c->task_env) ||
 	    (in->output_pattern && !c->output_pattern) ||
 	    read_env_ids(c) != 0) {
 		saved = errno;

@@ -199,8 +199,6 @@ static void start_ready(struct local_executor *x, int64_t now)
 		while (chunk_ready(c, now)) {
 			if (x->slots_used + c->slots > x->slots)
 				return;
-			if (x->n_running == 0)
-				x->next_sample_ms = now;  /* the first task starts the sampling */
 			x->queued--;
 			local_task_start(x, c, c->next++, now);
 		}
@@ -221,15 +219,17 @@ static void drop_finished_chunks(struct local_executor *x)
 	x->n_chunks = kept;
 }
 
-/* The earliest time anything is due: a limit, or a delayed chunk. */
-static int64_t next_due_ms(const struct local_executor *x)
+/* The earliest time anything is due: a limit, or a delayed chunk. A chunk
+ * already eligible but held by the budget or its throttle waits for a task
+ * to end, which wakes the poll: counting it as due would spin. */
+static int64_t next_due_ms(const struct local_executor *x, int64_t now)
 {
 	int64_t next = local_limits_next_ms(x);
 
 	for (size_t i = 0; i < x->n_chunks; i++) {
 		const struct chunk *c = x->chunks[i];
 
-		if (c->next < c->n && c->eligible_at_ms < next)
+		if (c->next < c->n && c->eligible_at_ms > now && c->eligible_at_ms < next)
 			next = c->eligible_at_ms;
 	}
 	return next;
@@ -272,7 +272,7 @@ size_t local_executor_run_once(struct local_executor *x, int wait_ms)
 	reap_ended(x);
 	local_limits_enforce(x, now);
 	start_ready(x, now);
-	due = next_due_ms(x);
+	due = next_due_ms(x, now);
 	if (due != INT64_MAX && due - now < timeout)
 		timeout = due > now ? (int)(due - now) : 0;
 	if (x->n_running || x->queued)

@@ -108,6 +108,8 @@ struct local_chunk {
 	uint64_t walltime_s;             /* 0: the executor's */
 	uint64_t begin_delay_s;          /* --begin=now+N */
 	const char *output_pattern;      /* this chunk's --output; NULL: the executor's */
+	char *const *task_env;           /* NULL, or n NAME=VALUE, one per position,
+					    each in that task's environment alone */
 };
 
 struct local_executor;

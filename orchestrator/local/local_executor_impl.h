@@ -15,6 +15,7 @@
 /* A submitted chunk, alive while any of its tasks is unfinished. */
 struct chunk {
 	char **argv, **env;          /* copies */
+	char **task_env;             /* a copy, n entries, or NULL */
 	uint32_t *ids;               /* array task ids */
 	size_t n;
 	uint32_t array_job_id, task_min, task_max;

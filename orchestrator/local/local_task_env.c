@@ -59,11 +59,13 @@ static void add_slurm_vars(struct string_vec *b, const struct local_task_slurm_v
 }
 
 char **local_task_env_build(char *const inherited[], char *const additions[],
-			    const struct local_task_slurm_vars *v)
+			    const char *own, const struct local_task_slurm_vars *v)
 {
 	struct string_vec b = { 0 };
+	char *const own_list[] = { (char *)own, NULL };
 
 	add_slurm_vars(&b, v);
+	merge(&b, own_list, false);
 	merge(&b, additions, false);
 	merge(&b, inherited, true);
 	return string_vec_finish(&b);

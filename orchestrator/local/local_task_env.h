@@ -17,12 +17,13 @@ struct local_task_slurm_vars {
 	const char *submit_dir;
 };
 
-/* Builds a NULL-terminated environment: Slurm's variables first, then the
- * additions, then the inherited ones; a name appears once (the first wins)
+/* Builds a NULL-terminated environment: Slurm's variables first, then own
+ * (this task's NAME=VALUE, or NULL), the chunk's additions, then the
+ * inherited ones; a name appears once (the first wins)
  * and inherited SLURM_* / SLURMD_* are left out, since they describe some
  * other job. Returns NULL on allocation failure. */
 char **local_task_env_build(char *const inherited[], char *const additions[],
-			    const struct local_task_slurm_vars *v);
+			    const char *own, const struct local_task_slurm_vars *v);
 
 /* A NULL-terminated deep copy of list (empty for NULL); NULL on failure. */
 char **local_task_env_copy(char *const list[]);

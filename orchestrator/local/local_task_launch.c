@@ -112,7 +112,8 @@ static int spawn_task(const struct local_executor *x, const struct chunk *c, siz
 		.node = x->node,
 		.submit_dir = x->submit_dir,
 	};
-	char **env = local_task_env_build(environ, c->env, &v);
+	char **env = local_task_env_build(environ, c->env,
+					  c->task_env ? c->task_env[pos] : NULL, &v);
 	char *path = output_path(x, c, pos);
 	int rc = env && path ? local_task_spawn(c->argv, env, path, x->use_pidfd, out) : ENOMEM;
 

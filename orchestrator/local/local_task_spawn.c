@@ -60,13 +60,16 @@ static int spawn_with_output(char *const argv[], char *const env[], int output_f
 int local_task_spawn(char *const argv[], char *const env[], const char *output_path,
 		     bool want_pidfd, struct local_spawned *out)
 {
-	int rc = make_parent_dirs(output_path);
-	int fd;
+	const int flags = O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOCTTY;
+	int fd = open(output_path, flags, 0644), rc;
 
-	if (rc != 0)
-		return rc;
-	fd = open(output_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOCTTY,
-		  0644);
+	/* Its directory is made by the first task that needs it: one open per
+	 * task, not a mkdir per level. */
+	if (fd < 0 && errno == ENOENT) {
+		if ((rc = make_parent_dirs(output_path)) != 0)
+			return rc;
+		fd = open(output_path, flags, 0644);
+	}
 	if (fd < 0)
 		return errno;
 	rc = spawn_with_output(argv, env, fd, &out->pid);

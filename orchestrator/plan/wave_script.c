@@ -151,7 +151,12 @@ static int redirect_to_logs(const struct plan *plan, const char *component, stru
 		"unset scalable_log\n", stem);
 }
 
-/* The lines that find this index's task and set up its environment. */
+/* The lines that find this index's task and set up its environment: its
+ * line of the tasks file, or, when the local executor handed it over in
+ * WAVE_TASK_LINE_ENV (wave_task_env), that, which spares each task an awk.
+ * The handed line counts only when it names this run, wave, group and
+ * index: a value inherited from elsewhere (a run started by a task) is
+ * not this task's. Group names are letters, digits, '_', '-' and '.'. */
 static int render_prelude(const struct render_ctx *ctx, const char *workdir,
 			  struct strbuf *out)
 {
@@ -169,15 +174,20 @@ static int render_prelude(const struct render_ctx *ctx, const char *workdir,
 		"export SCALABLE_INDEX_OFFSET=\"${SCALABLE_INDEX_OFFSET:-0}\"\n"
 		"export SCALABLE_TASK_ID=$(( ${SLURM_ARRAY_TASK_ID:?not an array task} "
 		"+ SCALABLE_INDEX_OFFSET ))\n"
-		"scalable_task=$(awk -v id=\"$SCALABLE_TASK_ID\" "
+		"scalable_key=\"$SCALABLE_RUN_ID/$SCALABLE_WAVE/%s/$SCALABLE_TASK_ID \"\n"
+		"case ${" WAVE_TASK_LINE_ENV "-} in\n"
+		"\"$scalable_key\"*) scalable_task=${" WAVE_TASK_LINE_ENV "#\"$scalable_key\"} ;;\n"
+		"*) scalable_task=$(awk -v id=\"$SCALABLE_TASK_ID\" "
 		"'$1 == id { sub(/^[^ ]+ /, \"\"); print; exit }' "
-		"\"$SCALABLE_RUN_DIR/scripts/%s/%s.$SCALABLE_INDEX_OFFSET.tasks\")\n"
+		"\"$SCALABLE_RUN_DIR/scripts/%s/%s.$SCALABLE_INDEX_OFFSET.tasks\") ;;\n"
+		"esac\n"
+		"unset " WAVE_TASK_LINE_ENV " scalable_key\n"
 		"if [ -z \"$scalable_task\" ]; then\n"
 		"\techo \"scalable: index $SCALABLE_TASK_ID is not in wave %s\" >&2\n"
 		"\texit 64\n"
 		"fi\n"
 		"eval \"export $scalable_task\"\n"
-		"unset scalable_task\n", plan->wave, g->name, plan->wave) ||
+		"unset scalable_task\n", g->name, plan->wave, g->name, plan->wave) ||
 	     redirect_to_logs(plan, c, out) || strbuf_puts(out, "cd ") ||
 	     shell_quote(out, workdir) || strbuf_puts(out, " || exit 66\n");
 	for (size_t i = 0; rc == 0 && i < g->component->n_env; i++)
@@ -303,4 +313,33 @@ int wave_tasks_write(const struct plan *plan, const struct plan_group *group,
 	strbuf_free(&line);
 	free(names);
 	return rc;
+}
+
+char **wave_task_env(const struct plan *plan, const struct plan_group *group,
+		     const struct plan_chunk *chunk)
+{
+	const struct scenario_set *set = plan->config->scenarios;
+	char (*names)[160] = param_env_names(set);
+	char **env = calloc(chunk->count + 1, sizeof *env);
+	struct strbuf line = { 0 };
+	bool ok = names && env;
+
+	for (size_t i = 0; ok && i < chunk->count; i++) {
+		const struct plan_task *task = &group->tasks[chunk->first + i];
+
+		ok = task_line(set, names, task, &line) == 0 &&
+		     asprintf(&env[i], WAVE_TASK_LINE_ENV "=%s/%s/%s/%.*s", plan->run_id,
+			      plan->wave, group->name, (int)(line.len - 1), line.text) >= 0;
+		if (!ok)
+			env[i] = NULL;
+	}
+	strbuf_free(&line);
+	free(names);
+	if (!ok && env) {
+		for (size_t i = 0; env[i]; i++)
+			free(env[i]);
+		free(env);
+		env = NULL;
+	}
+	return env;
 }

@@ -20,6 +20,15 @@ int wave_script_render(const struct plan *plan, const struct plan_group *group,
  * per task, values quoted for bash on one line. */
 int wave_tasks_write(const struct plan *plan, const struct plan_group *group,
 		     const struct plan_chunk *chunk, FILE *out);
+/* The variable in which the local executor hands each task its line. */
+#define WAVE_TASK_LINE_ENV "SCALABLE_TASK_LINE"
+/* Per task of the chunk, in order, WAVE_TASK_LINE_ENV=<run id>/<wave>/
+ * <group>/<its tasks file line, without the newline>: the local executor
+ * puts each in its task's environment, and the prelude takes the line from
+ * there instead of reading the tasks file. NULL-terminated; NULL when out
+ * of memory. Free each entry, then the list. */
+char **wave_task_env(const struct plan *plan, const struct plan_group *group,
+		     const struct plan_chunk *chunk);
 /* Creates <run_dir>/scripts/<wave>/, <run_dir>/logs/ and the directory of
  * each chunk's --output (log_paths.h), and writes every group's script and
  * its chunks' tasks files (each through a temporary file and rename, so a

@@ -1,8 +1,14 @@
 /* The posix_spawn set-up every child of scalable shares (child_spawn.h). */
 #include "lib/subprocess/child_spawn.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int child_spawn_attributes(posix_spawnattr_t *attr)
@@ -42,4 +48,40 @@ int child_spawn_file_actions(posix_spawn_file_actions_t *fa, int out_fd, int err
 	if (rc != 0)
 		posix_spawn_file_actions_destroy(fa);
 	return rc;
+}
+
+/* True when path is an executable regular file; else errno says why. */
+static bool executable_file(const char *path)
+{
+	struct stat st;
+
+	if (access(path, X_OK) != 0 || stat(path, &st) != 0)
+		return false;
+	if (!S_ISREG(st.st_mode))
+		errno = EACCES;
+	return S_ISREG(st.st_mode);
+}
+
+int child_find_program(const char *name, char **path)
+{
+	const char *dir = getenv("PATH") ? getenv("PATH") : "/bin:/usr/bin";
+	int why = ENOENT;
+
+	if (strchr(name, '/'))
+		return (*path = strdup(name)) ? 0 : ENOMEM;
+	for (;;) {
+		size_t len = strcspn(dir, ":");
+
+		if (asprintf(path, "%.*s/%s", len ? (int)len : 1, len ? dir : ".", name) < 0)
+			return ENOMEM;
+		if (executable_file(*path))
+			return 0;
+		if (errno == EACCES)
+			why = EACCES;  /* found, but not executable: as execvp reports it */
+		free(*path);
+		*path = NULL;
+		if (!dir[len])
+			return why;
+		dir += len + 1;
+	}
 }

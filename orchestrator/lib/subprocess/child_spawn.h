@@ -16,5 +16,12 @@ int child_spawn_attributes(posix_spawnattr_t *attr);
 /* stdin from /dev/null, stdout to out_fd, stderr to err_fd, and (glibc 2.34
  * and later) no other descriptor. Returns 0 or an errno value. */
 int child_spawn_file_actions(posix_spawn_file_actions_t *fa, int out_fd, int err_fd);
+/* The program to execute: name itself when it holds a '/', else the first
+ * executable file so named in PATH's directories (as execvp searches), in
+ * *path (malloc'd). Looked up by us, not by posix_spawnp, so that a missing
+ * program is reported as such wherever the spawn cannot tell (valgrind,
+ * older C libraries), and so that a caller starting it many times searches
+ * once. Returns 0 or an errno value. */
+int child_find_program(const char *name, char **path);
 
 #endif

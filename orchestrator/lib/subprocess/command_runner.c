@@ -94,47 +94,6 @@ static char **merge_env(const char *const *extra)
 	return env;
 }
 
-/* True when path is an executable regular file; else errno says why. */
-static bool executable_file(const char *path)
-{
-	struct stat st;
-
-	if (access(path, X_OK) != 0 || stat(path, &st) != 0)
-		return false;
-	if (!S_ISREG(st.st_mode))
-		errno = EACCES;
-	return S_ISREG(st.st_mode);
-}
-
-/* The program to execute: name itself when it holds a '/', else the first
- * executable file so named in PATH's directories (as execvp searches).
- * Looked up here, not by posix_spawnp, so that a missing program is reported
- * as such wherever the spawn cannot tell (valgrind, older C libraries).
- * Returns 0 or an errno value. */
-static int find_program(const char *name, char **path)
-{
-	const char *dir = getenv("PATH") ? getenv("PATH") : "/bin:/usr/bin";
-	int why = ENOENT;
-
-	if (strchr(name, '/'))
-		return (*path = strdup(name)) ? 0 : ENOMEM;
-	for (;;) {
-		size_t len = strcspn(dir, ":");
-
-		if (asprintf(path, "%.*s/%s", len ? (int)len : 1, len ? dir : ".", name) < 0)
-			return ENOMEM;
-		if (executable_file(*path))
-			return 0;
-		if (errno == EACCES)
-			why = EACCES;  /* found, but not executable: as execvp reports it */
-		free(*path);
-		*path = NULL;
-		if (!dir[len])
-			return why;
-		dir += len + 1;
-	}
-}
-
 /* posix_spawn of the program found for argv[0], with our descriptors and
  * attributes; an errno value. */
 static int spawn(const char *const *argv, char **env, int out, int err, pid_t *pid)
@@ -142,7 +101,7 @@ static int spawn(const char *const *argv, char **env, int out, int err, pid_t *p
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	char *program = NULL;
-	int rc = find_program(argv[0], &program);
+	int rc = child_find_program(argv[0], &program);
 
 	if (rc != 0)
 		return rc;

@@ -724,22 +724,23 @@ static void test_group_scan_sees_self(void **state)
 	assert_true(g.rss_bytes > 0);
 }
 
-/* Slurm's variables win over the chunk's, the chunk's over inherited ones;
- * inherited SLURM_* are dropped. */
+/* Slurm's variables win over the task's own, its own over the chunk's, the
+ * chunk's over inherited ones; inherited SLURM_* are dropped. */
 static void test_env_precedence(void **state)
 {
 	(void)state;
 	char *inherited[] = { "PATH=/bin", "SLURM_JOB_ID=999", "SLURMD_NODENAME=x", "A=old", NULL };
-	char *additions[] = { "A=new", "SLURM_ARRAY_TASK_ID=77", NULL };
+	char *additions[] = { "A=new", "B=chunk", "SLURM_ARRAY_TASK_ID=77", NULL };
 	struct local_task_slurm_vars v = { .job_id = 5, .array_job_id = 5, .array_task_id = 3,
 					   .task_count = 1, .task_min = 3, .task_max = 3,
 					   .job_name = "j", .node = "n", .submit_dir = "/s" };
-	char **env = local_task_env_build(inherited, additions, &v);
+	char **env = local_task_env_build(inherited, additions, "B=own", &v);
 
 	assert_string_equal(local_task_env_get(env, "SLURM_JOB_ID"), "5");
 	assert_string_equal(local_task_env_get(env, "SLURM_ARRAY_TASK_ID"), "3");
 	assert_string_equal(local_task_env_get(env, "SLURMD_NODENAME"), "n");
 	assert_string_equal(local_task_env_get(env, "A"), "new");
+	assert_string_equal(local_task_env_get(env, "B"), "own");
 	assert_string_equal(local_task_env_get(env, "PATH"), "/bin");
 	assert_null(local_task_env_get(env, "SLURM_CPUS_PER_TASK"));
 	local_task_env_free(env);
