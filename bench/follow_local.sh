@@ -3,7 +3,9 @@
 # (concurrency 2) for N tasks of `true` (default 1,000, 4,000 and 20,000),
 # side by side with the floor, a plain bash fork-exec loop two at a time
 # (`/bin/true & /bin/true & wait`), and with GNU parallel -j2 running the
-# same N × /bin/true (when installed). For each: wall time, ms per task and
+# same N × /bin/true (when installed), and with a loop starting a fresh
+# `bash -c true` per task (the least any design that starts a bash per task
+# can cost). For each: wall time, ms per task and
 # CPU per task (user+sys of the process and every child it reaped, by
 # /usr/bin/time); then scalable's wall time over the floor's and over
 # parallel's. The variants run interleaved, ROUNDS times (default 1), so
@@ -49,7 +51,15 @@ floor() {
 		/bin/true & /bin/true & wait
 	done
 }
-export -f floor
+# shells N: N × a fresh `bash -c true`, two at a time: what any design
+# that starts one bash per task (as Slurm does per array task) costs at least.
+shells() {
+	local i
+	for ((i = 0; i < $1; i += 2)); do
+		bash -c true & bash -c true & wait
+	done
+}
+export -f floor shells
 
 # measure OUT COMMAND...: appends "wall cpu" (seconds) of COMMAND to OUT.
 measure() {
@@ -73,6 +83,7 @@ for ((round = 1; round <= rounds; round++)); do
 		grep -q "completed: $n tasks, $n succeeded" "$work/cmd.out" ||
 			{ echo "follow_local: the $n-task run did not succeed:" >&2; tail -3 "$work/cmd.out" >&2; exit 1; }
 		measure "$work/floor-$n" bash -c "floor $n"
+		measure "$work/shells-$n" bash -c "shells $n"
 		[ -z "$parallel" ] ||
 			measure "$work/parallel-$n" bash -c "seq $n | $parallel --will-cite -j2 /bin/true"
 	done
@@ -82,21 +93,24 @@ done
 best() { sort -n "$1" | head -1; }
 
 echo "local target, concurrency 2, N × true; $(nproc) CPUs; best of $rounds round(s)"
-printf '%6s | %-26s | %-26s | %-26s | %-17s\n' "" "scalable run" "bash fork-exec loop" \
-	"GNU parallel -j2" "scalable wall per"
-printf '%6s |%s |%s |%s | %8s %8s\n' N "$(cols)" "$(cols)" "$(cols)" floor parallel
+printf '%6s | %-26s | %-26s | %-26s | %-26s | %-17s\n' "" "scalable run" \
+	"bash fork-exec loop" "GNU parallel -j2" "loop of bash -c true" "scalable wall per"
+printf '%6s |%s |%s |%s |%s | %8s %8s\n' N "$(cols)" "$(cols)" "$(cols)" "$(cols)" floor parallel
 for n in "${sizes[@]}"; do
 	read -r sw sc < <(best "$work/scalable-$n")
 	read -r fw fc < <(best "$work/floor-$n")
+	read -r bw bc < <(best "$work/shells-$n")
 	pw=0 pc=0
 	[ -n "$parallel" ] && read -r pw pc < <(best "$work/parallel-$n")
-	awk -v n="$n" -v sw="$sw" -v sc="$sc" -v fw="$fw" -v fc="$fc" -v pw="$pw" -v pc="$pc" '
+	awk -v n="$n" -v sw="$sw" -v sc="$sc" -v fw="$fw" -v fc="$fc" -v pw="$pw" -v pc="$pc" \
+		-v bw="$bw" -v bc="$bc" '
 	function cell(w, c) {
 		if (w <= 0) return sprintf(" %8s %8s %8s", "-", "-", "-")
 		return sprintf(" %8.2f %8.3f %8.3f", w, 1000 * w / n, 1000 * c / n)
 	}
 	BEGIN {
-		printf "%6d |%s |%s |%s | %7.2fx %7s\n", n, cell(sw, sc), cell(fw, fc), cell(pw, pc),
+		printf "%6d |%s |%s |%s |%s | %7.2fx %7s\n", n, cell(sw, sc), cell(fw, fc),
+			cell(pw, pc), cell(bw, bc),
 			sw / fw, (pw > 0 ? sprintf("%.2fx", sw / pw) : "-") }'
 done
 [ -n "$parallel" ] || echo "(GNU parallel is not installed: apt-get install parallel)"

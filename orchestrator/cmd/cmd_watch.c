@@ -41,7 +41,9 @@ int cmd_watch(int argc, char **argv)
 	if (s->record.status != RUN_STATUS_RUNNING) {
 		printf("run %s is %s already; see scalable status %s\n", s->run->id,
 		       run_status_name(s->record.status), s->run->id);
-		rc = SCALABLE_EXIT_OK;
+		/* as if it had followed the run to this end: a script may chain on it */
+		rc = s->record.status == RUN_STATUS_COMPLETED ? SCALABLE_EXIT_OK
+							      : SCALABLE_EXIT_FAILED;
 	} else {
 		progress_note(args.follow.progress, "re-attached; following the run");
 		args.follow.poll_at_once = true;

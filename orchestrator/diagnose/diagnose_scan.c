@@ -8,6 +8,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "lib/util/utf8_text.h"
+
 static const char *skip_blanks(const char *p, const char *end)
 {
 	/* compact JSON has none: one compare for the byte that is not blank */
@@ -369,29 +371,6 @@ static long hex4(const char *p, const char *end)
 	return v;
 }
 
-/* Encodes code point cp as UTF-8 into out; returns the byte count. */
-static size_t utf8_encode(unsigned long cp, char out[4])
-{
-	if (cp < 0x80)
-		return out[0] = (char)cp, 1;
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 /* Decodes the \u escape at p (after the 'u') into out; returns the bytes
  * written and moves *p past the escape (and its low surrogate). */
 static size_t unicode_escape(const char **p, const char *end, char out[4])
@@ -425,21 +404,6 @@ static char simple_escape(char c)
 	case '"': return '"';
 	default: return 0;
 	}
-}
-
-/* n, or less so that buf[0..n) ends on a whole UTF-8 character. */
-static size_t utf8_whole(const char *buf, size_t n)
-{
-	size_t start = n, want;
-	unsigned char lead;
-
-	while (start > 0 && n - start < 4 && ((unsigned char)buf[start - 1] & 0xC0) == 0x80)
-		start--;
-	if (start == 0)
-		return n;
-	lead = (unsigned char)buf[start - 1];
-	want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-	return n - (start - 1) < want ? start - 1 : n;
 }
 
 bool jscan_string(struct jspan value, char *buf, size_t len, size_t *out_len)

@@ -112,10 +112,6 @@ void report_html_text(FILE *out, const char *text);
  * the punctuation that makes emphasis, code, links, tables or raw HTML
  * (\ ` * _ [ ] | ~ < > &) is escaped with a backslash (CommonMark). */
 void report_md_text(FILE *out, const char *text);
-/* Replaces each byte of text that is not part of valid UTF-8 by '?', in
- * place (jansson takes UTF-8 only). */
-void report_utf8_fix(char *text);
-
 /* Renderers: 0, or -1 when writing failed. */
 int report_html(FILE *out, const struct report *r);
 int report_html_timeline(FILE *out, const struct report *r);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report/report_impl.h"
+#include "lib/util/utf8_text.h"
 
 struct sampling {
 	struct report *r;
@@ -28,7 +29,7 @@ static char *text_of(struct jspan value, size_t max, bool *oom)
 		free(buf);
 		return NULL;
 	}
-	report_utf8_fix(buf);
+	utf8_fix(buf);
 	return buf;
 }
 

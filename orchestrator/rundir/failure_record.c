@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/util/utf8_text.h"
 #include "rundir/record_json.h"
 
 void failure_row_init(struct failure_row *row)
@@ -16,16 +17,17 @@ void failure_row_init(struct failure_row *row)
 
 static json_t *failure_details(const struct failure_row *r)
 {
-	return json_pack("{s:s, s:I, s:s?, s:I, s:o, s:s?, s:o, s:o, s:s?, s:O?, s:O?, "
-			 "s:s?, s:I}",
+	/* text from the task and the node goes through json_text: it may not be UTF-8 */
+	return json_pack("{s:s, s:I, s:o?, s:I, s:o, s:o?, s:o, s:o, s:o?, s:O?, s:O?, "
+			 "s:o?, s:I}",
 			 RECORD_PHASE, r->phase, RECORD_TASK_ID, (json_int_t)r->index,
-			 RECORD_WORKER_ID, r->worker, RECORD_ATTEMPT, (json_int_t)r->attempt,
+			 RECORD_WORKER_ID, json_text(r->worker), RECORD_ATTEMPT, (json_int_t)r->attempt,
 			 RECORD_JOB_ID, record_int_or_null(r->job_id),
-			 RECORD_SLURM_STATE, r->slurm_state,
+			 RECORD_SLURM_STATE, json_text(r->slurm_state),
 			 RECORD_EXIT_CODE, record_int_or_null(r->exit_code),
 			 RECORD_SIGNAL, record_int_or_null(r->signal),
-			 RECORD_TRACEBACK, r->traceback, RECORD_RETRY, r->retry,
-			 RECORD_EVIDENCE, r->evidence, RECORD_ERROR_TYPE, r->error_type,
+			 RECORD_TRACEBACK, json_text(r->traceback), RECORD_RETRY, r->retry,
+			 RECORD_EVIDENCE, r->evidence, RECORD_ERROR_TYPE, json_text(r->error_type),
 			 RECORD_RESTART_COUNT, (json_int_t)r->restart_count);
 }
 
@@ -34,16 +36,16 @@ json_t *failure_row_json(const struct failure_row *r, const char *run_id, const 
 	char name[256], now[RFC3339_BUFSZ];
 
 	snprintf(name, sizeof name, "%s-%zu", r->component, r->index);
-	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:I, s:s?}",
+	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:s, s:s, s:I, s:o, s:s, s:s, s:I, s:o?}",
 			 RECORD_EVENT_TYPE, RECORD_TYPE_FAILURE,
 			 RECORD_SCHEMA_VERSION, TELEMETRY_SCHEMA_VERSION, RECORD_RUN_ID, run_id,
 			 RECORD_FAILURE_CLASS, failure_class_name(r->failure_class),
-			 RECORD_MESSAGE, r->message ? r->message : "",
+			 RECORD_MESSAGE, json_text(r->message ? r->message : ""),
 			 RECORD_TIMESTAMP, record_stamp(r->timestamp, now),
 			 RECORD_PROVIDER, provider, RECORD_TASK_ID, (json_int_t)r->index,
 			 RECORD_DETAILS, failure_details(r), RECORD_TASK_NAME, name,
 			 RECORD_COMPONENT, r->component, RECORD_ATTEMPT, (json_int_t)r->attempt,
-			 RECORD_ERROR_TYPE, r->error_type);
+			 RECORD_ERROR_TYPE, json_text(r->error_type));
 }
 
 /* A JSON value the row borrows: NULL for null. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/util/utf8_text.h"
 #include "rundir/record_json.h"
 
 static const char *const state_names[TASK_STATE_COUNT] = {
@@ -50,8 +51,9 @@ json_t *task_row_json(const struct task_row *r, const char *run_id)
 	json_t *row;
 
 	snprintf(name, sizeof name, "%s-%zu", r->component, r->index);
-	row = json_pack("{s:s, s:i, s:s, s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:s?, "
-			 "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s?, s:s?, s:s?, "
+	/* text from the task and the node goes through json_text: it may not be UTF-8 */
+	row = json_pack("{s:s, s:i, s:s, s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:o?, "
+			 "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s?, s:o?, s:o?, "
 			 "s:s?, s:I}",
 			 RECORD_EVENT_TYPE, RECORD_TYPE_TASK,
 			 RECORD_SCHEMA_VERSION, TELEMETRY_SCHEMA_VERSION,
@@ -61,7 +63,7 @@ json_t *task_row_json(const struct task_row *r, const char *run_id)
 			 RECORD_STATE, task_state_name(r->state),
 			 RECORD_TIMESTAMP, record_stamp(r->timestamp, now),
 			 RECORD_DURATION_S, record_real_or_null(r->duration_s),
-			 RECORD_WORKER, r->worker, RECORD_JOB_ID, record_int_or_null(r->job_id),
+			 RECORD_WORKER, json_text(r->worker), RECORD_JOB_ID, record_int_or_null(r->job_id),
 			 RECORD_ARRAY_JOB_ID, record_int_or_null(r->array_job_id),
 			 RECORD_ARRAY_TASK_ID, record_int_or_null(r->array_task_id),
 			 RECORD_EXIT_CODE, record_int_or_null(r->exit_code),
@@ -70,8 +72,8 @@ json_t *task_row_json(const struct task_row *r, const char *run_id)
 			 RECORD_REQUESTED_MEMORY_BYTES,
 			 record_int_or_null(r->requested_memory_bytes),
 			 RECORD_REQUESTED_WALLTIME_S, record_int_or_null(r->requested_walltime_s),
-			 RECORD_FAILURE_CLASS, r->failure_class, RECORD_ERROR_TYPE, r->error_type,
-			 RECORD_ERROR_MESSAGE, r->error_message, RECORD_WAVE, r->wave,
+			 RECORD_FAILURE_CLASS, r->failure_class, RECORD_ERROR_TYPE, json_text(r->error_type),
+			 RECORD_ERROR_MESSAGE, json_text(r->error_message), RECORD_WAVE, r->wave,
 			 RECORD_RESTART_COUNT, (json_int_t)r->restart_count);
 	/* added, only when true: the attempt's pack ended before it began */
 	if (row && r->not_started &&

@@ -9,10 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/util/utf8_text.h"
 #include "plan/log_paths.h"
 
 /* len bytes of fd from start, NUL-terminated, with NULs in between made
- * spaces so they cannot hide what follows. */
+ * spaces so they cannot hide what follows, and bytes that are not UTF-8
+ * made '?' (a record of them could not be written as JSON). */
 static char *read_from(int fd, off_t start, size_t len)
 {
 	char *text = malloc(len + 1);
@@ -30,6 +32,7 @@ static char *read_from(int fd, off_t start, size_t len)
 			text[i] = ' ';
 	if (text)
 		text[got] = '\0';
+	utf8_fix(text);
 	return text;
 }
 
@@ -47,8 +50,15 @@ char *read_file_tail(const char *path, size_t max)
 		text = read_from(fd, from, (size_t)(st.st_size - from));
 	}
 	close(fd);
-	if (text && from > 0 && (start = strchr(text, '\n')) != NULL)
-		memmove(text, start + 1, strlen(start + 1) + 1);  /* drop the cut line */
+	if (!text || from == 0)
+		return text;
+	start = strchr(text, '\n');
+	if (start && start[1])
+		start++;             /* drop the cut line, */
+	else                         /* unless it is the last (one line of 50 MB) */
+		for (start = text; *start == '?' && start - text < 3; start++)
+			;            /* but not its cut character (made '?') */
+	memmove(text, start, strlen(start) + 1);
 	return text;
 }
 
@@ -96,16 +106,57 @@ static const char *previous_line(const char *text, const char **end, size_t *len
 	return start;
 }
 
-/* Copies a line without its surrounding blanks. */
+/* The length of the terminal escape sequence at p (p[0] is ESC): CSI
+ * (ESC [ ... final byte), OSC (ESC ] ... BEL or ESC \\), or ESC and one byte. */
+static size_t escape_length(const char *p, size_t len)
+{
+	size_t i = 2;
+
+	if (len >= 2 && p[1] == '[') {
+		while (i < len && !((unsigned char)p[i] >= 0x40 && (unsigned char)p[i] <= 0x7e))
+			i++;
+		return i < len ? i + 1 : len;
+	}
+	if (len >= 2 && p[1] == ']') {
+		while (i < len && p[i] != '\a' && !(p[i] == '\033' && i + 1 < len && p[i + 1] == '\\'))
+			i++;
+		return i >= len ? len : p[i] == '\a' ? i + 1 : i + 2;
+	}
+	return len >= 2 ? 2 : 1;
+}
+
+/* Copies what a terminal would show of a line, without its surrounding
+ * blanks: the text after its last carriage return (a progress bar redraws
+ * itself so), without escape sequences (colours, cursor moves), cut on a
+ * whole UTF-8 character when buf is too small. */
 static void copy_trimmed(const char *line, size_t len, char *buf, size_t size)
 {
+	size_t n = 0;
+
+	while (len > 0 && isspace((unsigned char)line[len - 1]))
+		len--;
+	for (size_t i = len; i > 0; i--) {
+		if (line[i - 1] == '\r') {
+			len -= i;
+			line += i;
+			break;
+		}
+	}
 	while (len > 0 && isspace((unsigned char)*line)) {
 		line++;
 		len--;
 	}
-	while (len > 0 && isspace((unsigned char)line[len - 1]))
-		len--;
-	snprintf(buf, size, "%.*s", (int)len, line);
+	for (size_t i = 0; i < len && n + 1 < size;) {
+		size_t skip = line[i] == '\033' ? escape_length(line + i, len - i) : 0;
+
+		if (skip == 0)
+			buf[n++] = line[i];
+		i += skip ? skip : 1;
+	}
+	if (size == 0)
+		return;
+	buf[utf8_whole(buf, n)] = '\0';
+	utf8_fix(buf);   /* text not read through read_file_tail */
 }
 
 bool last_meaningful_line(const char *text, char *buf, size_t len)
@@ -217,6 +268,8 @@ char *traceback_tail(const char *text)
 			const char *nl = memchr(start, '\n', (size_t)(end - start));
 
 			start = nl ? nl + 1 : start;  /* whole lines where there are some */
+			while (start < end && ((unsigned char)*start & 0xC0) == 0x80)
+				start++;      /* else a whole character */
 			break;
 		}
 	}

@@ -17,8 +17,10 @@
 #define TRACEBACK_MAX_LINES 40
 #define TRACEBACK_MAX_BYTES 4096
 
-/* The last max bytes of path, starting at a line when cut; NUL bytes become
- * spaces. NULL when the file is missing or empty. */
+/* The last max bytes of path, starting at a line when cut (at a character
+ * when the cut line is the only one); NUL bytes become
+ * spaces, bytes that are not UTF-8 '?'. NULL when the file is missing or
+ * empty. */
 char *read_file_tail(const char *path, size_t max);
 
 /* The two tails of one attempt in the run's layout (RUN_LAYOUT_*; each
@@ -30,7 +32,9 @@ void attempt_logs_read(const char *run_dir, int layout, const char *component, s
 /* True for a line that says nothing about the failure: blank, or written by
  * slurmstepd or srun themselves. */
 bool line_is_noise(const char *line, size_t len);
-/* The last line of text that is not noise, trimmed, into buf; false if none. */
+/* The last line of text that is not noise, as a terminal shows it (after
+ * its last \r, without escape sequences), trimmed, valid UTF-8 cut on a
+ * whole character, into buf; false if none. */
 bool last_meaningful_line(const char *text, char *buf, size_t len);
 /* The exception's name: the line after the last Python traceback that
  * starts at column 0, else a "Name: ..." line whose Name looks like an

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/util/utf8_text.h"
 #include "tracker/attempt_logs.h"
 #include "tracker/job_record.h"
 
@@ -320,10 +321,12 @@ static json_t *int_or_null(long long value)
 
 static json_t *evidence_json(const struct verdict *v, const struct failure_evidence *ev)
 {
-	json_t *json = json_pack("{s:s, s:s, s:s?, s:s?, s:b, s:o, s:o, s:o, s:s?, s:o, s:o}",
-				 "decided_by", v->decided_by, "matched", v->matched,
-				 "slurm_state", known(ev->slurm_state) ? ev->slurm_state : NULL,
-				 "slurm_reason", known(ev->slurm_reason) ? ev->slurm_reason : NULL,
+	/* what Slurm and the task said may not be UTF-8: json_text */
+	json_t *json = json_pack("{s:s, s:o, s:o?, s:o?, s:b, s:o, s:o, s:o, s:s?, s:o, s:o}",
+				 "decided_by", v->decided_by, "matched", json_text(v->matched),
+				 "slurm_state", json_text(known(ev->slurm_state) ? ev->slurm_state : NULL),
+				 "slurm_reason",
+				 json_text(known(ev->slurm_reason) ? ev->slurm_reason : NULL),
 				 "end_event", ev->has_end_event,
 				 "exit_code", int_or_null(ev->exit_code),
 				 "signal", int_or_null(ev->signal),

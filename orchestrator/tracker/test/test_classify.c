@@ -216,6 +216,43 @@ static void a_step_that_never_ended_is_a_node_failure(void **state)
 		"exit code 2", NULL });
 }
 
+/* What a terminal would show of the last line, whatever the task printed:
+ * after a progress bar's last \r, without colours, as valid UTF-8 (a
+ * Latin-1 byte read from a log is '?', a long line is cut on a whole
+ * character), and read_file_tail hands over no byte that is not UTF-8. */
+static void messages_of_hostile_output(void **state)
+{
+	struct failure_evidence ev = exited(1);
+	char long_line[1200], *dir = tmpdir_create(), path[4200], *tail;
+	struct classification c;
+	json_t *message;
+
+	(void)state;
+	ev.stderr_tail = " 10%\r 50%\r100%\rsolver failed\r\n";
+	check(NULL, 0, &ev, (struct expectation){ FAILURE_RUNTIME_ERROR, "default",
+		"solver failed", "" });
+	ev.stderr_tail = "\033[1;31mERROR\033[0m: bad \033]0;title\007input\n";
+	check(NULL, 0, &ev, (struct expectation){ FAILURE_RUNTIME_ERROR, "default",
+		"ERROR: bad input", "" });
+	for (size_t i = 0; i + 3 < sizeof long_line; i += 2)
+		memcpy(long_line + i, "\xc3\xa9", 2);   /* é, 2 bytes each */
+	long_line[sizeof long_line - 3] = 'x';       /* odd: the cut falls inside an é */
+	long_line[sizeof long_line - 2] = '\n';
+	long_line[sizeof long_line - 1] = '\0';
+	ev.stderr_tail = long_line + 1;   /* starts with a stray continuation byte */
+	assert_int_equal(classify_failure(NULL, 0, &ev, &c), 0);
+	assert_non_null(message = json_string(c.message));   /* NULL: not UTF-8 */
+	json_decref(message);
+	assert_string_equal(c.message + strlen(c.message) - 2, "\xc3\xa9");  /* a whole é */
+	classification_clear(&c);
+	tmpdir_write(dir, "task.err", "caf\xe9 failed\n");
+	snprintf(path, sizeof path, "%s/task.err", dir);
+	assert_non_null(tail = read_file_tail(path, 1024));
+	assert_string_equal(tail, "caf? failed\n");
+	free(tail);
+	tmpdir_remove(dir);
+}
+
 static void messages_and_error_types(void **state)
 {
 	struct failure_evidence ev = exited(1);
@@ -387,6 +424,7 @@ int main(void)
 		cmocka_unit_test(patterns_need_their_context),
 		cmocka_unit_test(a_step_that_never_ended_is_a_node_failure),
 		cmocka_unit_test(messages_and_error_types),
+		cmocka_unit_test(messages_of_hostile_output),
 		cmocka_unit_test(user_rules_come_first),
 		cmocka_unit_test(the_evidence_is_kept),
 		cmocka_unit_test(log_tails),
