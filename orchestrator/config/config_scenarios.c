@@ -82,6 +82,8 @@ static int load_matrix(struct loader *L, const struct ynode *map)
 		return -1;
 	if (ymap_size(map) == 0)
 		return fail_at(L, map, "empty matrix (expected parameter: [values, ...])");
+	if (ymap_size(map) > SCENARIOS_MAX_PARAMS)
+		return fail_at(L, map, SCENARIOS_TOO_MANY_PARAMS);
 	if (!(set = L->config->scenarios = scenarios_new_matrix()))
 		return out_of_memory(L);
 	for (size_t i = 0; i < ymap_size(map); i++) {
@@ -100,12 +102,71 @@ static int load_matrix(struct loader *L, const struct ynode *map)
 	return 0;
 }
 
-/* Checks that entry has exactly the parameters of the first entry. */
-static int check_list_entry(struct loader *L, const struct ynode *first,
-			    const struct ynode *entry, size_t number)
+/* The keys of one list entry, sorted by name (as positions), to look the
+ * first entry's names up in. */
+struct sorted_keys {
+	const struct ynode *entry;
+	size_t *position;
+};
+
+static int compare_positions(const void *a, const void *b, void *arg)
 {
-	if (want_kind(L, entry, YNODE_MAPPING, "a list scenario") != 0)
-		return -1;
+	const struct ynode *entry = arg;
+
+	return strcmp(ymap_key(entry, *(const size_t *)a)->text,
+		      ymap_key(entry, *(const size_t *)b)->text);
+}
+
+/* The value of name in the sorted keys, or NULL. */
+static const struct ynode *sorted_lookup(const struct sorted_keys *k, const char *name)
+{
+	size_t lo = 0, hi = ymap_size(k->entry);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(name, ymap_key(k->entry, k->position[mid])->text);
+
+		if (cmp == 0)
+			return ymap_value(k->entry, k->position[mid]);
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* Fills values with entry's value of each of the first entry's parameters,
+ * in its order; false when entry's keys are not the same (keys are unique,
+ * so the same count and every name found is the same set). Keys in the
+ * first entry's order match in one pass; others through a sort, so that
+ * 1,000 parameters in another order are not looked up one by one.
+ * scratch holds ymap_size(first) positions. */
+static bool entry_values(const struct ynode *first, const struct ynode *entry,
+			 const struct ynode **values, size_t *scratch)
+{
+	struct sorted_keys keys = { entry, scratch };
+	size_t n = ymap_size(first), i;
+
+	if (ymap_size(entry) != n)
+		return false;
+	for (i = 0; i < n && strcmp(ymap_key(entry, i)->text, ymap_key(first, i)->text) == 0; i++)
+		values[i] = ymap_value(entry, i);
+	if (i == n)
+		return true;
+	for (size_t k = 0; k < n; k++)
+		scratch[k] = k;
+	qsort_r(scratch, n, sizeof *scratch, compare_positions, (void *)entry);
+	for (i = 0; i < n; i++)
+		if (!(values[i] = sorted_lookup(&keys, ymap_key(first, i)->text)))
+			return false;
+	return true;
+}
+
+/* Says how entry's parameters differ from the first entry's. */
+static int key_mismatch(struct loader *L, const struct ynode *first,
+			const struct ynode *entry, size_t number)
+{
 	for (size_t i = 0; i < ymap_size(entry); i++)
 		if (!ymap_get(first, ymap_key(entry, i)->text))
 			return fail_at(L, ymap_key(entry, i), "parameter '%s' is not in the "
@@ -116,22 +177,25 @@ static int check_list_entry(struct loader *L, const struct ynode *first,
 			return fail_at(L, entry, "scenario %zu lacks parameter '%s' (expected "
 				       "the same parameters in every scenario)", number,
 				       ymap_key(first, i)->text);
-	return 0;
+	return fail_at(L, entry, "scenario %zu has other parameters than the first", number);
 }
 
-/* Adds one list entry's values, in the first entry's parameter order. */
-static int add_list_row(struct loader *L, struct scenario_set *set,
-			const struct ynode *first, const struct ynode *entry,
-			const char **row)
+/* Adds one list entry (scenario number) in the first entry's parameter
+ * order; values, row and scratch hold one per parameter. */
+static int add_list_row(struct loader *L, const struct ynode *first, const struct ynode *entry,
+			size_t number, const struct ynode **values, const char **row,
+			size_t *scratch)
 {
+	if (want_kind(L, entry, YNODE_MAPPING, "a list scenario") != 0)
+		return -1;
+	if (!entry_values(first, entry, values, scratch))
+		return key_mismatch(L, first, entry, number);
 	for (size_t p = 0; p < ymap_size(first); p++) {
-		const struct ynode *value = ymap_get(entry, ymap_key(first, p)->text);
-
-		if (want_param_value(L, value) != 0)
+		if (want_param_value(L, values[p]) != 0)
 			return -1;
-		row[p] = value->text;
+		row[p] = values[p]->text;
 	}
-	if (scenarios_table_add_row(set, row) != 0)
+	if (scenarios_table_add_row(L->config->scenarios, row) != 0)
 		return errno == ERANGE ? fail_at(L, entry, "more than %u scenarios",
 						 SCENARIOS_MAX)
 				       : out_of_memory(L);
@@ -159,8 +223,9 @@ static const char **list_names(struct loader *L, const struct ynode *first)
 
 static int load_list(struct loader *L, const struct ynode *list)
 {
-	const struct ynode *first;
+	const struct ynode *first, **values = NULL;
 	const char **names;
+	size_t *scratch = NULL;
 	int rc = 0;
 
 	if (want_kind(L, list, YNODE_SEQUENCE, "list") != 0)
@@ -170,14 +235,20 @@ static int load_list(struct loader *L, const struct ynode *list)
 	first = list->child[0];
 	if (want_kind(L, first, YNODE_MAPPING, "a list scenario") != 0)
 		return -1;
+	if (ymap_size(first) > SCENARIOS_MAX_PARAMS)
+		return fail_at(L, first, SCENARIOS_TOO_MANY_PARAMS);
 	if (!(names = list_names(L, first)))
 		return -1;
 	L->config->scenarios = scenarios_new_table(SCENARIOS_LIST, names, ymap_size(first));
-	if (!L->config->scenarios)
+	values = calloc(ymap_size(first) + 1, sizeof *values);
+	scratch = calloc(ymap_size(first) + 1, sizeof *scratch);
+	if (!L->config->scenarios || !values || !scratch)
 		rc = out_of_memory(L);
+	/* names, no longer needed once the table has them, holds each row */
 	for (size_t i = 0; rc == 0 && i < list->n_child; i++)
-		rc = check_list_entry(L, first, list->child[i], i + 1) ||
-		     add_list_row(L, L->config->scenarios, first, list->child[i], names);
+		rc = add_list_row(L, first, list->child[i], i + 1, values, names, scratch);
+	free(values);
+	free(scratch);
 	free(names);
 	return rc ? -1 : 0;
 }

@@ -2,6 +2,7 @@
 #include "config/yaml_tree.h"
 
 #include <errno.h>
+#include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@ struct builder {
 	const char *path;
 	yaml_parser_t parser;
 	struct ynode **stack;
+	void **key_trees;      /* per open mapping: its keys so far (tsearch) */
 	size_t depth, capacity;
 	struct ynode *root;
 	struct error *err;
@@ -30,15 +32,52 @@ static struct ynode *node_new(enum ynode_kind kind, const yaml_event_t *event)
 	return node;
 }
 
-void ytree_free(struct ynode *node)
+/* Frees node and what it holds, recursively: only for a tree no deeper
+ * than YTREE_MAX_DEPTH (what build makes), when ytree_free has no memory. */
+static void free_recursively(struct ynode *node)
 {
-	if (!node)
-		return;
 	for (size_t i = 0; i < node->n_child; i++)
-		ytree_free(node->child[i]);
+		free_recursively(node->child[i]);
 	free(node->child);
 	free(node->text);
 	free(node);
+}
+
+void ytree_free(struct ynode *node)
+{
+	/* Without recursion: nodes still to free wait on a stack of our own. */
+	size_t n = 0, cap = 64;
+	struct ynode **todo;
+
+	if (!node)
+		return;
+	if (!(todo = malloc(cap * sizeof *todo))) {
+		free_recursively(node);
+		return;
+	}
+	todo[n++] = node;
+	while (n > 0) {
+		struct ynode *next = todo[--n];
+
+		if (n + next->n_child > cap) {
+			size_t grown_cap = 2 * (n + next->n_child);
+			struct ynode **grown = realloc(todo, grown_cap * sizeof *grown);
+
+			if (!grown) {
+				free_recursively(next);
+				continue;
+			}
+			todo = grown;
+			cap = grown_cap;
+		}
+		if (next->n_child)   /* a scalar's child is NULL: no memcpy from it */
+			memcpy(todo + n, next->child, next->n_child * sizeof *todo);
+		n += next->n_child;
+		free(next->child);
+		free(next->text);
+		free(next);
+	}
+	free(todo);
 }
 
 static int append_child(struct ynode *parent, struct ynode *child)
@@ -58,25 +97,38 @@ static int append_child(struct ynode *parent, struct ynode *child)
 	return 0;
 }
 
-/* Rejects a key equal to an earlier key of the same mapping. */
-static int check_duplicate_key(struct builder *b, const struct ynode *map,
-			       const struct ynode *key)
+static int compare_key_text(const void *a, const void *b)
 {
+	return strcmp(((const struct ynode *)a)->text, ((const struct ynode *)b)->text);
+}
+
+static void keep_node(void *node)
+{
+	(void)node;   /* the tree owns its nodes; the key set only points at them */
+}
+
+/* Rejects a key equal to an earlier key of the same mapping, the one whose
+ * keys so far are in *keys: a search tree, so that a mapping of 100,000
+ * keys is not compared pair by pair. */
+static int check_duplicate_key(struct builder *b, void **keys, const struct ynode *key)
+{
+	const struct ynode *const *found;
+
 	if (key->kind != YNODE_SCALAR) {
 		error_at(b->err, b->path, key->line, key->column,
 			 "mapping key is %s (expected a plain name)",
 			 ynode_describe(key));
 		return -1;
 	}
-	for (size_t i = 0; i + 1 < map->n_child; i += 2) {
-		const struct ynode *earlier = map->child[i];
-
-		if (strcmp(earlier->text, key->text) == 0) {
-			error_at(b->err, b->path, key->line, key->column,
-				 "duplicate key '%s' (first given at line %u)",
-				 key->text, earlier->line);
-			return -1;
-		}
+	if (!(found = tsearch(key, keys, compare_key_text))) {
+		error_system(b->err, "%s", b->path);
+		return -1;
+	}
+	if (*found != key) {
+		error_at(b->err, b->path, key->line, key->column,
+			 "duplicate key '%s' (first given at line %u)",
+			 key->text, (*found)->line);
+		return -1;
 	}
 	return 0;
 }
@@ -92,7 +144,7 @@ static int attach(struct builder *b, struct ynode *node)
 	}
 	parent = b->stack[b->depth - 1];
 	if (parent->kind == YNODE_MAPPING && parent->n_child % 2 == 0 &&
-	    check_duplicate_key(b, parent, node) != 0) {
+	    check_duplicate_key(b, &b->key_trees[b->depth - 1], node) != 0) {
 		ytree_free(node);
 		return -1;
 	}
@@ -109,15 +161,19 @@ static int push(struct builder *b, struct ynode *node)
 	if (b->depth == b->capacity) {
 		size_t capacity = b->capacity ? 2 * b->capacity : 16;
 		struct ynode **grown = realloc(b->stack, capacity * sizeof *grown);
+		void **trees = grown ? realloc(b->key_trees, capacity * sizeof *trees) : NULL;
 
-		if (!grown) {
+		if (grown)
+			b->stack = grown;
+		if (!trees) {
 			error_system(b->err, "%s", b->path);
 			ytree_free(node);
 			return -1;
 		}
-		b->stack = grown;
+		b->key_trees = trees;
 		b->capacity = capacity;
 	}
+	b->key_trees[b->depth] = NULL;
 	b->stack[b->depth++] = node;
 	return 0;
 }
@@ -145,7 +201,18 @@ static int on_scalar(struct builder *b, const yaml_event_t *event)
 static int on_collection_start(struct builder *b, const yaml_event_t *event,
 			       enum ynode_kind kind)
 {
-	struct ynode *node = node_new(kind, event);
+	struct ynode *node;
+
+	/* Here, before the scanner goes deeper: libyaml's cost per token grows
+	 * with the depth (200 KB of '[' took 72 s), and so would our stack. */
+	if (b->depth >= YTREE_MAX_DEPTH) {
+		error_at(b->err, b->path, (unsigned)event->start_mark.line + 1,
+			 (unsigned)event->start_mark.column + 1,
+			 "lists and mappings nested more than %d deep (expected a "
+			 "flatter config)", YTREE_MAX_DEPTH);
+		return -1;
+	}
+	node = node_new(kind, event);
 
 	if (!node) {
 		error_system(b->err, "%s", b->path);
@@ -154,9 +221,17 @@ static int on_collection_start(struct builder *b, const yaml_event_t *event,
 	return push(b, node);
 }
 
+/* Closes the innermost open collection. */
+static struct ynode *pop(struct builder *b)
+{
+	b->depth--;
+	tdestroy(b->key_trees[b->depth], keep_node);
+	return b->stack[b->depth];
+}
+
 static int on_collection_end(struct builder *b)
 {
-	struct ynode *node = b->stack[--b->depth];
+	struct ynode *node = pop(b);
 
 	return attach(b, node);
 }
@@ -256,8 +331,9 @@ int ytree_load(const char *path, struct ynode **root, struct error *err)
 	if (rc != 0 && ferror(file))   /* the file, not its YAML, is at fault */
 		error_system(err, "cannot read %s", path);
 	while (b.depth > 0)
-		ytree_free(b.stack[--b.depth]);
+		ytree_free(pop(&b));
 	free(b.stack);
+	free(b.key_trees);
 	yaml_parser_delete(&b.parser);
 	fclose(file);
 	if (rc != 0) {

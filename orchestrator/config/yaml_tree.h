@@ -20,6 +20,10 @@ struct ynode {
 	size_t n_child;
 };
 
+/* How deep lists and mappings may nest: a config needs a handful of
+ * levels; a deeper file is refused where it goes too deep. */
+#define YTREE_MAX_DEPTH 64
+
 /* Parses path into *root (NULL for an empty document). */
 int ytree_load(const char *path, struct ynode **root, struct error *err);
 void ytree_free(struct ynode *node);

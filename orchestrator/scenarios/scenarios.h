@@ -15,6 +15,11 @@
 #include "lib/util/error.h"
 
 #define SCENARIOS_MAX 10000000u  /* a sweep larger than this is a mistake */
+/* Each parameter is an environment variable of every task and a field of
+ * every tasks-file line; names are checked pairwise, so this bounds that. */
+#define SCENARIOS_MAX_PARAMS 1000u
+#define SCENARIOS_TOO_MANY_PARAMS "more than 1000 parameters (expected fewer: each " \
+	"is an environment variable of every task)"
 
 enum scenario_kind {
 	SCENARIOS_SINGLE,  /* no scenarios section: one scenario, no parameters */

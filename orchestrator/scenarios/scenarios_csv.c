@@ -166,6 +166,11 @@ static const char *field(const struct record *rec, size_t i)
 /* Checks the header's names: identifiers, none twice (ignoring case). */
 static int check_header(const struct csv_reader *r, const struct record *rec)
 {
+	if (rec->n > SCENARIOS_MAX_PARAMS) {
+		error_at(r->err, r->path, rec->line, rec->column[SCENARIOS_MAX_PARAMS],
+			 "the header has " SCENARIOS_TOO_MANY_PARAMS);
+		return -1;
+	}
 	for (size_t i = 0; i < rec->n; i++) {
 		const char *problem = param_name_problem(field(rec, i));
 

@@ -12,6 +12,7 @@
 #include "lib/util/exit_codes.h"
 #include "testing/orch_helpers.h"
 #include "scenarios/scenarios.h"
+#include "lib/util/strbuf.h"
 #include "test/tmpdir.h"
 #include "units.h"
 
@@ -189,6 +190,71 @@ static void test_list_range_csv(void **state)
 	config_free(csv);
 }
 
+/* Text of a config whose scenarios have n parameters p0..p(n-1): a matrix,
+ * one list entry, or a CSV file's header (written into dir). */
+static char *config_with_params(const char *dir, const char *kind, size_t n)
+{
+	struct strbuf text = { 0 }, csv = { 0 };
+
+	assert_int_equal(strbuf_printf(&text, "version: 1\nproject: p\ncomponents:\n"
+				       "  m: {command: x}\nscenarios:\n"), 0);
+	if (strcmp(kind, "matrix") == 0)
+		assert_int_equal(strbuf_puts(&text, "  matrix:\n"), 0);
+	else if (strcmp(kind, "list") == 0)
+		assert_int_equal(strbuf_puts(&text, "  list:\n    - {"), 0);
+	else
+		assert_int_equal(strbuf_puts(&text, "  csv: p.csv\n"), 0);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(kind, "matrix") == 0)
+			assert_int_equal(strbuf_printf(&text, "    p%zu: [1]\n", i), 0);
+		else if (strcmp(kind, "list") == 0)
+			assert_int_equal(strbuf_printf(&text, "%sp%zu: 1", i ? ", " : "", i), 0);
+		else
+			assert_int_equal(strbuf_printf(&csv, "%sp%zu", i ? "," : "", i), 0);
+	}
+	if (strcmp(kind, "list") == 0)
+		assert_int_equal(strbuf_puts(&text, "}\n"), 0);
+	if (strcmp(kind, "csv") == 0) {
+		for (size_t i = 0; i < n; i++)   /* one row of n values */
+			assert_int_equal(strbuf_puts(&csv, i ? ",1" : "\n1"), 0);
+		assert_int_equal(strbuf_puts(&csv, "\n"), 0);
+		tmpdir_write(dir, "p.csv", csv.text);
+	}
+	strbuf_free(&csv);
+	return text.text;
+}
+
+/* SCENARIOS_MAX_PARAMS parameters load; one more is refused where the
+ * parameters are (names are checked pairwise, and each is an environment
+ * variable of every task). */
+static void test_parameter_limit(void **state)
+{
+	static const char *const kinds[] = { "matrix", "list", "csv" };
+	static const char *const where[] = { "scalable.yaml:7:5:", "scalable.yaml:7:7:",
+					     "p.csv:1:" };
+	char *dir = tmpdir_create(), *text, path[4200];
+	struct config *config;
+	struct error err;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/scalable.yaml", dir);
+	for (size_t k = 0; k < 3; k++) {
+		text = config_with_params(dir, kinds[k], SCENARIOS_MAX_PARAMS);
+		tmpdir_write(dir, "scalable.yaml", text);
+		free(text);
+		if (config_load(path, &config, &err) != 0)
+			fail_msg("%s of %u parameters: %s", kinds[k], SCENARIOS_MAX_PARAMS, err.text);
+		assert_int_equal(scenarios_param_count(config->scenarios), SCENARIOS_MAX_PARAMS);
+		config_free(config);
+		text = config_with_params(dir, kinds[k], SCENARIOS_MAX_PARAMS + 1);
+		expect_config_error(dir, text, &err);
+		free(text);
+		if (!strstr(err.text, where[k]) || !strstr(err.text, "more than 1000 parameters"))
+			fail_msg("%s: %s", kinds[k], err.text);
+	}
+	tmpdir_remove(dir);
+}
+
 /* Errors carry file:line:column, the expectation, and exit code 2. */
 static void test_error_format(void **state)
 {
@@ -277,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_unreadable_config),
 		cmocka_unit_test(test_template_relative_to_config),
 		cmocka_unit_test(test_nulls_and_numbers),
+		cmocka_unit_test(test_parameter_limit),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -267,6 +267,34 @@ static void nul_characters_are_refused(void **state)
 	refuse(*state, "a: \"x\\0y\"\n", "1:4", "NUL character");
 }
 
+/* YTREE_MAX_DEPTH levels load; one more is refused where it opens, and so
+ * is 200 KB of '[' (libyaml alone took 72 s of CPU on it). */
+static void nesting_is_bounded(void **state)
+{
+	struct fixture *f = *state;
+	size_t deep = 200000;
+	char *text = malloc(deep + 2), where[32];
+	const struct ynode *node;
+
+	memset(text, '[', YTREE_MAX_DEPTH);
+	memset(text + YTREE_MAX_DEPTH, ']', YTREE_MAX_DEPTH);
+	text[2 * YTREE_MAX_DEPTH] = '\0';
+	node = load(f, text);
+	for (int level = 1; level < YTREE_MAX_DEPTH; level++)
+		node = node->child[0];
+	assert_int_equal(node->kind, YNODE_SEQUENCE);
+	assert_int_equal(node->n_child, 0);
+	snprintf(where, sizeof where, "1:%d", YTREE_MAX_DEPTH + 1);
+	memset(text, '[', deep);
+	strcpy(text + deep, "\n");
+	refuse(f, text, where, "nested more than 64 deep");
+	memset(text, ' ', deep);
+	for (size_t i = 0; i < 2 * (YTREE_MAX_DEPTH + 1); i += 2)
+		memcpy(text + i, "- ", 2);   /* block sequences count the same */
+	refuse(f, text, "1:129", "nested more than 64 deep");
+	free(text);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -285,6 +313,7 @@ int main(void)
 		T(duplicate_keys_name_the_first),
 		T(keys_must_be_scalars),
 		T(nul_characters_are_refused),
+		T(nesting_is_bounded),
 	};
 #undef T
 

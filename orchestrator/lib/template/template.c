@@ -99,7 +99,9 @@ static bool parse_placeholder(const char *inner, size_t len, struct segment *seg
 static int compile_placeholder(struct template *tmpl, struct cursor *c, struct error *err)
 {
 	const char *close = strstr(c->p + 2, "}}");
-	const char *newline = strchr(c->p + 2, '\n');
+	/* a newline only between here and the close: strchr would scan a long
+	 * line to its end once per placeholder */
+	const char *newline = close ? memchr(c->p + 2, '\n', (size_t)(close - c->p - 2)) : NULL;
 	struct segment *seg = add_segment(tmpl);
 
 	if (!seg) {
@@ -108,7 +110,7 @@ static int compile_placeholder(struct template *tmpl, struct cursor *c, struct e
 	}
 	seg->line = c->line;
 	seg->column = c->column;
-	if (!close || (newline && newline < close)) {
+	if (!close || newline) {
 		error_at(err, tmpl->origin, c->line, c->column,
 			 "unclosed placeholder (expected }} on the same line)");
 		return -1;
