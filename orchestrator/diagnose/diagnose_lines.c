@@ -3,9 +3,17 @@
  * (no copy: gigabytes are read in a second or two) up to the end of its
  * last complete line, so that a writer cutting a torn tail off cannot pull
  * pages from under us, and what was read is dropped from the mapping as we
- * go, so resident memory stays near MAP_WINDOW per thread. */
+ * go, so resident memory stays near MAP_WINDOW per thread.
+ *
+ * A file truncated or rewritten under us after all (a writer repairing its
+ * torn tail, someone's cp over it) must not crash diagnose: touching a page
+ * past the new end raises SIGBUS, which jumps back here (per thread), and a
+ * line that no longer ends where it did is seen; either way the read fails
+ * with "changed while it was read". */
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -15,6 +23,25 @@
 #include "diagnose/diagnose_impl.h"
 
 #define MAP_WINDOW ((uint64_t)32 << 20)
+
+/* Where this thread goes back to on SIGBUS while it reads a mapping. */
+static _Thread_local sigjmp_buf *bus_return;
+
+static void on_sigbus(int sig)
+{
+	if (bus_return)
+		siglongjmp(*bus_return, 1);
+	signal(sig, SIG_DFL);   /* not ours: die of it as we would have */
+	raise(sig);
+}
+
+static void install_sigbus_handler(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus };
+
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGBUS, &sa, NULL);
+}
 
 /* The size of fd up to and including its last newline; -1 on error. */
 static int64_t complete_size(int fd, uint64_t size)
@@ -68,8 +95,13 @@ static int each_mapped_line(const struct mapping *m, uint64_t start, uint64_t en
 
 	while (off < end && off < complete) {
 		const char *line = at(m, off), *nl = memchr(line, '\n', complete - off);
-		size_t len = (size_t)(nl - line);
+		size_t len;
 
+		if (!nl) {   /* it ended in a newline when mapped: rewritten since */
+			errno = ESTALE;
+			return -1;
+		}
+		len = (size_t)(nl - line);
 		stats->lines++;
 		if (len && fn(line, len, off, ctx) != 0)
 			return -1;
@@ -82,6 +114,28 @@ static int each_mapped_line(const struct mapping *m, uint64_t start, uint64_t en
 		}
 	}
 	return 0;
+}
+
+/* each_mapped_line, with SIGBUS (a page cut off the file) turned into an
+ * ESTALE failure. What fn had allocated for the line it was reading when
+ * the page went is its own to keep track of (the read fails as a whole). */
+static int read_guarded(const struct mapping *m, uint64_t start, uint64_t end,
+			uint64_t complete, dx_line_fn fn, void *ctx, struct dx_file_stats *stats)
+{
+	sigjmp_buf here;
+	volatile int rc = -1;
+
+	/* each time, never undone: threads read at once, and whoever else set
+	 * a handler meanwhile (a test harness) would take our SIGBUS */
+	install_sigbus_handler();
+	if (sigsetjmp(here, 1) == 0) {
+		bus_return = &here;
+		rc = each_mapped_line(m, start, end, complete, fn, ctx, stats);
+	} else {
+		errno = ESTALE;
+	}
+	bus_return = NULL;
+	return rc;
 }
 
 /* Maps the complete lines from the page before start on, and reads them. */
@@ -113,7 +167,7 @@ static int map_range(int fd, uint64_t start, uint64_t end, dx_line_fn fn, void *
 		return -1;
 	m.base = base;
 	(void)madvise(base, m.len, MADV_SEQUENTIAL);
-	rc = each_mapped_line(&m, start, end, (uint64_t)complete, fn, ctx, stats);
+	rc = read_guarded(&m, start, end, (uint64_t)complete, fn, ctx, stats);
 	munmap(base, m.len);
 	return rc;
 }
@@ -123,7 +177,11 @@ int dx_read_range(int fd, const char *path, uint64_t start, uint64_t end, dx_lin
 {
 	stats->present = true;
 	if (map_range(fd, start, end, fn, ctx, stats) != 0) {
-		error_system(err, "cannot read %s", path);
+		if (errno == ESTALE && (errno = EAGAIN))   /* strerror: "try again" */
+			error_system(err, "%s changed while it was read (truncated or "
+				     "rewritten; it should only grow)", path);
+		else
+			error_system(err, "cannot read %s", path);
 		return -1;
 	}
 	return 0;
