@@ -68,7 +68,9 @@ static int64_t scenario_index(spank_t sp, const struct step_facts *f)
 	if (task_id >= 0 || f->id.array_task_id < 0)
 		return task_id;
 	int64_t offset = job_env_number(sp, "SCALABLE_INDEX_OFFSET");
-	return offset >= 0 ? f->id.array_task_id + offset : -1;
+	/* the job sets the offset: a sum past INT64_MAX would be signed overflow */
+	return offset >= 0 && offset <= INT64_MAX - f->id.array_task_id
+		       ? f->id.array_task_id + offset : -1;
 }
 
 static void collect_ids(spank_t sp, struct step_facts *f)
@@ -126,15 +128,24 @@ static void collect_run_dir(spank_t sp, const char *option_run_dir, struct step_
 		f->run_dir_rejected = true;
 }
 
-/* A node list that names one node ("c12", not "c[1-2]" nor "c1,c2"). */
-static bool is_one_node(const char *list)
+/* A plain name: letters, digits, '-', '_' and '.' only. What the job's
+ * environment says goes into every event, and into the admin's spool: text
+ * that is not a plain name (bytes that are not UTF-8, quotes, newlines)
+ * could stop the record from being written at all. */
+static bool is_plain_name(const char *text)
 {
-	if (!*list)
+	if (!*text)
 		return false;
-	for (const char *p = list; *p; p++)
+	for (const char *p = text; *p; p++)
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
 			return false;
 	return true;
+}
+
+/* A node list that names one node ("c12", not "c[1-2]" nor "c1,c2"). */
+static bool is_one_node(const char *list)
+{
+	return is_plain_name(list);
 }
 
 /* The Slurm node the step runs on. slurmstepd puts SLURMD_NODENAME only into
@@ -147,12 +158,15 @@ static void collect_node(spank_t sp, struct step_facts *f)
 					       "SLURM_NODELIST" };
 
 	job_env(sp, "SLURMD_NODENAME", f->node, sizeof(f->node));
+	if (!is_plain_name(f->node))
+		f->node[0] = '\0';
 	for (size_t i = 0; !f->node[0] && i < sizeof sources / sizeof sources[0]; i++) {
 		job_env(sp, sources[i], f->node, sizeof(f->node));
 		if (!is_one_node(f->node))
 			f->node[0] = '\0';
 	}
-	if (!f->node[0] && gethostname(f->node, sizeof(f->node) - 1) != 0)
+	if (!f->node[0] && (gethostname(f->node, sizeof(f->node) - 1) != 0 ||
+			    !is_plain_name(f->node)))
 		strcpy(f->node, "unknown");
 	f->node[sizeof(f->node) - 1] = '\0';
 }
@@ -177,6 +191,8 @@ int step_facts_collect(spank_t sp, const char *option_run_dir, struct step_facts
 	collect_node(sp, f);
 	collect_run_dir(sp, option_run_dir, f);
 	job_env(sp, "SCALABLE_RUN_ID", f->run_id, sizeof(f->run_id));
+	if (!is_plain_name(f->run_id))
+		f->run_id[0] = '\0';   /* the orchestrator names its runs so */
 	/* an orchestrator that does not export it reads only the flat layout */
 	f->events_layout = job_env_number(sp, STEP_EVENT_LAYOUT_ENV) == STEP_EVENT_LAYOUT_FANNED
 				   ? STEP_EVENT_LAYOUT_FANNED : STEP_EVENT_LAYOUT_FLAT;

@@ -171,6 +171,42 @@ static void task_id_from_the_array_index_and_offset(void **state)
 	json_decref(start);
 }
 
+/* An offset the job set so that index + offset passes INT64_MAX: no task_id
+ * (signed overflow before), the event still written. */
+static void an_offset_past_the_range_gives_no_task_id(void **state)
+{
+	struct fixture *fx = *state;
+	fake.env[0] = fx->env_run_dir;
+	fake.env[1] = "SCALABLE_INDEX_OFFSET=9223372036854775807";
+	int ok = 0;
+	run_step(fx, "", &ok, 1);
+	json_t *start = event_line(fx, "101.batch.0.jsonl", 0);
+	assert_true(json_is_null(json_object_get(start, "task_id")));
+	json_decref(start);
+}
+
+/* What the job's environment says of its node and run cannot stop its own
+ * record (nor, being the same line, the admin spool's): a name that is not
+ * plain is not taken (before, a byte that is not UTF-8 made the event
+ * unwritable). */
+static void hostile_names_from_the_job_are_not_taken(void **state)
+{
+	struct fixture *fx = *state;
+	fake.env[0] = fx->env_run_dir;
+	fake.env[1] = "SLURMD_NODENAME=n\xe9\"1\n";
+	fake.env[2] = "SCALABLE_RUN_ID=run-\xff\"x";
+	fake.env[3] = "SLURM_JOB_NODELIST=vm7";
+	int ok = 0;
+	run_step(fx, "", &ok, 1);
+	json_t *start = event_line(fx, "101.batch.0.jsonl", 0);
+	json_t *end = event_line(fx, "101.batch.0.jsonl", 1);
+	assert_string_equal(json_string_value(json_object_get(start, "node")), "vm7");
+	assert_true(json_is_null(json_object_get(start, "run_id")));
+	assert_string_equal(json_string_value(json_object_get(end, "event")), "end");
+	json_decref(start);
+	json_decref(end);
+}
+
 /* Without SLURMD_NODENAME (the job's environment in slurmstepd lacks it), a
  * one-node list names the node; a list of several does not. */
 static const char *node_of_step(struct fixture *fx, const char *list)
@@ -257,6 +293,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_signal_outweighs_exit_codes, setup, teardown),
 		cmocka_unit_test_setup_teardown(task_id_from_the_array_index_and_offset, setup, teardown),
 		cmocka_unit_test_setup_teardown(node_from_a_one_node_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_offset_past_the_range_gives_no_task_id, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(hostile_names_from_the_job_are_not_taken, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(several_nodes_fall_back_to_the_host_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(layout_2_only_when_the_job_asks, setup, teardown),
 		cmocka_unit_test_setup_teardown(option_wins_over_environment, setup, teardown),
