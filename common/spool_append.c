@@ -9,10 +9,16 @@
 
 int spool_open_at(int dirfd, const char *name, int mode)
 {
+	struct stat st;
 	int fd;
 	do {
 		fd = openat(dirfd, name, SPOOL_OPEN_FLAGS, mode);
 	} while (fd < 0 && errno == EINTR);
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
 	return fd;
 }
 

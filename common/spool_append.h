@@ -8,10 +8,14 @@
 
 #include <stddef.h>
 
-/* Flags for a spool file: append-only, never through a symlink, not inherited. */
-#define SPOOL_OPEN_FLAGS (O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)
+/* Flags for a spool file: append-only, never through a symlink, not
+ * inherited, and never waiting in open (a FIFO planted under the name). */
+#define SPOOL_OPEN_FLAGS (O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | \
+			  O_NONBLOCK)
 
-/* Opens (creating with mode) name under dirfd for appending; returns fd or -1 with errno. */
+/* Opens (creating with mode) name under dirfd for appending; returns fd or
+ * -1 with errno. Only a regular file: a FIFO, socket or device planted under
+ * the name is refused (EINVAL), whatever reads it. */
 int spool_open_at(int dirfd, const char *name, int mode);
 
 /* Opens the directory path (relative to dirfd, levels separated by '/')

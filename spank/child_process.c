@@ -97,13 +97,40 @@ static bool wait_for_hangup(int exit_pipe, int timeout_ms)
 	}
 }
 
+/* Children killed at their deadline and not reaped yet (stuck in the kernel,
+ * or not dead the instant after SIGKILL): reaped later, never waited for
+ * without a bound, so that slurmstepd is left no zombie of ours. */
+#define PENDING_MAX 64
+static pid_t pending[PENDING_MAX];
+static size_t n_pending;
+
+size_t child_reap_pending(int wait_ms)
+{
+	int64_t deadline = monotonic_ms() + wait_ms;
+
+	for (;;) {
+		for (size_t i = 0; i < n_pending;) {
+			pid_t r = waitpid(pending[i], NULL, WNOHANG);
+
+			if (r == pending[i] || (r < 0 && errno == ECHILD))  /* or reaped by slurmstepd */
+				pending[i] = pending[--n_pending];
+			else
+				i++;
+		}
+		if (n_pending == 0 || monotonic_ms() >= deadline)
+			return n_pending;
+		(void)poll(NULL, 0, 5);
+	}
+}
+
 /* Waits for the child's exit with a hard bound; a late child is SIGKILLed. */
 static enum child_result wait_bounded(pid_t pid, int exit_pipe, int timeout_ms, int *status)
 {
 	if (!wait_for_hangup(exit_pipe, timeout_ms)) {
 		kill(pid, SIGKILL);
 		/* A child stuck in uninterruptible I/O cannot be reaped now; never wait for it. */
-		(void)waitpid(pid, status, WNOHANG);
+		if (waitpid(pid, status, WNOHANG) != pid && n_pending < PENDING_MAX)
+			pending[n_pending++] = pid;
 		return CHILD_TIMED_OUT;
 	}
 	pid_t r;
@@ -117,6 +144,7 @@ enum child_result run_in_child(const struct job_identity *who, int timeout_ms,
 			       int (*work)(void *), void *arg, int *child_errno)
 {
 	*child_errno = 0;
+	(void)child_reap_pending(0);
 	/* The child holds the write end; its exit closes it and wakes poll() at once. */
 	int exit_pipe[2];
 	if (pipe2(exit_pipe, O_CLOEXEC) != 0) {

@@ -8,6 +8,7 @@
 #define SCALABLE_CHILD_PROCESS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct job_identity {
@@ -34,5 +35,10 @@ enum child_result run_in_child(const struct job_identity *who, int timeout_ms,
 			       int (*work)(void *), void *arg, int *child_errno);
 
 const char *child_result_name(enum child_result r);
+
+/* Reaps the children killed at their deadline that have died since,
+ * waiting at most wait_ms for the rest (0: not at all); returns how many
+ * are still unreaped (stuck in the kernel). run_in_child calls it first. */
+size_t child_reap_pending(int wait_ms);
 
 #endif

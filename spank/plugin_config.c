@@ -11,6 +11,7 @@ void plugin_config_defaults(struct plugin_config *cfg)
 	cfg->log_level = PLUGIN_LOG_VERBOSE;
 	cfg->collector_timeout_ms = PLUGIN_DEFAULT_COLLECTOR_TIMEOUT_MS;
 	cfg->write_timeout_ms = PLUGIN_DEFAULT_WRITE_TIMEOUT_MS;
+	cfg->event_budget_ms = PLUGIN_DEFAULT_EVENT_BUDGET_MS;
 }
 
 /* Accepts exactly yes/no/true/false/1/0; returns 0 or -1. */
@@ -103,9 +104,13 @@ static int apply_argument(struct plugin_config *cfg, const char *arg, char *err,
 	} else if (KEY_IS("write_timeout_ms")) {
 		rc = parse_int_range(value, 1, 60000, &cfg->write_timeout_ms);
 		expected = "milliseconds between 1 and 60000";
+	} else if (KEY_IS("event_budget_ms")) {
+		rc = parse_int_range(value, 1, 120000, &cfg->event_budget_ms);
+		expected = "milliseconds between 1 and 120000";
 	} else {
 		snprintf(err, errsz, "unknown argument '%.*s' (known: spool, all_jobs, log, "
-			 "collector, collector_timeout_ms, write_timeout_ms)", (int)keylen, arg);
+			 "collector, collector_timeout_ms, write_timeout_ms, event_budget_ms)",
+			 (int)keylen, arg);
 		return -1;
 	}
 #undef KEY_IS

@@ -15,10 +15,12 @@ struct plugin_config {
 	char collector_url[1024];      /* "" when no HTTP forwarding */
 	int collector_timeout_ms;      /* hard bound on one POST */
 	int write_timeout_ms;          /* hard bound on one file append (NFS may hang) */
+	int event_budget_ms;           /* hard bound on all sinks together, per event */
 };
 
 #define PLUGIN_DEFAULT_COLLECTOR_TIMEOUT_MS 2000
 #define PLUGIN_DEFAULT_WRITE_TIMEOUT_MS 5000
+#define PLUGIN_DEFAULT_EVENT_BUDGET_MS 6000
 
 void plugin_config_defaults(struct plugin_config *cfg);
 

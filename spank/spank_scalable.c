@@ -13,12 +13,17 @@
 #include <slurm/spank.h>
 
 #include "cgroup_memory.h"
+#include "child_process.h"
 #include "plugin_config.h"
 #include "plugin_log.h"
 #include "rfc3339.h"
 #include "step_event.h"
 #include "step_facts.h"
 #include "step_recorder.h"
+
+/* How long slurm_spank_exit waits, at most, for sink children killed at
+ * their deadline to be reaped (one stuck in the kernel is let go). */
+#define CHILD_REAP_AT_EXIT_MS 500
 
 SPANK_PLUGIN(scalable, 1);
 
@@ -95,7 +100,10 @@ int slurm_spank_exit(spank_t sp, int ac, char **av)
 {
 	(void)ac;
 	(void)av;
-	if (spank_remote(sp) && config_ok)
+	if (spank_remote(sp) && config_ok) {
 		step_recorder_end(&recorder);
+		/* leave slurmstepd no zombie of a sink killed at its deadline */
+		(void)child_reap_pending(CHILD_REAP_AT_EXIT_MS);
+	}
 	return ESPANK_SUCCESS;
 }

@@ -1,7 +1,9 @@
 #include "step_recorder.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "admin_spool_sink.h"
@@ -21,31 +23,61 @@ static void report_sink_failure(const char *sink, enum child_result res, int err
 		plugin_log_problem("could not write to %s: %s", sink, child_result_name(res));
 }
 
-/* Sends one rendered line to every destination of this step. */
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int sink_budget_ms(int64_t deadline_ms, int64_t now, int own_ms)
+{
+	int64_t left = deadline_ms - now;
+	if (left <= 0)
+		return 0;
+	return left < own_ms ? (int)left : own_ms;
+}
+
+/* sink_budget_ms now, saying so when the sink is skipped. */
+static int sink_bound(const struct step_recorder *r, int64_t deadline, int own_ms,
+		      const char *sink)
+{
+	int bound = sink_budget_ms(deadline, now_ms(), own_ms);
+	if (bound == 0)
+		plugin_log_problem("did not write to %s: the event's %d ms (event_budget_ms) "
+				   "were spent", sink, r->config->event_budget_ms);
+	return bound;
+}
+
+/* Sends one rendered line to every destination of this step, all of them
+ * together within event_budget_ms (a hung NFS and a blackholed collector
+ * must not hold the step for the sum of their timeouts). */
 static void deliver(const struct step_recorder *r, const char *line, size_t len)
 {
 	const struct step_facts *f = &r->facts;
 	char file_name[96], subdir[64] = "";
-	int err = 0;
+	int err = 0, bound;
+	int64_t deadline = now_ms() + r->config->event_budget_ms;
 	enum child_result res;
 	if (step_event_file_name(f->id.job_id, f->id.step_id, f->id.restart_count, file_name,
 				 sizeof(file_name)) != 0 ||
 	    (f->events_layout == STEP_EVENT_LAYOUT_FANNED &&
 	     step_event_subdir(&f->id, subdir, sizeof(subdir)) != 0))
 		return;
-	if (r->to_run_dir) {
-		res = run_dir_append(&f->who, f->run_dir, subdir, file_name, line, len,
-				     r->config->write_timeout_ms, &err);
+	if (r->to_run_dir &&
+	    (bound = sink_bound(r, deadline, r->config->write_timeout_ms, "the run directory"))) {
+		res = run_dir_append(&f->who, f->run_dir, subdir, file_name, line, len, bound, &err);
 		report_sink_failure("the run directory", res, err);
 	}
-	if (r->to_spool) {
+	if (r->to_spool &&
+	    (bound = sink_bound(r, deadline, r->config->write_timeout_ms, "the admin spool"))) {
 		res = admin_spool_append(r->config->spool_dir, f->who.uid, f->who.gid, file_name,
-					 line, len, r->config->write_timeout_ms, &err);
+					 line, len, bound, &err);
 		report_sink_failure("the admin spool", res, err);
 	}
-	if (r->config->collector_url[0]) {
-		res = http_forward_post(&f->who, r->config->collector_url, line, len,
-					r->config->collector_timeout_ms, &err);
+	if (r->config->collector_url[0] &&
+	    (bound = sink_bound(r, deadline, r->config->collector_timeout_ms, "the collector"))) {
+		res = http_forward_post(&f->who, r->config->collector_url, line, len, bound, &err);
 		report_sink_failure("the collector", res, err);
 	}
 }

@@ -44,4 +44,9 @@ void step_recorder_end(struct step_recorder *r);
  * exit code, as Slurm reports a step's exit code. */
 void step_outcome_merge(struct exit_outcome *acc, bool *has, const struct exit_outcome *next);
 
+/* A sink's bound: its own timeout own_ms, within what is left of the
+ * event's budget (ending at deadline_ms, monotonic); 0 when nothing is left
+ * and the sink is skipped. */
+int sink_budget_ms(int64_t deadline_ms, int64_t now, int own_ms);
+
 #endif

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -295,6 +297,45 @@ static void child_is_killed_at_its_deadline(void **state)
 	assert_int_equal(run_in_child(NULL, 50, sleep_long, NULL, &err), CHILD_TIMED_OUT);
 }
 
+/* A child killed at its deadline is reaped, at the latest by
+ * child_reap_pending: slurmstepd is left no zombie of ours. */
+static void a_child_killed_at_its_deadline_is_reaped(void **state)
+{
+	(void)state;
+	int err = 0;
+	assert_int_equal(run_in_child(NULL, 50, sleep_long, NULL, &err), CHILD_TIMED_OUT);
+	assert_int_equal(child_reap_pending(10000), 0);
+	errno = 0;
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+}
+
+/* A FIFO planted as the event file is refused at once (it held the sink
+ * until its timeout, in open, before O_NONBLOCK), with a reader or without. */
+static void a_fifo_event_file_is_refused_at_once(void **state)
+{
+	need_root(state);
+	char *root = tmpdir_create();
+	char *run = user_run_dir(root);
+	char *events = path_in(run, "events");
+	char *fifo = path_in(events, "7.batch.0.jsonl");
+	assert_int_equal(mkdir(events, 0755), 0);
+	assert_int_equal(chown(events, NOBODY, NOBODY), 0);
+	assert_int_equal(mkfifo(fifo, 0666), 0);
+	assert_int_equal(chmod(fifo, 0666), 0);   /* past the umask: the job user may open it */
+	int err = 0;
+	assert_int_equal(append(run, &err), CHILD_FAILED);
+	int reader = open(fifo, O_RDONLY | O_NONBLOCK);
+	assert_true(reader >= 0);
+	assert_int_equal(append(run, &err), CHILD_FAILED);
+	assert_int_equal(err, EINVAL);
+	close(reader);
+	free(fifo);
+	free(events);
+	free(run);
+	tmpdir_remove(root);
+}
+
 static int spool_append(const char *spool, int *err)
 {
 	return admin_spool_append(spool, 1234, 4321, "7.batch.0.jsonl", LINE, strlen(LINE), 5000, err);
@@ -362,6 +403,8 @@ int main(void)
 		cmocka_unit_test(implausible_run_dirs),
 		cmocka_unit_test(child_drops_every_id),
 		cmocka_unit_test(child_is_killed_at_its_deadline),
+		cmocka_unit_test(a_child_killed_at_its_deadline_is_reaped),
+		cmocka_unit_test(a_fifo_event_file_is_refused_at_once),
 		cmocka_unit_test(spool_gets_a_root_owned_user_dir),
 		cmocka_unit_test(spool_not_owned_by_root_is_refused),
 		cmocka_unit_test(spool_user_dir_symlink_is_refused),

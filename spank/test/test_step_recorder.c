@@ -171,6 +171,17 @@ static void task_id_from_the_array_index_and_offset(void **state)
 	json_decref(start);
 }
 
+/* Each sink gets its own timeout, within what the event's budget has left;
+ * none once it is spent. */
+static void sinks_share_the_event_budget(void **state)
+{
+	(void)state;
+	assert_int_equal(sink_budget_ms(10000, 1000, 5000), 5000);
+	assert_int_equal(sink_budget_ms(10000, 7000, 5000), 3000);
+	assert_int_equal(sink_budget_ms(10000, 10000, 5000), 0);
+	assert_int_equal(sink_budget_ms(10000, 12000, 5000), 0);
+}
+
 /* An offset the job set so that index + offset passes INT64_MAX: no task_id
  * (signed overflow before), the event still written. */
 static void an_offset_past_the_range_gives_no_task_id(void **state)
@@ -293,6 +304,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_signal_outweighs_exit_codes, setup, teardown),
 		cmocka_unit_test_setup_teardown(task_id_from_the_array_index_and_offset, setup, teardown),
 		cmocka_unit_test_setup_teardown(node_from_a_one_node_list, setup, teardown),
+		cmocka_unit_test(sinks_share_the_event_budget),
 		cmocka_unit_test_setup_teardown(an_offset_past_the_range_gives_no_task_id, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(hostile_names_from_the_job_are_not_taken, setup,
