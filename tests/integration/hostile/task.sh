@@ -1,0 +1,20 @@
+#!/bin/bash
+# One hostile scenario per kind, for tests/integration/hostile.bats: what a
+# task can print, and what it can do to its own logs and its run's events.
+# $1 is the kind; every kind fails (exit 1) except "ok".
+err=$(readlink /proc/self/fd/2)   # this attempt's .err log
+case $1 in
+ok) echo fine; exit 0 ;;
+latin1) printf 'caf\351 failed\n' >&2 ;;
+nul) printf 'before\000after failed\n' >&2 ;;
+ansi) printf '\033[1;31mred failure\033[0m\n' >&2 ;;
+progress) printf ' 10%%\r 50%%\rdied at 50%%\n' >&2 ;;
+garbage) head -c 70000 /dev/urandom >&2 ;;
+bigline) head -c 52428800 /dev/zero | tr '\0' 'x' >&2 ;;
+deleted_log) echo "about to vanish" >&2; rm -f "$err" ;;
+truncated_log) echo "about to be cut" >&2; : >"$err" ;;
+symlinked_log) echo "secret" >&2; rm -f "$err"; ln -s /etc/shadow "$err" ;;
+unreadable_log) echo "hidden" >&2; chmod 000 "$err" ;;
+dir_log) rm -f "$err"; mkdir "$err" ;;
+esac
+exit 1
