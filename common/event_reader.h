@@ -2,8 +2,18 @@
  * the complete lines appended since the last call, file by file. A truncated
  * last line (a writer caught mid-crash, or still writing) is left for the
  * next call; a line that is not a JSON object is counted and skipped, never
- * allowed to hide the lines after it. Every *.jsonl file of the directory is
- * read, whatever its name says (older layouts included).
+ * allowed to hide the lines after it. Every *.jsonl file of the directory
+ * named as the writers name them is read, in either layout (event_name.h);
+ * its lines count for the step its name says and no other.
+ *
+ * A task writes in events/ as the job user, so anything may be there
+ * (event_file.h): an entry that is not a regular file, or cannot be
+ * opened, or is named for no step, is refused: never followed, never
+ * blocked on, counted once (event_reader_refused) and never looked at
+ * again, like an ended file, so that 100,000 of them cost one listing. A
+ * line that is not a JSON object, is longer than EVENT_LINE_MAX, or claims
+ * another step than its file's name is skipped and counted
+ * (event_reader_bad_lines). Neither stops a poll.
  *
  * A poll costs what changed, not the number of files:
  * - known files are found by a hash of their names;
@@ -66,15 +76,30 @@ void event_reader_watch(struct event_reader *r, bool on);
  * directory counts as empty). */
 long event_reader_poll(struct event_reader *r, event_handler handler, void *ctx);
 
-/* Lines skipped so far because they were not JSON objects. */
+/* Lines skipped so far: not JSON objects (invalid UTF-8 and NUL bytes
+ * included), or longer than EVENT_LINE_MAX (event_file.h). */
 size_t event_reader_bad_lines(const struct event_reader *r);
+
+/* Of the lines skipped, those that claimed another step than their file's
+ * name says (event_name.h). */
+size_t event_reader_forged(const struct event_reader *r);
+
+/* Entries refused so far: named like event files but not regular files
+ * (symbolic links, never followed; FIFOs, never blocked on; directories,
+ * sockets, devices), that cannot be opened (mode 000), or whose name is
+ * not an event file's (event_name.h). Each is
+ * remembered like an ended file (never opened again) and counted once;
+ * *first (when first is not NULL) is "NAME: why" of the first of them, or
+ * NULL when there is none. */
+size_t event_reader_refused(const struct event_reader *r, const char **first);
 
 /* What the reader has done so far (for tests and benchmarks). */
 struct event_reader_stats {
 	size_t listings;     /* times the directory was read */
 	size_t opens;        /* event files opened */
 	size_t files;        /* files known */
-	size_t ended;        /* of which ended: never opened again */
+	size_t ended;        /* of which ended (or refused): never opened again */
+	size_t refused;      /* of which refused (event_reader_refused) */
 	size_t skipped;      /* of which known (event_reader_skip_known): never opened */
 	bool watched;        /* the kernel says what changed (dir_watch.h) */
 };
