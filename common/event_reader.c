@@ -418,8 +418,9 @@ static long poll_dirty(struct event_reader *r, int dirfd, event_handler handler,
 /* 1 when the watch tells what changed; 0 when every active file is to be
  * read after a listing (no watch, a new one, or one that lost events); -1
  * on error. */
-static int watch_step(struct event_reader *r)
+static int watch_step(struct event_reader *r, int dirfd)
 {
+	char self[64];
 	int rc = 0;
 
 	if (r->watch && (rc = dir_watch_changes(r->watch, mark_dirty, r)) == 0)
@@ -431,7 +432,10 @@ static int watch_step(struct event_reader *r)
 	}
 	if (rc < 0)
 		return -1;
-	if (r->use_watch && !r->watch_refused && !(r->watch = dir_watch_open(r->dir)))
+	/* the directory open as dirfd, not whatever its path names now (a
+	 * task may have put a link there): no /proc, no watch */
+	snprintf(self, sizeof self, "/proc/self/fd/%d", dirfd);
+	if (r->use_watch && !r->watch_refused && !(r->watch = dir_watch_open(self)))
 		r->watch_refused = true;
 	return 0;
 }
@@ -439,14 +443,23 @@ static int watch_step(struct event_reader *r)
 long event_reader_poll(struct event_reader *r, event_handler handler, void *ctx)
 {
 	int dirfd = open(r->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	long total;
+
+	if (dirfd < 0)
+		return errno == ENOENT ? 0 : -1;
+	total = event_reader_poll_at(r, dirfd, handler, ctx);
+	close(dirfd);
+	return total;
+}
+
+long event_reader_poll_at(struct event_reader *r, int dirfd, event_handler handler, void *ctx)
+{
 	struct dir_stamp now;
 	struct stat st;
 	long total = -1;
 	int watched;
 
-	if (dirfd < 0)
-		return errno == ENOENT ? 0 : -1;
-	if ((watched = watch_step(r)) == 1) {
+	if ((watched = watch_step(r, dirfd)) == 1) {
 		total = poll_dirty(r, dirfd, handler, ctx);
 	} else if (watched == 0 && fstat(dirfd, &st) == 0) {
 		now = stamp_of(&st);
@@ -457,7 +470,6 @@ long event_reader_poll(struct event_reader *r, event_handler handler, void *ctx)
 			r->watch = NULL;
 		}
 	}
-	close(dirfd);
 	if (r->buf_cap > READ_CHUNK) {  /* grown for a long line: not kept */
 		free(r->buf);
 		r->buf = NULL;

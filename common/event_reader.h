@@ -76,6 +76,10 @@ void event_reader_watch(struct event_reader *r, bool on);
  * directory counts as empty). */
 long event_reader_poll(struct event_reader *r, event_handler handler, void *ctx);
 
+/* The same, of the reader's directory already open as dirfd (left open):
+ * for a caller that opened it without following links (event_tree.c). */
+long event_reader_poll_at(struct event_reader *r, int dirfd, event_handler handler, void *ctx);
+
 /* Lines skipped so far: not JSON objects (invalid UTF-8 and NUL bytes
  * included), or longer than EVENT_LINE_MAX (event_file.h). */
 size_t event_reader_bad_lines(const struct event_reader *r);
