@@ -114,7 +114,8 @@ static size_t dispatch_lines(struct event_file *f, const char *buf, size_t len,
 			continue;
 		/* flags 0: invalid UTF-8 and NUL bytes (raw or \u0000) are errors */
 		event = json_loadb(line, line_len, 0, NULL);
-		if (!json_is_object(event) || event_name_forged(&f->id, event)) {
+		if (!json_is_object(event) || event_name_forged(&f->id, event) ||
+		    (p->top && event_name_forged_dir(p->top, p->leaf, event))) {
 			p->forged += json_is_object(event);
 			p->bad_lines++;
 			json_decref(event);

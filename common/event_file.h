@@ -33,6 +33,7 @@ struct event_file {
 struct event_file_pass {
 	event_handler handler;
 	void *ctx;
+	const char *top, *leaf;  /* the file is in events/<top>/<leaf>/ (layout 2), or NULL */
 	char **buf;          /* the reader's buffer, grown up to EVENT_LINE_MAX + 1 */
 	size_t *buf_cap;
 	long count;          /* events handled */

@@ -1,5 +1,6 @@
 /* What an event file's name says its lines are (see event_name.h). */
 #include "event_name.h"
+#include "step_event.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -86,4 +87,30 @@ static const char *forged_pack(const struct event_name *n, json_t *event)
 const char *event_name_forged(const struct event_name *name, json_t *event)
 {
 	return name->kind == EVENT_NAME_PACK ? forged_pack(name, event) : forged_step(name, event);
+}
+
+/* Whether key, when an integer, is in [low, low + span). */
+static bool int_within(json_t *event, const char *key, json_int_t low, json_int_t span)
+{
+	json_t *v = json_object_get(event, key);
+
+	return !json_is_integer(v) ||
+	       (json_integer_value(v) >= low && json_integer_value(v) - low < span);
+}
+
+const char *event_name_forged_dir(const char *top, const char *leaf, json_t *event)
+{
+	uint32_t array_job, bucket;
+
+	if (!number(leaf, '\0', &bucket) ||
+	    (strcmp(top, "job") && !number(top, '\0', &array_job)))
+		return NULL;  /* not a directory step_event_subdir makes: no claim to check */
+	if (!strcmp(top, "job"))
+		return int_within(event, "job_id", (json_int_t)bucket * STEP_EVENT_BUCKET,
+				  STEP_EVENT_BUCKET) ? NULL : "a line of a job of another directory";
+	if (!int_within(event, "array_job_id", array_job, 1) ||
+	    !int_within(event, "array_task_id", (json_int_t)bucket * STEP_EVENT_BUCKET,
+			STEP_EVENT_BUCKET))
+		return "a line of an array task of another directory";
+	return NULL;
 }

@@ -29,4 +29,11 @@ int event_name_parse(const char *name, struct event_name *out);
  * the line leaves out claims nothing; one it has must be the name's. */
 const char *event_name_forged(const struct event_name *name, json_t *event);
 
+/* NULL when event may stand in a file of layout 2's directory
+ * events/<top>/<leaf>/ (step_event_subdir); else why not: array ids that
+ * are not <top> and a task of <leaf> thousand, or, under events/job/, a
+ * job_id not of <leaf> thousand. As above, a field left out (or null)
+ * claims nothing. */
+const char *event_name_forged_dir(const char *top, const char *leaf, json_t *event);
+
 #endif

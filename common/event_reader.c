@@ -27,6 +27,7 @@ struct dir_stamp {
 
 struct event_reader {
 	char *dir;
+	char *top, *leaf;    /* event_reader_in_layout2, or NULL */
 	struct event_file *files;
 	size_t n_files, cap_files;
 	size_t *slots;       /* hash of names: index + 1 into files, 0 when empty */
@@ -63,6 +64,15 @@ struct event_reader *event_reader_new(const char *dir)
 	return r;
 }
 
+int event_reader_in_layout2(struct event_reader *r, const char *top, const char *leaf)
+{
+	free(r->top);
+	free(r->leaf);
+	r->top = strdup(top);
+	r->leaf = strdup(leaf);
+	return r->top && r->leaf ? 0 : -1;
+}
+
 void event_reader_skip_known(struct event_reader *r, event_file_known fn, void *ctx)
 {
 	r->known = fn;
@@ -91,6 +101,8 @@ void event_reader_free(struct event_reader *r)
 	dir_watch_close(r->watch);
 	free(r->buf);
 	free(r->dir);
+	free(r->top);
+	free(r->leaf);
 	free(r);
 }
 
@@ -245,6 +257,7 @@ static long poll_file(struct event_reader *r, int dirfd, struct event_file *f,
 {
 	struct event_file_pass p = {
 		.handler = handler, .ctx = ctx, .buf = &r->buf, .buf_cap = &r->buf_cap,
+		.top = r->leaf ? r->top : NULL, .leaf = r->leaf,
 	};
 	int rc = event_file_read(f, dirfd, &p);
 

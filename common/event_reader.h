@@ -66,6 +66,11 @@ void event_reader_free(struct event_reader *r);
 typedef bool (*event_file_known)(const char *file_name, void *ctx);
 void event_reader_skip_known(struct event_reader *r, event_file_known fn, void *ctx);
 
+/* The reader's directory is events/<top>/<leaf>/ of layout 2: a line
+ * whose array ids (or job id, under job/) are not of that directory is
+ * forged too (event_name_forged_dir). -1 on ENOMEM. */
+int event_reader_in_layout2(struct event_reader *r, const char *top, const char *leaf);
+
 /* Whether to ask the kernel what changed where it can tell (the default);
  * off, every poll goes by the directory's stat and reads every file not
  * ended. */

@@ -163,7 +163,8 @@ static int add_leaf(struct event_tree *t, struct top *top, const char *name)
 	leaf->name = strdup(name);
 	leaf->reader = event_reader_new(path);
 	free(path);
-	if (!leaf->name || !leaf->reader) {
+	if (!leaf->name || !leaf->reader ||
+	    event_reader_in_layout2(leaf->reader, top->name, name) != 0) {
 		free(leaf->name);
 		event_reader_free(leaf->reader);
 		return -1;

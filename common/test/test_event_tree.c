@@ -223,6 +223,29 @@ static void directories_replaced_by_links_are_not_followed(void **state)
 	tmpdir_remove(dir);
 }
 
+/* In layout 2 the directory says whose lines a file holds too: array ids
+ * (or, under job/, a job id) of another directory are forged. */
+static void lines_of_another_directory_do_not_count(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create();
+	struct event_tree *t = event_tree_new(dir);
+	struct seen s = { 0 };
+
+	append(dir, "9000/1/2.batch.0.jsonl",
+	       "{\"event\":\"start\",\"job_id\":2,\"array_job_id\":9001,\"array_task_id\":1000}\n"
+	       "{\"event\":\"start\",\"job_id\":2,\"array_job_id\":9000,\"array_task_id\":7}\n"
+	       "{\"event\":\"start\",\"job_id\":2,\"array_job_id\":9000,\"array_task_id\":1999}\n");
+	append(dir, "job/0/1004.batch.0.jsonl", START(1004));
+	append(dir, "job/1/1005.batch.0.jsonl", START(1005));
+	assert_int_equal(event_tree_poll(t, remember, &s), 2);
+	assert_int_equal(s.jobs, 2 + 1005);
+	assert_int_equal(event_tree_forged(t), 3);
+	assert_int_equal(event_tree_bad_lines(t), 3);
+	event_tree_free(t);
+	tmpdir_remove(dir);
+}
+
 static void missing_events_dir_is_empty(void **state)
 {
 	(void)state;
@@ -302,6 +325,7 @@ int main(void)
 		cmocka_unit_test(a_quiet_tree_is_not_listed_again),
 		cmocka_unit_test(symlinked_directories_are_not_followed),
 		cmocka_unit_test(directories_replaced_by_links_are_not_followed),
+		cmocka_unit_test(lines_of_another_directory_do_not_count),
 		cmocka_unit_test(missing_events_dir_is_empty),
 		cmocka_unit_test(the_handler_stops_the_poll),
 		cmocka_unit_test(known_files_are_skipped_in_every_directory),
