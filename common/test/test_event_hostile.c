@@ -376,6 +376,38 @@ static void file_named_for_no_step_is_refused(void **state)
 	tmpdir_remove(dir);
 }
 
+/* 2,000 junk entries (links, FIFOs, directories, files named for no step)
+ * cost the listings and are never opened: not at the first poll (the
+ * listing's d_type says enough) nor at any later one. */
+static void junk_is_remembered_not_reopened(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create(), name[64], path[4096];
+	struct event_reader *r = event_reader_new(dir);
+	int n = 0;
+
+	event_reader_watch(r, false);  /* polled: every listing sees them all again */
+	for (int i = 0; i < 500; i++) {
+		snprintf(name, sizeof name, "%d.batch.0.jsonl", 1000 + i);
+		link_in(dir, "/dev/zero", name);
+		snprintf(path, sizeof path, "%s/%d.batch.0.jsonl", dir, 2000 + i);
+		assert_int_equal(mkfifo(path, 0644), 0);
+		snprintf(path, sizeof path, "%s/%d.batch.0.jsonl", dir, 3000 + i);
+		assert_int_equal(mkdir(path, 0755), 0);
+		snprintf(name, sizeof name, "junk%d.jsonl", i);
+		append(dir, name, START(1));
+	}
+	append(dir, "1.batch.0.jsonl", START(1));
+	for (int i = 0; i < EVENT_READER_RELIST_POLLS + 1; i++)
+		event_reader_poll(r, count, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(event_reader_refused(r, NULL), 2000);
+	assert_true(stats(r).listings >= 2);
+	assert_int_equal(stats(r).opens, EVENT_READER_RELIST_POLLS + 1);  /* 1.batch.0 alone */
+	event_reader_free(r);
+	tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -389,6 +421,7 @@ int main(void)
 		cmocka_unit_test(ten_megabyte_line_is_dropped),
 		cmocka_unit_test(forged_lines_do_not_count),
 		cmocka_unit_test(file_named_for_no_step_is_refused),
+		cmocka_unit_test(junk_is_remembered_not_reopened),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
