@@ -76,9 +76,11 @@ int event_reader_in_layout2(struct event_reader *r, const char *top, const char 
  * ended. */
 void event_reader_watch(struct event_reader *r, bool on);
 
-/* Reads what is new in every *.jsonl file of the directory. Returns the
- * number of events handled, or -1 if the directory cannot be read (a missing
- * directory counts as empty). */
+/* Reads what is new in every event file of the directory. Returns the
+ * number of events handled, or -1 if the directory cannot be read or on an
+ * error of the reader's own (out of memory or descriptors); a missing
+ * directory counts as empty, and an entry it cannot read is refused, never
+ * an error. */
 long event_reader_poll(struct event_reader *r, event_handler handler, void *ctx);
 
 /* The same, of the reader's directory already open as dirfd (left open):
