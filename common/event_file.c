@@ -147,19 +147,10 @@ static size_t read_at(int fd, char *buf, size_t want, off_t at)
 	return got;
 }
 
-/* The bytes of buf[0..len) that belong to an overlong line being dropped. */
-static size_t drop_long_line(struct event_file *f, const char *buf, size_t len)
-{
-	const char *nl = memchr(buf, '\n', len);
-
-	if (!nl)
-		return len;
-	f->skipping = false;
-	return (size_t)(nl - buf) + 1;
-}
-
 /* Reads f from its offset to size, at most EVENT_LINE_MAX + 1 bytes at a
- * time: a partial last line shorter than that waits for its newline. */
+ * time: a partial last line shorter than that waits for its newline; a
+ * longer one refuses the file (1): a writer never writes one, and finding
+ * its end could mean reading a sparse terabyte. */
 static int read_new(struct event_file *f, int fd, off_t size, struct event_file_pass *p)
 {
 	while (f->offset < size && !p->stop) {
@@ -171,12 +162,12 @@ static int read_new(struct event_file *f, int fd, off_t size, struct event_file_
 			return -1;
 		if ((got = read_at(fd, *p->buf, want, f->offset)) == 0)
 			break;
-		used = f->skipping ? drop_long_line(f, *p->buf, got)
-				   : dispatch_lines(f, *p->buf, got, p);
+		used = dispatch_lines(f, *p->buf, got, p);
 		if (used == 0 && got > EVENT_LINE_MAX) {
-			f->skipping = true;  /* no newline where one had to be */
 			p->bad_lines++;
-			used = got;
+			snprintf(p->why, sizeof p->why, "a line longer than %d bytes at byte %lld",
+				 EVENT_LINE_MAX, (long long)f->offset);
+			return 1;
 		}
 		if (used == 0)
 			break;
@@ -195,5 +186,5 @@ int event_file_read(struct event_file *f, int dirfd, struct event_file_pass *p)
 	p->opened = true;
 	rc = st.st_size > f->offset ? read_new(f, fd, st.st_size, p) : 0;
 	close(fd);
-	return rc;
+	return rc;  /* 1 from read_new: refused as well */
 }

@@ -26,7 +26,6 @@ struct event_file {
 	bool refused;        /* not a file the reader reads (why: event_reader_refused) */
 	bool active;         /* in the active list: opened at every poll */
 	bool dirty;          /* in the dirty list: the watch said it changed */
-	bool skipping;       /* inside a line longer than EVENT_LINE_MAX: dropped to its newline */
 };
 
 /* One pass over one file: where its lines go and what it found. */
@@ -45,7 +44,8 @@ struct event_file_pass {
 };
 
 /* Reads what is new in f (in dirfd). Returns 0; -2 when it is not there; 1
- * when it is refused for good (p->why says why); -1 on an error of the
+ * when it is refused for good (p->why says why: not a regular file, not
+ * to be opened, or a line longer than EVENT_LINE_MAX); -1 on an error of the
  * reader's own (out of memory or of descriptors). An error reading it that
  * may pass (EIO, ESTALE...) leaves it for the next poll. */
 int event_file_read(struct event_file *f, int dirfd, struct event_file_pass *p);

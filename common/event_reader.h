@@ -10,10 +10,10 @@
  * (event_file.h): an entry that is not a regular file, or cannot be
  * opened, or is named for no step, is refused: never followed, never
  * blocked on, counted once (event_reader_refused) and never looked at
- * again, like an ended file, so that 100,000 of them cost one listing. A
- * line that is not a JSON object, is longer than EVENT_LINE_MAX, or claims
- * another step than its file's name is skipped and counted
- * (event_reader_bad_lines). Neither stops a poll.
+ * again, like an ended file, so that 100,000 of them cost one listing; so
+ * is a file at a line longer than EVENT_LINE_MAX. A line that is not a
+ * JSON object, or claims another step than its file's name, is skipped and
+ * counted (event_reader_bad_lines). Neither stops a poll.
  *
  * A poll costs what changed, not the number of files:
  * - known files are found by a hash of their names;
@@ -88,7 +88,8 @@ long event_reader_poll(struct event_reader *r, event_handler handler, void *ctx)
 long event_reader_poll_at(struct event_reader *r, int dirfd, event_handler handler, void *ctx);
 
 /* Lines skipped so far: not JSON objects (invalid UTF-8 and NUL bytes
- * included), or longer than EVENT_LINE_MAX (event_file.h). */
+ * included), forged (event_reader_forged), or longer than EVENT_LINE_MAX
+ * (event_file.h: its file is refused then). */
 size_t event_reader_bad_lines(const struct event_reader *r);
 
 /* Of the lines skipped, those that claimed another step than their file's
@@ -97,8 +98,9 @@ size_t event_reader_forged(const struct event_reader *r);
 
 /* Entries refused so far: named like event files but not regular files
  * (symbolic links, never followed; FIFOs, never blocked on; directories,
- * sockets, devices), that cannot be opened (mode 000), or whose name is
- * not an event file's (event_name.h). Each is
+ * sockets, devices), that cannot be opened (mode 000), whose name is not
+ * an event file's (event_name.h), or that hold a line longer than
+ * EVENT_LINE_MAX (refused at it, the lines before it read). Each is
  * remembered like an ended file (never opened again) and counted once;
  * *first (when first is not NULL) is "NAME: why" of the first of them, or
  * NULL when there is none. */

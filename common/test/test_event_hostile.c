@@ -285,26 +285,42 @@ static void garbage_lines_are_skipped(void **state)
 	tmpdir_remove(dir);
 }
 
-/* A 10 MB line is dropped as soon as it is too long to be an event (its
- * newline not yet there), without being held whole; the lines after it
- * are read, and it counts once. */
-static void ten_megabyte_line_is_dropped(void **state)
+/* A 10 MB line refuses its file as soon as it is too long to be an event
+ * (its newline not yet there), without being held whole: the lines before
+ * it are read, nothing after it, and the other files on. So does a sparse
+ * terabyte of zeros, read no further than EVENT_LINE_MAX + 1 bytes (the
+ * alarm turns reading it all into a failure; it times nothing). */
+static void overlong_line_refuses_its_file(void **state)
 {
 	(void)state;
 	size_t len = 10 * 1024 * 1024;
-	char *dir = tmpdir_create(), *line = malloc(len);
+	char *dir = tmpdir_create(), *line = malloc(len), path[4096];
 	struct event_reader *r = event_reader_new(dir);
-	int n = 0;
+	const char *first;
+	size_t opens;
+	int n = 0, fd;
 
 	memset(line, 'x', len);
 	line[0] = '{';
+	append(dir, "1.batch.0.jsonl", START(1));
 	write_bytes(dir, "1.batch.0.jsonl", line, len);
-	assert_int_equal(event_reader_poll(r, count, &n), 0);
-	assert_int_equal(event_reader_bad_lines(r), 1);
-	write_bytes(dir, "1.batch.0.jsonl", line, 1000);
+	append(dir, "2.batch.0.jsonl", START(2));
+	snprintf(path, sizeof path, "%s/3.batch.0.jsonl", dir);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT, 0644)) >= 0);
+	if (ftruncate(fd, (off_t)1 << 40) != 0)
+		assert_int_equal(ftruncate(fd, (off_t)1 << 30), 0);  /* a filesystem's limit */
+	close(fd);
+	alarm(60);
+	assert_int_equal(event_reader_poll(r, count, &n), 2);
+	alarm(0);
+	assert_int_equal(event_reader_bad_lines(r), 2);
+	assert_int_equal(event_reader_refused(r, &first), 2);
+	assert_non_null(strstr(first, ".batch.0.jsonl: a line longer than 1048576 bytes at byte "));
+	opens = stats(r).opens;
 	append(dir, "1.batch.0.jsonl", "\n" START(1));
+	append(dir, "2.batch.0.jsonl", START(2));
 	assert_int_equal(event_reader_poll(r, count, &n), 1);
-	assert_int_equal(event_reader_bad_lines(r), 1);
+	assert_int_equal(stats(r).opens - opens, 1);
 	free(line);
 	event_reader_free(r);
 	tmpdir_remove(dir);
@@ -418,7 +434,7 @@ int main(void)
 		cmocka_unit_test(unreadable_garbage_read_as_root_is_skipped),
 		cmocka_unit_test(growing_partial_line_is_held_to_its_newline),
 		cmocka_unit_test(garbage_lines_are_skipped),
-		cmocka_unit_test(ten_megabyte_line_is_dropped),
+		cmocka_unit_test(overlong_line_refuses_its_file),
 		cmocka_unit_test(forged_lines_do_not_count),
 		cmocka_unit_test(file_named_for_no_step_is_refused),
 		cmocka_unit_test(junk_is_remembered_not_reopened),
