@@ -1,11 +1,13 @@
 #include "event_reader.h"
 #include "dir_watch.h"
+#include "event_file.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,14 +15,6 @@
 #include <unistd.h>
 
 #define READ_CHUNK 65536
-
-struct tracked_file {
-	char *name;
-	off_t offset;        /* first byte not yet consumed */
-	bool ended;          /* its end event was read: never opened again */
-	bool active;         /* in the active list: opened at every poll */
-	bool dirty;          /* in the dirty list: the watch said it changed */
-};
 
 /* What says the directory has not changed since it was last listed. */
 struct dir_stamp {
@@ -33,7 +27,8 @@ struct dir_stamp {
 
 struct event_reader {
 	char *dir;
-	struct tracked_file *files;
+	char *top, *leaf;    /* event_reader_in_layout2, or NULL */
+	struct event_file *files;
 	size_t n_files, cap_files;
 	size_t *slots;       /* hash of names: index + 1 into files, 0 when empty */
 	size_t n_slots;      /* a power of two, at least twice n_files */
@@ -53,7 +48,9 @@ struct event_reader {
 	void *known_ctx;
 	struct event_reader_stats stats;
 	char *buf;
-	size_t buf_cap, bad_lines;
+	size_t buf_cap, bad_lines, forged;
+	size_t refused;      /* entries refused (event_file.h) */
+	char first_refused[320];  /* "NAME: why" of the first */
 };
 
 struct event_reader *event_reader_new(const char *dir)
@@ -65,6 +62,15 @@ struct event_reader *event_reader_new(const char *dir)
 	}
 	r->use_watch = true;
 	return r;
+}
+
+int event_reader_in_layout2(struct event_reader *r, const char *top, const char *leaf)
+{
+	free(r->top);
+	free(r->leaf);
+	r->top = strdup(top);
+	r->leaf = strdup(leaf);
+	return r->top && r->leaf ? 0 : -1;
 }
 
 void event_reader_skip_known(struct event_reader *r, event_file_known fn, void *ctx)
@@ -95,6 +101,8 @@ void event_reader_free(struct event_reader *r)
 	dir_watch_close(r->watch);
 	free(r->buf);
 	free(r->dir);
+	free(r->top);
+	free(r->leaf);
 	free(r);
 }
 
@@ -103,10 +111,23 @@ size_t event_reader_bad_lines(const struct event_reader *r)
 	return r->bad_lines;
 }
 
+size_t event_reader_forged(const struct event_reader *r)
+{
+	return r->forged;
+}
+
+size_t event_reader_refused(const struct event_reader *r, const char **first)
+{
+	if (first)
+		*first = r->refused ? r->first_refused : NULL;
+	return r->refused;
+}
+
 void event_reader_stats(const struct event_reader *r, struct event_reader_stats *out)
 {
 	*out = r->stats;
 	out->files = r->n_files;
+	out->refused = r->refused;
 	out->watched = r->watch != NULL;
 }
 
@@ -168,26 +189,43 @@ static int activate(struct event_reader *r, size_t index)
 	return 0;
 }
 
-/* A new file, tracked from offset 0 and active; -1 on ENOMEM. */
-static int add_file(struct event_reader *r, const char *name)
+/* Remembers f as refused: never opened again, reported once. */
+static void refuse(struct event_reader *r, struct event_file *f, const char *why)
+{
+	f->refused = f->ended = true;
+	if (r->refused++ == 0)
+		snprintf(r->first_refused, sizeof r->first_refused, "%s: %s", f->name, why);
+}
+
+/* A new file, tracked from offset 0 and active, or refused (why not NULL)
+ * and never opened; -1 on ENOMEM. */
+static int add_file(struct event_reader *r, const char *name, const char *why)
 {
 	if (2 * (r->n_files + 1) > r->n_slots && grow_slots(r) != 0)
 		return -1;
 	if (r->n_files == r->cap_files) {
 		size_t cap = r->cap_files ? r->cap_files * 2 : 64;
-		struct tracked_file *files = realloc(r->files, cap * sizeof(*files));
+		struct event_file *files = realloc(r->files, cap * sizeof(*files));
 		if (!files)
 			return -1;
 		r->files = files;
 		r->cap_files = cap;
 	}
-	struct tracked_file *f = &r->files[r->n_files];
+	struct event_file *f = &r->files[r->n_files];
 	if (!(f->name = strdup(name)))
 		return -1;
-	f->offset = 0;
-	f->ended = f->active = f->dirty = false;
+	char *copy = f->name;
+	memset(f, 0, sizeof *f);
+	f->name = copy;
+	if (!why && event_name_parse(name, &f->id) != 0)
+		why = "not an event file's name (docs/telemetry.md)";
 	size_t *slot = slot_of(r, name);
 	*slot = ++r->n_files;
+	if (why) {
+		refuse(r, f, why);
+		r->stats.ended++;
+		return 0;
+	}
 	if (r->known && r->known(name, r->known_ctx)) {
 		f->ended = true;  /* nothing in it can change what the caller knows */
 		r->stats.ended++;
@@ -197,102 +235,39 @@ static int add_file(struct event_reader *r, const char *name)
 	return activate(r, r->n_files - 1);
 }
 
-/* A file the listing shows: new ones are added, gone ones come back. */
-static int seen_file(struct event_reader *r, const char *name)
+/* A file the listing shows: new ones are added (or refused, why not NULL:
+ * a listing that shows a link or a FIFO opens nothing), gone ones come
+ * back. */
+static int seen_file(struct event_reader *r, const char *name, const char *why)
 {
 	size_t *slot = r->n_slots ? slot_of(r, name) : NULL;
-	struct tracked_file *f;
+	struct event_file *f;
 
 	if (!slot || *slot == 0)
-		return add_file(r, name);
+		return add_file(r, name, why);
 	f = &r->files[*slot - 1];
 	return f->ended || f->active ? 0 : activate(r, *slot - 1);
 }
 
-static int ensure_buffer(struct event_reader *r, size_t need)
-{
-	if (need <= r->buf_cap)
-		return 0;
-	size_t cap = r->buf_cap ? r->buf_cap : READ_CHUNK;
-	while (cap < need)
-		cap *= 2;
-	char *buf = realloc(r->buf, cap);
-	if (!buf)
-		return -1;
-	r->buf = buf;
-	r->buf_cap = cap;
-	return 0;
-}
-
-static bool is_end(json_t *event)
-{
-	const char *what = json_string_value(json_object_get(event, "event"));
-
-	return what && !strcmp(what, "end");
-}
-
-/* Hands each complete line of buf[0..len) to the handler; returns the bytes
- * consumed (up to the last newline) and adds the events handled to *count. */
-static size_t dispatch_lines(struct event_reader *r, struct tracked_file *f, size_t len,
-			     event_handler handler, void *ctx, long *count, int *stop)
-{
-	size_t consumed = 0;
-	while (consumed < len && !*stop) {
-		char *line = r->buf + consumed;
-		char *nl = memchr(line, '\n', len - consumed);
-		if (!nl)
-			break;
-		size_t line_len = (size_t)(nl - line);
-		consumed += line_len + 1;
-		if (line_len == 0)
-			continue;
-		json_t *event = json_loadb(line, line_len, 0, NULL);
-		if (!json_is_object(event)) {
-			r->bad_lines++;
-			json_decref(event);
-			continue;
-		}
-		(*count)++;
-		if (is_end(event))
-			f->ended = true;
-		*stop = handler(f->name, event, ctx);
-		json_decref(event);
-	}
-	return consumed;
-}
-
-/* Reads what is new in one file; returns events handled, -1 on error, or
- * -2 when the file is not there. */
-static long poll_file(struct event_reader *r, int dirfd, struct tracked_file *f,
+/* Reads what is new in one file; returns events handled, -1 on an error of
+ * the reader's own, or -2 when the file is not there. A file refused is
+ * ended (event_file.h). */
+static long poll_file(struct event_reader *r, int dirfd, struct event_file *f,
 		      event_handler handler, void *ctx, int *stop)
 {
-	int fd = openat(dirfd, f->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return errno == ENOENT ? -2 : -1;
-	r->stats.opens++;
-	struct stat st;
-	long count = 0;
-	if (fstat(fd, &st) != 0 || st.st_size <= f->offset) {
-		close(fd);
-		return 0;
-	}
-	size_t pending = (size_t)(st.st_size - f->offset);
-	if (ensure_buffer(r, pending + 1) != 0) {
-		close(fd);
-		return -1;
-	}
-	size_t got = 0;
-	while (got < pending) {
-		ssize_t n = pread(fd, r->buf + got, pending - got, f->offset + (off_t)got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	f->offset += (off_t)dispatch_lines(r, f, got, handler, ctx, &count, stop);
-	return count;
+	struct event_file_pass p = {
+		.handler = handler, .ctx = ctx, .buf = &r->buf, .buf_cap = &r->buf_cap,
+		.top = r->leaf ? r->top : NULL, .leaf = r->leaf,
+	};
+	int rc = event_file_read(f, dirfd, &p);
+
+	r->stats.opens += p.opened;
+	r->bad_lines += p.bad_lines;
+	r->forged += p.forged;
+	*stop = p.stop;
+	if (rc == 1)
+		refuse(r, f, p.why);
+	return rc < 0 ? rc : p.count;
 }
 
 static int is_event_file(const char *name)
@@ -351,10 +326,10 @@ static int list_dir(struct event_reader *r, int dirfd, const struct dir_stamp *n
 	clock_gettime(CLOCK_MONOTONIC, &r->listed_mono);
 	r->polls_since_listing = 0;
 	while (rc == 0 && (e = readdir(d)) != NULL) {
-		if (e->d_type == DT_DIR && e->d_name[0] != '.')
+		if (is_event_file(e->d_name))
+			rc = seen_file(r, e->d_name, event_file_refused_type(e->d_type));
+		else if (e->d_type == DT_DIR && e->d_name[0] != '.')
 			r->watch_refused = true;  /* the watch sees events/ alone */
-		else if (is_event_file(e->d_name))
-			rc = seen_file(r, e->d_name);
 	}
 	closedir(d);
 	r->listed = rc == 0;
@@ -375,7 +350,7 @@ static long poll_active(struct event_reader *r, int dirfd, event_handler handler
 	int stop = 0;
 
 	for (size_t i = 0; i < r->n_active && !stop;) {
-		struct tracked_file *f = &r->files[r->active[i]];
+		struct event_file *f = &r->files[r->active[i]];
 		long n;
 
 		if (!f->active) {  /* ended while watched (poll_dirty) */
@@ -400,9 +375,9 @@ static long poll_active(struct event_reader *r, int dirfd, event_handler handler
 static int mark_dirty(const char *name, void *ctx)
 {
 	struct event_reader *r = ctx;
-	struct tracked_file *f;
+	struct event_file *f;
 
-	if (!is_event_file(name) || seen_file(r, name) != 0)
+	if (!is_event_file(name) || seen_file(r, name, NULL) != 0)
 		return is_event_file(name) ? -1 : 0;
 	f = &r->files[*slot_of(r, name) - 1];
 	if (f->ended || f->dirty)
@@ -431,7 +406,7 @@ static long poll_dirty(struct event_reader *r, int dirfd, event_handler handler,
 	size_t i;
 
 	for (i = 0; i < r->n_dirty; i++) {
-		struct tracked_file *f = &r->files[r->dirty[i]];
+		struct event_file *f = &r->files[r->dirty[i]];
 		long n = f->ended ? 0 : poll_file(r, dirfd, f, handler, ctx, &stop);
 
 		if (n == -1) {
@@ -456,8 +431,9 @@ static long poll_dirty(struct event_reader *r, int dirfd, event_handler handler,
 /* 1 when the watch tells what changed; 0 when every active file is to be
  * read after a listing (no watch, a new one, or one that lost events); -1
  * on error. */
-static int watch_step(struct event_reader *r)
+static int watch_step(struct event_reader *r, int dirfd)
 {
+	char self[64];
 	int rc = 0;
 
 	if (r->watch && (rc = dir_watch_changes(r->watch, mark_dirty, r)) == 0)
@@ -469,7 +445,10 @@ static int watch_step(struct event_reader *r)
 	}
 	if (rc < 0)
 		return -1;
-	if (r->use_watch && !r->watch_refused && !(r->watch = dir_watch_open(r->dir)))
+	/* the directory open as dirfd, not whatever its path names now (a
+	 * task may have put a link there): no /proc, no watch */
+	snprintf(self, sizeof self, "/proc/self/fd/%d", dirfd);
+	if (r->use_watch && !r->watch_refused && !(r->watch = dir_watch_open(self)))
 		r->watch_refused = true;
 	return 0;
 }
@@ -477,14 +456,23 @@ static int watch_step(struct event_reader *r)
 long event_reader_poll(struct event_reader *r, event_handler handler, void *ctx)
 {
 	int dirfd = open(r->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	long total;
+
+	if (dirfd < 0)
+		return errno == ENOENT ? 0 : -1;
+	total = event_reader_poll_at(r, dirfd, handler, ctx);
+	close(dirfd);
+	return total;
+}
+
+long event_reader_poll_at(struct event_reader *r, int dirfd, event_handler handler, void *ctx)
+{
 	struct dir_stamp now;
 	struct stat st;
 	long total = -1;
 	int watched;
 
-	if (dirfd < 0)
-		return errno == ENOENT ? 0 : -1;
-	if ((watched = watch_step(r)) == 1) {
+	if ((watched = watch_step(r, dirfd)) == 1) {
 		total = poll_dirty(r, dirfd, handler, ctx);
 	} else if (watched == 0 && fstat(dirfd, &st) == 0) {
 		now = stamp_of(&st);
@@ -495,6 +483,10 @@ long event_reader_poll(struct event_reader *r, event_handler handler, void *ctx)
 			r->watch = NULL;
 		}
 	}
-	close(dirfd);
+	if (r->buf_cap > READ_CHUNK) {  /* grown for a long line: not kept */
+		free(r->buf);
+		r->buf = NULL;
+		r->buf_cap = 0;
+	}
 	return total;
 }

@@ -2,8 +2,18 @@
  * the complete lines appended since the last call, file by file. A truncated
  * last line (a writer caught mid-crash, or still writing) is left for the
  * next call; a line that is not a JSON object is counted and skipped, never
- * allowed to hide the lines after it. Every *.jsonl file of the directory is
- * read, whatever its name says (older layouts included).
+ * allowed to hide the lines after it. Every *.jsonl file of the directory
+ * named as the writers name them is read, in either layout (event_name.h);
+ * its lines count for the step its name says and no other.
+ *
+ * A task writes in events/ as the job user, so anything may be there
+ * (event_file.h): an entry that is not a regular file, or cannot be
+ * opened, or is named for no step, is refused: never followed, never
+ * blocked on, counted once (event_reader_refused) and never looked at
+ * again, like an ended file, so that 100,000 of them cost one listing; so
+ * is a file at a line longer than EVENT_LINE_MAX. A line that is not a
+ * JSON object, or claims another step than its file's name, is skipped and
+ * counted (event_reader_bad_lines). Neither stops a poll.
  *
  * A poll costs what changed, not the number of files:
  * - known files are found by a hash of their names;
@@ -56,25 +66,53 @@ void event_reader_free(struct event_reader *r);
 typedef bool (*event_file_known)(const char *file_name, void *ctx);
 void event_reader_skip_known(struct event_reader *r, event_file_known fn, void *ctx);
 
+/* The reader's directory is events/<top>/<leaf>/ of layout 2: a line
+ * whose array ids (or job id, under job/) are not of that directory is
+ * forged too (event_name_forged_dir). -1 on ENOMEM. */
+int event_reader_in_layout2(struct event_reader *r, const char *top, const char *leaf);
+
 /* Whether to ask the kernel what changed where it can tell (the default);
  * off, every poll goes by the directory's stat and reads every file not
  * ended. */
 void event_reader_watch(struct event_reader *r, bool on);
 
-/* Reads what is new in every *.jsonl file of the directory. Returns the
- * number of events handled, or -1 if the directory cannot be read (a missing
- * directory counts as empty). */
+/* Reads what is new in every event file of the directory. Returns the
+ * number of events handled, or -1 if the directory cannot be read or on an
+ * error of the reader's own (out of memory or descriptors); a missing
+ * directory counts as empty, and an entry it cannot read is refused, never
+ * an error. */
 long event_reader_poll(struct event_reader *r, event_handler handler, void *ctx);
 
-/* Lines skipped so far because they were not JSON objects. */
+/* The same, of the reader's directory already open as dirfd (left open):
+ * for a caller that opened it without following links (event_tree.c). */
+long event_reader_poll_at(struct event_reader *r, int dirfd, event_handler handler, void *ctx);
+
+/* Lines skipped so far: not JSON objects (invalid UTF-8 and NUL bytes
+ * included), forged (event_reader_forged), or longer than EVENT_LINE_MAX
+ * (event_file.h: its file is refused then). */
 size_t event_reader_bad_lines(const struct event_reader *r);
+
+/* Of the lines skipped, those that claimed another step than their file's
+ * name says (event_name.h). */
+size_t event_reader_forged(const struct event_reader *r);
+
+/* Entries refused so far: named like event files but not regular files
+ * (symbolic links, never followed; FIFOs, never blocked on; directories,
+ * sockets, devices), that cannot be opened (mode 000), whose name is not
+ * an event file's (event_name.h), or that hold a line longer than
+ * EVENT_LINE_MAX (refused at it, the lines before it read). Each is
+ * remembered like an ended file (never opened again) and counted once;
+ * *first (when first is not NULL) is "NAME: why" of the first of them, or
+ * NULL when there is none. */
+size_t event_reader_refused(const struct event_reader *r, const char **first);
 
 /* What the reader has done so far (for tests and benchmarks). */
 struct event_reader_stats {
 	size_t listings;     /* times the directory was read */
 	size_t opens;        /* event files opened */
 	size_t files;        /* files known */
-	size_t ended;        /* of which ended: never opened again */
+	size_t ended;        /* of which ended (or refused): never opened again */
+	size_t refused;      /* of which refused (event_reader_refused) */
 	size_t skipped;      /* of which known (event_reader_skip_known): never opened */
 	bool watched;        /* the kernel says what changed (dir_watch.h) */
 };

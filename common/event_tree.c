@@ -28,6 +28,7 @@ struct leaf {
 	char *name;
 	struct event_reader *reader;
 	struct dir_watch watch;     /* its stat when last read with every file ended */
+	bool refused;               /* found a link (or not a directory): reported */
 };
 
 /* A first-level directory of layout 2 and its leaves. */
@@ -36,6 +37,7 @@ struct top {
 	struct dir_watch watch;
 	struct leaf *leaves;
 	size_t n_leaves, cap_leaves;
+	bool refused;               /* as a leaf's */
 };
 
 struct event_tree {
@@ -47,6 +49,8 @@ struct event_tree {
 	size_t listings;
 	struct event_tree_stats dir_stats;
 	bool stopped;               /* the handler asked to stop */
+	size_t refused;             /* directories found links (or not directories) */
+	char first_refused[320];    /* "PATH: why" of the first */
 	event_file_known known;     /* event_tree_skip_known, for every reader */
 	void *known_ctx;
 	event_handler handler;
@@ -159,7 +163,8 @@ static int add_leaf(struct event_tree *t, struct top *top, const char *name)
 	leaf->name = strdup(name);
 	leaf->reader = event_reader_new(path);
 	free(path);
-	if (!leaf->name || !leaf->reader) {
+	if (!leaf->name || !leaf->reader ||
+	    event_reader_in_layout2(leaf->reader, top->name, name) != 0) {
 		free(leaf->name);
 		event_reader_free(leaf->reader);
 		return -1;
@@ -239,28 +244,49 @@ static int refresh(struct event_tree *t, int fd)
 	return rc;
 }
 
-/* Whether a leaf must be read: it has files whose step has not ended, or
- * its stat says it may have new ones (watch_due's rule, the one its reader
- * would apply); else one fstatat is all it costs, and its reader gives its
- * kernel watch back (inotify instances are few) until it is due again. */
-static bool leaf_due(int events_fd, const struct top *top, struct leaf *leaf)
+/* Whether a leaf (open as fd) must be read: it has files whose step has
+ * not ended, or its stat says it may have new ones (watch_due's rule, the
+ * one its reader would apply); else one fstat is all it costs, and its
+ * reader gives its kernel watch back (inotify instances are few) until it
+ * is due again. */
+static bool leaf_due(int fd, struct leaf *leaf)
 {
 	struct event_reader_stats s;
-	char rel[512];
 	struct stat st;
 	bool due = true;
 
 	event_reader_stats(leaf->reader, &s);
 	if (s.files == s.ended) {
-		snprintf(rel, sizeof rel, "%s/%s", top->name, leaf->name);
-		if (fstatat(events_fd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0)
-			return errno != ENOENT;  /* gone: nothing to read; else let the reader say */
-		due = S_ISDIR(st.st_mode) && watch_due(&leaf->watch, &st);
+		if (fstat(fd, &st) != 0)
+			return true;  /* let the reader say */
+		due = watch_due(&leaf->watch, &st);
 		if (due)
 			watch_listed(&leaf->watch, &st);
 	}
 	event_reader_watch(leaf->reader, due);
 	return due;
+}
+
+/* Opens the directory name of at, never through a link: the fd; -2 when
+ * it is gone or not to be read (a link, not a directory, mode 000: then
+ * reported once, *refused set); -1 on an error of ours. */
+static int open_dir(struct event_tree *t, int at, const char *top, const char *name,
+		    bool *refused)
+{
+	int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int e = errno;
+
+	if (fd >= 0 || e == ENOENT)
+		return fd >= 0 ? fd : -2;
+	if (e == EMFILE || e == ENFILE || e == ENOMEM)
+		return -1;
+	if (!*refused && t->refused++ == 0)
+		snprintf(t->first_refused, sizeof t->first_refused, "%s%s%s: %s",
+			 top ? top : "", top ? "/" : "", name,
+			 e == ELOOP || e == ENOTDIR ? "not a directory (a link is not followed)"
+						    : strerror(e));
+	*refused = true;
+	return -2;
 }
 
 /* Passes each event on, noting whether the handler asked to stop. */
@@ -273,10 +299,11 @@ static int relay(const char *file_name, json_t *event, void *ctx)
 	return rc;
 }
 
-/* Adds a reader's poll to *total; false when the poll is over. */
-static bool poll_one(struct event_tree *t, struct event_reader *r, long *total)
+/* Adds a reader's poll to *total (of its directory open as fd; -1: by its
+ * path); false when the poll is over. */
+static bool poll_one(struct event_tree *t, struct event_reader *r, int fd, long *total)
 {
-	long n = event_reader_poll(r, relay, t);
+	long n = fd < 0 ? event_reader_poll(r, relay, t) : event_reader_poll_at(r, fd, relay, t);
 
 	if (n < 0) {
 		*total = -1;
@@ -286,19 +313,48 @@ static bool poll_one(struct event_tree *t, struct event_reader *r, long *total)
 	return !t->stopped;
 }
 
+/* Reads the leaves of top (open as top_fd) that may have something new;
+ * false when the poll is over. */
+static bool poll_top(struct event_tree *t, struct top *top, int top_fd, long *total)
+{
+	for (size_t j = 0; j < top->n_leaves; j++) {
+		struct leaf *leaf = &top->leaves[j];
+		int fd = open_dir(t, top_fd, top->name, leaf->name, &leaf->refused);
+		bool go_on = true;
+
+		if (fd == -1)
+			*total = -1;
+		if (fd < 0) {
+			if (fd == -1)
+				return false;
+			continue;
+		}
+		if (leaf_due(fd, leaf)) {
+			t->dir_stats.leaf_polls++;
+			go_on = poll_one(t, leaf->reader, fd, total);
+		}
+		close(fd);
+		if (!go_on)
+			return false;
+	}
+	return true;
+}
+
 /* Reads the leaves that may have something new. */
 static long poll_leaves(struct event_tree *t, int events_fd, long total)
 {
 	for (size_t i = 0; i < t->n_tops; i++) {
-		for (size_t j = 0; j < t->tops[i].n_leaves; j++) {
-			struct leaf *leaf = &t->tops[i].leaves[j];
+		int fd = open_dir(t, events_fd, NULL, t->tops[i].name, &t->tops[i].refused);
+		bool go_on;
 
-			if (!leaf_due(events_fd, &t->tops[i], leaf))
-				continue;
-			t->dir_stats.leaf_polls++;
-			if (!poll_one(t, leaf->reader, &total))
-				return total;
-		}
+		if (fd == -2)
+			continue;
+		if (fd == -1)
+			return -1;
+		go_on = poll_top(t, &t->tops[i], fd, &total);
+		close(fd);
+		if (!go_on)
+			break;
 	}
 	return total;
 }
@@ -311,7 +367,7 @@ long event_tree_poll(struct event_tree *t, event_handler handler, void *ctx)
 	t->handler = handler;
 	t->ctx = ctx;
 	t->stopped = false;
-	if (!poll_one(t, t->flat, &total))
+	if (!poll_one(t, t->flat, -1, &total))
 		return total;
 	if ((fd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return errno == ENOENT ? total : -1;
@@ -337,6 +393,36 @@ size_t event_tree_bad_lines(const struct event_tree *t)
 	for (size_t i = 0; i < t->n_tops; i++)
 		for (size_t j = 0; j < t->tops[i].n_leaves; j++)
 			n += event_reader_bad_lines(t->tops[i].leaves[j].reader);
+	return n;
+}
+
+size_t event_tree_forged(const struct event_tree *t)
+{
+	size_t n = event_reader_forged(t->flat);
+
+	for (size_t i = 0; i < t->n_tops; i++)
+		for (size_t j = 0; j < t->tops[i].n_leaves; j++)
+			n += event_reader_forged(t->tops[i].leaves[j].reader);
+	return n;
+}
+
+size_t event_tree_refused(const struct event_tree *t, char *first, size_t len)
+{
+	const char *f = NULL;
+	size_t n = event_reader_refused(t->flat, &f) + t->refused;
+
+	if (first && len)
+		snprintf(first, len, "%s", f ? f : t->refused ? t->first_refused : "");
+	for (size_t i = 0; i < t->n_tops; i++) {
+		for (size_t j = 0; j < t->tops[i].n_leaves; j++) {
+			size_t k = event_reader_refused(t->tops[i].leaves[j].reader, &f);
+
+			if (k && first && len && !*first)
+				snprintf(first, len, "%s/%s/%s", t->tops[i].name,
+					 t->tops[i].leaves[j].name, f);
+			n += k;
+		}
+	}
 	return n;
 }
 

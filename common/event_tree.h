@@ -12,7 +12,10 @@
  * files have all ended is read again only when its stat says it may hold a
  * new one, by the same rule. So a quiet poll costs one stat per directory
  * of layout 2, besides the files not yet ended. Symbolic links to
- * directories are not followed; names starting with '.' are skipped.
+ * directories are not followed; names starting with '.' are skipped. Each
+ * directory of layout 2 is opened relative to the one above, O_NOFOLLOW, at
+ * every poll (a task can replace one by a link at any time), and its
+ * reader reads that descriptor (event_reader_poll_at), not its path.
  *
  * Each leaf's reader asks the kernel what changed in its own directory
  * where it can (event_reader.h, dir_watch.h) while it has files not ended;
@@ -46,8 +49,17 @@ long event_tree_poll(struct event_tree *t, event_handler handler, void *ctx);
  * later included (fn NULL: none). */
 void event_tree_skip_known(struct event_tree *t, event_file_known fn, void *ctx);
 
-/* Lines skipped so far because they were not JSON objects. */
+/* Lines skipped so far (event_reader_bad_lines), and of them those that
+ * claimed another step than their file's name (event_reader_forged). */
 size_t event_tree_bad_lines(const struct event_tree *t);
+size_t event_tree_forged(const struct event_tree *t);
+
+/* Entries refused so far, in every directory (event_reader_refused), and
+ * directories of layout 2 found to be links or not directories (never
+ * followed; read again once they are directories again), each counted
+ * once. first (len bytes, may be NULL) gets one of them as "PATH: why",
+ * PATH relative to events/, or "" when there is none. */
+size_t event_tree_refused(const struct event_tree *t, char *first, size_t len);
 
 /* The sum over every directory read (listings count the listings made to
  * find layout 2's directories too); watched: some reader is watched. */

@@ -23,7 +23,7 @@
 
 struct seen {
 	int count;
-	long last_job;
+	long last_seq;
 };
 
 static int remember(const char *file_name, json_t *event, void *ctx)
@@ -31,7 +31,7 @@ static int remember(const char *file_name, json_t *event, void *ctx)
 	(void)file_name;
 	struct seen *s = ctx;
 	s->count++;
-	s->last_job = (long)json_integer_value(json_object_get(event, "job_id"));
+	s->last_seq = (long)json_integer_value(json_object_get(event, "seq"));
 	return 0;
 }
 
@@ -52,13 +52,13 @@ static void reads_only_what_is_new(void **state)
 	struct event_reader *r = event_reader_new(dir);
 	struct seen s = { 0, 0 };
 	assert_int_equal(event_reader_poll(r, remember, &s), 0);
-	append(dir, "1.batch.0.jsonl", "{\"job_id\":1}\n{\"job_id\":2}\n");
-	append(dir, "3.batch.0.jsonl", "{\"job_id\":3}\n");
+	append(dir, "1.batch.0.jsonl", "{\"seq\":1}\n{\"seq\":2}\n");
+	append(dir, "3.batch.0.jsonl", "{\"seq\":3}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 3);
 	assert_int_equal(event_reader_poll(r, remember, &s), 0);
-	append(dir, "1.batch.0.jsonl", "{\"job_id\":4}\n");
+	append(dir, "1.batch.0.jsonl", "{\"seq\":4}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 1);
-	assert_int_equal(s.last_job, 4);
+	assert_int_equal(s.last_seq, 4);
 	assert_int_equal(s.count, 4);
 	event_reader_free(r);
 	tmpdir_remove(dir);
@@ -70,11 +70,11 @@ static void truncated_last_line_waits_for_its_end(void **state)
 	char *dir = tmpdir_create();
 	struct event_reader *r = event_reader_new(dir);
 	struct seen s = { 0, 0 };
-	append(dir, "1.batch.0.jsonl", "{\"job_id\":1}\n{\"job_i");
+	append(dir, "1.batch.0.jsonl", "{\"seq\":1}\n{\"se");
 	assert_int_equal(event_reader_poll(r, remember, &s), 1);
-	append(dir, "1.batch.0.jsonl", "d\":2}\n");
+	append(dir, "1.batch.0.jsonl", "q\":2}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 1);
-	assert_int_equal(s.last_job, 2);
+	assert_int_equal(s.last_seq, 2);
 	assert_int_equal(event_reader_bad_lines(r), 0);
 	event_reader_free(r);
 	tmpdir_remove(dir);
@@ -87,10 +87,10 @@ static void garbage_is_skipped_not_fatal(void **state)
 	struct event_reader *r = event_reader_new(dir);
 	struct seen s = { 0, 0 };
 	/* a fragment a full disk left behind, then a whole record */
-	append(dir, "1.batch.0.jsonl", "{\"job_id\":1,\"ev\n[1,2]\n\n{\"job_id\":5}\n");
-	append(dir, "notes.txt", "{\"job_id\":9}\n");
+	append(dir, "1.batch.0.jsonl", "{\"seq\":1,\"ev\n[1,2]\n\n{\"seq\":5}\n");
+	append(dir, "notes.txt", "{\"seq\":9}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 1);
-	assert_int_equal(s.last_job, 5);
+	assert_int_equal(s.last_seq, 5);
 	assert_int_equal(event_reader_bad_lines(r), 2);
 	event_reader_free(r);
 	tmpdir_remove(dir);
@@ -131,20 +131,20 @@ static void ended_file_is_never_opened_again(void **state)
 	event_reader_watch(r, false);  /* polling, as on a network filesystem */
 	struct event_reader_stats st;
 	struct seen s = { 0, 0 };
-	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":1}\n"
-	       "{\"event\":\"end\",\"job_id\":1}\n");
-	append(dir, "2.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":2}\n");
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"seq\":1}\n"
+	       "{\"event\":\"end\",\"seq\":1}\n");
+	append(dir, "2.batch.0.jsonl", "{\"event\":\"start\",\"seq\":2}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 3);
 	event_reader_stats(r, &st);
 	assert_int_equal(st.opens, 2);
 	assert_int_equal(st.ended, 1);
 	/* whatever comes after its end, even across new listings, is not read */
-	append(dir, "1.batch.0.jsonl", "{\"job_id\":7}\n");
+	append(dir, "1.batch.0.jsonl", "{\"seq\":7}\n");
 	for (int i = 0; i < 2 * EVENT_READER_RELIST_POLLS; i++)
 		assert_int_equal(event_reader_poll(r, remember, &s), 0);
-	append(dir, "3.batch.0.jsonl", "{\"job_id\":3}\n");
+	append(dir, "3.batch.0.jsonl", "{\"seq\":3}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 1);
-	assert_int_equal(s.last_job, 3);
+	assert_int_equal(s.last_seq, 3);
 	event_reader_stats(r, &st);
 	assert_int_equal(st.files, 3);
 	assert_int_equal(st.opens, 2 + 2 * EVENT_READER_RELIST_POLLS + 2);
@@ -160,17 +160,17 @@ static void unchanged_directory_is_not_listed_again(void **state)
 	event_reader_watch(r, false);  /* polling, as on a network filesystem */
 	struct event_reader_stats st;
 	struct seen s = { 0, 0 };
-	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":1}\n");
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"seq\":1}\n");
 	age_dir(dir);
 	assert_int_equal(event_reader_poll(r, remember, &s), 1);
-	append(dir, "1.batch.0.jsonl", "{\"event\":\"end\",\"job_id\":1}\n");
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"end\",\"seq\":1}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 1);
 	assert_int_equal(event_reader_poll(r, remember, &s), 0);
 	event_reader_stats(r, &st);
 	assert_int_equal(st.listings, 1);
 	assert_int_equal(st.opens, 2);
 	/* a change of the directory is seen at the next poll */
-	append(dir, "2.batch.0.jsonl", "{\"job_id\":2}\n");
+	append(dir, "2.batch.0.jsonl", "{\"seq\":2}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 1);
 	event_reader_stats(r, &st);
 	assert_int_equal(st.listings, 2);
@@ -186,9 +186,9 @@ static void new_file_behind_an_unchanged_stat_is_found_within_the_bound(void **s
 	event_reader_watch(r, false);  /* polling, as on a network filesystem */
 	struct seen s = { 0, 0 };
 	int polls = 0;
-	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":1}\n"
-	       "{\"event\":\"end\",\"job_id\":1}\n");
-	append(dir, "tmp.jsonl.part", "{\"job_id\":2}\n");
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"seq\":1}\n"
+	       "{\"event\":\"end\",\"seq\":1}\n");
+	append(dir, "tmp.jsonl.part", "{\"seq\":2}\n");
 	age_dir(dir);
 	assert_int_equal(event_reader_poll(r, remember, &s), 2);
 	/* same entries, same size, mtime put back: the stat cannot tell */
@@ -198,7 +198,7 @@ static void new_file_behind_an_unchanged_stat_is_found_within_the_bound(void **s
 	while (s.count < 3 && polls++ < EVENT_READER_RELIST_POLLS)
 		event_reader_poll(r, remember, &s);
 	assert_int_equal(s.count, 3);
-	assert_int_equal(s.last_job, 2);
+	assert_int_equal(s.last_seq, 2);
 	event_reader_free(r);
 	tmpdir_remove(dir);
 }
@@ -210,14 +210,14 @@ static void torn_end_line_is_read_when_completed(void **state)
 	struct event_reader *r = event_reader_new(dir);
 	struct event_reader_stats st;
 	struct seen s = { 0, 0 };
-	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":1}\n{\"event\":\"en");
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"seq\":1}\n{\"event\":\"en");
 	assert_int_equal(event_reader_poll(r, remember, &s), 1);
 	assert_int_equal(event_reader_poll(r, remember, &s), 0);
 	event_reader_stats(r, &st);
 	assert_int_equal(st.ended, 0);
-	append(dir, "1.batch.0.jsonl", "d\",\"job_id\":4}\n");
+	append(dir, "1.batch.0.jsonl", "d\",\"seq\":4}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 1);
-	assert_int_equal(s.last_job, 4);
+	assert_int_equal(s.last_seq, 4);
 	event_reader_stats(r, &st);
 	assert_int_equal(st.ended, 1);
 	assert_int_equal(event_reader_bad_lines(r), 0);
@@ -231,14 +231,14 @@ static void file_gone_and_back_is_read_on(void **state)
 	char *dir = tmpdir_create();
 	struct event_reader *r = event_reader_new(dir);
 	struct seen s = { 0, 0 };
-	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":1}\n");
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"seq\":1}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 1);
 	rename_in(dir, "1.batch.0.jsonl", "1.jsonl.away");
 	assert_int_equal(event_reader_poll(r, remember, &s), 0);
 	rename_in(dir, "1.jsonl.away", "1.batch.0.jsonl");
-	append(dir, "1.batch.0.jsonl", "{\"event\":\"end\",\"job_id\":5}\n");
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"end\",\"seq\":5}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 1);
-	assert_int_equal(s.last_job, 5);
+	assert_int_equal(s.last_seq, 5);
 	event_reader_free(r);
 	tmpdir_remove(dir);
 }
@@ -253,7 +253,7 @@ static void many_files_are_each_read_once(void **state)
 	char name[64];
 	for (int i = 0; i < 1000; i++) {
 		snprintf(name, sizeof name, "%d.batch.0.jsonl", i);
-		append(dir, name, "{\"event\":\"end\",\"job_id\":1}\n");
+		append(dir, name, "{\"event\":\"end\",\"seq\":1}\n");
 	}
 	assert_int_equal(event_reader_poll(r, remember, &s), 1000);
 	assert_int_equal(event_reader_poll(r, remember, &s), 0);
@@ -294,7 +294,7 @@ static void watched_poll_opens_only_what_changed(void **state)
 	char name[64];
 	for (int i = 0; i < 100; i++) {
 		snprintf(name, sizeof name, "%d.batch.0.jsonl", i);
-		append(dir, name, "{\"event\":\"start\",\"job_id\":1}\n");
+		append(dir, name, "{\"event\":\"start\",\"seq\":1}\n");
 	}
 	struct event_reader *r = watched_reader(dir, &s);
 	assert_int_equal(s.count, 100);
@@ -304,8 +304,8 @@ static void watched_poll_opens_only_what_changed(void **state)
 	event_reader_stats(r, &st);
 	assert_int_equal(st.opens, 100);
 	/* one ends, one starts: those two are opened, the directory is not listed */
-	append(dir, "42.batch.0.jsonl", "{\"event\":\"end\",\"job_id\":42}\n");
-	append(dir, "100.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":100}\n");
+	append(dir, "42.batch.0.jsonl", "{\"event\":\"end\",\"seq\":42}\n");
+	append(dir, "100.batch.0.jsonl", "{\"event\":\"start\",\"seq\":100}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 2);
 	event_reader_stats(r, &st);
 	assert_int_equal(st.opens, 102);
@@ -313,7 +313,7 @@ static void watched_poll_opens_only_what_changed(void **state)
 	assert_int_equal(st.files, 101);
 	assert_int_equal(st.ended, 1);
 	/* what is written after an end is not read */
-	append(dir, "42.batch.0.jsonl", "{\"job_id\":7}\n");
+	append(dir, "42.batch.0.jsonl", "{\"seq\":7}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 0);
 	event_reader_stats(r, &st);
 	assert_int_equal(st.opens, 102);
@@ -327,14 +327,14 @@ static void watched_file_moved_in_and_torn_line_are_read(void **state)
 	char *dir = tmpdir_create();
 	struct seen s = { 0, 0 };
 	struct event_reader *r = watched_reader(dir, &s);
-	append(dir, "tmp.part", "{\"job_id\":2}\n");
+	append(dir, "tmp.part", "{\"seq\":2}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 0);
 	rename_in(dir, "tmp.part", "2.batch.0.jsonl");
-	append(dir, "3.batch.0.jsonl", "{\"job_id\":3}\n{\"job_");
+	append(dir, "3.batch.0.jsonl", "{\"seq\":3}\n{\"se");
 	assert_int_equal(event_reader_poll(r, remember, &s), 2);
-	append(dir, "3.batch.0.jsonl", "id\":4}\n");
+	append(dir, "3.batch.0.jsonl", "q\":4}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 1);
-	assert_int_equal(s.last_job, 4);
+	assert_int_equal(s.last_seq, 4);
 	event_reader_free(r);
 	tmpdir_remove(dir);
 }
@@ -346,14 +346,14 @@ static void watched_directory_replaced_is_listed_again(void **state)
 	struct event_reader_stats st;
 	struct seen s = { 0, 0 };
 	struct event_reader *r = watched_reader(dir, &s);
-	append(dir, "1.batch.0.jsonl", "{\"job_id\":1}\n");
+	append(dir, "1.batch.0.jsonl", "{\"seq\":1}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 1);
 	snprintf(old, sizeof old, "%s.old", dir);
 	assert_int_equal(rename(dir, old), 0);
 	assert_int_equal(mkdir(dir, 0700), 0);
-	append(dir, "5.batch.0.jsonl", "{\"job_id\":5}\n");
+	append(dir, "5.batch.0.jsonl", "{\"seq\":5}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 1);
-	assert_int_equal(s.last_job, 5);
+	assert_int_equal(s.last_seq, 5);
 	event_reader_stats(r, &st);
 	assert_int_equal(st.listings, 2);
 	assert_true(st.watched);
@@ -372,11 +372,11 @@ static void subdirectory_turns_the_watch_off(void **state)
 	struct event_reader *r = watched_reader(dir, &s);
 	snprintf(sub, sizeof sub, "%s/w001", dir);
 	assert_int_equal(mkdir(sub, 0700), 0);
-	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"job_id\":1}\n");
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"start\",\"seq\":1}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 1);  /* the watch: a listing */
 	event_reader_stats(r, &st);
 	assert_false(st.watched);
-	append(dir, "1.batch.0.jsonl", "{\"event\":\"end\",\"job_id\":1}\n");
+	append(dir, "1.batch.0.jsonl", "{\"event\":\"end\",\"seq\":1}\n");
 	assert_int_equal(event_reader_poll(r, remember, &s), 1);
 	event_reader_stats(r, &st);
 	assert_false(st.watched);

@@ -176,6 +176,76 @@ static void symlinked_directories_are_not_followed(void **state)
 	tmpdir_remove(dir);
 }
 
+/* Moves dir/rel into attic (out of events/) and puts a link to target in
+ * its place. */
+static void replace_by_link(const char *dir, const char *rel, const char *attic,
+			    const char *target)
+{
+	char path[4096], away[4096];
+
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
+	snprintf(away, sizeof away, "%s/%s", attic, strchr(rel, '/') ? "leaf" : "top");
+	assert_int_equal(rename(path, away), 0);
+	assert_int_equal(symlink(target, path), 0);
+}
+
+/* A leaf, and a first level, read before and then replaced by links (a
+ * task can: it writes there as the job user): not followed, reported once,
+ * the other directories read on. */
+static void directories_replaced_by_links_are_not_followed(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create(), *elsewhere = tmpdir_create(), *attic = tmpdir_create();
+	char first[512], target[4096];
+	struct event_tree *t = event_tree_new(dir);
+	struct seen s = { 0 };
+
+	append(dir, "9000/0/2.batch.0.jsonl", START(2));
+	append(dir, "9001/0/3.batch.0.jsonl", START(3));
+	append(dir, "9002/0/4.batch.0.jsonl", START(4));
+	assert_int_equal(event_tree_poll(t, remember, &s), 3);
+	append(elsewhere, "0/7.batch.0.jsonl", START(7));
+	append(elsewhere, "0/2.batch.0.jsonl", START(2) END(2));
+	append(elsewhere, "0/3.batch.0.jsonl", START(3) END(3));
+	snprintf(target, sizeof target, "%s/0", elsewhere);
+	replace_by_link(dir, "9000/0", attic, target);
+	replace_by_link(dir, "9001", attic, elsewhere);
+	append(dir, "9002/0/4.batch.0.jsonl", END(4));
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(event_tree_poll(t, remember, &s), i == 0 ? 1 : 0);
+		assert_int_equal(event_tree_refused(t, first, sizeof first), 2);
+	}
+	assert_non_null(strstr(first, "not a directory (a link is not followed)"));
+	assert_int_equal(s.jobs, 2 + 3 + 4 + 4);
+	event_tree_free(t);
+	tmpdir_remove(attic);
+	tmpdir_remove(elsewhere);
+	tmpdir_remove(dir);
+}
+
+/* In layout 2 the directory says whose lines a file holds too: array ids
+ * (or, under job/, a job id) of another directory are forged. */
+static void lines_of_another_directory_do_not_count(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create();
+	struct event_tree *t = event_tree_new(dir);
+	struct seen s = { 0 };
+
+	append(dir, "9000/1/2.batch.0.jsonl",
+	       "{\"event\":\"start\",\"job_id\":2,\"array_job_id\":9001,\"array_task_id\":1000}\n"
+	       "{\"event\":\"start\",\"job_id\":2,\"array_job_id\":9000,\"array_task_id\":7}\n"
+	       "{\"event\":\"start\",\"job_id\":2,\"array_job_id\":9000,\"array_task_id\":1999}\n");
+	append(dir, "job/0/1004.batch.0.jsonl", START(1004));
+	append(dir, "job/1/1005.batch.0.jsonl", START(1005));
+	assert_int_equal(event_tree_poll(t, remember, &s), 2);
+	assert_int_equal(s.jobs, 2 + 1005);
+	assert_int_equal(event_tree_forged(t), 3);
+	assert_int_equal(event_tree_bad_lines(t), 3);
+	event_tree_free(t);
+	tmpdir_remove(dir);
+}
+
 static void missing_events_dir_is_empty(void **state)
 {
 	(void)state;
@@ -254,6 +324,8 @@ int main(void)
 		cmocka_unit_test(directories_made_later_are_found),
 		cmocka_unit_test(a_quiet_tree_is_not_listed_again),
 		cmocka_unit_test(symlinked_directories_are_not_followed),
+		cmocka_unit_test(directories_replaced_by_links_are_not_followed),
+		cmocka_unit_test(lines_of_another_directory_do_not_count),
 		cmocka_unit_test(missing_events_dir_is_empty),
 		cmocka_unit_test(the_handler_stops_the_poll),
 		cmocka_unit_test(known_files_are_skipped_in_every_directory),

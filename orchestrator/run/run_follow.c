@@ -55,6 +55,15 @@ static int retry_step(struct run_session *s, const struct follow_options *o,
 	return n < 0 ? -1 : 0;
 }
 
+/* Says once what a task left in events/ that could not be read (tracker.h). */
+static void note_events_trouble(struct run_session *s, const struct follow_options *o)
+{
+	char text[640];
+
+	if (o->progress && tracker_events_trouble(s->tracker, text, sizeof text))
+		progress_note(o->progress, text);
+}
+
 int run_follow(struct run_session *s, const struct follow_options *o, enum follow_end *end,
 	       struct error *err)
 {
@@ -72,6 +81,7 @@ int run_follow(struct run_session *s, const struct follow_options *o, enum follo
 		backend_wait(s->backend, FOLLOW_TICK_MS);
 		if (tracker_poll_events(s->tracker, err) < 0)
 			return -1;
+		note_events_trouble(s, o);
 		if (local || now_s() >= next_poll) {
 			if (backend_poll(s->backend, s->tracker, err) != 0)
 				return -1;

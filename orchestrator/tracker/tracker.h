@@ -197,6 +197,11 @@ int tracker_add_cached(struct tracker *t, const char *component, size_t index,
 
 /* Reads what is new in events/ and applies it; returns the events read or -1. */
 long tracker_poll_events(struct tracker *t, struct error *err);
+/* What went unread in events/ (docs/telemetry.md, "What else a task may
+ * leave there"): true, with a line for the user in text, when there is
+ * something not said yet: the first entry refused or line skipped, then
+ * again only when that count has doubled since it was last said. */
+bool tracker_events_trouble(struct tracker *t, char *text, size_t len);
 /* Applies one step event (what tracker_poll_events does per line). */
 int tracker_apply_event(struct tracker *t, json_t *event, struct error *err);
 /* Applies job records outside a poll (cancelled tasks, local drops). A job

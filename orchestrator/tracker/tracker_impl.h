@@ -62,6 +62,7 @@ struct tracker {
 	void *on_row_ctx;
 	struct telemetry *telemetry;   /* NULL when read-only */
 	struct event_tree *events;        /* events/ in both layouts */
+	size_t refused_said, skipped_said; /* tracker_events_trouble's last counts */
 	struct name_table components, waves;
 	struct u64_map tasks;      /* component id << 40 | index -> tracked_task */
 	struct u64_map by_array;   /* array job id << 32 | array task id -> attempt */

@@ -1,4 +1,5 @@
 /* What the tracker can tell: counts, open jobs, failed attempts (see tracker.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,4 +168,34 @@ size_t tracker_queued_array_tasks(const struct tracker *t)
 void tracker_event_stats(const struct tracker *t, struct event_reader_stats *out)
 {
 	event_tree_stats(t->events, out);
+}
+
+/* Whether a count is news: the first, then each doubling. */
+static bool news(size_t n, size_t said)
+{
+	return n > said && n >= 2 * said;
+}
+
+bool tracker_events_trouble(struct tracker *t, char *text, size_t len)
+{
+	char first[320];
+	size_t refused = event_tree_refused(t->events, first, sizeof first);
+	size_t skipped = event_tree_bad_lines(t->events);
+	bool say_refused = news(refused, t->refused_said), say_skipped = news(skipped, t->skipped_said);
+	int n = 0;
+
+	if (!say_refused && !say_skipped)
+		return false;
+	if (say_refused) {
+		n = snprintf(text, len, "%zu unreadable entr%s in events/ (first: %s)", refused,
+			     refused == 1 ? "y" : "ies", first);
+		t->refused_said = refused;
+	}
+	if (say_skipped && n >= 0 && (size_t)n < len) {
+		snprintf(text + n, len - (size_t)n, "%s%zu line%s skipped in events/ (%zu of them "
+			 "claimed another step)", n ? "; " : "", skipped, skipped == 1 ? "" : "s",
+			 event_tree_forged(t->events));
+		t->skipped_said = skipped;
+	}
+	return true;
 }

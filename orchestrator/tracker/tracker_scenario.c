@@ -3,10 +3,13 @@
  * re-attach, and once more directly when their pack ends: applying one
  * twice changes nothing. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "lib/util/jsonl_file.h"
+#include "event_file.h"
 #include "plan/log_paths.h"
 #include "scenario_record.h"
 #include "step_event.h"
@@ -72,21 +75,74 @@ int tracker_apply_scenario(struct tracker *t, json_t *event, struct error *err)
 struct read_ctx {
 	struct tracker *t;
 	struct error *err;
+	int rc;
 };
 
-static int on_record(json_t *record, void *vctx)
+static int on_record(const char *file_name, json_t *record, void *vctx)
 {
 	struct read_ctx *c = vctx;
 
-	return tracker_apply_scenario(c->t, record, c->err) < 0 ? 1 : 0;
+	(void)file_name;
+	if (tracker_apply_scenario(c->t, record, c->err) < 0)
+		c->rc = -1;
+	return c->rc;
+}
+
+/* Opens the directory of path below <run_dir>/events/ one level at a time
+ * without following a link (a task writes there: event_tree.c does the
+ * same); *base gets the file's name. -1 with errno. */
+static int open_records_dir(const struct tracker *t, char *path, const char **base)
+{
+	size_t skip = strlen(t->run_dir) + 1;
+	char *part = path + skip, *slash;
+	int fd = -1;
+
+	*base = strrchr(path, '/') + 1;
+	for (int at = AT_FDCWD; (slash = strchr(part, '/')) != NULL; at = fd, part = slash + 1) {
+		*slash = '\0';
+		fd = openat(at, at == AT_FDCWD ? path : part,
+			    O_RDONLY | O_DIRECTORY | O_CLOEXEC | (at == AT_FDCWD ? 0 : O_NOFOLLOW));
+		*slash = '/';
+		if (at != AT_FDCWD)
+			close(at);
+		if (fd < 0)
+			return -1;
+	}
+	return fd;
+}
+
+/* Reads the pack's record file as the event reader would (event_file.h):
+ * never through a link, never blocking, lines of another array task or
+ * restart skipped. Gone, or not a file to be read: nothing to read. */
+static int read_records(struct tracker *t, char *path, struct error *err)
+{
+	struct read_ctx c = { t, err, 0 };
+	char *buf = NULL;
+	size_t cap = 0;
+	struct event_file f = { .name = NULL };
+	struct event_file_pass pass = { .handler = on_record, .ctx = &c, .buf = &buf,
+					.buf_cap = &cap };
+	int fd = open_records_dir(t, path, (const char **)&f.name), rc;
+
+	if (fd < 0 && errno != EMFILE && errno != ENFILE && errno != ENOMEM)
+		return 0;  /* gone, or made unreadable by a task: the event reader says so */
+	if (fd < 0) {
+		error_system(err, "cannot read %s", path);
+		return -1;
+	}
+	event_name_parse(f.name, &f.id);  /* scenario_record_path's name: a pack's */
+	rc = event_file_read(&f, fd, &pass);
+	close(fd);
+	free(buf);
+	if (rc == -1 && c.rc == 0)
+		error_system(err, "cannot read %s", path);
+	return c.rc != 0 || rc == -1 ? -1 : 0;
 }
 
 int tracker_pack_read_records(struct tracker *t, const struct tracked_pack *p,
 			      struct error *err)
 {
 	char path[4096], job[16], task[16], restart[16], bucket[40];
-	struct read_ctx c = { t, err };
-	int rc;
 
 	snprintf(job, sizeof job, "%u", p->array_job_id);
 	snprintf(task, sizeof task, "%u", p->array_task_id);
@@ -100,6 +156,5 @@ int tracker_pack_read_records(struct tracker *t, const struct tracked_pack *p,
 		error_system(err, "the records of pack %s_%s", job, task);
 		return -1;
 	}
-	rc = jsonl_read(path, on_record, &c, NULL, err);
-	return rc == 0 ? 0 : -1;
+	return read_records(t, path, err);
 }

@@ -623,6 +623,45 @@ static void a_rebuild_reads_no_finished_step_again(void **state)
 	assert_true(tracker_all_final(f->t));
 }
 
+/* What a task may leave in events/ (issue 11): a link named like an event
+ * file does not fail the poll, and task 1's end copied into task 0's file
+ * does not settle task 1; both are said once. */
+static void what_a_task_leaves_in_events_is_skipped_and_said_once(void **state)
+{
+	struct fixture *f = *state;
+	char name0[64], name1[64], path[4200], text[640], *lines, *last;
+
+	submit(f, ARRAY, 0, 2, 1, "w001");
+	start(f, ARRAY, 0, 0);
+	start(f, ARRAY, 1, 0);
+	end(f, ARRAY, 1, 0, 0, 0);
+	snprintf(name0, sizeof name0, "events/%u.batch.0.jsonl", ARRAY + 1000);
+	snprintf(name1, sizeof name1, "events/%u.batch.0.jsonl", ARRAY + 1001);
+	lines = tmpdir_read(f->dir, name1);
+	last = strchr(lines, '\n') + 1;  /* task 1's end, moved into task 0's file */
+	snprintf(path, sizeof path, "%s/%s", f->dir, name0);
+	FILE *file = fopen(path, "a");
+	assert_non_null(file);
+	fputs(last, file);
+	fclose(file);
+	*last = '\0';
+	tmpdir_write(f->dir, name1, lines);
+	free(lines);
+	snprintf(path, sizeof path, "%s/events/x.jsonl", f->dir);
+	assert_int_equal(symlink("/dev/zero", path), 0);
+	poll_events(f);
+	assert_int_equal(rows(f, "tasks.jsonl", 1, "succeeded", NULL), 0);
+	assert_true(tracker_events_trouble(f->t, text, sizeof text));
+	assert_string_equal(text, "1 unreadable entry in events/ (first: x.jsonl: a symbolic "
+				  "link, not followed); 1 line skipped in events/ (1 of them "
+				  "claimed another step)");
+	poll_events(f);
+	assert_false(tracker_events_trouble(f->t, text, sizeof text));
+	end(f, ARRAY, 1, 0, 0, 0);  /* its own file: it counts */
+	poll_events(f);
+	assert_int_equal(rows(f, "tasks.jsonl", 1, "succeeded", NULL), 1);
+}
+
 /* Killed between the failures.jsonl row and the tasks.jsonl row. */
 static void a_crash_between_the_two_rows(void **state)
 {
@@ -871,6 +910,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(a_requeue_is_the_same_attempt, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_rebuild_writes_nothing_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(what_a_task_leaves_in_events_is_skipped_and_said_once,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(a_rebuild_reads_no_finished_step_again, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_crash_between_the_two_rows, setup, teardown),

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "lib/util/jsonl_file.h"
@@ -335,6 +337,44 @@ static void test_records_read_at_settle(void **state)
 	assert_int_equal(not_started(f), 2);
 }
 
+/* The records read directly at the pack's end are read as the event
+ * reader reads them (a task writes there): a FIFO in the file's place
+ * blocks nothing (the alarm turns a hang into a failure, it times
+ * nothing), and a record of another array task in it does not count. */
+static void test_records_read_at_settle_safely(void **state)
+{
+	struct fixture *f = *state;
+	struct scenario_pack_id other = { RUN_ID, "model", "node7", JOB + 1, ARRAY, 1, 0 };
+	struct scenario_record r = { .end = true, .task_id = 1, .attempt = 1, .pid = 42,
+				     .elapsed_s = 1, .max_rss_bytes = 1 };
+	char path[4096];
+	struct error err;
+	size_t len;
+	char *line = scenario_record_line(&other, &r, &len);
+
+	submit_pack(f);
+	assert_int_equal(scenario_record_path(path, sizeof path, f->dir, NULL, "700", "0", "0"), 0);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	alarm(60);
+	assert_int_equal(tracker_apply_event(f->t, batch_event("start", 0, 0, 0, 0, NULL), &err), 0);
+	assert_int_equal(tracker_apply_event(f->t, batch_event("end", 0, 143, 15, 0,
+								"timeout?"), &err), 0);
+	alarm(0);
+	assert_int_equal(not_started(f), 4);
+	assert_int_equal(unlink(path), 0);
+	scenario(f, false, 0, 1, 0);
+	scenario(f, false, 1, 1, 0);
+	other.restart_count = 1;
+	free(line);
+	line = scenario_record_line(&other, &r, &len);
+	assert_int_equal(scenario_record_path(path, sizeof path, f->dir, NULL, "700", "0", "1"), 0);
+	append(path, line);  /* task 1's end, in the file of task 0 */
+	free(line);
+	assert_int_equal(tracker_apply_event(f->t, batch_event("end", 1, 143, 15, 0,
+								"timeout?"), &err), 0);
+	assert_int_equal(find(f, 1)->state, TASK_FAILED);  /* started, not ended: the pack's failure */
+}
+
 /* Slurm: nothing settles on the batch end; Slurm's final state does. */
 static void test_preempted_pack_slurm(void **state)
 {
@@ -529,6 +569,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_killed_pack_local, setup_local, teardown),
 		cmocka_unit_test_setup_teardown(test_records_read_at_settle, setup_local, teardown),
+		cmocka_unit_test_setup_teardown(test_records_read_at_settle_safely, setup_local,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_preempted_pack_slurm, setup_slurm, teardown),
 		cmocka_unit_test_setup_teardown(test_requeued_pack, setup_slurm, teardown),
 		cmocka_unit_test_setup_teardown(test_requeue_after_settle, setup_slurm, teardown),
