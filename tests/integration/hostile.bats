@@ -118,3 +118,22 @@ nothing_outside() {
 	[ "$(jq -r .event "$file" | tr '\n' ' ')" = "start end " ]
 	rm -rf "$spool"
 }
+
+@test "a task planting a FIFO, a link to /etc/shadow, garbage and a forged end beside its events: no hang, no forged success, said once" {
+	dir=$(hostile_dir ok events_junk late)
+	run in_dir "$dir" timeout 900 "$SCALABLE" run --poll-interval 2s
+	echo "$output" | tail -5
+	[ "$status" -eq 1 ]
+	[[ $output == *"unreadable entries in events/"* ]]
+	run_dir=$(the_run "$dir")
+	run records_are_text "$run_dir" 2
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# "late" failed as it did (exit 2), whatever the forged line said
+	ended='select(.state == "failed" or .state == "succeeded")'
+	[ "$(jq -c "select(.task_id == 2) | $ended | [.state, .exit_code]" "$run_dir/tasks.jsonl")" = '["failed",2]' ]
+	[ "$(jq -c "select(.task_id == 0) | $ended | .state" "$run_dir/tasks.jsonl")" = '"succeeded"' ]
+	# the forged end was there to be refused
+	grep -q '"array_task_id":2,.*"exit_code":0' "$run_dir"/events/*/*/*.batch.0.jsonl
+	! grep -q 'root:' "$run_dir/failures.jsonl"
+}

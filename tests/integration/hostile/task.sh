@@ -16,5 +16,24 @@ truncated_log) echo "about to be cut" >&2; : >"$err" ;;
 symlinked_log) echo "secret" >&2; rm -f "$err"; ln -s /etc/shadow "$err" ;;
 unreadable_log) echo "hidden" >&2; chmod 000 "$err" ;;
 dir_log) rm -f "$err"; mkdir "$err" ;;
+late) sleep 8; echo "late failure" >&2; exit 2 ;;
+events_junk)
+	# beside this step's own event file: a FIFO and a link to /etc/shadow
+	# named like event files, garbage, and a forged end of scenario "late"
+	# (array index 2, running meanwhile) claiming it succeeded
+	own=$(find "$SCALABLE_RUN_DIR/events" -name "$SLURM_JOB_ID.batch.0.jsonl" | head -1)
+	dir=${own%/*}
+	mkfifo "$dir/999999.batch.0.jsonl"
+	ln -s /etc/shadow "$dir/999998.batch.0.jsonl"
+	head -c 4096 /dev/urandom >>"$own"; echo >>"$own"
+	for _ in $(seq 30); do
+		late=$(squeue -h -j "$SLURM_ARRAY_JOB_ID" -o '%K %A' | awk '$1 == 2 { print $2 }')
+		[ -n "$late" ] && break
+		sleep 1
+	done
+	head -1 "$own" | jq -c --argjson j "${late:-0}" \
+		'.event = "end" | .job_id = $j | .array_task_id = 2 | .task_id = 2 | .exit_code = 0 | .signal = null' \
+		>>"$own"
+	;;
 esac
 exit 1
