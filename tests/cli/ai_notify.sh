@@ -3,7 +3,8 @@
 # 127.0.0.1 (fake_http.py, python3 stdlib): a run on the local target tells
 # its webhook (run id, status, counts) and survives a webhook that hangs;
 # diagnose --ai sends the model, a redacted summary and the key (from a file,
-# then from the environment) and prints the answer; a refused, failing,
+# then from the environment) and prints the answer, but never where a
+# manifest others can write or own sends it; a refused, failing,
 # hanging, redirecting, oversized or nonsensical endpoint, and one whose
 # certificate cannot be verified (openssl makes it), leave the heuristic
 # report and a notice.
@@ -26,7 +27,7 @@ cd "$work" || exit 1
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy \
 	SCALABLE_AI_URL SCALABLE_AI_MODEL SCALABLE_AI_KEY_FILE SCALABLE_AI_KEY OPENAI_API_KEY
 n=0
-echo "1..52"
+echo "1..59"
 
 # lacks DESCRIPTION FILE TEXT: FILE does not contain TEXT.
 lacks() {
@@ -164,6 +165,26 @@ chmod 600 ai.key
 # The key from the variable the run's ai.api_key_env names.
 SCALABLE_RUNS_DIR="$work/runs-b" TEST_AI_KEY=env-key-123 check "diagnose --ai, key from the environment" 0 "$scalable" diagnose --ai
 holds "the key from the environment" chat.log "AUTH Bearer env-key-123"
+
+# A manifest that others can write, or that is another user's, does not
+# say where the key goes: no request at all, and a notice why.
+requests_before=$(grep -c '^PATH' chat.log)
+chmod g+w "$run_a/manifest.yaml"
+check "diagnose --ai of a manifest the group can write" 0 "$scalable" diagnose --ai
+holds "... says its url and key settings are not used" err "its ai.url and key settings are not used"
+check "... and sends nothing" 0 test "$(grep -c '^PATH' chat.log)" -eq "$requests_before"
+chmod g-w "$run_a/manifest.yaml"
+if [ "$(id -u)" -eq 0 ] && chown nobody "$run_a/manifest.yaml" 2>/dev/null; then
+	check "diagnose --ai of another user's manifest" 0 "$scalable" diagnose --ai
+	check "... sends nothing" 0 test "$(grep -c '^PATH' chat.log)" -eq "$requests_before"
+	chown 0 "$run_a/manifest.yaml"
+else
+	n=$((n + 2))
+	echo "ok $((n - 1)) # SKIP not root: cannot give the manifest to nobody"
+	echo "ok $n # SKIP not root"
+fi
+check "the own private manifest is used again" 0 "$scalable" diagnose --ai
+check "... and sends its request" 0 test "$(grep -c '^PATH' chat.log)" -gt "$requests_before"
 
 # Endpoints that fail: the heuristic report, a one-line notice, exit 0.
 serve status500 err500
