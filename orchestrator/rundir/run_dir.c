@@ -206,7 +206,8 @@ int run_dir_create(const char *root, const char *project, const char *command,
 {
 	struct run_dir *run;
 
-	if (make_dirs(root, 0777) != 0) {
+	/* private: a runs directory to share is one its owner made so */
+	if (make_dirs(root, 0700) != 0) {
 		error_system(err, "cannot create the runs directory %s", root);
 		return -1;
 	}

@@ -35,7 +35,7 @@ int run_id_format(const char *project, time_t when, uint32_t random, char *buf, 
 /* True when name has the shape of a run id. */
 int run_id_valid(const char *name);
 
-/* Creates a new run under root (made if missing) and takes its lock for
+/* Creates a new run under root (made 0700 if missing) and takes its lock for
  * command. */
 int run_dir_create(const char *root, const char *project, const char *command,
 		   struct run_dir **out, struct error *err);
