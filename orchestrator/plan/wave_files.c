@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "lib/util/exit_codes.h"
+#include "plan/log_paths.h"
 #include "plan/wave_script.h"
 
 /* mkdir -p: creates path and its missing parents (mode less the umask). */
@@ -116,18 +117,23 @@ static int write_tasks(const struct wave_item *item, FILE *file, struct error *e
 }
 
 /* Makes the directory of a chunk's --output file: it must be there before
- * the job starts, or Slurm fails the job. */
-static int make_output_dir(const struct plan_chunk *chunk, struct error *err)
+ * the job starts, or Slurm fails the job. (chunk->output is a pattern, its
+ * run directory escaped: the path is made again.) */
+static int make_output_dir(const struct plan *plan, const struct plan_group *group,
+			   const struct plan_chunk *chunk, struct error *err)
 {
-	char *dir = strdup(chunk->output), *slash = dir ? strrchr(dir, '/') : NULL;
-	int rc = -1;
+	char rel[4096], *dir;
+	int rc;
 
-	if (slash) {
-		*slash = '\0';
-		rc = make_dirs(dir, 0755);
+	if (log_slurm_output_text(plan->layout, group->component->name, chunk->offset, "%A",
+				  "%a", rel, sizeof rel) != 0 ||
+	    asprintf(&dir, "%s/%s", plan->run_dir, rel) < 0) {
+		error_system(err, "cannot create the directory of %s", chunk->output);
+		return -1;
 	}
-	if (rc != 0)
-		error_system(err, "cannot create %s", dir ? dir : chunk->output);
+	*strrchr(dir, '/') = '\0';  /* rel holds one at least */
+	if ((rc = make_dirs(dir, 0755)) != 0)
+		error_system(err, "cannot create %s", dir);
 	free(dir);
 	return rc;
 }
@@ -141,7 +147,7 @@ static int write_group(const struct plan *plan, const struct plan_group *group,
 
 	for (size_t c = 0; c < group->n_chunks; c++) {
 		item.chunk = &group->chunks[c];
-		if (make_output_dir(item.chunk, err) != 0)
+		if (make_output_dir(plan, group, item.chunk, err) != 0)
 			return -1;
 		if (write_atomically(item.chunk->tasks_path, 0644, write_tasks, &item, err) != 0)
 			return -1;
