@@ -211,7 +211,7 @@ int run_dir_create(const char *root, const char *project, const char *command,
 		error_system(err, "cannot create the runs directory %s", root);
 		return -1;
 	}
-	if (create_unique(root, project, &run, err) != 0)
+	if (runs_root_check(root, err) != 0 || create_unique(root, project, &run, err) != 0)
 		return -1;
 	if (run_dir_lock(run, command, err) != 0) {
 		run_dir_free(run);

@@ -40,6 +40,29 @@ int run_check_owner(const struct run_dir *run, const char *command, struct error
 	return -1;
 }
 
+int runs_root_check(const char *root, struct error *err)
+{
+	struct stat st;
+	const char *why = NULL;
+
+	if (stat(root, &st) != 0) {
+		error_system(err, "cannot check the runs directory %s", root);
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		why = "is not a directory";
+	else if (st.st_uid != getuid() && st.st_uid != 0)
+		why = "belongs to another user, who could replace your runs";
+	else if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+		why = "can be written by group or others without the sticky bit (chmod +t): "
+		      "they could replace your runs";
+	if (!why)
+		return 0;
+	error_usage(err, "the runs directory %s %s; set SCALABLE_RUNS_DIR to a directory of "
+		    "your own", root, why);
+	return -1;
+}
+
 void run_list_note_foreign(const char *root, const struct run_list *list)
 {
 	if (list->foreign == 0)

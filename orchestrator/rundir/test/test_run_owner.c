@@ -1,7 +1,8 @@
 /* Other users' runs (docs/run-directory.md, "Other users"): in a runs
  * directory anyone may write, a run directory of another uid is not
  * listed, not found by id or as the latest, not changed by path, and its
- * cache.jsonl is not read. Needs root to make a directory of another uid
+ * cache.jsonl is not read; no run is made in a runs directory of another
+ * user or that others can write without the sticky bit. Needs root to make a directory of another uid
  * (chown to nobody); skipped otherwise. */
 #include <pwd.h>
 #include <setjmp.h>
@@ -120,12 +121,44 @@ static void another_users_cache_is_not_read(void **state)
 	tmpdir_remove(root);
 }
 
+/* A new run goes only into a runs directory nobody else can rearrange. */
+static void runs_go_only_where_nobody_else_can_rename_them(void **state)
+{
+	char *dir = tmpdir_create(), root[4200];
+	struct passwd *nobody = getpwnam("nobody");
+	struct run_dir *run;
+	struct error err;
+
+	(void)state;
+	snprintf(root, sizeof root, "%s/runs", dir);
+	assert_int_equal(mkdir(root, 0700), 0);
+	assert_int_equal(chmod(root, 0777), 0);
+	assert_int_equal(run_dir_create(root, "p", "run", &run, &err), -1);
+	assert_int_equal(err.exit_code, SCALABLE_EXIT_USAGE);
+	assert_non_null(strstr(err.text, "sticky bit"));
+	assert_int_equal(chmod(root, 02770), 0);          /* a group's, not sticky */
+	assert_int_equal(run_dir_create(root, "p", "run", &run, &err), -1);
+	assert_int_equal(chmod(root, 01777), 0);          /* as /tmp */
+	assert_int_equal(run_dir_create(root, "p", "run", &run, &err), 0);
+	run_dir_free(run);
+	assert_int_equal(chmod(root, 0755), 0);
+	if (geteuid() == 0 && nobody) {
+		assert_int_equal(chown(root, nobody->pw_uid, nobody->pw_gid), 0);
+		assert_int_equal(run_dir_create(root, "p", "run", &run, &err), -1);
+		assert_non_null(strstr(err.text, "belongs to another user"));
+	} else {
+		print_message("part skipped: needs root to give the runs directory to nobody\n");
+	}
+	tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(another_users_run_is_neither_listed_nor_found),
 		cmocka_unit_test(another_users_run_by_path_is_refused_for_a_change),
 		cmocka_unit_test(another_users_cache_is_not_read),
+		cmocka_unit_test(runs_go_only_where_nobody_else_can_rename_them),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
