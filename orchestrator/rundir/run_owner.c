@@ -65,8 +65,11 @@ int runs_root_check(const char *root, struct error *err)
 
 void run_list_note_foreign(const char *root, const struct run_list *list)
 {
-	if (list->foreign == 0)
+	static bool said;  /* a command may list the runs more than once */
+
+	if (list->foreign == 0 || said)
 		return;
+	said = true;
 	fprintf(stderr, "scalable: skipped %zu run%s in %s owned by other users (%s%s)\n",
 		list->foreign, list->foreign == 1 ? "" : "s", root, list->foreign_first,
 		list->foreign > 1 ? ", ..." : "");

@@ -19,7 +19,8 @@ int run_check_owner(const struct run_dir *run, const char *command, struct error
  * (then nobody else can rename a run away and put theirs in its place);
  * else -1 with a clear error, exit code 2. */
 int runs_root_check(const char *root, struct error *err);
-/* One line on stderr when list left out runs of other users. */
+/* One line on stderr when list left out runs of other users (once per
+ * process). */
 void run_list_note_foreign(const char *root, const struct run_list *list);
 
 #endif
