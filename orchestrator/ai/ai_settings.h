@@ -12,6 +12,8 @@
  *    this user that neither group nor others can read (chmod 600). The key
  *    never comes from the command line;
  *  - timeout: ai.timeout (default 60s).
+ * diagnose_ai.c passes an ai: section without url and key location when
+ * the run's manifest.yaml is not the caller's or others can write it.
  *
  * Tests: orchestrator/run/test/test_ai_notify.c, tests/cli/ai_notify.sh. */
 #ifndef SCALABLE_AI_SETTINGS_H

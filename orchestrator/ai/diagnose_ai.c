@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ai/ai_chat.h"
@@ -12,6 +13,32 @@
 #include "config/config_file.h"
 #include "lib/http/http_post.h"
 #include "rundir/run_record.h"
+
+#define UNTRUSTED_NOTE "the run's manifest.yaml (or its directory) is not yours or " \
+	"others can write it: its ai.url and key settings are not used"
+
+/* Whether path is the caller's (not a symlink) and only the caller can
+ * write it. */
+static bool own_and_private(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && st.st_uid == getuid() &&
+	       !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/* A manifest that someone else wrote, or can write, must not choose where
+ * the caller's key goes: its url and key location are dropped. */
+static bool drop_untrusted(const char *run_path, const char *manifest, struct ai_config *ai)
+{
+	if (own_and_private(run_path) && own_and_private(manifest))
+		return false;
+	free(ai->url);
+	free(ai->api_key_env);
+	free(ai->api_key_file);
+	ai->url = ai->api_key_env = ai->api_key_file = NULL;
+	return true;
+}
 
 /* The ai: section of the run's manifest.yaml; a relative api_key_file is
  * taken from the directory of the config the run came from. Returns 0 with
@@ -39,6 +66,8 @@ static int manifest_ai(const char *run_path, struct ai_config *ai, bool *found, 
 		if (rc != 0)
 			snprintf(why, why_len, "%s", err.text);
 		*found = rc == 0;
+		if (*found && drop_untrusted(run_path, manifest, ai))
+			snprintf(why, why_len, UNTRUSTED_NOTE);
 		config_services_clear(&notify, &(struct ai_config){ 0 });
 	}
 	run_record_clear(&record);
@@ -47,18 +76,32 @@ static int manifest_ai(const char *run_path, struct ai_config *ai, bool *found, 
 	return rc;
 }
 
+/* why becomes "note; why". */
+static void prefix_note(char *why, size_t len, const char *note)
+{
+	char copy[1100];
+
+	snprintf(copy, sizeof copy, "%s", why);
+	snprintf(why, len, "%.400s; %.600s", note, copy);
+}
+
 void diagnose_ai_ask(const char *run_path, const struct diagnosis *dx, struct diagnose_ai *out)
 {
 	struct ai_config config = { 0 };
 	struct ai_settings settings;
 	json_t *summary = NULL;
+	char note[sizeof out->why] = "";
 	bool found;
 
 	memset(out, 0, sizeof *out);
-	if (manifest_ai(run_path, &config, &found, out->why, sizeof out->why) != 0)
+	if (manifest_ai(run_path, &config, &found, note, sizeof note) != 0) {
+		snprintf(out->why, sizeof out->why, "%s", note);
 		return;
+	}
 	if (ai_settings_resolve(found ? &config : NULL, &settings, out->why,
 				sizeof out->why) != 0) {
+		if (*note)  /* say why the manifest's settings were not used */
+			prefix_note(out->why, sizeof out->why, note);
 		config_services_clear(&(struct notify_config){ 0 }, &config);
 		return;
 	}

@@ -39,7 +39,7 @@ static const char help[] =
 	"\n"
 	"Exit codes: as `scalable run` (0 when there is nothing left to resume);\n"
 	"2 the run's config no longer loads as it did; 4 another orchestrator\n"
-	"holds the run; 5 no such run.\n";
+	"holds the run; 5 no such run, or the run is another user's.\n";
 
 
 /* Nothing failed, nothing is missing: said, and left as it is. */

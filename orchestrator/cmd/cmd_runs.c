@@ -6,6 +6,7 @@
 #include "cmd/cli.h"
 #include "cmd/commands.h"
 #include "lib/util/exit_codes.h"
+#include "rundir/run_owner.h"
 #include "run/run_session.h"
 #include "cmd/status_view.h"
 #include "cmd/status_print.h"
@@ -61,6 +62,7 @@ static int list_runs(bool json)
 		json_decref(views);
 		return root ? cli_fail(&err) : SCALABLE_EXIT_SYSTEM;
 	}
+	run_list_note_foreign(root, &list);
 	for (size_t i = 0; i < list.count; i++) {
 		json_t *view = view_of(root, list.ids[i]);
 

@@ -28,7 +28,7 @@ static const char help[] =
 	"  -h, --help           show this help\n"
 	"\n"
 	"Exit codes: as `scalable run`; 4 another orchestrator holds the run;\n"
-	"5 no such run.\n";
+	"5 no such run, or the run is another user's.\n";
 
 int cmd_watch(int argc, char **argv)
 {

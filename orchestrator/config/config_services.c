@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util/secret_env.h"
 #include "config/config_loader.h"
 #include "lib/http/http_post.h"
 
@@ -66,6 +67,10 @@ int load_ai(struct loader *L, const struct ynode *map)
 		return fail_at(L, ymap_get(map, "api_key_env"), "'%s' is not an environment "
 			       "variable name (expected the name, e.g. OPENAI_API_KEY, "
 			       "never the key itself)", ai->api_key_env);
+	/* the key it names must not reach sbatch nor a task */
+	if (ai->api_key_env && secret_env_add(ai->api_key_env) != 0)
+		return fail_at(L, ymap_get(map, "api_key_env"), "cannot keep $%s out of the "
+			       "jobs' environment", ai->api_key_env);
 	if (ai->api_key_file) {
 		const char *home = getenv("HOME");
 		char *resolved = NULL;

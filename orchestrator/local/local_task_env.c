@@ -1,5 +1,6 @@
 /* Building a local array task's environment. */
 #include "local/local_task_env.h"
+#include "lib/util/secret_env.h"
 #include "lib/util/string_vec.h"
 
 #include <stdbool.h>
@@ -27,14 +28,15 @@ static bool has_name(const struct string_vec *b, const char *entry)
 }
 
 /* Adds each entry whose name is not there yet (and, if skip_slurm, that is
- * not Slurm's). */
+ * neither Slurm's nor an API key: inherited ones describe another job, or
+ * are not the task's to see). */
 static void merge(struct string_vec *b, char *const list[], bool skip_slurm)
 {
 	for (size_t i = 0; list && list[i]; i++) {
 		if (!strchr(list[i], '=') || has_name(b, list[i]))
 			continue;
 		if (skip_slurm && (strncmp(list[i], "SLURM_", 6) == 0 ||
-				   strncmp(list[i], "SLURMD_", 7) == 0))
+				   strncmp(list[i], "SLURMD_", 7) == 0 || secret_env_is(list[i])))
 			continue;
 		string_vec_take(b, strdup(list[i]));
 	}

@@ -21,7 +21,7 @@ struct local_task_slurm_vars {
  * (this task's NAME=VALUE, or NULL), the chunk's additions, then the
  * inherited ones; a name appears once (the first wins)
  * and inherited SLURM_* / SLURMD_* are left out, since they describe some
- * other job. Returns NULL on allocation failure. */
+ * other job, and so are API keys (secret_env.h). Returns NULL on allocation failure. */
 char **local_task_env_build(char *const inherited[], char *const additions[],
 			    const char *own, const struct local_task_slurm_vars *v);
 

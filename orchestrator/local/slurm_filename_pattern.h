@@ -1,6 +1,7 @@
 /* sbatch's filename patterns (--output/--error): "%A_%a.out" and friends.
  *
- * Tests: orchestrator/local/test/test_local_executor.c. */
+ * Tests: orchestrator/local/test/test_local_executor.c,
+ * orchestrator/local/test/test_slurm_filename_pattern.c. */
 #ifndef SCALABLE_SLURM_FILENAME_PATTERN_H
 #define SCALABLE_SLURM_FILENAME_PATTERN_H
 

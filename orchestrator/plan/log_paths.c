@@ -2,6 +2,8 @@
 #include "plan/log_paths.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "step_event.h"
 
@@ -59,4 +61,22 @@ int log_slurm_output(int layout, const char *component, size_t index, int64_t ar
 	snprintf(t, sizeof t, "%lld", (long long)array_task);
 	return log_slurm_output_text(layout, component, index - (size_t)array_task, j, t, buf,
 				     len);
+}
+
+char *log_pattern_escape(const char *path)
+{
+	size_t n = strlen(path);
+	char *out, *q;
+
+	for (const char *p = path; *p; p++)
+		n += *p == '%';
+	if (!(out = q = malloc(n + 1)))
+		return NULL;
+	for (const char *p = path; *p; p++) {
+		*q++ = *p;
+		if (*p == '%')
+			*q++ = '%';
+	}
+	*q = '\0';
+	return out;
 }

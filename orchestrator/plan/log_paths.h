@@ -51,5 +51,8 @@ int log_slurm_output_text(int layout, const char *component, size_t offset,
 /* The same from numbers: the attempt of index ran as array_task of array_job. */
 int log_slurm_output(int layout, const char *component, size_t index, int64_t array_job,
 		     int64_t array_task, char *buf, size_t len);
+/* path as literal text in an sbatch filename pattern: each '%' doubled (a
+ * runs directory may hold one). malloc'd; NULL when out of memory. */
+char *log_pattern_escape(const char *path);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util/exit_codes.h"
+#include "lib/util/self_exe.h"
 #include "plan/log_paths.h"
 #include "plan/plan_chunks.h"
 #include "scenarios/scenarios.h"
@@ -70,23 +72,33 @@ void plan_free(struct plan *plan)
 	free(plan);
 }
 
+/* A plan of n_groups empty groups; NULL with err filled on failure. */
 static struct plan *plan_new(const struct config *config, const struct plan_options *o,
-			     size_t n_groups)
+			     size_t n_groups, struct error *err)
 {
 	struct plan *plan = calloc(1, sizeof *plan);
+	char why[600] = "";
 
-	if (!plan)
+	if (!plan) {
+		error_system(err, "planning");
 		return NULL;
+	}
 	plan->config = config;
 	plan->target = o->target;
 	plan->max_array_size = o->max_array_size;
 	plan->layout = run_layout_of(o->layout);
 	plan->groups = calloc(n_groups ? n_groups : 1, sizeof *plan->groups);
 	plan->pack_runner = o->pack_runner ? strdup(o->pack_runner)
-					   : realpath("/proc/self/exe", NULL);
+					   : self_exe_path(why, sizeof why);  /* after an upgrade too */
 	if (!plan->groups || !(plan->run_dir = strdup(o->run_dir)) ||
 	    !(plan->run_id = strdup(o->run_id)) || !(plan->wave = strdup(o->wave)) ||
 	    !plan->pack_runner) {
+		if (*why) {
+			error_usage(err, "planning: %s", why);
+			err->exit_code = SCALABLE_EXIT_SYSTEM;
+		} else {
+			error_system(err, "planning");
+		}
 		plan_free(plan);
 		return NULL;
 	}
@@ -167,10 +179,8 @@ int plan_initial(const struct config *config, const struct plan_options *options
 
 	if (check_options(options, err) != 0)
 		return -1;
-	if (!(plan = plan_new(config, options, config->n_components))) {
-		error_system(err, "planning");
+	if (!(plan = plan_new(config, options, config->n_components, err)))
 		return -1;
-	}
 	for (size_t c = 0; c < config->n_components; c++) {
 		struct plan_group *group = &plan->groups[c];
 
@@ -202,10 +212,8 @@ int plan_wave(const struct config *config, const struct plan_options *options,
 
 	if (check_options(options, err) != 0)
 		return -1;
-	if (!(plan = plan_new(config, options, n_requests))) {
-		error_system(err, "planning");
+	if (!(plan = plan_new(config, options, n_requests, err)))
 		return -1;
-	}
 	for (size_t r = 0; r < n_requests; r++) {
 		struct plan_group *group = &plan->groups[r];
 		const struct plan_request *req = &requests[r];

@@ -153,13 +153,17 @@ static char **local_argv(const struct plan_group *group)
 static int describe_chunk(const struct plan *plan, const struct plan_group *group,
 			  struct plan_chunk *chunk)
 {
-	char output[4096];
+	char output[4096], *run_dir = log_pattern_escape(plan->run_dir);
+	int rc = 0;
 
 	chunk->array = array_spec(group, chunk, plan->target->throttle);
-	if (!chunk->array ||
+	if (!run_dir || !chunk->array ||
 	    log_slurm_output_text(plan->layout, group->component->name, chunk->offset, "%A", "%a",
 				  output, sizeof output) != 0 ||
-	    asprintf(&chunk->output, "%s/%s", plan->run_dir, output) < 0)
+	    asprintf(&chunk->output, "%s/%s", run_dir, output) < 0)
+		rc = -1;
+	free(run_dir);
+	if (rc != 0)
 		return -1;
 	chunk->argv = plan->target->provider == PROVIDER_SLURM
 			      ? sbatch_argv(plan, group, chunk)

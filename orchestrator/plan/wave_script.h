@@ -32,7 +32,10 @@ char **wave_task_env(const struct plan *plan, const struct plan_group *group,
 /* Creates <run_dir>/scripts/<wave>/, <run_dir>/logs/ and the directory of
  * each chunk's --output (log_paths.h), and writes every group's script and
  * its chunks' tasks files (each through a temporary file and rename, so a
- * crash never leaves half a file). */
+ * crash never leaves half a file). The temporary file is created new
+ * (O_EXCL|O_NOFOLLOW), and scripts/ and scripts/<wave>/ must be the
+ * caller's and not writable by group or others (exit code 3 otherwise):
+ * sbatch runs what is there. */
 int plan_write_scripts(const struct plan *plan, struct error *err);
 
 #endif

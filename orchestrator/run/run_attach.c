@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rundir/manifest_digest.h"
+#include "rundir/run_owner.h"
 #include "run/run_cache.h"
 #include "run/run_session.h"
 #include "run/run_window.h"
@@ -158,7 +159,9 @@ static int open_journal(struct run_session *s, struct error *err)
 static int attach(struct run_session *s, const struct run_session_spec *spec,
 		  struct error *err)
 {
+	/* a run given by path may be another user's: look, never change it */
 	if (find_run(spec, &s->run, err) != 0 ||
+	    (!s->read_only && run_check_owner(s->run, spec->command, err) != 0) ||
 	    (!s->read_only && run_dir_lock(s->run, spec->command, err) != 0) ||
 	    run_record_read(s->run->path, &s->record, err) != 0)
 		return -1;

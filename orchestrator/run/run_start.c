@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +14,20 @@
 #include "plan/plan_json.h"
 #include "scenarios/scenarios.h"
 
-static int copy_manifest(const struct run_dir *run, const char *source, struct error *err)
+/* Whether the config names a webhook or an AI endpoint: its copy may hold
+ * a webhook's secret URL or where a key is, for the owner's eyes only. */
+static bool holds_services(const struct config *config)
 {
+	const struct ai_config *ai = &config->ai;
+
+	return config->notify.webhook || ai->url || ai->model || ai->api_key_env ||
+	       ai->api_key_file;
+}
+
+static int copy_manifest(const struct run_dir *run, const struct config *config,
+			 struct error *err)
+{
+	const char *source = config->path;
 	FILE *in = fopen(source, "re");
 	char *text = NULL, *path = NULL;
 	size_t cap = 0;
@@ -28,7 +41,7 @@ static int copy_manifest(const struct run_dir *run, const char *source, struct e
 	else if (asprintf(&path, "%s/manifest.yaml", run->path) < 0)
 		error_system(err, "cannot copy %s", source);
 	else
-		rc = atomic_write_text(path, 0644, text ? text : "", (size_t)len, err);
+		rc = atomic_write_text(path, holds_services(config) ? 0600 : 0644, text ? text : "", (size_t)len, err);
 	if (in)
 		fclose(in);
 	free(text);
@@ -89,7 +102,7 @@ int run_start_files(const struct run_dir *run, const struct config *config,
 	char *plan_path = NULL;
 	int rc = fill_record(run, config, target, record, err);
 
-	rc = rc || copy_manifest(run, config->path, err) ||
+	rc = rc || copy_manifest(run, config, err) ||
 	     write_run_file(run, "scenarios.jsonl", fill_scenarios, config->scenarios, err);
 	if (rc == 0 && plan) {
 		if (asprintf(&plan_path, "%s/plan.json", run->path) < 0) {

@@ -15,6 +15,7 @@
 #include "lib/util/atomic_file.h"
 #include "lib/util/exit_codes.h"
 #include "rundir/run_lock.h"
+#include "rundir/run_owner.h"
 #include "rundir/run_record.h"
 
 #define STAMP_LEN 16   /* YYYYMMDDTHHMMSSZ */
@@ -205,11 +206,12 @@ int run_dir_create(const char *root, const char *project, const char *command,
 {
 	struct run_dir *run;
 
-	if (make_dirs(root, 0777) != 0) {
+	/* private: a runs directory to share is one its owner made so */
+	if (make_dirs(root, 0700) != 0) {
 		error_system(err, "cannot create the runs directory %s", root);
 		return -1;
 	}
-	if (create_unique(root, project, &run, err) != 0)
+	if (runs_root_check(root, err) != 0 || create_unique(root, project, &run, err) != 0)
 		return -1;
 	if (run_dir_lock(run, command, err) != 0) {
 		run_dir_free(run);
@@ -239,6 +241,16 @@ static int list_add(struct run_list *list, const char *id)
 	if (!(ids[list->count] = strdup(id)))
 		return -1;
 	list->count++;
+	return 0;
+}
+
+/* Adds id when it is the caller's run, else counts it as foreign. */
+static int list_add_owned(const char *root, struct run_list *list, const char *id)
+{
+	if (run_owned(root, id))
+		return list_add(list, id);
+	if (list->foreign++ == 0 && !(list->foreign_first = strdup(id)))
+		return -1;
 	return 0;
 }
 
@@ -312,8 +324,7 @@ int run_dir_list(const char *root, struct run_list *out, struct error *err)
 	struct dirent *entry;
 	int rc = 0;
 
-	out->ids = NULL;
-	out->count = 0;
+	memset(out, 0, sizeof *out);
 	if (!dir) {
 		if (errno == ENOENT)
 			return 0;
@@ -322,7 +333,7 @@ int run_dir_list(const char *root, struct run_list *out, struct error *err)
 	}
 	while (rc == 0 && (entry = readdir(dir)) != NULL)
 		if (run_id_valid(entry->d_name))
-			rc = list_add(out, entry->d_name);
+			rc = list_add_owned(root, out, entry->d_name);
 	closedir(dir);
 	if (rc != 0) {
 		error_system(err, "cannot list %s", root);
@@ -344,8 +355,8 @@ void run_list_free(struct run_list *list)
 	for (size_t i = 0; i < list->count; i++)
 		free(list->ids[i]);
 	free(list->ids);
-	list->ids = NULL;
-	list->count = 0;
+	free(list->foreign_first);
+	memset(list, 0, sizeof *list);
 }
 
 /* A run given by its path: root and id come from the path itself. */
@@ -422,6 +433,7 @@ int run_dir_find(const char *root, const char *spec, struct run_dir **out,
 		return find_by_path(spec, out, err);
 	if (run_dir_list(root, &list, err) != 0)
 		return -1;
+	run_list_note_foreign(root, &list);
 	rc = pick_match(root, &list, spec, &found, err);
 	if (rc == 0 && !(*out = run_dir_new(root, found))) {
 		error_system(err, "%s", spec);
@@ -438,6 +450,7 @@ int run_dir_latest(const char *root, struct run_dir **out, struct error *err)
 
 	if (run_dir_list(root, &list, err) != 0)
 		return -1;
+	run_list_note_foreign(root, &list);
 	if (list.count == 0) {
 		error_usage(err, "no runs in %s yet", root);
 		err->exit_code = SCALABLE_EXIT_NOT_FOUND;

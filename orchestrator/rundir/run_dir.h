@@ -35,16 +35,18 @@ int run_id_format(const char *project, time_t when, uint32_t random, char *buf, 
 /* True when name has the shape of a run id. */
 int run_id_valid(const char *name);
 
-/* Creates a new run under root (made if missing) and takes its lock for
+/* Creates a new run under root (made 0700 if missing) and takes its lock for
  * command. */
 int run_dir_create(const char *root, const char *project, const char *command,
 		   struct run_dir **out, struct error *err);
 /* Finds a run: spec is a path (holds a '/'), a run id, a unique prefix of
- * one, or its 8-hex suffix. Not locked. Exit codes: 5 when nothing matches,
+ * one, or its 8-hex suffix (of the caller's runs only: others' are named
+ * once on stderr). Not locked. Exit codes: 5 when nothing matches,
  * 2 when several do. */
 int run_dir_find(const char *root, const char *spec, struct run_dir **out,
 		 struct error *err);
-/* The most recent run under root: the last of run_dir_list's order. */
+/* The caller's most recent run under root: the last of run_dir_list's
+ * order (others' runs are named once on stderr). */
 int run_dir_latest(const char *root, struct run_dir **out, struct error *err);
 /* Takes the run's lock (see run_lock_take). */
 int run_dir_lock(struct run_dir *run, const char *command, struct error *err);
@@ -54,9 +56,12 @@ void run_dir_free(struct run_dir *run);
 struct run_list {
 	char **ids;      /* oldest first */
 	size_t count;
+	size_t foreign;        /* runs left out: another user's (run_owner.h) */
+	char *foreign_first;   /* the first of them met, or NULL */
 };
 
-/* The runs under root, oldest first; a missing root holds none. Ordered
+/* The caller's runs under root, oldest first (a run directory of another
+ * uid is counted in foreign, not listed); a missing root holds none. Ordered
  * by the time stamp in the id (seconds); runs of the same second by
  * run.json's started_at (milliseconds), a run without one first, then by
  * id (the random suffix says nothing about order). */

@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "lib/util/error.h"
 #include "slurm/slurm_job.h"
@@ -73,7 +74,7 @@ int slurm_sacct(const uint32_t *job_ids, size_t n, int64_t since, unsigned timeo
 
 /* The fallback without accounting. 22.05's `scontrol show job` takes one id
  * per call, so this runs `scontrol -o show job` once for all jobs and keeps
- * those whose job or array job id is given (n == 0: all). Pending array
+ * the caller's (UserId) whose job or array job id is given (n == 0: all). Pending array
  * remainders are expanded into one record per task. */
 int slurm_scontrol_jobs(const uint32_t *job_ids, size_t n, unsigned timeout_s,
 			struct slurm_jobs *jobs, struct error *err);
@@ -90,7 +91,9 @@ int slurm_partition_nodes(const char *partition, unsigned timeout_s, char **node
 int slurm_parse_sbatch(const char *stdout_text, uint32_t *job_id, struct error *err);
 int slurm_parse_squeue(const char *text, struct slurm_jobs *jobs, struct error *err);
 int slurm_parse_sacct(const char *text, struct slurm_jobs *jobs, struct error *err);
-int slurm_parse_scontrol_jobs(const char *text, const uint32_t *job_ids, size_t n,
+/* scontrol's lines of uid's jobs only (its UserId); a line that holds a
+ * key it reads twice (a job name saying "UserId=...") is left out. */
+int slurm_parse_scontrol_jobs(const char *text, const uint32_t *job_ids, size_t n, uid_t uid,
 			      struct slurm_jobs *jobs, struct error *err);
 /* What sacct's stderr says about accounting: SLURM_NO_ACCOUNTING,
  * SLURM_ACCOUNTING_DOWN or SLURM_FAILED. */

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "slurm/slurm_fields.h"
 #include "slurm/slurm_invoke.h"
@@ -13,6 +14,7 @@
 struct scontrol_context {
 	const uint32_t *ids;
 	size_t n_ids;
+	uid_t uid;               /* only this user's jobs are ours */
 	struct slurm_jobs *jobs;
 };
 
@@ -37,25 +39,46 @@ static const char *next_pair(const char *p)
 	return p;
 }
 
+/* The pair of key in line at or after p, or NULL. */
+static const char *find_pair(const char *p, const char *key, size_t klen)
+{
+	for (; *p; p = next_pair(p))
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=')
+			return p;
+	return NULL;
+}
+
 /* A malloc'd copy of key's value in line ("" when the key is absent: for
  * scontrol an absent key and an empty value say the same); NULL when out of
- * memory. */
-static char *value_of(const char *line, const char *key)
+ * memory. *twice is set when the key is there twice: a free-text value
+ * (JobName, Comment, Command) of someone's job says "Key=" itself. */
+static char *value_of(const char *line, const char *key, bool *twice)
 {
 	size_t klen = strlen(key);
+	const char *p = find_pair(line, key, klen), *end;
 
-	for (const char *p = line; *p; p = next_pair(p)) {
-		const char *end;
+	if (!p)
+		return strdup("");
+	p += klen + 1;
+	end = next_pair(p);
+	if (find_pair(end, key, klen))
+		*twice = true;
+	while (end > p && end[-1] == ' ')
+		end--;
+	return strndup(p, (size_t)(end - p));
+}
 
-		if (strncmp(p, key, klen) != 0 || p[klen] != '=')
-			continue;
-		p += klen + 1;
-		end = next_pair(p);
-		while (end > p && end[-1] == ' ')
-			end--;
-		return strndup(p, (size_t)(end - p));
-	}
-	return strdup("");
+/* Whether UserId's "name(uid)" is uid. */
+static bool user_is(const char *text, uid_t uid)
+{
+	const char *open = strrchr(text, '(');
+	char *end;
+	unsigned long v;
+
+	if (!open || !isdigit((unsigned char)open[1]))
+		return false;
+	v = strtoul(open + 1, &end, 10);
+	return end[0] == ')' && end[1] == '\0' && v == (unsigned long)uid;
 }
 
 static bool wanted(const struct scontrol_context *c, const struct slurm_job *job)
@@ -71,12 +94,12 @@ static bool wanted(const struct scontrol_context *c, const struct slurm_job *job
 /* The keys read, in this order. */
 enum { S_JOB_ID, S_ARRAY_JOB_ID, S_ARRAY_TASK_ID, S_STATE, S_REASON, S_RESTARTS, S_EXIT_CODE,
        S_DERIVED, S_NODES, S_SUBMIT, S_START, S_END, S_RUN_TIME, S_TIME_LIMIT, S_COMMENT,
-       S_MEM_NODE, S_MEM_CPU, S_CPUS, S_KEYS };
+       S_MEM_NODE, S_MEM_CPU, S_CPUS, S_USER, S_KEYS };
 
 static const char *const keys[S_KEYS] = {
 	"JobId", "ArrayJobId", "ArrayTaskId", "JobState", "Reason", "Restarts", "ExitCode",
 	"DerivedExitCode", "NodeList", "SubmitTime", "StartTime", "EndTime", "RunTime",
-	"TimeLimit", "Comment", "MinMemoryNode", "MinMemoryCPU", "NumCPUs",
+	"TimeLimit", "Comment", "MinMemoryNode", "MinMemoryCPU", "NumCPUs", "UserId",
 };
 
 /* Memory asked for: per node, else per CPU times the CPUs; false when a
@@ -168,6 +191,8 @@ static int add_job(char **v, unsigned number, struct scontrol_context *c, struct
 	size_t n_tasks = 0;
 	int bad, status = SLURM_OK;
 
+	if (!user_is(v[S_USER], c->uid))  /* another user's job is never ours */
+		return SLURM_OK;
 	slurm_job_init(&job);
 	if ((bad = read_ids(v, &job)) < 0 && !wanted(c, &job))
 		return SLURM_OK;
@@ -188,16 +213,17 @@ static int parse_scontrol_line(char *line, unsigned number, void *context, struc
 	char *v[S_KEYS] = { 0 };
 	int status = SLURM_OK;
 	size_t got = 0;
+	bool twice = false;
 
 	if (strncmp(line, "JobId=", 6) != 0)  /* "No jobs in the system" */
 		return strstr(line, "No jobs") ? SLURM_OK
 					       : slurm_bad_field(err, "scontrol", number, "line", line);
-	while (got < S_KEYS && (v[got] = value_of(line, keys[got])))
+	while (got < S_KEYS && (v[got] = value_of(line, keys[got], &twice)))
 		got++;
 	if (got < S_KEYS) {
 		error_system(err, "reading scontrol's output");
 		status = SLURM_FAILED;
-	} else {
+	} else if (!twice) {  /* an ambiguous line is not taken for ours */
 		status = add_job(v, number, context, err);
 	}
 	for (size_t i = 0; i < got; i++)
@@ -205,10 +231,10 @@ static int parse_scontrol_line(char *line, unsigned number, void *context, struc
 	return status;
 }
 
-int slurm_parse_scontrol_jobs(const char *text, const uint32_t *job_ids, size_t n,
+int slurm_parse_scontrol_jobs(const char *text, const uint32_t *job_ids, size_t n, uid_t uid,
 			      struct slurm_jobs *jobs, struct error *err)
 {
-	struct scontrol_context c = { job_ids, n, jobs };
+	struct scontrol_context c = { job_ids, n, uid, jobs };
 
 	return slurm_parse_lines(text, parse_scontrol_line, &c, err);
 }
@@ -221,7 +247,7 @@ int slurm_scontrol_jobs(const uint32_t *job_ids, size_t n, unsigned timeout_s,
 	int status = SLURM_FAILED;
 
 	if (slurm_invoke(argv, slurm_read_env, timeout_s, &r, err) == 0)
-		status = slurm_parse_scontrol_jobs(r.out.text, job_ids, n, jobs, err);
+		status = slurm_parse_scontrol_jobs(r.out.text, job_ids, n, getuid(), jobs, err);
 	command_result_free(&r);
 	return status;
 }

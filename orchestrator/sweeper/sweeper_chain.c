@@ -14,6 +14,7 @@
 #include "lib/util/strbuf.h"
 #include "lib/util/string_vec.h"
 #include "plan/job_naming.h"
+#include "plan/log_paths.h"
 #include "plan/sbatch_command.h"
 #include "slurm/slurm_commands.h"
 
@@ -53,6 +54,7 @@ char **sweeper_sbatch_argv(const struct sweeper_job *job, const uint32_t *after,
 {
 	char name[4096], comment[4096];  /* room for any project and run id */
 	char *output = NULL, *wrap = wrap_command(job), **argv = NULL;
+	char *run_dir = log_pattern_escape(job->run_dir);  /* a '%' in it is literal */
 	struct sbatch_command cmd = {
 		.job_name = name, .comment = comment,
 		.ntasks = 1, .cpus_per_task = SWEEPER_CPUS,
@@ -65,12 +67,14 @@ char **sweeper_sbatch_argv(const struct sweeper_job *job, const uint32_t *after,
 		.wrap = wrap,
 	};
 
-	if (wrap && job_naming_sweeper_name(job->project, job->run_id, name, sizeof name) == 0 &&
+	if (wrap && run_dir &&
+	    job_naming_sweeper_name(job->project, job->run_id, name, sizeof name) == 0 &&
 	    job_naming_comment(job->run_id, JOB_NAMING_SWEEPER_KEY, comment, sizeof comment) == 0 &&
-	    asprintf(&output, "%s/logs/sweeper-%%j.out", job->run_dir) >= 0) {
+	    asprintf(&output, "%s/logs/sweeper-%%j.out", run_dir) >= 0) {
 		cmd.output = output;
 		argv = sbatch_command_argv(&cmd);
 	}
+	free(run_dir);
 	free(output);
 	free(wrap);
 	return argv;

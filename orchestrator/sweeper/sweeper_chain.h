@@ -121,7 +121,8 @@ void sweeper_self_read(struct sweeper_self *self);
  * SCALABLE_RUN_DIR the plugin would record a sweeper as a task) and the
  * SLURM_* ones of the job this runs in (SLURM_CONF kept). */
 void sweeper_clean_environment(void);
-/* This program's absolute path, from /proc/self/exe. */
+/* This program's absolute path, from /proc/self/exe (self_exe.h: the
+ * binary now at that path when an upgrade replaced it). */
 int sweeper_program(char *buf, size_t len, struct error *err);
 
 /* True while a job in this state may still run (queued, running, held). */

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/util/exit_codes.h"
+#include "lib/util/self_exe.h"
 #include "sweeper/sweeper_chain.h"
 
 /* A variable's value copied into buf ("" when unset). */
@@ -61,12 +63,17 @@ void sweeper_clean_environment(void)
 
 int sweeper_program(char *buf, size_t len, struct error *err)
 {
-	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	char why[600] = "out of memory";
+	char *path = self_exe_path(why, sizeof why);   /* after an upgrade too */
+	int rc = 0;
 
-	if (n <= 0 || (size_t)n >= len - 1) {
-		error_system(err, "cannot find the scalable program (/proc/self/exe)");
-		return -1;
+	if (!path || strlen(path) >= len) {
+		error_usage(err, "%s", path ? "the scalable program's path is too long" : why);
+		err->exit_code = SCALABLE_EXIT_SYSTEM;
+		rc = -1;
+	} else {
+		memcpy(buf, path, strlen(path) + 1);
 	}
-	buf[n] = '\0';
-	return 0;
+	free(path);
+	return rc;
 }

@@ -3,7 +3,8 @@
 # 127.0.0.1 (fake_http.py, python3 stdlib): a run on the local target tells
 # its webhook (run id, status, counts) and survives a webhook that hangs;
 # diagnose --ai sends the model, a redacted summary and the key (from a file,
-# then from the environment) and prints the answer; a refused, failing,
+# then from the environment) and prints the answer, but never where a
+# manifest others can write or own sends it; no task sees an API key; a refused, failing,
 # hanging, redirecting, oversized or nonsensical endpoint, and one whose
 # certificate cannot be verified (openssl makes it), leave the heuristic
 # report and a notice.
@@ -26,7 +27,7 @@ cd "$work" || exit 1
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy \
 	SCALABLE_AI_URL SCALABLE_AI_MODEL SCALABLE_AI_KEY_FILE SCALABLE_AI_KEY OPENAI_API_KEY
 n=0
-echo "1..52"
+echo "1..61"
 
 # lacks DESCRIPTION FILE TEXT: FILE does not contain TEXT.
 lacks() {
@@ -62,7 +63,7 @@ case "$1" in
    echo "RuntimeError: solver diverged" >&2
    exit 1 ;;
 esac
-echo "ok $1"
+echo "ok $1 keys=${TEST_AI_KEY-}${SCALABLE_AI_KEY-}${OPENAI_API_KEY-}."
 SH
 
 # config WEBHOOK KEY-LINE: a 3-task sweep whose task 1 fails.
@@ -118,12 +119,16 @@ lacks "a told webhook says nothing on stderr" err "notify"
 # code is what it would be without it.
 config "http://127.0.0.1:$hang_port/hook" "api_key_env: TEST_AI_KEY"
 export SCALABLE_RUNS_DIR="$work/runs-b"
-check "a hanging webhook leaves the run's exit code" 1 "$scalable" run --target local
+check "a hanging webhook leaves the run's exit code" 1 env TEST_AI_KEY=secret-named \
+	SCALABLE_AI_KEY=secret-scalable OPENAI_API_KEY=secret-openai "$scalable" run --target local
 holds "the hanging webhook is one line on stderr" err "scalable: notify: the webhook at 127.0.0.1 was not told: no answer within 2s (the run is not affected)"
 check "the notice is one line" 0 test "$(grep -c notify err)" -eq 1
 run_b=$(ls -d "$work"/runs-b/run-*)
 holds "notify.jsonl records the failure" "$run_b/notify.jsonl" '"outcome":"failed"'
 holds "the run is closed failed all the same" "$run_b/run.json" '"status": "failed"'
+check "the tasks ran" 0 grep -rqF "ok 0 keys=." "$run_b/logs"
+check "no API key reached a task (ai.api_key_env's, SCALABLE_AI_KEY, OPENAI_API_KEY)" 1 \
+	grep -rq "secret-" "$run_b/logs"
 
 # notify: a cancelled run is told too.
 config "http://127.0.0.1:$hook_port/hook" "api_key_file: ai.key"
@@ -164,6 +169,26 @@ chmod 600 ai.key
 # The key from the variable the run's ai.api_key_env names.
 SCALABLE_RUNS_DIR="$work/runs-b" TEST_AI_KEY=env-key-123 check "diagnose --ai, key from the environment" 0 "$scalable" diagnose --ai
 holds "the key from the environment" chat.log "AUTH Bearer env-key-123"
+
+# A manifest that others can write, or that is another user's, does not
+# say where the key goes: no request at all, and a notice why.
+requests_before=$(grep -c '^PATH' chat.log)
+chmod g+w "$run_a/manifest.yaml"
+check "diagnose --ai of a manifest the group can write" 0 "$scalable" diagnose --ai
+holds "... says its url and key settings are not used" err "its ai.url and key settings are not used"
+check "... and sends nothing" 0 test "$(grep -c '^PATH' chat.log)" -eq "$requests_before"
+chmod g-w "$run_a/manifest.yaml"
+if [ "$(id -u)" -eq 0 ] && chown nobody "$run_a/manifest.yaml" 2>/dev/null; then
+	check "diagnose --ai of another user's manifest" 0 "$scalable" diagnose --ai
+	check "... sends nothing" 0 test "$(grep -c '^PATH' chat.log)" -eq "$requests_before"
+	chown 0 "$run_a/manifest.yaml"
+else
+	n=$((n + 2))
+	echo "ok $((n - 1)) # SKIP not root: cannot give the manifest to nobody"
+	echo "ok $n # SKIP not root"
+fi
+check "the own private manifest is used again" 0 "$scalable" diagnose --ai
+check "... and sends its request" 0 test "$(grep -c '^PATH' chat.log)" -gt "$requests_before"
 
 # Endpoints that fail: the heuristic report, a one-line notice, exit 0.
 serve status500 err500

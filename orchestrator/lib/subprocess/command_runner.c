@@ -2,6 +2,7 @@
  * (see command_runner.h). */
 #include "lib/subprocess/command_runner.h"
 #include "lib/subprocess/child_spawn.h"
+#include "lib/util/secret_env.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -72,8 +73,9 @@ static bool overridden(const char *entry, const char *const *extra)
 	return false;
 }
 
-/* environ with the extra entries replacing same-named ones (pointers, not
- * copies); NULL when out of memory. */
+/* environ less its API keys (secret_env.h), with the extra entries
+ * replacing same-named ones (pointers, not copies); NULL when out of
+ * memory. */
 static char **merge_env(const char *const *extra)
 {
 	size_t n_env = 0, n_extra = 0, n = 0;
@@ -87,7 +89,7 @@ static char **merge_env(const char *const *extra)
 	if (!env)
 		return NULL;
 	for (size_t i = 0; i < n_env; i++)
-		if (!overridden(environ[i], extra))
+		if (!overridden(environ[i], extra) && !secret_env_is(environ[i]))
 			env[n++] = environ[i];
 	for (size_t i = 0; i < n_extra; i++)
 		env[n++] = (char *)extra[i];

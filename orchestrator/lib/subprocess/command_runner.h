@@ -2,7 +2,8 @@
  *
  * The program is looked up on PATH (so a shim placed first on PATH sees every
  * call), runs in its own process group with stdin on /dev/null and the
- * caller's environment plus extra entries, and its stdout and stderr are read
+ * caller's environment (less its API keys: secret_env.h) plus extra
+ * entries, and its stdout and stderr are read
  * concurrently into memory (no deadlock however much either prints) until
  * both pipes close. A hard timeout sends SIGTERM to the whole process group,
  * then SIGKILL after a grace period; give one whenever the program might

@@ -286,6 +286,56 @@ static void the_canonical_manifest_is_sorted_and_compact(void **state)
 	tmpdir_remove(dir);
 }
 
+/* The permission bits of dir/name ("" for dir itself). */
+static mode_t mode_of(const char *dir, const char *name)
+{
+	char path[4200];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s%s%s", dir, *name ? "/" : "", name);
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_mode & 07777;
+}
+
+/* The mode of manifest.yaml in a new run of config_yaml + extra. */
+static mode_t manifest_mode_with(const char *extra)
+{
+	char *dir = tmpdir_create(), *root, *text;
+	struct run_record record;
+	struct run_dir *run;
+	struct config *config;
+	struct error err;
+	mode_t mode;
+
+	umask(022);
+	tmpdir_write(dir, "model.sbatch.tmpl", template_text);
+	assert_true(asprintf(&text, "%s%s", config_yaml, extra) > 0);
+	config = load_config_text(dir, text);
+	assert_true(asprintf(&root, "%s/runs", dir) > 0);
+	assert_int_equal(run_dir_create(root, config->project, "run", &run, &err), 0);
+	if (run_start_files(run, config, config_target(config, NULL), NULL, &record, &err) != 0)
+		fail_msg("%s", err.text);
+	mode = mode_of(run->path, "manifest.yaml");
+	run_record_clear(&record);
+	run_dir_free(run);
+	config_free(config);
+	free(root);
+	free(text);
+	tmpdir_remove(dir);
+	return mode;
+}
+
+/* A webhook's URL or where the AI key is: for the owner's eyes only. */
+static void a_manifest_with_a_webhook_or_ai_is_private(void **state)
+{
+	(void)state;
+	assert_int_equal(manifest_mode_with("notify: {webhook: \"https://hooks.example/T0/B0/x\"}\n"),
+			 0600);
+	assert_int_equal(manifest_mode_with("ai: {url: \"https://ai.example/v1\", model: m, "
+					    "api_key_env: MY_KEY}\n"), 0600);
+	assert_int_equal(manifest_mode_with(""), 0644);
+}
+
 static void a_run_starts_with_its_files(void **state)
 {
 	char *dir = tmpdir_create(), *root, *copy;
@@ -298,6 +348,7 @@ static void a_run_starts_with_its_files(void **state)
 	char lock[SHA256_HEX_SIZE], plan_path[4200];
 
 	(void)state;
+	umask(022);
 	tmpdir_write(dir, "model.sbatch.tmpl", template_text);
 	config = load_config_text(dir, config_yaml);
 	assert_true(asprintf(&root, "%s/runs", dir) > 0);
@@ -310,6 +361,8 @@ static void a_run_starts_with_its_files(void **state)
 		fail_msg("%s", err.text);
 	copy = tmpdir_read(run->path, "manifest.yaml");
 	assert_string_equal(copy, config_yaml);
+	assert_int_equal(mode_of(root, ""), 0700);              /* made private */
+	assert_int_equal(mode_of(run->path, "manifest.yaml"), 0644);  /* nothing secret */
 	assert_int_equal(tmpdir_count_lines(run->path, "scenarios.jsonl"), 4);
 	snprintf(plan_path, sizeof plan_path, "%s/plan.json", run->path);
 	assert_int_equal(access(plan_path, F_OK), 0);
@@ -345,6 +398,7 @@ int main(void)
 		cmocka_unit_test(the_manifest_digest_ignores_formatting_only),
 		cmocka_unit_test(the_canonical_manifest_is_sorted_and_compact),
 		cmocka_unit_test(a_run_starts_with_its_files),
+		cmocka_unit_test(a_manifest_with_a_webhook_or_ai_is_private),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,9 +11,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "testing/orch_helpers.h"
+#include "lib/util/strbuf.h"
 #include "slurm/slurm_commands.h"
 #include "test/tmpdir.h"
 
@@ -90,6 +92,35 @@ static void give_fixture(struct shims *s, const char *name, const char *fixture)
 	text = tmpdir_read(path, slash + 1);
 	assert_non_null(text);
 	give(s, name, "out", text);
+	free(text);
+	free(path);
+}
+
+/* give_fixture with each "(<uid>)" of the fixture made this process's uid
+ * ("(1001)" as "(0)" for root): the jobs become the caller's. */
+static void give_fixture_as_us(struct shims *s, const char *name, const char *fixture,
+			       const char *uid)
+{
+	char relpath[128], ours[32], *path, *slash, *text;
+	struct strbuf out = { 0 };
+
+	snprintf(relpath, sizeof relpath, "slurm/%s", fixture);
+	snprintf(ours, sizeof ours, "(%lu)", (unsigned long)getuid());
+	path = fixture_path(relpath);
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	text = tmpdir_read(path, slash + 1);
+	assert_non_null(text);
+	for (const char *p = text, *hit; *p; p = hit + strlen(uid)) {
+		if (!(hit = strstr(p, uid))) {
+			strbuf_puts(&out, p);
+			break;
+		}
+		strbuf_append(&out, p, (size_t)(hit - p));
+		strbuf_puts(&out, ours);
+	}
+	give(s, name, "out", out.text);
+	strbuf_free(&out);
 	free(text);
 	free(path);
 }
@@ -287,10 +318,14 @@ static void test_scontrol_one_call(void **state)
 	struct slurm_jobs jobs = { 0 };
 	struct error err = { 0 };
 
-	give_fixture(s, "scontrol", "scontrol-22.05.txt");
+	give_fixture_as_us(s, "scontrol", "scontrol-22.05.txt", "(1001)");
 	assert_int_equal(slurm_scontrol_jobs(ids, 2, 10, &jobs, &err), SLURM_OK);
 	assert_int_equal(jobs.count, 11);
 	assert_call(s, "scontrol [-o] [show] [job] TF=%s BL=0 OFF=\n");
+	slurm_jobs_free(&jobs);
+	give_fixture(s, "scontrol", "scontrol-22.05.txt");   /* another user's jobs */
+	assert_int_equal(slurm_scontrol_jobs(ids, 2, 10, &jobs, &err), SLURM_OK);
+	assert_int_equal(jobs.count, 0);
 	slurm_jobs_free(&jobs);
 }
 

@@ -504,6 +504,8 @@ static void test_sacct_failures(void **state)
 
 /* ---- scontrol ---- */
 
+#define FIXTURE_UID 1001   /* the fixture's UserId=scalable-test(1001) */
+
 static void test_scontrol_fixture(void **state)
 {
 	static const uint32_t array[] = { 223 }, requeued[] = { 222 };
@@ -513,7 +515,7 @@ static void test_scontrol_fixture(void **state)
 	const struct slurm_job *job;
 
 	(void)state;
-	assert_int_equal(slurm_parse_scontrol_jobs(text, array, 1, &jobs, &err), SLURM_OK);
+	assert_int_equal(slurm_parse_scontrol_jobs(text, array, 1, FIXTURE_UID, &jobs, &err), SLURM_OK);
 	slurm_jobs_sort(&jobs);
 	assert_int_equal(jobs.count, 10);  /* tasks 0 and 1 running, 2-9%2 pending */
 	job = find(&jobs, 223, 0);
@@ -530,14 +532,14 @@ static void test_scontrol_fixture(void **state)
 	assert_null(job->nodes);
 	slurm_jobs_free(&jobs);
 
-	assert_int_equal(slurm_parse_scontrol_jobs(text, requeued, 1, &jobs, &err), SLURM_OK);
+	assert_int_equal(slurm_parse_scontrol_jobs(text, requeued, 1, FIXTURE_UID, &jobs, &err), SLURM_OK);
 	assert_int_equal(jobs.count, 1);
 	assert_int_equal(jobs.items[0].restarts, 1);
 	assert_int_equal(jobs.items[0].req_mem_bytes, 100ull << 20);  /* MinMemoryCPU x 1 */
 	assert_int_equal(jobs.items[0].time_limit_s, 86400);
 	slurm_jobs_free(&jobs);
 
-	assert_int_equal(slurm_parse_scontrol_jobs(text, NULL, 0, &jobs, &err), SLURM_OK);
+	assert_int_equal(slurm_parse_scontrol_jobs(text, NULL, 0, FIXTURE_UID, &jobs, &err), SLURM_OK);
 	assert_int_equal(jobs.count, 16);  /* every job, the remainder expanded */
 	slurm_jobs_free(&jobs);
 	free(text);
@@ -547,16 +549,17 @@ static void test_scontrol_odd_lines(void **state)
 {
 	static const char text[] =
 		"No jobs in the system\n"
-		"JobId=5 JobName=my job x JobState=OUT_OF_MEMORY Reason=OutOfMemory Restarts=2 "
+		"JobId=5 JobName=my job x UserId=me(1001) JobState=OUT_OF_MEMORY Reason=OutOfMemory "
+		"Restarts=2 "
 		"ExitCode=0:125 RunTime=00:00:03 TimeLimit=UNLIMITED NodeList=n1 "
 		"Command=/home/u/my script.sh Comment=tag with spaces WorkDir=/home/u Power=\n"
-		"JobId=6 JobState=RUNNING ExitCode=zz\n";  /* not asked for: not read */
+		"JobId=6 UserId=me(1001) JobState=RUNNING ExitCode=zz\n";  /* not asked for: not read */
 	static const uint32_t ids[] = { 5 };
 	struct slurm_jobs jobs = { 0 };
 	struct error err = { 0 };
 
 	(void)state;
-	assert_int_equal(slurm_parse_scontrol_jobs(text, ids, 1, &jobs, &err), SLURM_OK);
+	assert_int_equal(slurm_parse_scontrol_jobs(text, ids, 1, FIXTURE_UID, &jobs, &err), SLURM_OK);
 	assert_int_equal(jobs.count, 1);
 	assert_int_equal(jobs.items[0].state, SLURM_STATE_OUT_OF_MEMORY);
 	assert_int_equal(jobs.items[0].restarts, 2);
@@ -564,7 +567,7 @@ static void test_scontrol_odd_lines(void **state)
 	assert_int_equal(jobs.items[0].time_limit_s, 0);
 	assert_string_equal(jobs.items[0].comment, "tag with spaces");
 	slurm_jobs_free(&jobs);
-	assert_int_equal(slurm_parse_scontrol_jobs(text, NULL, 0, &jobs, &err), SLURM_FAILED);
+	assert_int_equal(slurm_parse_scontrol_jobs(text, NULL, 0, FIXTURE_UID, &jobs, &err), SLURM_FAILED);
 	assert_non_null(strstr(err.text, "scontrol's output, line 3: bad ExitCode \"zz\""));
 	slurm_jobs_free(&jobs);
 }

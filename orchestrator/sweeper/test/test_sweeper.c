@@ -100,6 +100,12 @@ static void the_sbatch_line_depends_or_delays(void **state)
 	assert_true(has_arg(argv, "--begin=now+30"));
 	assert_false(has_prefix(argv, "--dependency"));
 	sweeper_argv_free(argv);
+
+	f->job.run_dir = "/r/100%j";   /* a '%' of the path is literal for sbatch */
+	argv = sweeper_sbatch_argv(&f->job, NULL, 0, 30);
+	assert_true(has_arg(argv, "--output=/r/100%%j/logs/sweeper-%j.out"));
+	sweeper_argv_free(argv);
+	f->job.run_dir = f->run_dir;
 }
 
 /* Queues a sweeper as self; returns the outcome, fails on an error. */

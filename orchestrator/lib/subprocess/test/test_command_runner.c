@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "lib/util/secret_env.h"
 #include "lib/subprocess/command_runner.h"
 #include "test/tmpdir.h"
 
@@ -225,6 +226,29 @@ static void test_extra_env_overrides(void **state)
 	unsetenv("SCALABLE_TEST_A");
 }
 
+/* sbatch exports what it gets to every job: no API key reaches a child,
+ * whether a built-in name or one a config's ai.api_key_env gave. */
+static void test_api_keys_stay_home(void **state)
+{
+	struct command_result r;
+
+	(void)state;
+	setenv("SCALABLE_AI_KEY", "k1", 1);
+	setenv("OPENAI_API_KEY", "k2", 1);
+	setenv("SCALABLE_TEST_MY_KEY", "k3", 1);
+	setenv("SCALABLE_TEST_MY_KEYRING", "kept", 1);   /* only the exact name goes */
+	assert_int_equal(secret_env_add("SCALABLE_TEST_MY_KEY"), 0);
+	run_sh("printf '%s,%s,%s,%s' \"${SCALABLE_AI_KEY-unset}\" \"${OPENAI_API_KEY-unset}\" "
+	       "\"${SCALABLE_TEST_MY_KEY-unset}\" \"$SCALABLE_TEST_MY_KEYRING\"", NULL, &r);
+	assert_string_equal(r.out.text, "unset,unset,unset,kept");
+	assert_string_equal(getenv("SCALABLE_AI_KEY"), "k1");   /* ours still has it */
+	command_result_free(&r);
+	unsetenv("SCALABLE_AI_KEY");
+	unsetenv("OPENAI_API_KEY");
+	unsetenv("SCALABLE_TEST_MY_KEY");
+	unsetenv("SCALABLE_TEST_MY_KEYRING");
+}
+
 static void test_stdin_is_dev_null(void **state)
 {
 	struct command_result r;
@@ -301,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_empty_argv_is_an_error),
 		cmocka_unit_test(test_killed_by_signal),
 		cmocka_unit_test(test_extra_env_overrides),
+		cmocka_unit_test(test_api_keys_stay_home),
 		cmocka_unit_test(test_stdin_is_dev_null),
 		cmocka_unit_test(test_no_descriptor_leaks),
 	};
