@@ -78,6 +78,7 @@ PY
 
 printf '%-24s %8s %4s %7s %7s  %s\n' case bytes exit wall_s cpu_s answer
 for dir in "$work"/*/; do
+	dir=${dir%/}
 	name=$(basename "$dir")
 	bytes=$(cat "$dir"/* | wc -c)
 	set +e
