@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "diagnose/diagnose_impl.h"
 #include "diagnose/diagnose_pattern.h"
 #include "diagnose/diagnose_scan.h"
 #include "diagnose/diagnose_sizes.h"
@@ -215,6 +216,28 @@ static void the_offending_line_is_the_users_frame(void **state)
 	assert_false(dx_offending_line(NULL, buf, sizeof buf));
 }
 
+/* A traceback that is no string (a number, true) is no traceback: the group
+ * once kept a buffer the decoder never filled, and diagnose read it as text
+ * (valgrind: uninitialised; ASan: past its end). */
+static void a_traceback_that_is_no_string_is_none(void **state)
+{
+	static const char *const lines[] = {
+		"{\"failure_class\":\"dependency\",\"message\":\"m\",\"task_id\":1,"
+		"\"details\":{\"traceback\":123456789}}",
+		"{\"failure_class\":\"dependency\",\"message\":\"m\",\"task_id\":2,"
+		"\"details\":{\"traceback\":true}}",
+	};
+	struct diagnosis dx = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++)
+		assert_int_equal(dx_failure_line(lines[i], strlen(lines[i]), i, &dx), 0);
+	assert_int_equal(dx.failures, 2);
+	assert_int_equal(dx.groups.count, 1);
+	assert_null(dx.groups.items[0]->traceback);
+	dx_clear(&dx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +251,7 @@ int main(void)
 		cmocka_unit_test(percentiles_take_the_nearest_rank),
 		cmocka_unit_test(sizes_and_times_read_well),
 		cmocka_unit_test(the_offending_line_is_the_users_frame),
+		cmocka_unit_test(a_traceback_that_is_no_string_is_none),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
