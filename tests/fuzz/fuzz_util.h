@@ -22,23 +22,32 @@ static inline char *fuzz_cstring(const uint8_t *data, size_t size)
 	return s;
 }
 
-/* Writes the input to <a private directory>/name, made once per process,
- * and returns its path (static storage, overwritten by the next call). */
+static char fuzz_dir[4096], fuzz_path[4200];
+
+/* At exit: the file and the directory go (a crash leaves them in TMPDIR). */
+static inline void fuzz_file_cleanup(void)
+{
+	unlink(fuzz_path);
+	rmdir(fuzz_dir);
+}
+
+/* Writes the input to <a private directory in TMPDIR>/name, made once per
+ * process, and returns its path (overwritten by the next call). */
 static inline const char *fuzz_file(const uint8_t *data, size_t size, const char *name)
 {
-	static char dir[64], path[128];
+	const char *tmp = getenv("TMPDIR");
 	FILE *f;
 
-	if (!*dir) {
-		snprintf(dir, sizeof dir, "%s/scalable-fuzz-XXXXXX",
-			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-		if (!mkdtemp(dir))
+	if (!*fuzz_dir) {
+		snprintf(fuzz_dir, sizeof fuzz_dir, "%s/scalable-fuzz-XXXXXX", tmp ? tmp : "/tmp");
+		if (!mkdtemp(fuzz_dir))
 			abort();
+		atexit(fuzz_file_cleanup);
 	}
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (!(f = fopen(path, "wb")) || fwrite(data, 1, size, f) != size || fclose(f) != 0)
+	snprintf(fuzz_path, sizeof fuzz_path, "%s/%s", fuzz_dir, name);
+	if (!(f = fopen(fuzz_path, "wb")) || fwrite(data, 1, size, f) != size || fclose(f) != 0)
 		abort();
-	return path;
+	return fuzz_path;
 }
 
 #endif

@@ -75,8 +75,8 @@ run_fuzz_targets() {
       problem "fuzz_$name: no seed corpus in tests/fuzz/corpus/$name"; continue
     fi
     cp -r "$top/tests/fuzz/corpus/$name" "$dir/corpus"
-    (cd "$dir" && "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-      -artifact_prefix="$dir/artifacts/" -print_final_stats=1 corpus >"$dir/log" 2>&1)
+    (cd "$dir" && TMPDIR=$dir "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -artifact_prefix="$dir/artifacts/" -print_final_stats=1 corpus </dev/null >"$dir/log" 2>&1)
     rc=$?
     fuzz_verdict "$name" "$dir" "$rc"
   done
