@@ -121,7 +121,8 @@ static int keep_samples(struct dx_group *g, const char *message, const struct dx
 		g->sample_attempt = f->attempt > 0 ? (uint32_t)f->attempt : 1;
 		g->sample_offset = offset;
 	}
-	if (f->traceback.p && f->traceback.len > 2 &&
+	/* Only a string: the decoder leaves the buffer of any other value unwritten. */
+	if (f->traceback.p && f->traceback.len > 2 && jscan_is_string(f->traceback) &&
 	    (!g->traceback || offset < g->traceback_offset)) {
 		free(g->traceback);
 		if (!(g->traceback = malloc(f->traceback.len)))

@@ -29,7 +29,8 @@ static size_t slot_of(const struct dx_names *names, const char *s, size_t len)
 		if (id == 0)
 			return i;
 		name = names->names[id - 1];
-		if (strncmp(name, s, len) == 0 && name[len] == '\0')
+		/* strnlen first: s may hold a NUL, then the copy is shorter than len */
+		if (strnlen(name, len + 1) == len && memcmp(name, s, len) == 0)
 			return i;
 	}
 }
@@ -109,13 +110,16 @@ void dx_names_free(struct dx_names *names)
 
 uint32_t dx_intern(struct dx_names *names, struct jspan value, bool *oom)
 {
-	const char *raw = value.p + 1;
-	size_t raw_len = value.len - 2, n;
+	const char *raw;
+	size_t raw_len, n;
 	char buf[DX_NAME_MAX];
 	uint32_t id;
 
-	if (!jscan_is_string(value) || raw_len == 0)
+	/* An absent field is {NULL, 0}: no arithmetic on it before this check. */
+	if (!jscan_is_string(value) || value.len == 2)
 		return DX_NO_ID;
+	raw = value.p + 1;
+	raw_len = value.len - 2;
 	/* the same name as last time (a run has few components): no lookup */
 	if (raw_len == names->last_len && !memcmp(raw, names->last, raw_len))
 		return names->last_id;

@@ -133,8 +133,9 @@ static uint32_t param_id(struct dx_scenarios *s, struct jspan key)
 	size_t n;
 	uint32_t id;
 
-	if (!jscan_string((struct jspan){ key.p - 1, key.len + 2 }, name, sizeof name, &n))
-		return DX_NO_ID;
+	if (!jscan_string((struct jspan){ key.p - 1, key.len + 2 }, name, sizeof name, &n) ||
+	    memchr(name, '\0', n))
+		return DX_NO_ID;  /* "a\u0000b" names no parameter */
 	if ((id = dx_names_find(&s->names, name, n)) != DX_NO_ID || s->names.count >= DX_PARAMS)
 		return id;
 	return dx_names_id(&s->names, name, n);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "diagnose/diagnose_impl.h"
 #include "diagnose/diagnose_pattern.h"
 #include "diagnose/diagnose_scan.h"
 #include "diagnose/diagnose_sizes.h"
@@ -215,6 +216,64 @@ static void the_offending_line_is_the_users_frame(void **state)
 	assert_false(dx_offending_line(NULL, buf, sizeof buf));
 }
 
+/* A traceback that is no string (a number, true) is no traceback: the group
+ * once kept a buffer the decoder never filled, and diagnose read it as text
+ * (valgrind: uninitialised; ASan: past its end). */
+static void a_traceback_that_is_no_string_is_none(void **state)
+{
+	static const char *const lines[] = {
+		"{\"failure_class\":\"dependency\",\"message\":\"m\",\"task_id\":1,"
+		"\"details\":{\"traceback\":123456789}}",
+		"{\"failure_class\":\"dependency\",\"message\":\"m\",\"task_id\":2,"
+		"\"details\":{\"traceback\":true}}",
+	};
+	struct diagnosis dx = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++)
+		assert_int_equal(dx_failure_line(lines[i], strlen(lines[i]), i, &dx), 0);
+	assert_int_equal(dx.failures, 2);
+	assert_int_equal(dx.groups.count, 1);
+	assert_null(dx.groups.items[0]->traceback);
+	dx_clear(&dx);
+}
+
+/* An absent field (a span of NULL, 0) is no name: dx_intern once did
+ * arithmetic on the null pointer before looking (UBSan). */
+static void an_absent_name_is_none(void **state)
+{
+	struct dx_names names = { 0 };
+	bool oom = false;
+
+	(void)state;
+	assert_int_equal(dx_intern(&names, (struct jspan){ NULL, 0 }, &oom), DX_NO_ID);
+	assert_int_equal(dx_intern(&names, span("\"\""), &oom), DX_NO_ID);
+	assert_int_equal(dx_intern(&names, span("\"node7\""), &oom), 0);
+	assert_false(oom);
+	dx_names_free(&names);
+}
+
+/* A name with a NUL inside ("ar\u0000dex") is kept as its part before the
+ * NUL; looking it up again once read past that copy's end (ASan, in the
+ * fuzzer's scenarios.jsonl line), and a parameter got such a name. */
+static void a_name_with_a_nul_is_no_name(void **state)
+{
+	const char *line = "{\"index\":0,\"parameters\":{\"ar\\u0000dex\":5,\"p\":1}}";
+	struct dx_names names = { 0 };
+	struct dx_scenarios scen = { 0 };
+
+	(void)state;
+	assert_int_equal(dx_names_id(&names, "ar\0dex", 6), 0);
+	assert_int_equal(dx_names_find(&names, "ar\0dex", 6), DX_NO_ID);
+	assert_int_equal(dx_names_id(&names, "ar", 2), 1);
+	assert_int_equal(dx_names_find(&names, "ar", 2), 1);
+	dx_names_free(&names);
+	assert_int_equal(dx_scenario_line(line, strlen(line), 0, &scen), 0);
+	assert_int_equal(scen.names.count, 1);
+	assert_string_equal(scen.names.names[0], "p");
+	dx_scenarios_free(&scen);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +287,9 @@ int main(void)
 		cmocka_unit_test(percentiles_take_the_nearest_rank),
 		cmocka_unit_test(sizes_and_times_read_well),
 		cmocka_unit_test(the_offending_line_is_the_users_frame),
+		cmocka_unit_test(a_traceback_that_is_no_string_is_none),
+		cmocka_unit_test(an_absent_name_is_none),
+		cmocka_unit_test(a_name_with_a_nul_is_no_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -181,6 +181,15 @@ static void test_timeout_without_request(void **state)
 	assert_string_equal(d.reason, "timeout: no walltime known to grow from");
 }
 
+/* Field by field: struct resources has padding after cpus, which a copy
+ * need not keep (clang's ASan build failed a memcmp of the two). */
+static void assert_same_resources(const struct resources *a, const struct resources *b)
+{
+	assert_int_equal(a->cpus, b->cpus);
+	assert_int_equal(a->memory_bytes, b->memory_bytes);
+	assert_int_equal(a->walltime_s, b->walltime_s);
+}
+
 static void test_node_fail_excludes_the_node(void **state)
 {
 	struct retry_input in = failed(FAILURE_NODE_FAIL, 1);
@@ -192,7 +201,7 @@ static void test_node_fail_excludes_the_node(void **state)
 	d = decide(&in, &p);
 	assert_int_equal(d.action, RETRY_RESUBMIT);
 	assert_string_equal(d.exclude, "n07");
-	assert_memory_equal(&d.resources, &in.resources, sizeof d.resources);
+	assert_same_resources(&d.resources, &in.resources);
 	assert_summary(&d, "retry 2/3 in 60s excluding n07");
 	/* added to what the attempt already excluded, sorted, once */
 	in = failed(FAILURE_NODE_FAIL, 2);
@@ -463,7 +472,7 @@ static void test_json_round_trip(void **state)
 	assert_int_equal(back.max_attempts, 3);
 	assert_int_equal(back.delay_s, 120);
 	assert_int_equal(back.not_before, NOW + 120);
-	assert_memory_equal(&back.resources, &d.resources, sizeof d.resources);
+	assert_same_resources(&back.resources, &d.resources);
 	assert_string_equal(back.exclude, "n1,n2");
 	json_decref(json);
 }

@@ -323,14 +323,15 @@ static void test_killed_pack_local(void **state)
 static void test_records_read_at_settle(void **state)
 {
 	struct fixture *f = *state;
+	json_t *end = batch_event("end", 0, 143, 15, 0, "timeout?");
 	struct error err;
 
 	submit_pack(f);
 	scenario(f, false, 0, 0, 0);
 	scenario(f, true, 0, 0, 0);
 	scenario(f, false, 1, 0, 0);
-	assert_int_equal(tracker_apply_event(f->t, batch_event("end", 0, 143, 15, 0,
-								"timeout?"), &err), 0);
+	assert_int_equal(tracker_apply_event(f->t, end, &err), 0);
+	json_decref(end);  /* borrowed: the tracker keeps a reference if it needs one */
 	assert_int_equal(find(f, 0)->state, TASK_SUCCEEDED);
 	assert_int_equal(find(f, 1)->state, TASK_FAILED);
 	assert_int_equal(find(f, 2)->state, TASK_CANCELLED);
