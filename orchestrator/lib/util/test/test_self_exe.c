@@ -54,6 +54,10 @@ static void a_replaced_binary_is_found_at_its_path(void **state)
 	}
 	close(go[0]);
 	close(back[1]);
+	/* only once the copy runs: replaced before its exec, it would run the
+	 * new file (or fail with ETXTBSY while it is written) */
+	assert_int_equal(read(back[0], out, 1), 1);
+	assert_int_equal(out[0], 'r');
 	copy_self(bin);                       /* the upgrade, while it runs */
 	assert_int_equal(write(go[1], "x", 1), 1);
 	close(go[1]);
@@ -97,7 +101,8 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "--print-self")) {   /* the copy */
 		char why[600], c, *path;
 
-		if (read(0, &c, 1) != 1 || !(path = self_exe_path(why, sizeof why)))
+		if (write(1, "r", 1) != 1 || read(0, &c, 1) != 1 ||   /* running; go? */
+		    !(path = self_exe_path(why, sizeof why)))
 			return 1;
 		fputs(path, stdout);
 		free(path);
