@@ -1,4 +1,5 @@
 #include "child_process.h"
+#include "monotonic.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -6,7 +7,6 @@
 #include <grp.h>
 #include <signal.h>
 #include <stdint.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -14,13 +14,6 @@
 
 /* Exit status a child uses when it could not become the job user. */
 #define CHILD_EXIT_DROP_FAILED 254
-
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Closes descriptors in [from, to]; close_range may be missing on old kernels. */
 static void close_fd_range(unsigned from, unsigned to)

@@ -8,6 +8,7 @@
 
 #include "admin_spool_sink.h"
 #include "http_forward.h"
+#include "monotonic.h"
 #include "plugin_log.h"
 #include "rfc3339.h"
 #include "run_dir_sink.h"
@@ -23,13 +24,6 @@ static void report_sink_failure(const char *sink, enum child_result res, int err
 		plugin_log_problem("could not write to %s: %s", sink, child_result_name(res));
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int sink_budget_ms(int64_t deadline_ms, int64_t now, int own_ms)
 {
 	int64_t left = deadline_ms - now;
@@ -42,7 +36,7 @@ int sink_budget_ms(int64_t deadline_ms, int64_t now, int own_ms)
 static int sink_bound(const struct step_recorder *r, int64_t deadline, int own_ms,
 		      const char *sink)
 {
-	int bound = sink_budget_ms(deadline, now_ms(), own_ms);
+	int bound = sink_budget_ms(deadline, monotonic_ms(), own_ms);
 	if (bound == 0)
 		plugin_log_problem("did not write to %s: the event's %d ms (event_budget_ms) "
 				   "were spent", sink, r->config->event_budget_ms);
@@ -57,7 +51,7 @@ static void deliver(const struct step_recorder *r, const char *line, size_t len)
 	const struct step_facts *f = &r->facts;
 	char file_name[96], subdir[64] = "";
 	int err = 0, bound;
-	int64_t deadline = now_ms() + r->config->event_budget_ms;
+	int64_t deadline = monotonic_ms() + r->config->event_budget_ms;
 	enum child_result res;
 	if (step_event_file_name(f->id.job_id, f->id.step_id, f->id.restart_count, file_name,
 				 sizeof(file_name)) != 0 ||

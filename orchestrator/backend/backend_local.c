@@ -5,11 +5,11 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "lib/util/interrupt.h"
 #include "plan/job_naming.h"
 #include "plan/wave_script.h"
+#include "monotonic.h"
 
 /* How long a burst of task ends is gathered before the follow loop reads it. */
 #define LOCAL_BURST_MS 50u
@@ -96,14 +96,6 @@ static int local_submit(struct backend *b, const struct plan *plan,
 		free(lines[i]);
 	free(lines);
 	return rc;
-}
-
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Runs the tasks until one ends (or ms pass), then on for at most

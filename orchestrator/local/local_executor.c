@@ -174,7 +174,7 @@ int local_executor_submit(struct local_executor *x, const struct local_chunk *ch
 		x->chunks = grown;
 		x->cap_chunks = cap;
 	}
-	c = local_chunk_copy(x, chunk, local_now_ms());
+	c = local_chunk_copy(x, chunk, monotonic_ms());
 	if (!c)
 		return -1;
 	x->chunks[x->n_chunks++] = c;
@@ -266,7 +266,7 @@ static void reap_ended(struct local_executor *x)
 
 size_t local_executor_run_once(struct local_executor *x, int wait_ms)
 {
-	int64_t now = local_now_ms(), due;
+	int64_t now = monotonic_ms(), due;
 	int timeout = wait_ms > 0 ? wait_ms : 0;
 
 	reap_ended(x);
@@ -278,7 +278,7 @@ size_t local_executor_run_once(struct local_executor *x, int wait_ms)
 	if (x->n_running || x->queued)
 		wait_for_children(x, timeout);
 	reap_ended(x);
-	now = local_now_ms();
+	now = monotonic_ms();
 	local_limits_enforce(x, now);
 	start_ready(x, now);
 	drop_finished_chunks(x);
@@ -287,7 +287,7 @@ size_t local_executor_run_once(struct local_executor *x, int wait_ms)
 
 void local_executor_cancel(struct local_executor *x)
 {
-	int64_t now = local_now_ms();
+	int64_t now = monotonic_ms();
 
 	for (size_t i = 0; i < x->n_chunks; i++) {
 		struct chunk *c = x->chunks[i];
@@ -329,8 +329,8 @@ void local_executor_free(struct local_executor *x)
 	for (size_t i = 0; i < x->n_running; i++)
 		x->running[i].abandoned = !x->running[i].terminating;
 	local_executor_cancel(x);
-	give_up = local_now_ms() + x->kill_wait_ms + FREE_GRACE_MS;
-	while (x->n_running && local_now_ms() < give_up)
+	give_up = monotonic_ms() + x->kill_wait_ms + FREE_GRACE_MS;
+	while (x->n_running && monotonic_ms() < give_up)
 		local_executor_run_once(x, 100);
 	abandon_running(x);
 	for (size_t i = 0; i < x->n_chunks; i++)

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "local/local_executor.h"
+#include "monotonic.h"
 #include "local/process_tree_memory.h"
 
 /* A submitted chunk, alive while any of its tasks is unfinished. */
@@ -71,8 +72,6 @@ struct chunk *local_chunk_copy(const struct local_executor *x, const struct loca
 			       int64_t now);
 void local_chunk_free(struct chunk *c);
 
-/* CLOCK_MONOTONIC in milliseconds. */
-int64_t local_now_ms(void);
 
 /* Starts position pos of chunk c (a launch failure ends it at once). */
 void local_task_start(struct local_executor *x, struct chunk *c, size_t pos, int64_t now);

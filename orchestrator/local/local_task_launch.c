@@ -18,14 +18,6 @@
 
 extern char **environ;
 
-int64_t local_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The facts both events of position pos carry. */
 static struct step_identity task_step_identity(const struct local_executor *x,
 				       const struct chunk *c, size_t pos, pid_t pid)
@@ -223,7 +215,7 @@ bool local_task_reap(struct local_executor *x, size_t i)
 		status = W_EXITCODE(255, 0);  /* reaped behind our back: status unknown */
 	else if ((uint64_t)ru.ru_maxrss * 1024 > t->peak_rss)
 		t->peak_rss = (uint64_t)ru.ru_maxrss * 1024;  /* a task shorter than a sample */
-	record_end(x, t, status, local_now_ms());
+	record_end(x, t, status, monotonic_ms());
 	if (t->pidfd >= 0)
 		close(t->pidfd);
 	close(t->output_fd);

@@ -86,7 +86,7 @@ void local_limits_enforce(struct local_executor *x, int64_t now)
 		sample_memory(x);
 		/* From the end of the scan: a scan slower than the interval (a
 		 * loaded machine, many processes) must not run back to back. */
-		x->next_sample_ms = local_now_ms() + x->sample_ms;
+		x->next_sample_ms = monotonic_ms() + x->sample_ms;
 	}
 }
 

@@ -3,6 +3,7 @@
 #include "lib/subprocess/command_runner.h"
 #include "lib/subprocess/child_spawn.h"
 #include "lib/util/secret_env.h"
+#include "monotonic.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,15 +29,6 @@ struct child {
 	int fd[2];            /* read ends of stdout and stderr; -1 once closed */
 };
 
-/* Milliseconds on the monotonic clock. */
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Milliseconds left before deadline, for poll(): -1 when there is none. */
 static int ms_left(int64_t deadline)
 {
@@ -44,7 +36,7 @@ static int ms_left(int64_t deadline)
 
 	if (deadline == NO_DEADLINE)
 		return -1;
-	left = deadline - now_ms();
+	left = deadline - monotonic_ms();
 	if (left <= 0)
 		return 0;
 	return left > INT32_MAX ? INT32_MAX : (int)left;
@@ -243,7 +235,7 @@ static void terminate(struct child *c, struct command_result *r, const struct co
 		      siginfo_t *info)
 {
 	unsigned grace = o->grace_ms ? o->grace_ms : COMMAND_DEFAULT_GRACE_MS;
-	int64_t deadline = now_ms() + grace;
+	int64_t deadline = monotonic_ms() + grace;
 
 	r->end = COMMAND_TIMED_OUT;
 	kill(-c->pid, SIGTERM);
@@ -272,7 +264,7 @@ int command_run(const char *const *argv, const struct command_options *options,
 	static const struct command_options defaults = { 0 };
 	const struct command_options *o = options ? options : &defaults;
 	struct child c = { .pid = -1, .fd = { -1, -1 } };
-	int64_t deadline = o->timeout_ms ? now_ms() + o->timeout_ms : NO_DEADLINE;
+	int64_t deadline = o->timeout_ms ? monotonic_ms() + o->timeout_ms : NO_DEADLINE;
 	siginfo_t info;
 
 	memset(result, 0, sizeof *result);
