@@ -1,6 +1,7 @@
 /* Spawning a local array task with posix_spawn. */
 #include "local/local_task_spawn.h"
 #include "lib/subprocess/child_spawn.h"
+#include "lib/util/make_dirs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,24 +20,6 @@
 int local_pidfd_open(pid_t pid)
 {
 	return (int)syscall(SYS_pidfd_open, pid, 0);
-}
-
-/* mkdir -p of the directory part of path; returns 0 or an errno value. */
-static int make_parent_dirs(const char *path)
-{
-	char *copy = strdup(path);
-	int rc = 0;
-
-	if (!copy)
-		return ENOMEM;
-	for (char *p = strchr(copy + 1, '/'); p && rc == 0; p = strchr(p + 1, '/')) {
-		*p = '\0';
-		if (mkdir(copy, 0755) != 0 && errno != EEXIST)
-			rc = errno;
-		*p = '/';
-	}
-	free(copy);
-	return rc;
 }
 
 /* Starts argv with the output file open as output_fd. */
@@ -66,8 +49,8 @@ int local_task_spawn(char *const argv[], char *const env[], const char *output_p
 	/* Its directory is made by the first task that needs it: one open per
 	 * task, not a mkdir per level. */
 	if (fd < 0 && errno == ENOENT) {
-		if ((rc = make_parent_dirs(output_path)) != 0)
-			return rc;
+		if (make_parent_dirs(output_path, 0755) != 0)
+			return errno;
 		fd = open(output_path, flags, 0644);
 	}
 	if (fd < 0)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/util/jsonl_file.h"
+#include "lib/util/make_dirs.h"
 #include "scenario_record.h"
 #include "spool_append.h"
 #include "step_event.h"
@@ -281,24 +282,6 @@ static int run_all(struct pack_state *s, const bool *ended)
 	return 0;
 }
 
-/* mkdir -p of path's directory (the plugin or the local executor make
- * events/ too; whoever comes first). */
-static int make_parents(const char *path)
-{
-	char dir[4096];
-
-	snprintf(dir, sizeof dir, "%s", path);
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return 0;
-}
-
 static int pack_end(struct pack_state *s)
 {
 	size_t len = 0;
@@ -323,7 +306,7 @@ int pack_run(const struct pack_runner_options *o, struct error *err)
 	s.oom_seen = oom_kills(s.memory_events);
 	if (!ended || !s.slots || path_of(o, o->restart_count, path, sizeof path) != 0)
 		error_system(err, "pack-exec");
-	else if (make_parents(path) != 0)
+	else if (make_parent_dirs(path, 0777) != 0)   /* the plugin may make them first */
 		error_system(err, "cannot create the directory of %s", path);
 	else if ((s.fd = open(path, SPOOL_OPEN_FLAGS, 0644)) < 0)
 		error_system(err, "cannot open %s", path);

@@ -8,32 +8,9 @@
 #include <unistd.h>
 
 #include "lib/util/exit_codes.h"
+#include "lib/util/make_dirs.h"
 #include "plan/log_paths.h"
 #include "plan/wave_script.h"
-
-/* mkdir -p: creates path and its missing parents (mode less the umask). */
-static int make_dirs(const char *path, mode_t mode)
-{
-	char *copy = strdup(path);
-	int rc = 0;
-
-	if (!copy)
-		return -1;
-	for (char *p = copy + 1; rc == 0; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char saved = *p;
-
-		*p = '\0';
-		if (mkdir(copy, mode) != 0 && errno != EEXIST)
-			rc = -1;
-		*p = saved;
-		if (saved == '\0')
-			break;
-	}
-	free(copy);
-	return rc;
-}
 
 /* What one file of a wave is written from. */
 struct wave_item {

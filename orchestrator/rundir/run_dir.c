@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/util/atomic_file.h"
+#include "lib/util/make_dirs.h"
 #include "lib/util/exit_codes.h"
 #include "rundir/run_lock.h"
 #include "rundir/run_owner.h"
@@ -89,28 +90,6 @@ int run_id_valid(const char *name)
 		if (!isxdigit((unsigned char)name[i]))
 			return 0;
 	return 1;
-}
-
-/* mkdir -p with mode for each missing part. */
-static int make_dirs(const char *path, mode_t mode)
-{
-	char *copy = strdup(path);
-	int rc = copy ? 0 : -1;
-
-	for (char *p = copy ? copy + 1 : NULL; rc == 0; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char saved = *p;
-
-		*p = '\0';
-		if (mkdir(copy, mode) != 0 && errno != EEXIST)
-			rc = -1;
-		*p = saved;
-		if (saved == '\0')
-			break;
-	}
-	free(copy);
-	return rc;
 }
 
 static struct run_dir *run_dir_new(const char *root, const char *id)
