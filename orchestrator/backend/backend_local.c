@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "lib/util/interrupt.h"
+#include "lib/util/string_vec.h"
 #include "plan/job_naming.h"
 #include "plan/wave_script.h"
 #include "monotonic.h"
@@ -92,9 +93,7 @@ static int local_submit(struct backend *b, const struct plan *plan,
 		b->local_left += chunk->n_array;
 	}
 	free(ids);
-	for (size_t i = 0; lines && lines[i]; i++)
-		free(lines[i]);
-	free(lines);
+	string_vec_free(lines);
 	return rc;
 }
 

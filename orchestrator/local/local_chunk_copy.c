@@ -81,20 +81,6 @@ static void resolve_program(char **argv)
 	}
 }
 
-/* The n entries of a per-position list, NULL-terminated; NULL on failure. */
-static char **copy_task_env(char *const list[], size_t n)
-{
-	char **copy = calloc(n + 1, sizeof *copy);
-
-	for (size_t i = 0; copy && i < n; i++) {
-		if (!(copy[i] = strdup(list[i]))) {
-			local_task_env_free(copy);
-			return NULL;
-		}
-	}
-	return copy;
-}
-
 void local_chunk_free(struct chunk *c)
 {
 	if (!c)
@@ -130,7 +116,7 @@ struct chunk *local_chunk_copy(const struct local_executor *x, const struct loca
 	c->argv = local_task_env_copy(in->argv);
 	resolve_program(c->argv);
 	c->env = local_task_env_copy(in->env);
-	c->task_env = in->task_env ? copy_task_env(in->task_env, in->n) : NULL;
+	c->task_env = in->task_env ? local_task_env_copy(in->task_env) : NULL;
 	c->job_name = in->job_name ? strdup(in->job_name) : default_job_name(in->argv);
 	c->output_pattern = in->output_pattern ? strdup(in->output_pattern) : NULL;
 	if (!c->argv || !c->env || !c->job_name || copy_ids(c, in) != 0 ||

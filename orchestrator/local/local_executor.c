@@ -156,12 +156,23 @@ struct local_executor *local_executor_new(const struct local_executor_options *o
 	return x;
 }
 
+/* The entries of a NULL-terminated list. */
+static size_t entries(char *const list[])
+{
+	size_t n = 0;
+
+	while (list[n])
+		n++;
+	return n;
+}
+
 int local_executor_submit(struct local_executor *x, const struct local_chunk *chunk)
 {
 	struct chunk *c;
 
 	if (!chunk || !chunk->argv || !chunk->argv[0] || !chunk->n || !chunk->array_task_ids ||
-	    !chunk->array_job_id || chunk->n - 1 > UINT32_MAX - chunk->array_job_id) {
+	    !chunk->array_job_id || chunk->n - 1 > UINT32_MAX - chunk->array_job_id ||
+	    (chunk->task_env && entries(chunk->task_env) != chunk->n)) {
 		errno = EINVAL;
 		return -1;
 	}

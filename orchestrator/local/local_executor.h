@@ -108,8 +108,9 @@ struct local_chunk {
 	uint64_t walltime_s;             /* 0: the executor's */
 	uint64_t begin_delay_s;          /* --begin=now+N */
 	const char *output_pattern;      /* this chunk's --output; NULL: the executor's */
-	char *const *task_env;           /* NULL, or n NAME=VALUE, one per position,
-					    each in that task's environment alone */
+	char *const *task_env;           /* NULL, or n NAME=VALUE (NULL-terminated),
+					    one per position, each in that task's
+					    environment alone */
 };
 
 struct local_executor;
@@ -118,7 +119,8 @@ struct local_executor;
 struct local_executor *local_executor_new(const struct local_executor_options *options);
 
 /* Queues a chunk (everything is copied). Returns 0, or -1 with errno
- * (EINVAL: no argv, no tasks, array_job_id 0, or job ids would wrap). */
+ * (EINVAL: no argv, no tasks, array_job_id 0, job ids would wrap, or a
+ * task_env of another length than n). */
 int local_executor_submit(struct local_executor *x, const struct local_chunk *chunk);
 
 /* Starts queued tasks the budget allows, reaps those that ended, enforces

@@ -10,6 +10,7 @@
 #include "scenarios/param_name.h"
 #include "scenarios/scenarios.h"
 #include "lib/util/shell_quote.h"
+#include "lib/util/string_vec.h"
 #include "lib/template/template.h"
 #include "plan/log_paths.h"
 #include "units.h"
@@ -320,26 +321,17 @@ char **wave_task_env(const struct plan *plan, const struct plan_group *group,
 {
 	const struct scenario_set *set = plan->config->scenarios;
 	char (*names)[160] = param_env_names(set);
-	char **env = calloc(chunk->count + 1, sizeof *env);
+	struct string_vec env = { .failed = !names };
 	struct strbuf line = { 0 };
-	bool ok = names && env;
 
-	for (size_t i = 0; ok && i < chunk->count; i++) {
-		const struct plan_task *task = &group->tasks[chunk->first + i];
-
-		ok = task_line(set, names, task, &line) == 0 &&
-		     asprintf(&env[i], WAVE_TASK_LINE_ENV "=%s/%s/%s/%.*s", plan->run_id,
-			      plan->wave, group->name, (int)(line.len - 1), line.text) >= 0;
-		if (!ok)
-			env[i] = NULL;
+	for (size_t i = 0; !env.failed && i < chunk->count; i++) {
+		if (task_line(set, names, &group->tasks[chunk->first + i], &line) != 0)
+			env.failed = true;
+		else
+			string_vec_add(&env, WAVE_TASK_LINE_ENV "=%s/%s/%s/%.*s", plan->run_id,
+				       plan->wave, group->name, (int)(line.len - 1), line.text);
 	}
 	strbuf_free(&line);
 	free(names);
-	if (!ok && env) {
-		for (size_t i = 0; env[i]; i++)
-			free(env[i]);
-		free(env);
-		env = NULL;
-	}
-	return env;
+	return string_vec_finish(&env);
 }

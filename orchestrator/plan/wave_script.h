@@ -26,7 +26,7 @@ int wave_tasks_write(const struct plan *plan, const struct plan_group *group,
  * <group>/<its tasks file line, without the newline>: the local executor
  * puts each in its task's environment, and the prelude takes the line from
  * there instead of reading the tasks file. NULL-terminated; NULL when out
- * of memory. Free each entry, then the list. */
+ * of memory. Free with string_vec_free. */
 char **wave_task_env(const struct plan *plan, const struct plan_group *group,
 		     const struct plan_chunk *chunk);
 /* Creates <run_dir>/scripts/<wave>/, <run_dir>/logs/ and the directory of

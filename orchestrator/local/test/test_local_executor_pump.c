@@ -2,6 +2,7 @@
  * processes: a task queued behind the budget waits for a slot in poll, not
  * in a spin; each task gets its own entry of the chunk's task_env; the
  * program is looked up on PATH once, when the chunk is queued. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,8 +110,14 @@ static void test_task_env_per_position(void **state)
 	struct fixture *f = *state;
 	struct local_executor *x = executor(f, 2);
 	char *argv[] = { "bash", "-c", "exit $(( MINE + 0 ))", NULL };
-	char *task_env[] = { "MINE=3", "MINE=5", "OTHER=1" };
+	char *task_env[] = { "MINE=3", "MINE=5", "OTHER=1", NULL };
+	size_t ids[] = { 0, 1 };
+	struct local_chunk short_list = { .argv = argv, .array_task_ids = ids, .n = 2,
+					  .array_job_id = 200, .task_env = task_env };
 
+	/* one entry per position, or the chunk is refused */
+	assert_int_equal(local_executor_submit(x, &short_list), -1);
+	assert_int_equal(errno, EINVAL);
 	submit(x, argv, 3, task_env);
 	pump(x);
 	assert_int_equal(f->ends, 3);

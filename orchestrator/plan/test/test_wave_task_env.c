@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "testing/orch_helpers.h"
+#include "lib/util/string_vec.h"
 #include "plan/plan.h"
 #include "plan/wave_script.h"
 #include "test/tmpdir.h"
@@ -63,9 +64,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	for (size_t i = 0; f->env[i]; i++)
-		free(f->env[i]);
-	free(f->env);
+	string_vec_free(f->env);
 	plan_free(f->plan);
 	config_free(f->config);
 	tmpdir_remove(f->dir);
