@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define READ_CHUNK 65536
 
 const char *event_file_refused_type(unsigned char d_type)
 {
@@ -36,7 +35,8 @@ static const char *refused_mode(mode_t mode)
 		return event_file_refused_type(DT_SOCK);
 	if (S_ISDIR(mode))
 		return event_file_refused_type(DT_DIR);
-	return S_ISCHR(mode) || S_ISBLK(mode) ? "a device" : "not a regular file";
+	return S_ISCHR(mode) || S_ISBLK(mode) ? event_file_refused_type(DT_CHR)
+					      : "not a regular file";
 }
 
 /* An fd of name, never through a link and never blocking (a FIFO with no
@@ -73,7 +73,7 @@ static int open_file(int dirfd, const char *name, struct event_file_pass *p, str
 
 static int ensure_buffer(struct event_file_pass *p, size_t need)
 {
-	size_t cap = *p->buf_cap ? *p->buf_cap : READ_CHUNK;
+	size_t cap = *p->buf_cap ? *p->buf_cap : EVENT_FILE_READ_CHUNK;
 	char *buf;
 
 	if (need <= *p->buf_cap)

@@ -1,8 +1,8 @@
 /* One event file of a directory read by event_reader (event_reader.h): how
  * it is opened (never through a symbolic link, never blocking: anything but
  * a regular file is refused), and how its complete lines are handed on
- * (a line longer than EVENT_LINE_MAX is dropped up to its newline, without
- * ever holding more than that in memory). The files of events/ are
+ * (a line longer than EVENT_LINE_MAX refuses its file, the lines before it
+ * read: finding its end could mean reading a sparse terabyte). The files of events/ are
  * writable by the job user, so anything can be there (issue 11).
  * Tests: common/test/test_event_hostile.c. */
 #ifndef SCALABLE_EVENT_FILE_H
@@ -17,6 +17,9 @@
 
 /* A step event is under 2 KB: a line 512 times that is not one. */
 #define EVENT_LINE_MAX (1024 * 1024)
+/* What the reader's buffer starts at, and is given back to after a long
+ * line (event_reader.c). */
+#define EVENT_FILE_READ_CHUNK 65536
 
 struct event_file {
 	char *name;

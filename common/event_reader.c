@@ -14,8 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define READ_CHUNK 65536
-
 /* What says the directory has not changed since it was last listed. */
 struct dir_stamp {
 	dev_t dev;
@@ -483,7 +481,7 @@ long event_reader_poll_at(struct event_reader *r, int dirfd, event_handler handl
 			r->watch = NULL;
 		}
 	}
-	if (r->buf_cap > READ_CHUNK) {  /* grown for a long line: not kept */
+	if (r->buf_cap > EVENT_FILE_READ_CHUNK) {  /* grown for a long line: not kept */
 		free(r->buf);
 		r->buf = NULL;
 		r->buf_cap = 0;
