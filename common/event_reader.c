@@ -125,7 +125,6 @@ void event_reader_stats(const struct event_reader *r, struct event_reader_stats 
 {
 	*out = r->stats;
 	out->files = r->n_files;
-	out->refused = r->refused;
 	out->watched = r->watch != NULL;
 }
 

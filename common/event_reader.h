@@ -112,7 +112,6 @@ struct event_reader_stats {
 	size_t opens;        /* event files opened */
 	size_t files;        /* files known */
 	size_t ended;        /* of which ended (or refused): never opened again */
-	size_t refused;      /* of which refused (event_reader_refused) */
 	size_t skipped;      /* of which known (event_reader_skip_known): never opened */
 	bool watched;        /* the kernel says what changed (dir_watch.h) */
 };

@@ -386,24 +386,25 @@ void event_tree_skip_known(struct event_tree *t, event_file_known fn, void *ctx)
 			event_reader_skip_known(t->tops[i].leaves[j].reader, fn, ctx);
 }
 
-size_t event_tree_bad_lines(const struct event_tree *t)
+/* A count summed over every reader of the tree. */
+static size_t sum_readers(const struct event_tree *t, size_t (*count)(const struct event_reader *))
 {
-	size_t n = event_reader_bad_lines(t->flat);
+	size_t n = count(t->flat);
 
 	for (size_t i = 0; i < t->n_tops; i++)
 		for (size_t j = 0; j < t->tops[i].n_leaves; j++)
-			n += event_reader_bad_lines(t->tops[i].leaves[j].reader);
+			n += count(t->tops[i].leaves[j].reader);
 	return n;
+}
+
+size_t event_tree_bad_lines(const struct event_tree *t)
+{
+	return sum_readers(t, event_reader_bad_lines);
 }
 
 size_t event_tree_forged(const struct event_tree *t)
 {
-	size_t n = event_reader_forged(t->flat);
-
-	for (size_t i = 0; i < t->n_tops; i++)
-		for (size_t j = 0; j < t->tops[i].n_leaves; j++)
-			n += event_reader_forged(t->tops[i].leaves[j].reader);
-	return n;
+	return sum_readers(t, event_reader_forged);
 }
 
 size_t event_tree_refused(const struct event_tree *t, char *first, size_t len)
