@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "lib/util/exit_codes.h"
-#include "rundir/run_dir.h"
 #include "units.h"
 
 int cli_fail(const struct error *err)
@@ -50,76 +49,5 @@ bool cli_poll_interval(const char *command, const char *text, unsigned *seconds)
 		return false;
 	}
 	*seconds = (unsigned)s;
-	return true;
-}
-
-bool cli_run_operand(const char *command, int argc, char **argv, int optind, bool latest,
-		     const char **run)
-{
-	if (argc - optind > 1) {
-		cli_usage_error(command, "one run at most, got '%s' and '%s'", argv[optind],
-				argv[optind + 1]);
-		return false;
-	}
-	if (latest && optind < argc) {
-		cli_usage_error(command, "give a run or --latest, not both");
-		return false;
-	}
-	if (!latest && optind == argc) {
-		cli_usage_error(command, "which run? give its id (see scalable runs) or --latest");
-		return false;
-	}
-	*run = latest ? NULL : argv[optind];
-	return true;
-}
-
-/* Whether dir (named without a '/') holds a run, so names a run by path. */
-static bool holds_run(const char *dir)
-{
-	char *path;
-	bool yes;
-
-	if (strchr(dir, '/') || asprintf(&path, "%s/run.json", dir) < 0)
-		return false;
-	yes = access(path, F_OK) == 0;
-	free(path);
-	return yes;
-}
-
-int cli_find_run(const char *spec, struct run_dir **run, struct error *err)
-{
-	char *root = runs_dir_default(), *path = NULL;
-	int rc;
-
-	if (!root || (spec && holds_run(spec) && asprintf(&path, "./%s", spec) < 0)) {
-		free(root);
-		error_system(err, "cannot find the run");
-		return -1;
-	}
-	if (!spec)
-		rc = run_dir_latest(root, run, err);
-	else
-		rc = run_dir_find(root, path ? path : spec, run, err);
-	free(path);
-	free(root);
-	return rc;
-}
-
-bool cli_run_selection(const char *command, int argc, char **argv, int optind, int given,
-		       const char **run)
-{
-	if (argc - optind > 1) {
-		cli_usage_error(command, "one run at most, got '%s' and '%s'", argv[optind],
-				argv[optind + 1]);
-		return false;
-	}
-	if (optind < argc) {
-		given++;
-		*run = argv[optind];
-	}
-	if (given > 1) {
-		cli_usage_error(command, "give one of --latest, --run-id ID or DIR");
-		return false;
-	}
 	return true;
 }

@@ -1,7 +1,7 @@
 /* What every subcommand does the same way: error output, the config path.
  *
  * Tests: tests/cli/cli.sh, tests/cli/bad_configs.sh (the binary: usage
- * errors, exit codes, run selection). */
+ * errors, exit codes). */
 #ifndef SCALABLE_CLI_H
 #define SCALABLE_CLI_H
 
@@ -23,22 +23,4 @@ const char *cli_config_path(const char *command, int argc, char **argv, int opti
 /* Reads --poll-interval's value ("30s", "2m", a plain number of seconds)
  * into *seconds; false (with the error printed) when it is not one. */
 bool cli_poll_interval(const char *command, const char *text, unsigned *seconds);
-/* The run a command is about: its one operand, or --latest (NULL); false
- * (with the error printed) when neither or both are given. */
-bool cli_run_operand(const char *command, int argc, char **argv, int optind, bool latest,
-		     const char **run);
-
-struct run_dir;
-/* The run of diagnose and report's [--latest | --run-id ID | DIR]: spec is
- * a run id (unique prefix, 8-hex suffix) or a path, a bare directory name
- * holding run.json included; NULL: the latest under the runs directory
- * ($SCALABLE_RUNS_DIR, else ./.scalable/runs). Error exit code 5 when
- * there is no such run. */
-int cli_find_run(const char *spec, struct run_dir **run, struct error *err);
-/* The end of a [--latest | --run-id ID | DIR] selection (diagnose, report):
- * the DIR operand, if any, into *run; given counts --latest and --run-id
- * seen. False (the usage error printed) for two runs or more. */
-bool cli_run_selection(const char *command, int argc, char **argv, int optind, int given,
-		       const char **run);
-
 #endif

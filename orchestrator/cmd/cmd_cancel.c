@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "cmd/run_ref.h"
 #include "cmd/commands.h"
 #include "lib/util/exit_codes.h"
 #include "lib/util/interrupt.h"
@@ -13,7 +14,7 @@
 #define HANDOVER_WAIT_S 120
 
 static const char help[] =
-	"usage: scalable cancel RUN|--latest\n"
+	"usage: scalable cancel RUN | --run-id RUN | --latest\n"
 	"\n"
 	"Cancels a run: one scancel for all its jobs that are not over (the local\n"
 	"target: its tasks are terminated), every open task recorded `cancelled`,\n"
@@ -23,6 +24,8 @@ static const char help[] =
 	"asks it to do this (the file .cancel in the run directory) and waits up\n"
 	"to 2 minutes for the run to close.\n"
 	"\n"
+	"  --run-id RUN the same as RUN: a run id, a unique prefix, its 8-hex\n"
+	"               suffix, or its directory\n"
 	"  --latest     the most recent run\n"
 	"  -h, --help   show this help\n"
 	"\n"
@@ -32,11 +35,11 @@ static const char help[] =
 static int parse_args(int argc, char **argv, const char **run)
 {
 	static const struct option options[] = {
-		{ "latest", no_argument, NULL, 'l' },
+		RUN_REF_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool latest = false;
+	struct run_ref ref = { 0 };
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
@@ -44,12 +47,11 @@ static int parse_args(int argc, char **argv, const char **run)
 			fputs(help, stdout);
 			return SCALABLE_EXIT_OK;
 		}
-		if (opt != 'l')
+		if (!run_ref_option(&ref, opt, optarg))
 			return cli_usage_error("cancel", "bad option");
-		latest = true;
 	}
-	return cli_run_operand("cancel", argc, argv, optind, latest, run) ? -1
-									   : SCALABLE_EXIT_USAGE;
+	return run_ref_finish("cancel", &ref, argc, argv, optind, false, run)
+		       ? -1 : SCALABLE_EXIT_USAGE;
 }
 
 /* The run is followed by another orchestrator: ask it, and wait. */

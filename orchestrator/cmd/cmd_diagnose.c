@@ -1,4 +1,4 @@
-/* scalable diagnose [--latest | --run-id ID | DIR] [--no-ai | --ai] [--json]:
+/* scalable diagnose [RUN | --run-id RUN | --latest] [--no-ai | --ai] [--json]:
  * what failed in a run, why, where, and what to change (diagnose.h). */
 #include <getopt.h>
 #include <stdio.h>
@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd/cli.h"
+#include "cmd/run_ref.h"
 #include "cmd/commands.h"
 #include "diagnose/diagnose.h"
 #include "ai/diagnose_ai.h"
@@ -14,7 +15,7 @@
 #include "rundir/run_dir.h"
 
 static const char help[] =
-	"usage: scalable diagnose [--latest | --run-id ID | DIR] [--no-ai | --ai] [--json]\n"
+	"usage: scalable diagnose [RUN | --run-id RUN | --latest] [--no-ai | --ai] [--json]\n"
 	"\n"
 	"Explains a run's failures from its directory alone (no Slurm; no network\n"
 	"unless --ai):\n"
@@ -28,9 +29,10 @@ static const char help[] =
 	"of its own. Works on a finished run, one in progress, and one whose\n"
 	"orchestrator died. Read-only: takes no lock.\n"
 	"\n"
+	"  RUN           a run id, a unique prefix, its 8-hex suffix, or the\n"
+	"                run's directory\n"
+	"  --run-id RUN  the same as RUN\n"
 	"  --latest      the most recent run (the default)\n"
-	"  --run-id ID   the run with this id, unique prefix, or 8-hex suffix\n"
-	"  DIR           the run directory itself (or a run id)\n"
 	"  --no-ai       the heuristic report only (the default)\n"
 	"  --ai          ask a language model too: a compact summary (counts, the\n"
 	"                findings, a few lines of stderr per finding, secrets redacted)\n"
@@ -65,27 +67,28 @@ struct diagnose_args {
 static int parse_args(int argc, char **argv, struct diagnose_args *args)
 {
 	static const struct option options[] = {
-		{ "latest", no_argument, NULL, 'l' }, { "run-id", required_argument, NULL, 'r' },
+		RUN_REF_OPTIONS,
 		{ "json", no_argument, NULL, 'j' },   { "ai", no_argument, NULL, 'a' },
 		{ "no-ai", no_argument, NULL, 'n' },  { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt, given = 0;
+	struct run_ref ref = { 0 };
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (run_ref_option(&ref, opt, optarg))
+			continue;
 		switch (opt) {
 		case 'h':
 			fputs(help, stdout);
 			return SCALABLE_EXIT_OK;
-		case 'l': given++; break;
-		case 'r': given++; args->run = optarg; break;
 		case 'j': args->json = true; break;
 		case 'a': args->ai = true; break;
 		case 'n': args->ai = false; break;
 		default: return cli_usage_error("diagnose", "bad option");
 		}
 	}
-	if (!cli_run_selection("diagnose", argc, argv, optind, given, &args->run))
+	if (!run_ref_finish("diagnose", &ref, argc, argv, optind, true, &args->run))
 		return SCALABLE_EXIT_USAGE;
 	return -1;
 }
@@ -134,7 +137,7 @@ int cmd_diagnose(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (cli_find_run(args.run, &run, &err) != 0)
+	if (run_dir_resolve(NULL, args.run, &run, &err) != 0)
 		return cli_fail(&err);
 	rc = diagnose_run(run->path, &dx, &err);
 	if (rc == 0 && args.ai)

@@ -1,4 +1,4 @@
-/* scalable report [--latest | --run-id ID | DIR] [--format html|md|json]
+/* scalable report [RUN | --run-id RUN | --latest] [--format html|md|json]
  * [-o FILE]: a run's report (report.h). */
 #include <getopt.h>
 #include <stdio.h>
@@ -6,13 +6,14 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "cmd/run_ref.h"
 #include "cmd/commands.h"
 #include "lib/util/exit_codes.h"
 #include "report/report.h"
 #include "rundir/run_dir.h"
 
 static const char help[] =
-	"usage: scalable report [--latest | --run-id ID | DIR] [--format html|md|json]\n"
+	"usage: scalable report [RUN | --run-id RUN | --latest] [--format html|md|json]\n"
 	"                       [-o FILE]\n"
 	"\n"
 	"A run's report from its directory alone (no network, no Slurm, no lock):\n"
@@ -23,9 +24,10 @@ static const char help[] =
 	"failures of each class, and diagnose's findings. Works on a finished run,\n"
 	"one in progress, and one whose orchestrator died.\n"
 	"\n"
+	"  RUN               a run id, a unique prefix, its 8-hex suffix, or the\n"
+	"                    run's directory\n"
+	"  --run-id RUN      the same as RUN\n"
 	"  --latest          the most recent run (the default)\n"
-	"  --run-id ID       the run with this id, unique prefix, or 8-hex suffix\n"
-	"  DIR               the run directory itself (or a run id)\n"
 	"  --format FORMAT   html (the default): one self-contained page, nothing\n"
 	"                    loaded from anywhere; md: Markdown, for mail and\n"
 	"                    terminals; json: for scripts\n"
@@ -48,19 +50,20 @@ struct report_args {
 static int parse_args(int argc, char **argv, struct report_args *args)
 {
 	static const struct option options[] = {
-		{ "latest", no_argument, NULL, 'l' },	 { "run-id", required_argument, NULL, 'r' },
+		RUN_REF_OPTIONS,
 		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },	 { NULL, 0, NULL, 0 },
 	};
-	int opt, given = 0;
+	struct run_ref ref = { 0 };
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
+		if (run_ref_option(&ref, opt, optarg))
+			continue;
 		switch (opt) {
 		case 'h':
 			fputs(help, stdout);
 			return SCALABLE_EXIT_OK;
-		case 'l': given++; break;
-		case 'r': given++; args->run = optarg; break;
 		case 'o': args->output = optarg; break;
 		case 'f':
 			if (!report_format_from_name(optarg, &args->format))
@@ -70,7 +73,7 @@ static int parse_args(int argc, char **argv, struct report_args *args)
 		default: return cli_usage_error("report", "bad option");
 		}
 	}
-	if (!cli_run_selection("report", argc, argv, optind, given, &args->run))
+	if (!run_ref_finish("report", &ref, argc, argv, optind, true, &args->run))
 		return SCALABLE_EXIT_USAGE;
 	if (args->output && !*args->output)
 		return cli_usage_error("report", "-o needs a file name (or - for stdout)");
@@ -88,7 +91,7 @@ int cmd_report(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (cli_find_run(args.run, &run, &err) != 0)
+	if (run_dir_resolve(NULL, args.run, &run, &err) != 0)
 		return cli_fail(&err);
 	output = args.output ? args.output : args.format == REPORT_HTML ? NULL : "-";
 	if (!output && asprintf(&path, "%s/report.html", run->path) < 0) {

@@ -14,7 +14,7 @@
 #include "run/run_session.h"
 
 static const char help[] =
-	"usage: scalable resume RUN|--latest [--no-cache] [--json] [--poll-interval DUR]\n"
+	"usage: scalable resume RUN|--run-id RUN|--latest [--no-cache] [--json] [--poll-interval DUR]\n"
 	"\n"
 	"Submits again what did not succeed in a run: every task whose last\n"
 	"attempt failed for good or was cancelled, and every scenario that was\n"
@@ -30,6 +30,7 @@ static const char help[] =
 	"scenario files refuse the resume (exit 2). A run whose orchestrator died\n"
 	"is re-attached first, as `scalable watch` does.\n"
 	"\n"
+	"  --run-id RUN         the same as RUN\n"
 	"  --latest             the most recent run\n"
 	"  --no-cache           submit scenarios of `cache: true` components even\n"
 	"                       when an earlier run stored their result\n"

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cmd/cli.h"
+#include "cmd/run_ref.h"
 #include "cmd/commands.h"
 #include "lib/util/exit_codes.h"
 #include "run/run_session.h"
@@ -10,7 +11,7 @@
 #include "cmd/status_print.h"
 
 static const char help[] =
-	"usage: scalable status [RUN|--latest] [--json]\n"
+	"usage: scalable status [RUN | --run-id RUN | --latest] [--json]\n"
 	"\n"
 	"Shows how a run stands: its status, whether an orchestrator follows it,\n"
 	"counts per state and per component, and its failed attempts grouped by\n"
@@ -20,6 +21,7 @@ static const char help[] =
 	"followed, a detached one, or one whose orchestrator died (counts include\n"
 	"the step events recorded since). It does not ask Slurm.\n"
 	"\n"
+	"  --run-id RUN the same as RUN\n"
 	"  --latest     the most recent run (the default)\n"
 	"  --json       print the status as one JSON object\n"
 	"  -h, --help   show this help\n"
@@ -34,22 +36,21 @@ struct status_args {
 static int parse_args(int argc, char **argv, struct status_args *args)
 {
 	static const struct option options[] = {
-		{ "latest", no_argument, NULL, 'l' },
+		RUN_REF_OPTIONS,
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool latest = false;
+	struct run_ref ref = { 0 };
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (run_ref_option(&ref, opt, optarg))
+			continue;
 		switch (opt) {
 		case 'h':
 			fputs(help, stdout);
 			return SCALABLE_EXIT_OK;
-		case 'l':
-			latest = true;
-			break;
 		case 'j':
 			args->json = true;
 			break;
@@ -57,9 +58,7 @@ static int parse_args(int argc, char **argv, struct status_args *args)
 			return cli_usage_error("status", "bad option");
 		}
 	}
-	if (optind == argc)
-		latest = true;  /* status's default: the latest run */
-	if (!cli_run_operand("status", argc, argv, optind, latest, &args->run))
+	if (!run_ref_finish("status", &ref, argc, argv, optind, true, &args->run))
 		return SCALABLE_EXIT_USAGE;
 	return -1;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd/cli.h"
+#include "cmd/run_ref.h"
 #include "cmd/commands.h"
 #include "lib/util/exit_codes.h"
 #include "rfc3339.h"
@@ -71,7 +72,8 @@ static int parse_args(int argc, char **argv, struct sweep_args *args)
 			return cli_usage_error("sweep", "bad option");
 		}
 	}
-	if (!cli_run_operand("sweep", argc, argv, optind, false, &args->run))
+	if (!run_ref_finish("sweep", &(struct run_ref){ 0 }, argc, argv, optind, false,
+			    &args->run))
 		return SCALABLE_EXIT_USAGE;
 	return -1;
 }

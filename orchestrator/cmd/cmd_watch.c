@@ -10,7 +10,7 @@
 #include "run/run_session.h"
 
 static const char help[] =
-	"usage: scalable watch RUN|--latest [--json] [--poll-interval DUR]\n"
+	"usage: scalable watch RUN|--run-id RUN|--latest [--json] [--poll-interval DUR]\n"
 	"\n"
 	"Re-attaches to a run (after Ctrl-C, a logout, or a crashed orchestrator)\n"
 	"and follows it to the end as `scalable run` does. RUN is a run id, a\n"
@@ -22,6 +22,7 @@ static const char help[] =
 	"A local run cannot be followed once its orchestrator is gone: its open\n"
 	"tasks are recorded failed.\n"
 	"\n"
+	"  --run-id RUN         the same as RUN\n"
 	"  --latest             the most recent run\n"
 	"  --poll-interval DUR  how often to ask Slurm (default: the target's, else 30s)\n"
 	"  --json               print the outcome as JSON on stdout\n"

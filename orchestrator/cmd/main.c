@@ -35,7 +35,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: scalable COMMAND [ARGS...]\n"
 		     "       scalable COMMAND --help\n"
-		     "       scalable --help | --version\n\n"
+		     "       scalable --help | -V | --version\n\n"
 		     "Parameter sweeps as Slurm job arrays that survive their failures.\n\n"
 		     "commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return SCALABLE_EXIT_OK;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("scalable %s%s\n", SCALABLE_VERSION, TEST_SEAMS_NOTE);
 		return SCALABLE_EXIT_OK;
 	}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cmd/cli.h"
+#include "cmd/run_ref.h"
 #include "lib/util/exit_codes.h"
 #include "run/run_session.h"
 
@@ -13,12 +14,13 @@ int run_options_parse(const char *command, const char *help, enum run_options_ki
 {
 	static const struct option options[] = {
 		{ "target", required_argument, NULL, 't' },
-		{ "latest", no_argument, NULL, 'l' },
+		RUN_REF_OPTIONS,
 		{ "no-cache", no_argument, NULL, 'n' },
 		FOLLOW_COMMAND_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct run_ref ref = { 0 };
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, kind == RUN_OPTIONS_CONFIG ? "ht:" : "h", options,
@@ -32,18 +34,18 @@ int run_options_parse(const char *command, const char *help, enum run_options_ki
 		}
 		/* one table for all: what this command does not take is refused */
 		if ((opt == 't' && kind != RUN_OPTIONS_CONFIG) ||
-		    (opt == 'l' && kind != RUN_OPTIONS_RUN) || (opt == 'n' && !takes_no_cache))
+		    ((opt == 'l' || opt == 'r') && kind != RUN_OPTIONS_RUN) ||
+		    (opt == 'n' && !takes_no_cache))
 			return cli_usage_error(command, "%s is not an option of %s",
 					       argv[optind - 1], command);
+		if (run_ref_option(&ref, opt, optarg))
+			continue;
 		switch (opt) {
 		case 'h':
 			fputs(help, stdout);
 			return SCALABLE_EXIT_OK;
 		case 't':
 			o->target = optarg;
-			break;
-		case 'l':
-			o->latest = true;
 			break;
 		case 'n':
 			o->no_cache = true;
@@ -55,7 +57,7 @@ int run_options_parse(const char *command, const char *help, enum run_options_ki
 	if (kind == RUN_OPTIONS_CONFIG)
 		return (o->path = cli_config_path(command, argc, argv, optind)) ? -1
 										  : SCALABLE_EXIT_USAGE;
-	return cli_run_operand(command, argc, argv, optind, o->latest, &o->run)
+	return run_ref_finish(command, &ref, argc, argv, optind, false, &o->run)
 		       ? -1 : SCALABLE_EXIT_USAGE;
 }
 

@@ -1,7 +1,7 @@
 /* The options of the commands that run or follow a sweep, parsed once:
  *   run, submit      [FILE] [--target NAME] [--no-cache] [--poll-interval DUR] [--json]
- *   watch            RUN|--latest [--poll-interval DUR] [--json]
- *   resume           RUN|--latest [--no-cache] [--poll-interval DUR] [--json]
+ *   watch            RUN|--run-id RUN|--latest [--poll-interval DUR] [--json]
+ *   resume           RUN|--run-id RUN|--latest [--no-cache] [--poll-interval DUR] [--json]
  *
  * Tests: tests/cli/cli.sh, tests/cli/man_pages.sh (every option of run,
  * submit, watch, resume). */
@@ -20,7 +20,7 @@ enum run_options_kind {
 struct run_options {
 	const char *path, *target;      /* CONFIG: the file; target NULL: its default */
 	const char *run;                /* RUN: id, prefix, suffix or path; NULL: latest */
-	bool latest, no_cache;
+	bool no_cache;
 	struct follow_command follow;   /* json and poll_interval_s */
 };
 

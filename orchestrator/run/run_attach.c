@@ -10,23 +10,6 @@
 #include "run/run_session.h"
 #include "run/run_window.h"
 
-/* spec->run, else the latest run, under the runs directory. */
-static int find_run(const struct run_session_spec *spec, struct run_dir **out,
-		    struct error *err)
-{
-	char *root = spec->runs_root ? strdup(spec->runs_root) : runs_dir_default();
-	int rc;
-
-	if (!root) {
-		error_system(err, "cannot find the runs directory");
-		return -1;
-	}
-	rc = spec->run ? run_dir_find(root, spec->run, out, err)
-		       : run_dir_latest(root, out, err);
-	free(root);
-	return rc;
-}
-
 static void note(const struct run_session *s, const char *text)
 {
 	if (s->note)
@@ -160,7 +143,7 @@ static int attach(struct run_session *s, const struct run_session_spec *spec,
 		  struct error *err)
 {
 	/* a run given by path may be another user's: look, never change it */
-	if (find_run(spec, &s->run, err) != 0 ||
+	if (run_dir_resolve(spec->runs_root, spec->run, &s->run, err) != 0 ||
 	    (!s->read_only && run_check_owner(s->run, spec->command, err) != 0) ||
 	    (!s->read_only && run_dir_lock(s->run, spec->command, err) != 0) ||
 	    run_record_read(s->run->path, &s->record, err) != 0)

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -361,6 +362,34 @@ static int find_by_path(const char *spec, struct run_dir **out, struct error *er
 	return 0;
 }
 
+/* Whether name (without a '/') is a directory here holding run.json: a run
+ * named by its path, as `scalable status run-...` from the runs directory. */
+static bool names_local_run(const char *name)
+{
+	char *path;
+	bool yes;
+
+	if (asprintf(&path, "%s/run.json", name) < 0)
+		return false;
+	yes = access(path, F_OK) == 0;
+	free(path);
+	return yes;
+}
+
+static int find_by_path_in_cwd(const char *name, struct run_dir **out, struct error *err)
+{
+	char *path;
+	int rc;
+
+	if (asprintf(&path, "./%s", name) < 0) {
+		error_system(err, "%s", name);
+		return -1;
+	}
+	rc = find_by_path(path, out, err);
+	free(path);
+	return rc;
+}
+
 /* Whether id is what spec names: the id, a prefix of it, or its suffix. */
 static int id_matches(const char *id, const char *spec)
 {
@@ -410,6 +439,8 @@ int run_dir_find(const char *root, const char *spec, struct run_dir **out,
 	}
 	if (strchr(spec, '/'))
 		return find_by_path(spec, out, err);
+	if (names_local_run(spec))
+		return find_by_path_in_cwd(spec, out, err);
 	if (run_dir_list(root, &list, err) != 0)
 		return -1;
 	run_list_note_foreign(root, &list);
@@ -439,5 +470,21 @@ int run_dir_latest(const char *root, struct run_dir **out, struct error *err)
 		rc = -1;
 	}
 	run_list_free(&list);
+	return rc;
+}
+
+int run_dir_resolve(const char *root, const char *spec, struct run_dir **out,
+		    struct error *err)
+{
+	char *own = root ? NULL : runs_dir_default();
+	int rc;
+
+	if (!root && !own) {
+		error_system(err, "cannot find the runs directory");
+		return -1;
+	}
+	rc = spec ? run_dir_find(root ? root : own, spec, out, err)
+		  : run_dir_latest(root ? root : own, out, err);
+	free(own);
 	return rc;
 }

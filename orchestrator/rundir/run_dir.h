@@ -39,7 +39,8 @@ int run_id_valid(const char *name);
  * command. */
 int run_dir_create(const char *root, const char *project, const char *command,
 		   struct run_dir **out, struct error *err);
-/* Finds a run: spec is a path (holds a '/'), a run id, a unique prefix of
+/* Finds a run: spec is a path (holds a '/'), the name of a directory here
+ * that holds run.json, a run id, a unique prefix of
  * one, or its 8-hex suffix (of the caller's runs only: others' are named
  * once on stderr). Not locked. Exit codes: 5 when nothing matches,
  * 2 when several do. */
@@ -48,6 +49,12 @@ int run_dir_find(const char *root, const char *spec, struct run_dir **out,
 /* The caller's most recent run under root: the last of run_dir_list's
  * order (others' runs are named once on stderr). */
 int run_dir_latest(const char *root, struct run_dir **out, struct error *err);
+/* How every command finds the run it is given (docs/scalable.1, "Runs"):
+ * spec as run_dir_find reads it (a path, a directory here holding run.json,
+ * a run id, a unique prefix, the 8-hex suffix), NULL for the latest; root
+ * NULL for runs_dir_default(). Exit code 5 when there is no such run. */
+int run_dir_resolve(const char *root, const char *spec, struct run_dir **out,
+		    struct error *err);
 /* Takes the run's lock (see run_lock_take). */
 int run_dir_lock(struct run_dir *run, const char *command, struct error *err);
 /* Releases the lock if held, and frees. NULL is a no-op. */

@@ -7,11 +7,14 @@ work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
-echo "1..60"
+echo "1..62"
 
 check "--help" 0 "$scalable" --help
 holds "--help lists the exit codes" out "2  bad usage or invalid config"
 check "--version" 0 "$scalable" --version
+cp out version.out
+check "-V" 0 "$scalable" -V
+equals "-V says what --version says" "$(cat out)" "$(cat version.out)"
 check "an unknown command is bad usage" 2 "$scalable" frobnicate
 check "no command is bad usage" 2 "$scalable"
 check "validate without a config is bad usage" 2 "$scalable" validate

@@ -27,7 +27,7 @@ fixture_run diagnose-small "$work/runs"
 run=runs/$id
 
 check "diagnose --help" 0 "$scalable" diagnose --help
-holds "--help names --run-id" out "--run-id ID"
+holds "--help names --run-id" out "--run-id RUN"
 check "the latest run by default" 0 "$scalable" diagnose
 holds "the report counts failures and categories" out "⚠ 3 failures detected across 2 categories:"
 holds "the report numbers its findings" out "1. [critical] OOM — 2 occurrences"
