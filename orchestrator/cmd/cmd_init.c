@@ -2,6 +2,8 @@
  * into the current directory, never over an existing file. */
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,12 +13,13 @@
 #include "lib/util/exit_codes.h"
 
 static const char help[] =
-	"usage: scalable init\n"
+	"usage: scalable init [--json]\n"
 	"\n"
 	"Writes an example scalable.yaml and model.sbatch.tmpl, with comments on\n"
 	"every section, into the current directory. Refuses (and writes nothing)\n"
 	"if either file exists. Then: scalable validate; scalable plan.\n"
 	"\n"
+	"  --json      print what was written as JSON: {\"written\": [FILE, ...]}\n"
 	"  -h, --help  show this help\n"
 	"\n"
 	"Exit codes: 0 written; 2 a file exists or bad usage; 3 I/O error.\n";
@@ -110,17 +113,43 @@ static int write_new_file(const char *path, const char *text)
 	return SCALABLE_EXIT_OK;
 }
 
+/* What was written, as text or JSON. */
+static int say_written(const char *const files[2], bool json)
+{
+	json_t *out;
+
+	if (!json) {
+		printf("wrote %s and %s; next: scalable validate, scalable plan\n", files[0],
+		       files[1]);
+		return SCALABLE_EXIT_OK;
+	}
+	out = json_pack("{s:[s,s]}", "written", files[0], files[1]);
+	if (!out || json_dumpf(out, stdout, JSON_INDENT(2)) != 0) {
+		json_decref(out);
+		fprintf(stderr, "scalable: cannot print what was written\n");
+		return SCALABLE_EXIT_SYSTEM;
+	}
+	putchar('\n');
+	json_decref(out);
+	return SCALABLE_EXIT_OK;
+}
+
 int cmd_init(int argc, char **argv)
 {
 	static const char *const files[] = { DEFAULT_CONFIG_PATH, "model.sbatch.tmpl" };
+	bool json = false;
 	int rc;
 
-	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		fputs(help, stdout);
-		return SCALABLE_EXIT_OK;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(help, stdout);
+			return SCALABLE_EXIT_OK;
+		}
+		if (strcmp(argv[i], "--json") != 0)
+			return cli_usage_error("init", "no arguments expected but --json, got "
+					       "'%s'", argv[i]);
+		json = true;
 	}
-	if (argc > 1)
-		return cli_usage_error("init", "no arguments expected, got '%s'", argv[1]);
 	for (size_t i = 0; i < 2; i++)
 		if (access(files[i], F_OK) == 0)
 			return cli_usage_error("init", "%s exists already; nothing written",
@@ -128,6 +157,5 @@ int cmd_init(int argc, char **argv)
 	if ((rc = write_new_file(files[1], example_template)) != SCALABLE_EXIT_OK ||
 	    (rc = write_new_file(files[0], example_config)) != SCALABLE_EXIT_OK)
 		return rc;
-	printf("wrote %s and %s; next: scalable validate, scalable plan\n", files[0], files[1]);
-	return SCALABLE_EXIT_OK;
+	return say_written(files, json);
 }

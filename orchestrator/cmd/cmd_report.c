@@ -14,7 +14,7 @@
 
 static const char help[] =
 	"usage: scalable report [RUN | --run-id RUN | --latest] [--format html|md|json]\n"
-	"                       [-o FILE]\n"
+	"                       [--json] [-o FILE]\n"
 	"\n"
 	"A run's report from its directory alone (no network, no Slurm, no lock):\n"
 	"the run's header (id, project, target, status, times, config digest), the\n"
@@ -31,6 +31,7 @@ static const char help[] =
 	"  --format FORMAT   html (the default): one self-contained page, nothing\n"
 	"                    loaded from anywhere; md: Markdown, for mail and\n"
 	"                    terminals; json: for scripts\n"
+	"  --json            the same as --format json\n"
 	"  -o, --output FILE where to write it (atomically); - for stdout. Default:\n"
 	"                    <run dir>/report.html for html (its path is printed),\n"
 	"                    stdout for md and json\n"
@@ -52,6 +53,7 @@ static int parse_args(int argc, char **argv, struct report_args *args)
 	static const struct option options[] = {
 		RUN_REF_OPTIONS,
 		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },	 { NULL, 0, NULL, 0 },
 	};
 	struct run_ref ref = { 0 };
@@ -65,6 +67,7 @@ static int parse_args(int argc, char **argv, struct report_args *args)
 			fputs(help, stdout);
 			return SCALABLE_EXIT_OK;
 		case 'o': args->output = optarg; break;
+		case 'j': args->format = REPORT_JSON; break;
 		case 'f':
 			if (!report_format_from_name(optarg, &args->format))
 				return cli_usage_error("report", "--format is html, md or json, "

@@ -1,7 +1,6 @@
 /* scalable resume RUN|--latest [--no-cache] [--json] [--poll-interval DUR]:
  * submit again, in the same run, what did not succeed, and follow the run
  * to its end (run_resume.h). */
-#include <jansson.h>
 #include <stdio.h>
 
 #include "cmd/cli.h"
@@ -46,20 +45,12 @@ static const char help[] =
 /* Nothing failed, nothing is missing: said, and left as it is. */
 static int nothing_to_do(const struct run_options *args, const struct run_session *s)
 {
-	json_t *out;
-
 	if (!args->follow.json) {
 		printf("nothing to resume: every task of run %s succeeded or was cached (%s)\n",
 		       s->run->id, run_status_name(s->record.status));
 		return SCALABLE_EXIT_OK;
 	}
-	out = json_pack("{s:s, s:s, s:s, s:s}", "run_id", s->run->id, "run_dir", s->run->path,
-			"outcome", "nothing_to_resume", "status",
-			run_status_name(s->record.status));
-	if (out)
-		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	puts("");
-	json_decref(out);
+	follow_print_json(s, "nothing_to_resume");
 	return SCALABLE_EXIT_OK;
 }
 

@@ -40,8 +40,11 @@ int cmd_watch(int argc, char **argv)
 	if (rc >= 0 || (rc = run_options_attach("watch", &args, &s)) >= 0)
 		return rc;
 	if (s->record.status != RUN_STATUS_RUNNING) {
-		printf("run %s is %s already; see scalable status %s\n", s->run->id,
-		       run_status_name(s->record.status), s->run->id);
+		if (args.follow.json)
+			follow_print_json(s, "already_over");
+		else
+			printf("run %s is %s already; see scalable status %s\n", s->run->id,
+			       run_status_name(s->record.status), s->run->id);
 		/* as if it had followed the run to this end: a script may chain on it */
 		rc = s->record.status == RUN_STATUS_COMPLETED ? SCALABLE_EXIT_OK
 							      : SCALABLE_EXIT_FAILED;

@@ -33,8 +33,7 @@ static void say(const struct follow_command *c, const char *fmt, ...)
 	progress_note(c->progress, text);
 }
 
-/* The outcome as one JSON object on stdout. */
-static void print_json(const struct run_session *s, const char *outcome)
+void follow_print_json(const struct run_session *s, const char *outcome)
 {
 	struct run_record r;
 	struct error err;
@@ -80,7 +79,7 @@ static int close_finished(const struct follow_command *c, struct run_session *s)
 	progress_finish(c->progress);
 	say_closed(c, s, status);
 	if (c->json)
-		print_json(s, "finished");
+		follow_print_json(s, "finished");
 	if (s->submit_failures)
 		return SCALABLE_EXIT_SYSTEM;
 	return status == RUN_STATUS_COMPLETED ? SCALABLE_EXIT_OK : SCALABLE_EXIT_FAILED;
@@ -101,7 +100,7 @@ static int cancel_now(const struct follow_command *c, struct run_session *s,
 	unlink(path);  /* the request is answered */
 	say_closed(c, s, RUN_STATUS_CANCELLED);
 	if (c->json)
-		print_json(s, "cancelled");
+		follow_print_json(s, "cancelled");
 	return SCALABLE_EXIT_FAILED;
 }
 
@@ -112,7 +111,7 @@ static int detach(const struct follow_command *c, struct run_session *s, int sig
 	say(c, "detached from %s; its jobs keep running.", s->run->id);
 	say(c, "re-attach with: scalable watch %s", s->run->id);
 	if (c->json)
-		print_json(s, "detached");
+		follow_print_json(s, "detached");
 	return 128 + signo;
 }
 

@@ -43,6 +43,10 @@ int follow_command(struct run_session *s, const struct follow_command *c);
  * not, -1 when its value is bad (the usage error printed). */
 int follow_command_option(const char *command, int opt, const char *arg,
 			  struct follow_command *c);
+/* The outcome as one JSON object on stdout: run_id, run_dir, outcome (what
+ * the command did: finished, cancelled, detached, already_over,
+ * nothing_to_resume), status and run.json's summary. */
+void follow_print_json(const struct run_session *s, const char *outcome);
 /* The progress for a command: on stdout, or on stderr when stdout is JSON. */
 struct progress *follow_progress_new(bool json);
 
