@@ -23,4 +23,18 @@ const char *cli_config_path(const char *command, int argc, char **argv, int opti
 /* Reads --poll-interval's value ("30s", "2m", a plain number of seconds)
  * into *seconds; false (with the error printed) when it is not one. */
 bool cli_poll_interval(const char *command, const char *text, unsigned *seconds);
+struct setting_origin;
+struct run_dir;
+struct run_session;
+struct run_session_spec;
+/* The runs directory, absolute: $SCALABLE_RUNS_DIR, else the site or user
+ * defaults' runs_dir (config_defaults.h), else ./.scalable/runs; *origin
+ * (when origin is not NULL; its file is the caller's to free) says which.
+ * NULL with err set on failure (a bad defaults file: exit 2). */
+char *cli_runs_root(struct setting_origin *origin, struct error *err);
+/* The run spec names (NULL: the latest) under cli_runs_root. */
+int cli_find_run(const char *spec, struct run_dir **run, struct error *err);
+/* run_session_attach under cli_runs_root (spec->runs_root is not kept). */
+int cli_attach(struct run_session_spec *spec, struct run_session **s, struct error *err);
+
 #endif

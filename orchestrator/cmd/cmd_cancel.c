@@ -119,7 +119,7 @@ static int ask_follower(struct run_session_spec *spec, struct cancel_outcome *o,
 	struct error err;
 
 	spec->read_only = true;
-	if (run_session_attach(spec, &s, &err) != 0)
+	if (cli_attach(spec, &s, &err) != 0)
 		return cli_fail(&err);
 	outcome_of(o, s->run, "cancelled_by_follower");
 	fprintf(json ? stderr : stdout, "%s is followed by another orchestrator: asking it to "
@@ -177,7 +177,7 @@ int cmd_cancel(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (run_session_attach(&spec, &s, &err) != 0) {
+	if (cli_attach(&spec, &s, &err) != 0) {
 		if (err.exit_code != SCALABLE_EXIT_LOCKED)
 			return cli_fail(&err);
 		rc = ask_follower(&spec, &o, json);

@@ -137,7 +137,7 @@ int cmd_diagnose(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (run_dir_resolve(NULL, args.run, &run, &err) != 0)
+	if (cli_find_run(args.run, &run, &err) != 0)
 		return cli_fail(&err);
 	rc = diagnose_run(run->path, &dx, &err);
 	if (rc == 0 && args.ai)

@@ -181,9 +181,9 @@ static int show_plan(const struct plan_args *args, const struct config *config)
 	const struct target *target = config_target(config, args->target);
 	struct plan_options options = { .run_id = "RUN_ID", .wave = "w001",
 					.layout = RUN_LAYOUT_CURRENT };  /* a new run's */
-	char *dir = runs_dir_default(), *run_dir = NULL;  /* where runs would go */
 	struct plan *plan = NULL;
 	struct error err;
+	char *dir = cli_runs_root(NULL, &err), *run_dir = NULL;  /* where runs would go */
 	const char *source;
 	int rc;
 
@@ -198,7 +198,9 @@ static int show_plan(const struct plan_args *args, const struct config *config)
 		options.max_array_size = plan_chunk_limit(options.max_array_size, target);
 		source = "cut to the target's max_queued";
 	}
-	if (!dir || asprintf(&run_dir, "%s/RUN_ID", dir) < 0) {
+	if (!dir)
+		return cli_fail(&err);
+	if (asprintf(&run_dir, "%s/RUN_ID", dir) < 0) {
 		free(dir);
 		perror("scalable");
 		return SCALABLE_EXIT_SYSTEM;
@@ -268,7 +270,7 @@ int cmd_plan(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (config_load(args.path, &config, &err) != 0)
+	if (config_load_defaulted(args.path, &config, &err) != 0)
 		return cli_fail(&err);
 	run_resolve_max_queued(config, args.target);
 	rc = show_plan(&args, config);

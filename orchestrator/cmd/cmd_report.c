@@ -94,7 +94,7 @@ int cmd_report(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (run_dir_resolve(NULL, args.run, &run, &err) != 0)
+	if (cli_find_run(args.run, &run, &err) != 0)
 		return cli_fail(&err);
 	output = args.output ? args.output : args.format == REPORT_HTML ? NULL : "-";
 	if (!output && asprintf(&path, "%s/report.html", run->path) < 0) {

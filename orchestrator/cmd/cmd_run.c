@@ -1,6 +1,7 @@
 /* scalable run [FILE] [--target NAME] [--no-cache] [--json] [--poll-interval DUR]:
  * create a run, submit its first wave, and follow it to the end. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cli.h"
@@ -59,6 +60,7 @@ static int run(struct run_options *args, struct config *config)
 {
 	const struct target *target;
 	struct run_create_options o = { .no_cache = args->no_cache, .note = progress_note_cb };
+	char *root = NULL;
 	struct run_session *s;
 	struct plan *plan;
 	struct error err;
@@ -77,10 +79,15 @@ static int run(struct run_options *args, struct config *config)
 		return SCALABLE_EXIT_SYSTEM;
 	}
 	o.note_ctx = args->follow.progress;
-	if (run_session_create_with(config, target, &o, &s, &plan, &err) != 0) {
+	if (!(o.runs_root = root = cli_runs_root(NULL, &err)) ||
+	    run_session_create_with(config, target, &o, &s, &plan, &err) != 0) {
+		if (!root)
+			config_free(config);
+		free(root);
 		progress_free(args->follow.progress);
 		return cli_fail(&err);
 	}
+	free(root);
 	interrupt_install();  /* Ctrl-C now waits for the chunk being submitted */
 	run_submit_first_wave(s, plan, progress_note_cb, args->follow.progress);
 	rc = follow_command(s, &args->follow);
@@ -99,7 +106,7 @@ int cmd_run(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (config_load(args.path, &config, &err) != 0)
+	if (config_load_defaulted(args.path, &config, &err) != 0)
 		return cli_fail(&err);
 	return run(&args, config);
 }

@@ -52,15 +52,15 @@ static json_t *view_of(const char *root, const char *id)
 
 static int list_runs(bool json)
 {
-	char *root = runs_dir_default();
 	struct run_list list = { 0 };
 	json_t *views = json_array();
 	struct error err;
+	char *root = cli_runs_root(NULL, &err);
 
 	if (!root || !views || run_dir_list(root, &list, &err) != 0) {
 		free(root);
 		json_decref(views);
-		return root ? cli_fail(&err) : SCALABLE_EXIT_SYSTEM;
+		return views ? cli_fail(&err) : SCALABLE_EXIT_SYSTEM;
 	}
 	run_list_note_foreign(root, &list);
 	for (size_t i = 0; i < list.count; i++) {

@@ -75,7 +75,7 @@ int cmd_status(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	spec.run = args.run;
-	if (run_session_attach(&spec, &s, &err) != 0)
+	if (cli_attach(&spec, &s, &err) != 0)
 		return cli_fail(&err);
 	view = status_view_json(s);
 	run_session_free(s);

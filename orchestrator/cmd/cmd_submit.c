@@ -124,6 +124,7 @@ static int submit(struct run_options *args, struct config *config)
 	struct progress *notes;
 	struct error err;
 	uint32_t *ids = NULL;
+	char *root = NULL;
 	bool refused;
 	int rc;
 
@@ -145,10 +146,15 @@ static int submit(struct run_options *args, struct config *config)
 		.no_cache = args->no_cache, .note = progress_note_cb, .note_ctx = notes,
 	};
 
-	if (run_session_create_with(config, target, &create, &s, &plan, &err) != 0) {
+	if (!(create.runs_root = root = cli_runs_root(NULL, &err)) ||
+	    run_session_create_with(config, target, &create, &s, &plan, &err) != 0) {
+		if (!root)
+			config_free(config);
+		free(root);
 		progress_free(notes);
 		return cli_fail(&err);
 	}
+	free(root);
 	interrupt_install();  /* Ctrl-C waits: the sweeper is queued all the same */
 	refused = run_submit_first_wave(s, plan, progress_note_cb, notes) != 0;
 	progress_finish(notes);
@@ -172,7 +178,7 @@ int cmd_submit(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (config_load(args.path, &config, &err) != 0)
+	if (config_load_defaulted(args.path, &config, &err) != 0)
 		return cli_fail(&err);
 	return submit(&args, config);
 }

@@ -70,7 +70,7 @@ int run_options_attach(const char *command, struct run_options *o, struct run_se
 		return SCALABLE_EXIT_SYSTEM;
 	spec.note = progress_note_cb;
 	spec.note_ctx = o->follow.progress;
-	if (run_session_attach(&spec, s, &err) != 0) {
+	if (cli_attach(&spec, s, &err) != 0) {
 		progress_free(o->follow.progress);
 		return cli_fail(&err);
 	}

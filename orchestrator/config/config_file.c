@@ -110,7 +110,8 @@ static int load_root(struct loader *L, const struct ynode *root)
 	       optional_section(L, root, "retry", load_retry) ||
 	       optional_section(L, root, "classify", load_classify) ||
 	       optional_section(L, root, "notify", load_notify) ||
-	       optional_section(L, root, "ai", load_ai)
+	       optional_section(L, root, "ai", load_ai) ||
+	       apply_defaults(L, root)
 		       ? -1 : 0;
 }
 
@@ -141,7 +142,26 @@ int config_load(const char *path, struct config **out, struct error *err)
 int config_load_as(const char *path, const char *as_path, struct config **out,
 		   struct error *err)
 {
-	struct loader L = { .path = path, .err = err };
+	return config_load_with(path, as_path, NULL, out, err);
+}
+
+int config_load_defaulted(const char *path, struct config **out, struct error *err)
+{
+	struct config_defaults defaults;
+	int rc;
+
+	if (config_defaults_load(&defaults, err) != 0)
+		return -1;
+	rc = config_load_with(path, path, &defaults, out, err);
+	config_defaults_clear(&defaults);
+	return rc;
+}
+
+int config_load_with(const char *path, const char *as_path,
+		     const struct config_defaults *defaults, struct config **out,
+		     struct error *err)
+{
+	struct loader L = { .path = path, .err = err, .defaults = defaults };
 	struct ynode *root = NULL;
 	int rc;
 
@@ -176,6 +196,7 @@ void config_free(struct config *config)
 	free_classify(config);
 	scenarios_free(config->scenarios);
 	config_services_clear(&config->notify, &config->ai);
+	free_settings(config);
 	free(config->project);
 	free(config->dir);
 	free(config->path);

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config/config_defaults.h"
 #include "lib/util/error.h"
 #include "failure_class.h"
 
@@ -121,6 +122,14 @@ struct ai_config {
 	uint64_t timeout_s;
 };
 
+/* A value the site or user defaults may give, and where it came from
+ * (config_defaults.h): `scalable validate` shows them. */
+struct config_setting {
+	char *key;       /* "targets.hpc.account", "notify.webhook", "notify.timeout" */
+	char *value;     /* NULL: none (the cluster's default; no webhook) */
+	struct setting_origin origin;
+};
+
 struct config {
 	char *path;                /* as given */
 	char *dir;                 /* its directory: relative paths start here */
@@ -137,6 +146,9 @@ struct config {
 	size_t n_rules;
 	struct notify_config notify;
 	struct ai_config ai;
+	struct config_setting *settings;    /* every value defaults may give */
+	size_t n_settings;
+	struct config_defaults *defaults;   /* the defaults given; NULL: none */
 };
 
 /* Loads and validates path; on failure returns -1 with err filled. */
@@ -147,6 +159,13 @@ int config_load(const char *path, struct config **out, struct error *err);
  * read so, as the config file it was copied from. */
 int config_load_as(const char *text_path, const char *as_path, struct config **out,
 		   struct error *err);
+/* config_load_as with defaults under the project's own values (the
+ * precedence of config_defaults.h); defaults NULL: the built-in ones. */
+int config_load_with(const char *text_path, const char *as_path,
+		     const struct config_defaults *defaults, struct config **out,
+		     struct error *err);
+/* config_load under the site and user defaults (config_defaults_load). */
+int config_load_defaulted(const char *path, struct config **out, struct error *err);
 void config_free(struct config *config);
 
 /* Only the notify: and ai: sections of path (a run's manifest.yaml: the

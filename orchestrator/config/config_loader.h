@@ -15,6 +15,7 @@ struct loader {
 	const char *path;
 	struct config *config;
 	struct error *err;
+	const struct config_defaults *defaults;   /* NULL: none */
 };
 
 /* How a field's value is read and stored at its offset in the object. */
@@ -82,6 +83,10 @@ int load_retry(struct loader *L, const struct ynode *map);
 int load_classify(struct loader *L, const struct ynode *list);
 int load_notify(struct loader *L, const struct ynode *map);
 int load_ai(struct loader *L, const struct ynode *map);
+/* After every section: the defaults under the project's own values, and
+ * config->settings saying where each came from (config_apply_defaults.c). */
+int apply_defaults(struct loader *L, const struct ynode *root);
+void free_settings(struct config *config);
 /* Compiles each component's template and command against the parameters. */
 int compile_templates(struct loader *L, const struct ynode *components);
 

@@ -8,6 +8,7 @@
 #include "rundir/run_owner.h"
 #include "run/run_cache.h"
 #include "run/run_session.h"
+#include "run/run_start.h"
 #include "run/run_window.h"
 
 static void note(const struct run_session *s, const char *text)
@@ -43,6 +44,24 @@ static int check_digest(struct run_session *s, const struct config *config,
 	return strcmp(digest, s->record.manifest_digest) != 0;
 }
 
+/* manifest.yaml under the defaults the run recorded (run_start.h). */
+static int load_recorded(const struct run_session *s, const char *manifest,
+			 struct config **config, struct error *err)
+{
+	struct config_defaults defaults = { 0 };
+	char *path = NULL;
+	int rc = -1;
+
+	if (asprintf(&path, "%s/%s", s->run->path, RUN_DEFAULTS_FILE) < 0)
+		error_system(err, "%s", s->run->path);
+	else if (config_defaults_read(path, SOURCE_RUN, &defaults, err) == 0)
+		rc = config_load_with(manifest, s->record.source_manifest_path, &defaults,
+				      config, err);
+	config_defaults_clear(&defaults);
+	free(path);
+	return rc;
+}
+
 /* The config the run started from: its manifest.yaml, read as the file it
  * was copied from (relative paths start there), when its manifest digest is
  * still run.json's (templates and scenario files unchanged); otherwise the
@@ -58,8 +77,7 @@ static void reload_config(struct run_session *s)
 	if (s->record.source_manifest_path &&
 	    asprintf(&manifest, "%s/manifest.yaml", s->run->path) < 0)
 		manifest = NULL;
-	if (manifest && config_load_as(manifest, s->record.source_manifest_path, &config,
-				       &err) == 0)
+	if (manifest && load_recorded(s, manifest, &config, &err) == 0)
 		rc = check_digest(s, config, &why, &err);
 	if (rc != 0) {
 		if (manifest && !s->config_problem)

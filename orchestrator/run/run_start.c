@@ -49,6 +49,30 @@ static int copy_manifest(const struct run_dir *run, const struct config *config,
 	return rc;
 }
 
+/* The site and user defaults the config was loaded under, as
+ * defaults.yaml beside manifest.yaml: reading both again gives the same
+ * config (run_attach.c), whatever the defaults files say by then. */
+static int record_defaults(const struct run_dir *run, const struct config *config,
+			   struct error *err)
+{
+	json_t *defaults = config->defaults ? config_defaults_run_json(config->defaults) : NULL;
+	char *text = defaults ? json_dumps(defaults, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	char *path = NULL;
+	int rc = -1;
+
+	if (!defaults)
+		return 0;
+	if (!text || asprintf(&path, "%s/%s", run->path, RUN_DEFAULTS_FILE) < 0)
+		error_system(err, "cannot write %s/%s", run->path, RUN_DEFAULTS_FILE);
+	else  /* a webhook's URL may be a secret */
+		rc = atomic_write_text(path, config->defaults->value[DEFAULTS_WEBHOOK] ? 0600 : 0644,
+				       text, strlen(text), err);
+	free(path);
+	free(text);
+	json_decref(defaults);
+	return rc;
+}
+
 static int fill_scenarios(FILE *file, void *set)
 {
 	return scenarios_write_jsonl(set, file);
@@ -102,7 +126,7 @@ int run_start_files(const struct run_dir *run, const struct config *config,
 	char *plan_path = NULL;
 	int rc = fill_record(run, config, target, record, err);
 
-	rc = rc || copy_manifest(run, config, err) ||
+	rc = rc || copy_manifest(run, config, err) || record_defaults(run, config, err) ||
 	     write_run_file(run, "scenarios.jsonl", fill_scenarios, config->scenarios, err);
 	if (rc == 0 && plan) {
 		if (asprintf(&plan_path, "%s/plan.json", run->path) < 0) {

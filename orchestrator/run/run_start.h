@@ -1,7 +1,9 @@
 /* The files a run starts with, written before anything is submitted:
- * manifest.yaml (the config file as it was, byte for byte), scenarios.jsonl,
- * plan.json (the first wave) and run.json (status running, with the
- * manifest lock). Each is written atomically.
+ * manifest.yaml (the config file as it was, byte for byte), defaults.yaml
+ * (the site and user defaults it was loaded under, when there were any:
+ * config_defaults.h), scenarios.jsonl, plan.json (the first wave) and
+ * run.json (status running, with the manifest lock). Each is written
+ * atomically.
  *
  * Tests: orchestrator/run/test/test_run_record.c,
  * orchestrator/run/test/test_run_local.c. */
@@ -13,6 +15,8 @@
 #include "plan/plan.h"
 #include "rundir/run_dir.h"
 #include "rundir/run_record.h"
+
+#define RUN_DEFAULTS_FILE "defaults.yaml"
 
 /* Fills record (clear it with run_record_clear) and writes the files;
  * plan may be NULL (no plan.json). */
