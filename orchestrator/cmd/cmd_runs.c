@@ -1,4 +1,4 @@
-/* scalable runs [--json]: the runs under the runs directory. */
+/* scalable runs [--json | --ids]: the runs under the runs directory. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,14 +12,17 @@
 #include "cmd/status_print.h"
 
 static const char help[] =
-	"usage: scalable runs [--json]\n"
+	"usage: scalable runs [--json | --ids]\n"
 	"\n"
-	"Lists the runs under $SCALABLE_RUNS_DIR (default ./.scalable/runs),\n"
+	"Lists the runs under $SCALABLE_RUNS_DIR (else the defaults' runs_dir, else\n"
+	"./.scalable/runs),\n"
 	"oldest first: status, tasks, succeeded and failed counts, start time and\n"
 	"target. Read-only. Closed runs are read from their run.json summary;\n"
 	"running ones are counted from their records and events.\n"
 	"\n"
 	"  --json       print a JSON array of runs\n"
+	"  --ids        print only the run ids, oldest first, one a line (their\n"
+	"               records are not read: for scripts and shell completion)\n"
 	"  -h, --help   show this help\n"
 	"\n"
 	"Exit codes: 0 ok; 2 bad usage; 3 I/O error.\n";
@@ -50,7 +53,9 @@ static json_t *view_of(const char *root, const char *id)
 	return view;
 }
 
-static int list_runs(bool json)
+enum runs_output { RUNS_TEXT, RUNS_JSON, RUNS_IDS };
+
+static int list_runs(enum runs_output output)
 {
 	struct run_list list = { 0 };
 	json_t *views = json_array();
@@ -63,16 +68,18 @@ static int list_runs(bool json)
 		return views ? cli_fail(&err) : SCALABLE_EXIT_SYSTEM;
 	}
 	run_list_note_foreign(root, &list);
-	for (size_t i = 0; i < list.count; i++) {
+	for (size_t i = 0; output == RUNS_IDS && i < list.count; i++)
+		puts(list.ids[i]);
+	for (size_t i = 0; output != RUNS_IDS && i < list.count; i++) {
 		json_t *view = view_of(root, list.ids[i]);
 
 		if (view)
 			json_array_append_new(views, view);
 	}
-	if (json) {
+	if (output == RUNS_JSON) {
 		json_dumpf(views, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		putchar('\n');
-	} else {
+	} else if (output == RUNS_TEXT) {
 		runs_print(stdout, views);
 	}
 	json_decref(views);
@@ -85,10 +92,11 @@ int cmd_runs(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "ids", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool json = false;
+	enum runs_output output = RUNS_TEXT;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
@@ -96,11 +104,12 @@ int cmd_runs(int argc, char **argv)
 			fputs(help, stdout);
 			return SCALABLE_EXIT_OK;
 		}
-		if (opt != 'j')
-			return cli_usage_error("runs", "bad option");
-		json = true;
+		if ((opt != 'j' && opt != 'i') || output != RUNS_TEXT)
+			return cli_usage_error("runs", opt == 'j' || opt == 'i'
+					       ? "give --json or --ids, not both" : "bad option");
+		output = opt == 'j' ? RUNS_JSON : RUNS_IDS;
 	}
 	if (optind < argc)
 		return cli_usage_error("runs", "no arguments expected, got '%s'", argv[optind]);
-	return list_runs(json);
+	return list_runs(output);
 }
