@@ -37,7 +37,8 @@ static const char help[] =
 	"                    stdout for md and json\n"
 	"  -h, --help        show this help\n"
 	"\n"
-	"Runs live in $SCALABLE_RUNS_DIR, else ./.scalable/runs.\n"
+	"Runs live in $SCALABLE_RUNS_DIR, else the site or user defaults' runs_dir\n"
+	"(scalable.yaml(5), DEFAULTS), else ./.scalable/runs.\n"
 	"\n"
 	"Exit codes: 0 written; 2 bad usage; 3 I/O error; 5 no such run.\n";
 

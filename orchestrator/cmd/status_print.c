@@ -122,7 +122,8 @@ void runs_print(FILE *out, const json_t *views)
 	json_t *v;
 
 	if (json_array_size(views) == 0) {
-		fprintf(out, "no runs here (runs go to $SCALABLE_RUNS_DIR, else ./.scalable/runs)\n");
+		fprintf(out, "no runs here (runs go to $SCALABLE_RUNS_DIR, else the defaults' "
+			"runs_dir, else ./.scalable/runs)\n");
 		return;
 	}
 	fprintf(out, "%-48s %-10s %6s %9s %6s %-24s %s\n", "RUN", "STATUS", "TASKS", "SUCCEEDED",
