@@ -8,6 +8,7 @@
 #include "lib/http/http_post.h"
 #include "lib/util/jsonl_file.h"
 #include "rfc3339.h"
+#include "run/run_start.h"
 
 #define NOTIFY_SCHEMA_VERSION 1
 
@@ -119,7 +120,30 @@ static int post(const struct notify_config *config, const json_t *payload, long 
 	return rc;
 }
 
-/* The notify: section of the run's manifest.yaml into *config. */
+/* The webhook of the defaults the run recorded (run_start.h), for a
+ * manifest whose notify: names none. */
+static void recorded_webhook(const char *run_dir, struct notify_config *config)
+{
+	struct config_defaults d = { 0 };
+	struct error err;
+	char *path;
+
+	if (asprintf(&path, "%s/%s", run_dir, RUN_DEFAULTS_FILE) < 0)
+		return;
+	if (config_defaults_read(path, SOURCE_RUN, &d, &err) != 0)
+		fprintf(stderr, "scalable: notify: %s\n", err.text);
+	else if (d.value[DEFAULTS_WEBHOOK]) {
+		config->webhook = d.value[DEFAULTS_WEBHOOK];
+		d.value[DEFAULTS_WEBHOOK] = NULL;
+		if (d.value[DEFAULTS_TIMEOUT])
+			config->timeout_s = d.timeout_s;
+	}
+	config_defaults_clear(&d);
+	free(path);
+}
+
+/* The notify: section of the run's manifest.yaml into *config, else the
+ * webhook of the run's defaults. */
 static int manifest_notify(const char *run_dir, struct notify_config *config)
 {
 	struct ai_config ai = { 0 };
@@ -133,6 +157,8 @@ static int manifest_notify(const char *run_dir, struct notify_config *config)
 	config_services_clear(&(struct notify_config){ 0 }, &ai);
 	if (rc != 0)
 		fprintf(stderr, "scalable: notify: %s\n", err.text);
+	else if (!config->webhook)
+		recorded_webhook(run_dir, config);
 	free(path);
 	return rc;
 }

@@ -31,7 +31,8 @@
 json_t *notify_payload(const struct run_record *r, const char *run_dir);
 
 /* Tells the webhook of config (NULL: the notify: section of the run's
- * manifest.yaml) that the run in run_dir closed; nothing when there is no
+ * manifest.yaml, else the webhook of the defaults the run recorded) that
+ * the run in run_dir closed; nothing when there is no
  * webhook. Returns 0 when it was told or there was none, -1 otherwise. */
 int notify_run_closed(const char *run_dir, const struct notify_config *config);
 

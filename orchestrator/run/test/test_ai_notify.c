@@ -274,6 +274,21 @@ static void test_notify_without_webhook(void **state)
 	tmpdir_remove(dir);
 }
 
+/* A run whose config no longer loads is told through its manifest, else
+ * through the webhook of the defaults it recorded (run_start.h). */
+static void test_notify_recorded_defaults(void **state)
+{
+	char *dir = tmpdir_create();
+
+	(void)state;
+	tmpdir_write(dir, "manifest.yaml", "version: 1\nproject: p\n");
+	tmpdir_write(dir, "defaults.yaml",
+		     "{\"notify\": {\"webhook\": \"http://127.0.0.1:1/x\", \"timeout\": \"1s\"}}\n");
+	assert_int_equal(notify_run_closed(dir, NULL), -1);  /* tried: nobody listens */
+	assert_int_equal(tmpdir_count_lines(dir, NOTIFY_FILE), 1);
+	tmpdir_remove(dir);
+}
+
 static const char manifest[] =
 	"version: 1\n"
 	"project: p\n"
@@ -338,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_settings_key),
 		cmocka_unit_test(test_notify_payload),
 		cmocka_unit_test(test_notify_without_webhook),
+		cmocka_unit_test(test_notify_recorded_defaults),
 		cmocka_unit_test(test_services_read),
 	};
 
