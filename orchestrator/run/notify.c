@@ -7,6 +7,7 @@
 
 #include "lib/http/http_post.h"
 #include "lib/util/jsonl_file.h"
+#include "lib/util/private_path.h"
 #include "rfc3339.h"
 
 #define NOTIFY_SCHEMA_VERSION 1
@@ -119,7 +120,9 @@ static int post(const struct notify_config *config, const json_t *payload, long 
 	return rc;
 }
 
-/* The notify: section of the run's manifest.yaml into *config. */
+/* The notify: section of the run's manifest.yaml into *config; a manifest
+ * someone else wrote or can write chooses no webhook (where the run's news,
+ * and any token in the URL, would go). */
 static int manifest_notify(const char *run_dir, struct notify_config *config)
 {
 	struct ai_config ai = { 0 };
@@ -129,6 +132,12 @@ static int manifest_notify(const char *run_dir, struct notify_config *config)
 
 	if (asprintf(&path, "%s/manifest.yaml", run_dir) < 0)
 		return -1;
+	if (access(path, F_OK) == 0 && (!private_path(run_dir, NULL) || !private_path(path, NULL))) {
+		fprintf(stderr, "scalable: notify: the run's manifest.yaml (or its directory) is "
+			"not yours or others can write it: its webhook is not used\n");
+		free(path);
+		return -1;
+	}
 	rc = access(path, F_OK) == 0 ? config_services_read(path, ".", config, &ai, &err) : 0;
 	config_services_clear(&(struct notify_config){ 0 }, &ai);
 	if (rc != 0)
