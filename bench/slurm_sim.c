@@ -328,7 +328,9 @@ static int event_path(const struct job *j, const struct step_identity *id, char 
 	char name[128], sub[64];
 	size_t len;
 
-	step_event_file_name(id->job_id, STEP_ID_BATCH, 0, name, sizeof name);
+	step_event_file_name(&(struct step_identity){ .job_id = id->job_id,
+						       .step_id = STEP_ID_BATCH },
+			     name, sizeof name);
 	if (j->layout != STEP_EVENT_LAYOUT_FANNED)
 		return snprintf(path, size, "%s/events/%s", j->run_dir, name) < (int)size ? 0 : -1;
 	if (step_event_subdir(id, sub, sizeof sub) != 0 ||

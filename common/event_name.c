@@ -47,15 +47,19 @@ int event_name_parse(const char *name, struct event_name *out)
 		p = p ? step(p, out->step, sizeof out->step) : NULL;
 	}
 	p = p ? number(p, '.', &out->restart) : NULL;
+	if (p && out->kind == EVENT_NAME_STEP && strcmp(p, "jsonl")) {
+		p = number(p, '.', &out->node_index);
+		out->per_node = true;
+	}
 	return p && !strcmp(p, "jsonl") ? 0 : -1;
 }
 
-/* Whether key, when there, is the integer want. */
+/* Whether key, when there and not null, is the integer want. */
 static bool same_int(json_t *event, const char *key, uint32_t want)
 {
 	json_t *v = json_object_get(event, key);
 
-	return !v || (json_is_integer(v) && json_integer_value(v) == (json_int_t)want);
+	return !v || json_is_null(v) || (json_is_integer(v) && json_integer_value(v) == (json_int_t)want);
 }
 
 static const char *forged_step(const struct event_name *n, json_t *event)
@@ -69,6 +73,8 @@ static const char *forged_step(const struct event_name *n, json_t *event)
 		return "a line of another job";
 	if (step_id && (!json_is_string(step_id) || strcmp(json_string_value(step_id), n->step)))
 		return "a line of another step";
+	if (!same_int(event, "node_index", n->node_index))
+		return "a line of another node";
 	return same_int(event, "restart_count", n->restart) ? NULL : "a line of another restart";
 }
 

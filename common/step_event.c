@@ -76,6 +76,9 @@ char *step_event_to_json_line(const struct step_event *ev, size_t *len_out)
 	rc |= set_optional_int(obj, "array_job_id", ev->id.array_job_id);
 	rc |= set_optional_int(obj, "array_task_id", ev->id.array_task_id);
 	rc |= json_object_set_new(obj, "run_id", ev->id.run_id ? json_string(ev->id.run_id) : json_null());
+	/* both null when Slurm did not say how many nodes the step has */
+	rc |= set_optional_int(obj, "node_index", ev->id.node_count ? (int64_t)ev->id.node_index : -1);
+	rc |= set_optional_int(obj, "node_count", ev->id.node_count ? (int64_t)ev->id.node_count : -1);
 	rc |= set_optional_int(obj, "task_id", ev->id.task_id);
 	rc |= set_optional_int(obj, "attempt", ev->id.attempt);
 	rc |= set_optional_int(obj, "time_limit_s", ev->id.time_limit_s);
@@ -99,12 +102,17 @@ char *step_event_to_json_line(const struct step_event *ev, size_t *len_out)
 	return line;
 }
 
-int step_event_file_name(uint32_t job_id, uint32_t step_id, uint32_t restart_count,
-			 char *buf, size_t bufsz)
+int step_event_file_name(const struct step_identity *id, char *buf, size_t bufsz)
 {
 	char step[24];
-	step_id_name(step_id, step, sizeof(step));
-	int n = snprintf(buf, bufsz, "%u.%s.%u.jsonl", job_id, step, restart_count);
+	int n;
+
+	step_id_name(id->step_id, step, sizeof(step));
+	if (id->node_count > 1)
+		n = snprintf(buf, bufsz, "%u.%s.%u.%u.jsonl", id->job_id, step, id->restart_count,
+			     id->node_index);
+	else
+		n = snprintf(buf, bufsz, "%u.%s.%u.jsonl", id->job_id, step, id->restart_count);
 	return (n < 0 || (size_t)n >= bufsz) ? -1 : 0;
 }
 

@@ -27,6 +27,8 @@ struct step_identity {
 	uint32_t step_id;
 	uint32_t restart_count;
 	const char *node;
+	uint32_t node_index;        /* this node's place among the step's (SLURM_NODEID) */
+	uint32_t node_count;        /* the step's nodes; 0 when unknown */
 	uid_t uid;
 	pid_t pid;
 	const char *run_id;         /* NULL when not set */
@@ -60,9 +62,11 @@ void step_id_name(uint32_t step_id, char *buf, size_t bufsz);
  * string (caller frees) or NULL on allocation failure. */
 char *step_event_to_json_line(const struct step_event *ev, size_t *len_out);
 
-/* Writes "<job>.<step>.<restart>.jsonl"; returns 0, or -1 if it does not fit. */
-int step_event_file_name(uint32_t job_id, uint32_t step_id, uint32_t restart_count,
-			 char *buf, size_t bufsz);
+/* Writes the name of the step's event file: "<job>.<step>.<restart>.jsonl"
+ * for a step on one node, "<job>.<step>.<restart>.<node_index>.jsonl" for
+ * each node of a step on several (one writer per file: O_APPEND from two
+ * NFS clients is not atomic). Returns 0, or -1 if it does not fit. */
+int step_event_file_name(const struct step_identity *id, char *buf, size_t bufsz);
 
 /* The layouts of <run_dir>/events/ (docs/telemetry.md, "Layouts"): 1 puts
  * every file in events/ itself; 2 fans them out into

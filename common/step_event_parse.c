@@ -77,6 +77,8 @@ static void read_identity(const json_t *obj, struct step_event_fields *out)
 	out->step_id = decode_step(out->step_name);
 	out->restart_count = int_field(obj, "restart_count");
 	out->node = string_field(obj, "node");
+	out->node_index = int_field(obj, "node_index");
+	out->node_count = int_field(obj, "node_count");
 	out->uid = int_field(obj, "uid");
 	out->pid = int_field(obj, "pid");
 	out->run_id = string_field(obj, "run_id");

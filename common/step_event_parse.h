@@ -41,6 +41,8 @@ struct step_event_fields {
 	struct step_event_int step_id;      /* decoded (STEP_ID_* for the names); unset if neither */
 	struct step_event_int restart_count;
 	const char *node;
+	struct step_event_int node_index;   /* unset when Slurm did not say */
+	struct step_event_int node_count;
 	struct step_event_int uid;
 	struct step_event_int pid;
 	const char *run_id;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "node_list.h"
 #include "run_dir_sink.h"
 
 #define MIB 1048576LL
@@ -88,6 +89,15 @@ static void collect_ids(spank_t sp, struct step_facts *f)
 		array_task = 0;
 	f->id.array_job_id = array_job ? (int64_t)array_job : -1;
 	f->id.array_task_id = array_job ? (int64_t)array_task : -1;
+	/* the batch script runs on one node, the first of the job's */
+	if (f->id.step_id == STEP_ID_BATCH) {
+		f->id.node_index = 0;
+		f->id.node_count = 1;
+	} else if (spank_get_item(sp, S_JOB_NODEID, &f->id.node_index) != ESPANK_SUCCESS ||
+		   spank_get_item(sp, S_JOB_NNODES, &f->id.node_count) != ESPANK_SUCCESS ||
+		   f->id.node_index >= f->id.node_count) {
+		f->id.node_index = f->id.node_count = 0;
+	}
 }
 
 /* The job user's uid, gid and supplementary groups; returns 0 or -1. */
@@ -142,31 +152,48 @@ static bool is_plain_name(const char *text)
 	return true;
 }
 
-/* A node list that names one node ("c12", not "c[1-2]" nor "c1,c2"). */
-static bool is_one_node(const char *list)
+/* Names the node at index in the node list of the job's environment
+ * variable name; with only_one, when that list names no other node. False
+ * when the list does not say. */
+static bool node_from_list(spank_t sp, const char *name, uint32_t index, bool only_one,
+			   struct step_facts *f)
 {
-	return is_plain_name(list);
+	char list[1024], other[256];
+
+	job_env(sp, name, list, sizeof list);
+	if (only_one && node_list_pick(list, 1, other, sizeof other) == 0)
+		return false;
+	return node_list_pick(list, index, f->node, sizeof f->node) == 0 &&
+	       is_plain_name(f->node);
 }
 
-/* The Slurm node the step runs on. slurmstepd puts SLURMD_NODENAME only into
- * each task's own environment, so the job's rarely has it; a one-node step
- * or job list names the node; the host name is the last resort, and wrong
- * where one host runs several slurmd. */
+/* The Slurm node the step runs on: its place in the step's node list (the
+ * batch script runs on the job's first node, the extern step on each of
+ * the job's); a job list of one node names it for any step. slurmstepd puts
+ * SLURMD_NODENAME only into each task's own environment, so the job's has
+ * the batch node's, inherited through srun: taken only for a step on one
+ * node. The host name is the last resort, and wrong where one host runs
+ * several slurmd. */
 static void collect_node(spank_t sp, struct step_facts *f)
 {
-	static const char *const sources[] = { "SLURM_STEP_NODELIST", "SLURM_JOB_NODELIST",
-					       "SLURM_NODELIST" };
+	uint32_t index = f->id.node_index;
+	bool batch = f->id.step_id == STEP_ID_BATCH, on_several = f->id.node_count > 1;
+	bool found = false;
 
-	job_env(sp, "SLURMD_NODENAME", f->node, sizeof(f->node));
-	if (!is_plain_name(f->node))
-		f->node[0] = '\0';
-	for (size_t i = 0; !f->node[0] && i < sizeof sources / sizeof sources[0]; i++) {
-		job_env(sp, sources[i], f->node, sizeof(f->node));
-		if (!is_one_node(f->node))
-			f->node[0] = '\0';
+	if (batch || f->id.step_id == STEP_ID_EXTERN)
+		found = node_from_list(sp, "SLURM_JOB_NODELIST", index, false, f) ||
+			node_from_list(sp, "SLURM_NODELIST", index, false, f);
+	else if (f->id.node_count)
+		found = node_from_list(sp, "SLURM_STEP_NODELIST", index, false, f);
+	if (!found && !on_several)
+		found = node_from_list(sp, "SLURM_STEP_NODELIST", 0, true, f) ||
+			node_from_list(sp, "SLURM_JOB_NODELIST", 0, true, f);
+	if (!found && !on_several) {
+		job_env(sp, "SLURMD_NODENAME", f->node, sizeof(f->node));
+		found = is_plain_name(f->node);
 	}
-	if (!f->node[0] && (gethostname(f->node, sizeof(f->node) - 1) != 0 ||
-			    !is_plain_name(f->node)))
+	if (!found && (gethostname(f->node, sizeof(f->node) - 1) != 0 ||
+		       !is_plain_name(f->node)))
 		strcpy(f->node, "unknown");
 	f->node[sizeof(f->node) - 1] = '\0';
 }

@@ -53,8 +53,7 @@ static void deliver(const struct step_recorder *r, const char *line, size_t len)
 	int err = 0, bound;
 	int64_t deadline = monotonic_ms() + r->config->event_budget_ms;
 	enum child_result res;
-	if (step_event_file_name(f->id.job_id, f->id.step_id, f->id.restart_count, file_name,
-				 sizeof(file_name)) != 0 ||
+	if (step_event_file_name(&f->id, file_name, sizeof(file_name)) != 0 ||
 	    (f->events_layout == STEP_EVENT_LAYOUT_FANNED &&
 	     step_event_subdir(&f->id, subdir, sizeof(subdir)) != 0))
 		return;

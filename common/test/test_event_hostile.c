@@ -372,6 +372,30 @@ static void forged_lines_do_not_count(void **state)
 	tmpdir_remove(dir);
 }
 
+/* Each node of a step on several writes its own file: the lines of both
+ * count; a line in node 1's file that claims node 0 (or a one-node file's
+ * line that claims node 1) is forged. */
+static void each_node_file_holds_its_own_lines(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_create();
+	struct event_reader *r = event_reader_new(dir);
+	struct claims c = { 0, 0 };
+
+	append(dir, "17.0.0.0.jsonl",
+	       "{\"event\":\"end\",\"job_id\":17,\"step_id\":\"0\",\"node_index\":0}\n");
+	append(dir, "17.0.0.1.jsonl",
+	       "{\"event\":\"end\",\"job_id\":17,\"step_id\":\"0\",\"node_index\":1}\n"
+	       "{\"event\":\"end\",\"job_id\":17,\"step_id\":\"0\",\"node_index\":0}\n");
+	append(dir, "17.1.0.jsonl",
+	       "{\"event\":\"end\",\"job_id\":17,\"step_id\":\"1\",\"node_index\":null}\n"
+	       "{\"event\":\"end\",\"job_id\":17,\"step_id\":\"1\",\"node_index\":1}\n");
+	assert_int_equal(event_reader_poll(r, claim, &c), 3);
+	assert_int_equal(event_reader_forged(r), 2);
+	event_reader_free(r);
+	tmpdir_remove(dir);
+}
+
 /* A *.jsonl the writers never name so is nobody's: refused unread. */
 static void file_named_for_no_step_is_refused(void **state)
 {
@@ -383,9 +407,11 @@ static void file_named_for_no_step_is_refused(void **state)
 
 	append(dir, "x.jsonl", START(1));
 	append(dir, "01.batch.0.jsonl", START(1));
+	append(dir, "1.batch.0.01.jsonl", START(1));
+	append(dir, "1.batch.0.1.x.jsonl", START(1));
 	append(dir, "1.batch.0.jsonl", START(1));
 	assert_int_equal(event_reader_poll(r, count, &n), 1);
-	assert_int_equal(event_reader_refused(r, &first), 2);
+	assert_int_equal(event_reader_refused(r, &first), 4);
 	assert_non_null(strstr(first, "not an event file's name"));
 	assert_int_equal(stats(r).opens, 1);
 	event_reader_free(r);
@@ -436,6 +462,7 @@ int main(void)
 		cmocka_unit_test(garbage_lines_are_skipped),
 		cmocka_unit_test(overlong_line_refuses_its_file),
 		cmocka_unit_test(forged_lines_do_not_count),
+		cmocka_unit_test(each_node_file_holds_its_own_lines),
 		cmocka_unit_test(file_named_for_no_step_is_refused),
 		cmocka_unit_test(junk_is_remembered_not_reopened),
 	};

@@ -81,13 +81,25 @@ static void file_names_and_step_names(void **state)
 {
 	(void)state;
 	char buf[64];
-	assert_int_equal(step_event_file_name(12, STEP_ID_BATCH, 0, buf, sizeof(buf)), 0);
+	struct step_identity id = { .job_id = 12, .step_id = STEP_ID_BATCH };
+	assert_int_equal(step_event_file_name(&id, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "12.batch.0.jsonl");
-	assert_int_equal(step_event_file_name(12, STEP_ID_EXTERN, 3, buf, sizeof(buf)), 0);
+	id.step_id = STEP_ID_EXTERN;
+	id.restart_count = 3;
+	assert_int_equal(step_event_file_name(&id, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "12.extern.3.jsonl");
-	assert_int_equal(step_event_file_name(12, 4, 1, buf, sizeof(buf)), 0);
+	id.step_id = 4;
+	id.restart_count = 1;
+	id.node_count = 1;
+	assert_int_equal(step_event_file_name(&id, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "12.4.1.jsonl");
-	assert_int_equal(step_event_file_name(4294967295U, 4, 1, buf, 8), -1);
+	/* one file per node of a step on several */
+	id.node_count = 2;
+	id.node_index = 1;
+	assert_int_equal(step_event_file_name(&id, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "12.4.1.1.jsonl");
+	id.job_id = 4294967295U;
+	assert_int_equal(step_event_file_name(&id, buf, 8), -1);
 }
 
 static void subdirs_of_layout_2(void **state)

@@ -12,26 +12,17 @@
 #include "ai/ai_settings.h"
 #include "config/config_file.h"
 #include "lib/http/http_post.h"
+#include "lib/util/private_path.h"
 #include "rundir/run_record.h"
 
 #define UNTRUSTED_NOTE "the run's manifest.yaml (or its directory) is not yours or " \
 	"others can write it: its ai.url and key settings are not used"
 
-/* Whether path is the caller's (not a symlink) and only the caller can
- * write it. */
-static bool own_and_private(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0 && st.st_uid == getuid() &&
-	       !(st.st_mode & (S_IWGRP | S_IWOTH));
-}
-
 /* A manifest that someone else wrote, or can write, must not choose where
  * the caller's key goes: its url and key location are dropped. */
 static bool drop_untrusted(const char *run_path, const char *manifest, struct ai_config *ai)
 {
-	if (own_and_private(run_path) && own_and_private(manifest))
+	if (private_path(run_path, NULL) && private_path(manifest, NULL))
 		return false;
 	free(ai->url);
 	free(ai->api_key_env);

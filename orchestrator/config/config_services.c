@@ -53,6 +53,26 @@ static const struct field ai_fields[] = {
 	{ "timeout", FIELD_DURATION, offsetof(struct ai_config, timeout_s), 0, 0, NULL },
 };
 
+/* Whether name is a variable jobs and tools need (PATH, HOME, SLURM_*...):
+ * kept out of every job's environment as a key would be, it would break
+ * them all. */
+static bool needed_by_jobs(const char *name)
+{
+	static const char *const exact[] = { "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG",
+					     "TERM", "TMPDIR", "PWD", "TZ", "LD_LIBRARY_PATH",
+					     "PYTHONPATH", "MODULEPATH" };
+	static const char *const prefix[] = { "LC_", "SLURM_", "SBATCH_", "SALLOC_", "SRUN_",
+					      "SCALABLE_RUN", "SCALABLE_TASK", "XDG_" };
+
+	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+		if (!strcmp(name, exact[i]))
+			return true;
+	for (size_t i = 0; i < sizeof prefix / sizeof prefix[0]; i++)
+		if (!strncmp(name, prefix[i], strlen(prefix[i])))
+			return true;
+	return false;
+}
+
 int load_ai(struct loader *L, const struct ynode *map)
 {
 	struct ai_config *ai = &L->config->ai;
@@ -67,6 +87,11 @@ int load_ai(struct loader *L, const struct ynode *map)
 		return fail_at(L, ymap_get(map, "api_key_env"), "'%s' is not an environment "
 			       "variable name (expected the name, e.g. OPENAI_API_KEY, "
 			       "never the key itself)", ai->api_key_env);
+	if (ai->api_key_env && needed_by_jobs(ai->api_key_env))
+		return fail_at(L, ymap_get(map, "api_key_env"), "$%s is needed by jobs and tools, "
+			       "and the variable named here is kept out of every job (expected the "
+			       "name of a variable that holds only the key, e.g. OPENAI_API_KEY)",
+			       ai->api_key_env);
 	/* the key it names must not reach sbatch nor a task */
 	if (ai->api_key_env && secret_env_add(ai->api_key_env) != 0)
 		return fail_at(L, ymap_get(map, "api_key_env"), "cannot keep $%s out of the "

@@ -46,8 +46,7 @@ static int open_file(int events_dirfd, int layout, const struct step_identity *i
 	char name[96];
 	int dirfd, fd, saved;
 
-	if (step_event_file_name(id->job_id, id->step_id, id->restart_count, name,
-				 sizeof name) != 0) {
+	if (step_event_file_name(id, name, sizeof name) != 0) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}

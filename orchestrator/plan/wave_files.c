@@ -9,6 +9,7 @@
 
 #include "lib/util/exit_codes.h"
 #include "lib/util/make_dirs.h"
+#include "lib/util/private_path.h"
 #include "plan/log_paths.h"
 #include "plan/wave_script.h"
 
@@ -138,13 +139,12 @@ static int check_private_dir(const char *dir, struct error *err)
 {
 	struct stat st;
 
-	if (lstat(dir, &st) != 0) {
+	if (private_path(dir, &st) && S_ISDIR(st.st_mode))
+		return 0;
+	if (!st.st_mode) {
 		error_system(err, "cannot check %s", dir);
 		return -1;
 	}
-	if (S_ISDIR(st.st_mode) && st.st_uid == getuid() &&
-	    !(st.st_mode & (S_IWGRP | S_IWOTH)))
-		return 0;
 	error_usage(err, "refusing to write job scripts into %s: it must be a directory of "
 		    "yours (uid %lu) that group and others cannot write; it is %s of uid %lu, "
 		    "mode %04o", dir, (unsigned long)getuid(),

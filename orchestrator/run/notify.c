@@ -7,6 +7,7 @@
 
 #include "lib/http/http_post.h"
 #include "lib/util/jsonl_file.h"
+#include "lib/util/private_path.h"
 #include "rfc3339.h"
 #include "run/run_start.h"
 
@@ -121,18 +122,25 @@ static int post(const struct notify_config *config, const json_t *payload, long 
 }
 
 /* The webhook of the defaults the run recorded (run_start.h), for a
- * manifest whose notify: names none. */
-static void recorded_webhook(const char *run_dir, struct notify_config *config)
+ * manifest whose notify: names none; private, as the manifest must be.
+ * -1 when the file is refused. */
+static int recorded_webhook(const char *run_dir, struct notify_config *config)
 {
 	struct config_defaults d = { 0 };
 	struct error err;
 	char *path;
+	int rc = -1;
 
 	if (asprintf(&path, "%s/%s", run_dir, RUN_DEFAULTS_FILE) < 0)
-		return;
-	if (config_defaults_read(path, SOURCE_RUN, &d, &err) != 0)
+		return -1;
+	if (access(path, F_OK) == 0 && !private_path(path, NULL))
+		fprintf(stderr, "scalable: notify: the run's %s is not yours or others can "
+			"write it: its webhook is not used\n", RUN_DEFAULTS_FILE);
+	else if (config_defaults_read(path, SOURCE_RUN, &d, &err) != 0)
 		fprintf(stderr, "scalable: notify: %s\n", err.text);
-	else if (d.value[DEFAULTS_WEBHOOK]) {
+	else
+		rc = 0;
+	if (rc == 0 && d.value[DEFAULTS_WEBHOOK]) {
 		config->webhook = d.value[DEFAULTS_WEBHOOK];
 		d.value[DEFAULTS_WEBHOOK] = NULL;
 		if (d.value[DEFAULTS_TIMEOUT])
@@ -140,10 +148,13 @@ static void recorded_webhook(const char *run_dir, struct notify_config *config)
 	}
 	config_defaults_clear(&d);
 	free(path);
+	return rc;
 }
 
 /* The notify: section of the run's manifest.yaml into *config, else the
- * webhook of the run's defaults. */
+ * webhook of the run's defaults; a manifest someone else wrote or can write
+ * chooses no webhook (where the run's news, and any token in the URL,
+ * would go). */
 static int manifest_notify(const char *run_dir, struct notify_config *config)
 {
 	struct ai_config ai = { 0 };
@@ -153,12 +164,18 @@ static int manifest_notify(const char *run_dir, struct notify_config *config)
 
 	if (asprintf(&path, "%s/manifest.yaml", run_dir) < 0)
 		return -1;
+	if (access(path, F_OK) == 0 && (!private_path(run_dir, NULL) || !private_path(path, NULL))) {
+		fprintf(stderr, "scalable: notify: the run's manifest.yaml (or its directory) is "
+			"not yours or others can write it: its webhook is not used\n");
+		free(path);
+		return -1;
+	}
 	rc = access(path, F_OK) == 0 ? config_services_read(path, ".", config, &ai, &err) : 0;
 	config_services_clear(&(struct notify_config){ 0 }, &ai);
 	if (rc != 0)
 		fprintf(stderr, "scalable: notify: %s\n", err.text);
 	else if (!config->webhook)
-		recorded_webhook(run_dir, config);
+		rc = recorded_webhook(run_dir, config);
 	free(path);
 	return rc;
 }

@@ -57,6 +57,8 @@ spank_err_t spank_get_item(spank_t sp, spank_item_t item, ...)
 	case S_JOB_ID: *va_arg(ap, uint32_t *) = fake.job_id; break;
 	case S_JOB_STEPID: *va_arg(ap, uint32_t *) = fake.step_id; break;
 	case S_SLURM_RESTART_COUNT: *va_arg(ap, uint32_t *) = fake.restart_count; break;
+	case S_JOB_NODEID: *va_arg(ap, uint32_t *) = fake.node_id; break;
+	case S_JOB_NNODES: *va_arg(ap, uint32_t *) = fake.nnodes; break;
 	case S_JOB_ARRAY_ID: *va_arg(ap, uint32_t *) = fake.array_id; break;
 	case S_JOB_ARRAY_TASK_ID: *va_arg(ap, uint32_t *) = fake.array_task_id; break;
 	case S_JOB_UID: *va_arg(ap, uid_t *) = fake.uid; break;

@@ -8,6 +8,7 @@
 
 struct fake_spank {
 	uint32_t job_id, step_id, restart_count, array_id, array_task_id;
+	uint32_t node_id, nnodes;  /* S_JOB_NODEID, S_JOB_NNODES */
 	uid_t uid;
 	gid_t gid;
 	uint64_t job_mem_mb;

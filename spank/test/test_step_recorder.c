@@ -218,31 +218,91 @@ static void hostile_names_from_the_job_are_not_taken(void **state)
 	json_decref(end);
 }
 
-/* Without SLURMD_NODENAME (the job's environment in slurmstepd lacks it), a
- * one-node list names the node; a list of several does not. */
-static const char *node_of_step(struct fixture *fx, const char *list)
+/* The node a step's start names, with these two job variables, in the file
+ * that node writes (one per node of a step on several). */
+static const char *node_of_step(struct fixture *fx, const char *var1, const char *var2)
 {
 	static char node[64];
+	char name[64];
 	fake.env[0] = fx->env_run_dir;
-	fake.env[1] = list;
+	fake.env[1] = var1;
+	fake.env[2] = var2;
 	int ok = 0;
 	run_step(fx, "", &ok, 1);
-	json_t *start = event_line(fx, "101.batch.0.jsonl", 0);
+	if (fake.step_id == STEP_ID_BATCH)
+		snprintf(name, sizeof name, "101.batch.0.jsonl");
+	else if (fake.nnodes > 1)
+		snprintf(name, sizeof name, "101.%u.0.%u.jsonl", fake.step_id, fake.node_id);
+	else
+		snprintf(name, sizeof name, "101.%u.0.jsonl", fake.step_id);
+	char rel[80];
+	snprintf(rel, sizeof rel, "events/%s", name);
+	/* this run's start: the file's last line but one */
+	json_t *start = event_line(fx, name, tmpdir_count_lines(fx->run_dir, rel) - 2);
 	snprintf(node, sizeof node, "%s", json_string_value(json_object_get(start, "node")));
 	json_decref(start);
 	return node;
 }
 
-static void node_from_a_one_node_list(void **state)
+/* The batch script runs on the job's first node; the job's environment
+ * lacks SLURMD_NODENAME, so the list names it. */
+static void batch_node_from_the_job_list(void **state)
 {
-	assert_string_equal(node_of_step(*state, "SLURM_JOB_NODELIST=vm2"), "vm2");
+	assert_string_equal(node_of_step(*state, "SLURM_JOB_NODELIST=vm2", NULL), "vm2");
+	assert_string_equal(node_of_step(*state, "SLURM_JOB_NODELIST=vm[2-3]", NULL), "vm2");
 }
 
-static void several_nodes_fall_back_to_the_host_name(void **state)
+/* Each node of a step on several: its place in the step's list, never the
+ * SLURMD_NODENAME srun inherited from the batch script (the batch node's). */
+static void each_node_of_a_step_from_the_step_list(void **state)
+{
+	fake.step_id = 0;
+	fake.nnodes = 2;
+	fake.node_id = 1;
+	assert_string_equal(node_of_step(*state, "SLURM_STEP_NODELIST=vm[2-3]",
+					 "SLURMD_NODENAME=vm2"), "vm3");
+	fake.node_id = 0;
+	assert_string_equal(node_of_step(*state, "SLURM_STEP_NODELIST=vm[2-3]",
+					 "SLURMD_NODENAME=vm2"), "vm2");
+}
+
+static void several_nodes_without_a_list_take_the_host_name(void **state)
 {
 	char host[64] = "";
 	gethostname(host, sizeof host - 1);
-	assert_string_equal(node_of_step(*state, "SLURM_JOB_NODELIST=vm[2-3]"), host);
+	fake.step_id = 0;
+	fake.nnodes = 2;
+	fake.node_id = 1;
+	assert_string_equal(node_of_step(*state, "SLURMD_NODENAME=vm2", NULL), host);
+	/* a step on one node of a job on several: its own list says */
+	fake.nnodes = 1;
+	fake.node_id = 0;
+	assert_string_equal(node_of_step(*state, "SLURM_STEP_NODELIST=vm3",
+					 "SLURM_JOB_NODELIST=vm[2-3]"), "vm3");
+}
+
+/* Both nodes of a two-node step say where they stand among the step's. */
+static void node_index_and_count_recorded(void **state)
+{
+	struct fixture *fx = *state;
+	fake.step_id = 4;
+	fake.nnodes = 2;
+	fake.node_id = 1;
+	fake.env[0] = fx->env_run_dir;
+	int ok = 0;
+	run_step(fx, "", &ok, 1);
+	json_t *end = event_line(fx, "101.4.0.1.jsonl", 1);
+	assert_int_equal(json_integer_value(json_object_get(end, "node_index")), 1);
+	assert_int_equal(json_integer_value(json_object_get(end, "node_count")), 2);
+	json_decref(end);
+	/* unknown (Slurm would not say): null, and the one-node file name */
+	fake.nnodes = 0;
+	fake.node_id = 0;
+	run_step(fx, "", &ok, 1);
+	json_t *start = event_line(fx, "101.4.0.jsonl", 0);
+	assert_true(json_is_null(json_object_get(start, "node_index")));
+	assert_true(json_is_null(json_object_get(start, "node_count")));
+	json_decref(start);
 }
 
 /* SCALABLE_EVENTS_LAYOUT=2 fans the files out; anything else is layout 1,
@@ -303,13 +363,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(start_and_end_carry_the_contract_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_signal_outweighs_exit_codes, setup, teardown),
 		cmocka_unit_test_setup_teardown(task_id_from_the_array_index_and_offset, setup, teardown),
-		cmocka_unit_test_setup_teardown(node_from_a_one_node_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(batch_node_from_the_job_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(each_node_of_a_step_from_the_step_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(node_index_and_count_recorded, setup, teardown),
 		cmocka_unit_test(sinks_share_the_event_budget),
 		cmocka_unit_test_setup_teardown(an_offset_past_the_range_gives_no_task_id, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(hostile_names_from_the_job_are_not_taken, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(several_nodes_fall_back_to_the_host_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(several_nodes_without_a_list_take_the_host_name, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(layout_2_only_when_the_job_asks, setup, teardown),
 		cmocka_unit_test_setup_teardown(option_wins_over_environment, setup, teardown),
 		cmocka_unit_test_setup_teardown(garbage_run_dir_is_logged_once_and_ignored, setup, teardown),

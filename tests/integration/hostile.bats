@@ -137,3 +137,37 @@ nothing_outside() {
 	grep -q '"array_task_id":2,.*"exit_code":0' "$run_dir"/events/*/*/*.batch.0.jsonl
 	! grep -q 'root:' "$run_dir/failures.jsonl"
 }
+
+@test "a task on two nodes whose second node runs out of memory: the attempt is oom, from that node's own event file" {
+	[[ ${SCALABLE_CLUSTER_MEMORY_ENFORCEMENT:-} == yes ]] || \
+		skip "no cgroup memory enforcement here: $(tr "\n" " " <"$SCALABLE_CLUSTER_DIR/features" 2>/dev/null)"
+	pair=(${SCALABLE_CLUSTER_PAIR_NODES:-})
+	(( ${#pair[@]} == 2 )) || skip "the cluster has no partition pair of two nodes (tests/cluster/cluster start)"
+	dir=$(new_run_dir)
+	# Slurm says FAILED (the batch script's exit), not OUT_OF_MEMORY: only
+	# the event of node 1 of step 0 can say what happened
+	cat >"$dir/scalable.yaml" <<'YAML'
+version: 1
+project: twonodes
+targets:
+  hpc: {provider: slurm, partition: pair, walltime: "00:05:00", poll_interval: 2s,
+        sbatch_options: [--nodes=2]}
+components:
+  model:
+    memory: 64M
+    command: 'srun -N2 bash -c "[ \$SLURM_NODEID = 1 ] || exit 0; python3 -c \"x = b\\\"x\\\" * (512 << 20)\""'
+retry:
+  oom: {max_attempts: 1}
+scenarios:
+  list: [{n: 0}]
+YAML
+	chown -R "$TEST_USER:" "$dir"
+	run in_dir "$dir" timeout 900 "$SCALABLE" run --poll-interval 2s
+	echo "$output" | tail -3
+	[ "$status" -eq 1 ]
+	run_dir=$(the_run "$dir")
+	ls -R "$run_dir/events"
+	[ "$(find "$run_dir/events" -name '*.0.0.1.jsonl' | wc -l)" -eq 1 ]
+	jq -c 'select(.state == "failed") | [.failure_class, .max_rss_bytes >= 60000000]' "$run_dir/tasks.jsonl"
+	[ "$(jq -c 'select(.state == "failed") | .failure_class' "$run_dir/tasks.jsonl")" = '"oom"' ]
+}

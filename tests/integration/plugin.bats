@@ -257,3 +257,31 @@ start_collector() {
 	[ "$(wc -l <"$COLLECTED")" -ge 1 ]   # connections it accepted
 	node_idle
 }
+
+@test "a step on two nodes: one event file per node, each naming its node; an OOM on one node only in its own" {
+	[[ ${SCALABLE_CLUSTER_MEMORY_ENFORCEMENT:-} == yes ]] || \
+		skip "no cgroup memory enforcement here: $(tr "\n" " " <"$SCALABLE_CLUSTER_DIR/features" 2>/dev/null)"
+	pair=(${SCALABLE_CLUSTER_PAIR_NODES:-})
+	(( ${#pair[@]} == 2 )) || skip "the cluster has no partition pair of two nodes (tests/cluster/cluster start)"
+	run_dir=$(new_run_dir)
+	# each task says where it runs (SLURMD_NODENAME of its own environment is
+	# right); the one on the step's second node asks 512 MB of its 64 MB
+	job=$(submit -p pair -N2 --mem=64M --scalable-run="$run_dir" --wrap \
+		"srun -N2 bash -c 'echo \$SLURMD_NODENAME >$run_dir/node.\$SLURM_NODEID; [ \$SLURM_NODEID = 1 ] || exit 0; python3 -c \"x = b\\\"x\\\" * (512 << 20)\"'")
+	wait_gone "$job"
+	ls "$run_dir" "$run_dir/events"
+	[ "$(cd "$run_dir/events" && ls | tr '\n' ' ')" = "$job.0.0.0.jsonl $job.0.0.1.jsonl $job.batch.0.jsonl " ]
+	first=$(end_of "$run_dir" "$job.0.0.0.jsonl")
+	second=$(end_of "$run_dir" "$job.0.0.1.jsonl")
+	echo "$first"; echo "$second"
+	[ "$(jq -r '[.node, .node_index, .node_count] | @tsv' <<<"$first")" = "$(cat "$run_dir/node.0")	0	2" ]
+	[ "$(jq -r '[.node, .node_index, .node_count] | @tsv' <<<"$second")" = "$(cat "$run_dir/node.1")	1	2" ]
+	[ "$(cat "$run_dir/node.0")" != "$(cat "$run_dir/node.1")" ]
+	[ "$(jq .oom_kill_count <<<"$first")" -eq 0 ]
+	[ "$(jq .oom_kill_count <<<"$second")" -gt 0 ]
+	[ "$(jq -r .inferred_cause <<<"$second")" = oom ]
+	# each node's two lines, and only its own
+	for n in 0 1; do
+		[ "$(jq -r '"\(.event) \(.node_index)"' "$run_dir/events/$job.0.0.$n.jsonl" | tr '\n' ' ')" = "start $n end $n " ]
+	done
+}

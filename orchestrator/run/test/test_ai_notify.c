@@ -278,13 +278,39 @@ static void test_notify_without_webhook(void **state)
  * through the webhook of the defaults it recorded (run_start.h). */
 static void test_notify_recorded_defaults(void **state)
 {
-	char *dir = tmpdir_create();
+	char *dir = tmpdir_create(), path[4200];
 
 	(void)state;
+	chmod(dir, 0700);
 	tmpdir_write(dir, "manifest.yaml", "version: 1\nproject: p\n");
+	snprintf(path, sizeof path, "%s/defaults.yaml", dir);
 	tmpdir_write(dir, "defaults.yaml",
 		     "{\"notify\": {\"webhook\": \"http://127.0.0.1:1/x\", \"timeout\": \"1s\"}}\n");
 	assert_int_equal(notify_run_closed(dir, NULL), -1);  /* tried: nobody listens */
+	assert_int_equal(tmpdir_count_lines(dir, NOTIFY_FILE), 1);
+	chmod(path, 0620);  /* others can write it: not used, nothing sent */
+	assert_int_equal(notify_run_closed(dir, NULL), -1);
+	assert_int_equal(tmpdir_count_lines(dir, NOTIFY_FILE), 1);
+	tmpdir_remove(dir);
+}
+
+/* A manifest the group can write (or another user's) chooses no webhook:
+ * nothing is sent, so nothing is recorded; the caller's own is used (a
+ * closed port on 127.0.0.1: the failure is recorded). */
+static void test_notify_untrusted_manifest(void **state)
+{
+	char *dir = tmpdir_create(), path[4200];
+
+	(void)state;
+	chmod(dir, 0700);
+	tmpdir_write(dir, "manifest.yaml", "version: 1\nproject: p\ncomponents: {m: {command: x}}\n"
+		     "notify:\n  webhook: http://127.0.0.1:1/hook\n  timeout: 2s\n");
+	snprintf(path, sizeof path, "%s/manifest.yaml", dir);
+	chmod(path, 0620);
+	assert_int_equal(notify_run_closed(dir, NULL), -1);
+	assert_int_equal(tmpdir_count_lines(dir, NOTIFY_FILE), -1);
+	chmod(path, 0600);
+	assert_int_equal(notify_run_closed(dir, NULL), -1);
 	assert_int_equal(tmpdir_count_lines(dir, NOTIFY_FILE), 1);
 	tmpdir_remove(dir);
 }
@@ -354,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_notify_payload),
 		cmocka_unit_test(test_notify_without_webhook),
 		cmocka_unit_test(test_notify_recorded_defaults),
+		cmocka_unit_test(test_notify_untrusted_manifest),
 		cmocka_unit_test(test_services_read),
 	};
 

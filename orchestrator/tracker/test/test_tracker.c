@@ -138,6 +138,7 @@ struct event {
 	double elapsed;
 	const char *cause, *run_id;
 	bool fanned;     /* in layout 2's events/<array job>/<task / 1000>/ */
+	uint32_t nodes, node_index;  /* a step on several nodes: one file per node */
 };
 
 /* Appends a step event as the plugin writes it (job id = array job + task + 1000). */
@@ -165,8 +166,15 @@ static void write_event(struct fixture *f, struct event e)
 		json_object_set_new(json, "inferred_cause",
 				    json_string(e.cause ? e.cause : "exited"));
 	}
-	snprintf(name, sizeof name, "%u.%s.%u.jsonl", job_id, e.step ? e.step : "batch",
-		 e.restart);
+	if (e.nodes > 1) {
+		json_object_set_new(json, "node_index", json_integer(e.node_index));
+		json_object_set_new(json, "node_count", json_integer(e.nodes));
+		snprintf(name, sizeof name, "%u.%s.%u.%u.jsonl", job_id, e.step, e.restart,
+			 e.node_index);
+	} else {
+		snprintf(name, sizeof name, "%u.%s.%u.jsonl", job_id, e.step ? e.step : "batch",
+			 e.restart);
+	}
 	snprintf(path, sizeof path, "%s/events/%s", f->dir, name);
 	if (e.fanned) {
 		char rel[128];
@@ -378,6 +386,31 @@ static void events_drive_the_states(void **state)
 	assert_int_equal(counts.by_state[TASK_RUNNING], 1);
 	assert_int_equal(counts.by_state[TASK_SUBMITTED], 1);
 	assert_false(tracker_all_final(f->t));
+}
+
+/* An srun step on two nodes leaves one file per node: the attempt takes
+ * the OOM kills of either node and the larger peak, and its class is oom
+ * whatever Slurm's state says of the job. */
+static void a_step_on_two_nodes_merges_its_nodes(void **state)
+{
+	struct fixture *f = *state;
+	json_t *row;
+
+	submit(f, ARRAY, 0, 1, 1, "w001");
+	start(f, ARRAY, 0, 0);
+	write_event(f, (struct event){ .event = "end", .step = "0", .array_job_id = ARRAY,
+				       .nodes = 2, .node_index = 0, .max_rss = 100 << 20 });
+	write_event(f, (struct event){ .event = "end", .step = "0", .array_job_id = ARRAY,
+				       .nodes = 2, .node_index = 1, .exit_code = 0, .signal = 9,
+				       .oom_kills = 1, .max_rss = 900 << 20, .cause = "oom" });
+	write_event(f, (struct event){ .event = "end", .array_job_id = ARRAY, .exit_code = 137,
+				       .max_rss = 10 << 20 });
+	poll_events(f);
+	apply(f, job(ARRAY, 0, "FAILED", true));
+	assert_int_equal(rows(f, "tasks.jsonl", 0, "failed", &row), 1);
+	assert_string_equal(str(row, "failure_class"), "oom");
+	assert_int_equal(num(row, "max_rss_bytes"), 900 << 20);
+	json_decref(row);
 }
 
 /* A run's events in both layouts (an older plugin's in events/, a newer
@@ -903,6 +936,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(events_drive_the_states, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_step_on_two_nodes_merges_its_nodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(events_of_both_layouts, setup, teardown),
 		cmocka_unit_test_setup_teardown(slurm_settles_what_events_cannot, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_job_gone_without_an_end_fails, setup, teardown),
