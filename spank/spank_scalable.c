@@ -34,11 +34,11 @@ static char option_run_dir[PATH_MAX];
 static struct step_recorder recorder;
 
 /* --scalable-run=DIR: stored here, validated in slurmstepd. */
-static int take_run_option(int val, const char *optarg, int remote)
+static int take_run_option(int val, const char *arg, int remote)
 {
 	(void)val;
 	(void)remote;
-	snprintf(option_run_dir, sizeof(option_run_dir), "%s", optarg ? optarg : "");
+	snprintf(option_run_dir, sizeof(option_run_dir), "%s", arg ? arg : "");
 	return ESPANK_SUCCESS;
 }
 

@@ -29,14 +29,14 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 	return SCALABLE_EXIT_USAGE;
 }
 
-const char *cli_config_path(const char *command, int argc, char **argv, int optind)
+const char *cli_config_path(const char *command, int argc, char **argv, int first)
 {
-	if (argc - optind > 1) {
+	if (argc - first > 1) {
 		cli_usage_error(command, "one config file at most, got '%s' and '%s'",
-				argv[optind], argv[optind + 1]);
+				argv[first], argv[first + 1]);
 		return NULL;
 	}
-	return optind < argc ? argv[optind] : DEFAULT_CONFIG_PATH;
+	return first < argc ? argv[first] : DEFAULT_CONFIG_PATH;
 }
 
 bool cli_poll_interval(const char *command, const char *text, unsigned *seconds)
@@ -53,23 +53,23 @@ bool cli_poll_interval(const char *command, const char *text, unsigned *seconds)
 	return true;
 }
 
-bool cli_run_operand(const char *command, int argc, char **argv, int optind, bool latest,
+bool cli_run_operand(const char *command, int argc, char **argv, int first, bool latest,
 		     const char **run)
 {
-	if (argc - optind > 1) {
-		cli_usage_error(command, "one run at most, got '%s' and '%s'", argv[optind],
-				argv[optind + 1]);
+	if (argc - first > 1) {
+		cli_usage_error(command, "one run at most, got '%s' and '%s'", argv[first],
+				argv[first + 1]);
 		return false;
 	}
-	if (latest && optind < argc) {
+	if (latest && first < argc) {
 		cli_usage_error(command, "give a run or --latest, not both");
 		return false;
 	}
-	if (!latest && optind == argc) {
+	if (!latest && first == argc) {
 		cli_usage_error(command, "which run? give its id (see scalable runs) or --latest");
 		return false;
 	}
-	*run = latest ? NULL : argv[optind];
+	*run = latest ? NULL : argv[first];
 	return true;
 }
 
@@ -105,17 +105,17 @@ int cli_find_run(const char *spec, struct run_dir **run, struct error *err)
 	return rc;
 }
 
-bool cli_run_selection(const char *command, int argc, char **argv, int optind, int given,
+bool cli_run_selection(const char *command, int argc, char **argv, int first, int given,
 		       const char **run)
 {
-	if (argc - optind > 1) {
-		cli_usage_error(command, "one run at most, got '%s' and '%s'", argv[optind],
-				argv[optind + 1]);
+	if (argc - first > 1) {
+		cli_usage_error(command, "one run at most, got '%s' and '%s'", argv[first],
+				argv[first + 1]);
 		return false;
 	}
-	if (optind < argc) {
+	if (first < argc) {
 		given++;
-		*run = argv[optind];
+		*run = argv[first];
 	}
 	if (given > 1) {
 		cli_usage_error(command, "give one of --latest, --run-id ID or DIR");

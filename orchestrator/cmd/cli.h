@@ -18,14 +18,14 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The config path among the operands left after options: the one given, or
  * scalable.yaml; NULL (with the error printed) when more than one is given. */
-const char *cli_config_path(const char *command, int argc, char **argv, int optind);
+const char *cli_config_path(const char *command, int argc, char **argv, int first);
 
 /* Reads --poll-interval's value ("30s", "2m", a plain number of seconds)
  * into *seconds; false (with the error printed) when it is not one. */
 bool cli_poll_interval(const char *command, const char *text, unsigned *seconds);
 /* The run a command is about: its one operand, or --latest (NULL); false
  * (with the error printed) when neither or both are given. */
-bool cli_run_operand(const char *command, int argc, char **argv, int optind, bool latest,
+bool cli_run_operand(const char *command, int argc, char **argv, int first, bool latest,
 		     const char **run);
 
 struct run_dir;
@@ -38,7 +38,7 @@ int cli_find_run(const char *spec, struct run_dir **run, struct error *err);
 /* The end of a [--latest | --run-id ID | DIR] selection (diagnose, report):
  * the DIR operand, if any, into *run; given counts --latest and --run-id
  * seen. False (the usage error printed) for two runs or more. */
-bool cli_run_selection(const char *command, int argc, char **argv, int optind, int given,
+bool cli_run_selection(const char *command, int argc, char **argv, int first, int given,
 		       const char **run);
 
 #endif
