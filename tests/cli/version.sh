@@ -40,7 +40,7 @@ equals "every local step event's producer is scalable $version (of $lines)" \
 # The plugin, when built (not with configure --disable-plugin): the producer
 # of its events and its line at load are this one string, and no other.
 plugin=$builddir/spank/.libs/spank_scalable.so
-if [ -f "$plugin" ]; then
+if grep -q '^SPANK_SUBDIR = spank' "$builddir/Makefile"; then
 	strings -a "$plugin" | grep -E '^spank_scalable [0-9]' | sort -u >said
 	equals "spank_scalable.so says AC_INIT's version, and no other" "$(cat said)" "spank_scalable $version"
 	check "spank_scalable.so logs its version at load" 0 grep -q "%s loaded" "$plugin"
