@@ -7,8 +7,8 @@
 stage_verdict() {
   case $2 in
     0) passed=$((passed + 1)); echo "ok $1" ;;
-    77) judge_skip "install/$1: $(tail -1 "$build-$1.out")" ;;
-    *) failed=$((failed + 1)); echo "not ok $1 (log: $build-$1.out)"; tail -15 "$build-$1.out" | sed 's/^/  /' ;;
+    77) judge_skip "install/$1: $(tail -1 "$build/$1.out")" ;;
+    *) failed=$((failed + 1)); echo "not ok $1 (log: $build/$1.out)"; tail -15 "$build/$1.out" | sed 's/^/  /' ;;
   esac
 }
 
@@ -16,9 +16,9 @@ stage_verdict() {
 run_without_slurm_stage() {
   local start=$SECONDS rc
   say "without Slurm's headers: configure --disable-plugin, make, make check ($build-noslurm)"
-  "$top/tests/install/without_slurm.sh" "$build-noslurm" >"$build-noslurm.out" 2>&1
+  "$top/tests/install/without_slurm.sh" "$build-noslurm" >"$build/noslurm.out" 2>&1
   rc=$?
-  cat "$build-noslurm.out"
+  cat "$build/noslurm.out"
   stage_verdict noslurm "$rc"
   echo "without Slurm: took $((SECONDS - start)) s"
 }
@@ -45,8 +45,8 @@ run_curl_legacy_stage() {
     mkdir -p "$dir" && cd "$dir" &&
       "$top/configure" --enable-curl-legacy --enable-werror --enable-test-seams &&
       make -j"$(nproc)" && curl_legacy_checks "$dir"
-  ) >"$build-curl-legacy.out" 2>&1 || rc=1
-  grep -E '^(# (PASS|FAIL|ERROR|SKIP):|FAIL:|ERROR:)|still|error:' "$build-curl-legacy.out"
+  ) >"$build/curl-legacy.out" 2>&1 || rc=1
+  grep -E '^(# (PASS|FAIL|ERROR|SKIP):|FAIL:|ERROR:)|still|error:' "$build/curl-legacy.out"
   stage_verdict curl-legacy "$rc"
   echo "curl legacy: took $((SECONDS - start)) s"
 }
