@@ -83,6 +83,8 @@ char *step_event_to_json_line(const struct step_event *ev, size_t *len_out)
 	rc |= set_optional_int(obj, "attempt", ev->id.attempt);
 	rc |= set_optional_int(obj, "time_limit_s", ev->id.time_limit_s);
 	rc |= set_optional_int(obj, "mem_limit_bytes", ev->id.mem_limit_bytes);
+	if (ev->producer)
+		rc |= json_object_set_new(obj, "producer", json_string(ev->producer));
 	if (strcmp(ev->event, "end") == 0)
 		rc |= add_end_fields(obj, ev);
 	char *text = rc == 0 ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;

@@ -50,6 +50,7 @@ struct step_event {
 	int64_t oom_kill_count;
 	const char *inferred_cause;
 	uint32_t ntasks;
+	const char *producer;       /* who wrote it, "<name> <version>"; NULL: left out */
 };
 
 /* Starts an event named name of the step id: stamped now, end fields unknown. */

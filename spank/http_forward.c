@@ -1,6 +1,6 @@
+#include "curl_protocols.h"
 #include "http_forward.h"
 
-#include <curl/curl.h>
 #include <dlfcn.h>
 #include <errno.h>
 
@@ -66,7 +66,7 @@ static void set_options(const struct curl_api *api, CURL *curl, const struct pos
 	api->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	api->easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
 	api->easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard_body);
-	api->easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	api->easy_setopt(curl, CURL_PROTOCOLS_OPTION, CURL_PROTOCOLS_HTTP_HTTPS);
 	api->easy_setopt(curl, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
 }
 

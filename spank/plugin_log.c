@@ -15,6 +15,7 @@ void plugin_log_set_level(enum plugin_log_level level)
 }
 
 /* Formats the message and hands it to slurm_verbose or slurm_debug, prefixed. */
+__attribute__((format(printf, 2, 0)))
 static void log_message(bool at_verbose, const char *fmt, va_list ap)
 {
 	char msg[1024];

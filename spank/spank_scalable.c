@@ -16,6 +16,7 @@
 #include "child_process.h"
 #include "plugin_config.h"
 #include "plugin_log.h"
+#include "plugin_version.h"
 #include "rfc3339.h"
 #include "step_event.h"
 #include "step_facts.h"
@@ -33,11 +34,11 @@ static char option_run_dir[PATH_MAX];
 static struct step_recorder recorder;
 
 /* --scalable-run=DIR: stored here, validated in slurmstepd. */
-static int take_run_option(int val, const char *optarg, int remote)
+static int take_run_option(int val, const char *arg, int remote)
 {
 	(void)val;
 	(void)remote;
-	snprintf(option_run_dir, sizeof(option_run_dir), "%s", optarg ? optarg : "");
+	snprintf(option_run_dir, sizeof(option_run_dir), "%s", arg ? arg : "");
 	return ESPANK_SUCCESS;
 }
 
@@ -66,6 +67,8 @@ int slurm_spank_init(spank_t sp, int ac, char **av)
 	plugin_log_set_level(config.log_level);
 	if (!config_ok)
 		plugin_log_problem("disabled by a bad plugstack.conf line: %s", err);
+	else
+		plugin_log_routine("%s loaded", SPANK_SCALABLE_PRODUCER);
 	return ESPANK_SUCCESS;
 }
 

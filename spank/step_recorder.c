@@ -10,6 +10,7 @@
 #include "http_forward.h"
 #include "monotonic.h"
 #include "plugin_log.h"
+#include "plugin_version.h"
 #include "rfc3339.h"
 #include "run_dir_sink.h"
 #include "step_event.h"
@@ -127,6 +128,7 @@ void step_recorder_task_started(struct step_recorder *r, spank_t sp)
 	clock_gettime(CLOCK_MONOTONIC, &r->facts.started);
 	struct step_event ev;
 	step_event_init(&ev, "start", &r->facts.id);
+	ev.producer = SPANK_SCALABLE_PRODUCER;
 	emit(r, &ev);
 	r->started = true;
 }
@@ -160,6 +162,7 @@ void step_recorder_end(struct step_recorder *r)
 		return;
 	struct step_event ev;
 	step_event_init(&ev, "end", &r->facts.id);
+	ev.producer = SPANK_SCALABLE_PRODUCER;
 	ev.has_outcome = r->has_outcome;
 	ev.outcome = r->outcome;
 	ev.elapsed_s = seconds_since(&r->facts.started);

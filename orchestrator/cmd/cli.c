@@ -31,14 +31,14 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 	return SCALABLE_EXIT_USAGE;
 }
 
-const char *cli_config_path(const char *command, int argc, char **argv, int optind)
+const char *cli_config_path(const char *command, int argc, char **argv, int first)
 {
-	if (argc - optind > 1) {
+	if (argc - first > 1) {
 		cli_usage_error(command, "one config file at most, got '%s' and '%s'",
-				argv[optind], argv[optind + 1]);
+				argv[first], argv[first + 1]);
 		return NULL;
 	}
-	return optind < argc ? argv[optind] : DEFAULT_CONFIG_PATH;
+	return first < argc ? argv[first] : DEFAULT_CONFIG_PATH;
 }
 
 bool cli_poll_interval(const char *command, const char *text, unsigned *seconds)

@@ -18,7 +18,7 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The config path among the operands left after options: the one given, or
  * scalable.yaml; NULL (with the error printed) when more than one is given. */
-const char *cli_config_path(const char *command, int argc, char **argv, int optind);
+const char *cli_config_path(const char *command, int argc, char **argv, int first);
 
 /* Reads --poll-interval's value ("30s", "2m", a plain number of seconds)
  * into *seconds; false (with the error printed) when it is not one. */

@@ -19,16 +19,16 @@ int run_ref_option(struct run_ref *ref, int opt, const char *arg)
 }
 
 bool run_ref_finish(const char *command, struct run_ref *ref, int argc, char **argv,
-		    int optind, bool default_latest, const char **run)
+		    int first, bool default_latest, const char **run)
 {
-	if (argc - optind > 1) {
-		cli_usage_error(command, "one run at most, got '%s' and '%s'", argv[optind],
-				argv[optind + 1]);
+	if (argc - first > 1) {
+		cli_usage_error(command, "one run at most, got '%s' and '%s'", argv[first],
+				argv[first + 1]);
 		return false;
 	}
-	if (optind < argc) {
+	if (first < argc) {
 		ref->given++;
-		ref->run = argv[optind];
+		ref->run = argv[first];
 	}
 	if (ref->given > 1) {
 		cli_usage_error(command, "give one of RUN, --run-id RUN or --latest");

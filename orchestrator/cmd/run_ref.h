@@ -29,6 +29,6 @@ int run_ref_option(struct run_ref *ref, int opt, const char *arg);
  * the latest run when default_latest, else a usage error. Sets *run (NULL:
  * the latest); false with the usage error printed. */
 bool run_ref_finish(const char *command, struct run_ref *ref, int argc, char **argv,
-		    int optind, bool default_latest, const char **run);
+		    int first, bool default_latest, const char **run);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/util/producer.h"
 #include "rfc3339.h"
 #include "spool_append.h"
 #include "step_event.h"
@@ -92,6 +93,7 @@ int local_step_event_start(int events_dirfd, int layout, const struct step_ident
 	struct step_event ev;
 
 	step_event_init(&ev, "start", id);
+	ev.producer = SCALABLE_PRODUCER;
 	return append_event(events_dirfd, layout, &ev);
 }
 
@@ -101,6 +103,7 @@ int local_step_event_end(int events_dirfd, int layout, const struct step_identit
 	struct step_event ev;
 
 	step_event_init(&ev, "end", id);
+	ev.producer = SCALABLE_PRODUCER;
 	ev.outcome = end->outcome;
 	ev.has_outcome = true;
 	ev.elapsed_s = end->elapsed_s;

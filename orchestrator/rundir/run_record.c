@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "lib/util/atomic_file.h"
+#include "lib/util/producer.h"
 
 static const char *const status_names[] = {
 	[RUN_STATUS_RUNNING] = "running",
@@ -49,7 +50,7 @@ static json_t *record_json(const struct run_record *r)
 	json_t *layout = r->layout > 0 ? json_integer(r->layout) : NULL;
 
 	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o*, s:o*, s:s, s:s, s:s?, s:o*, "
-			 "s:s, s:o}",
+			 "s:s, s:o, s:s}",
 			 "event_type", "run", "schema_version", RUN_SCHEMA_VERSION,
 			 "run_id", r->run_id, "project_name", r->project_name,
 			 "target_name", r->target_name, "provider_name", r->provider_name,
@@ -58,7 +59,8 @@ static json_t *record_json(const struct run_record *r)
 			 "source_manifest_path", r->source_manifest_path,
 			 "started_at", r->started_at,
 			 "finished_at", r->finished_at[0] ? r->finished_at : NULL,
-			 "resumed_at", resumed, "status", run_status_name(r->status), "summary", summary);
+			 "resumed_at", resumed, "status", run_status_name(r->status), "summary", summary,
+			 "producer", SCALABLE_PRODUCER);
 }
 
 int run_record_write(const char *run_dir, const struct run_record *record, struct error *err)

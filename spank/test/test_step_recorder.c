@@ -13,6 +13,7 @@
 
 #include "plugin_config.h"
 #include "plugin_log.h"
+#include "plugin_version.h"
 #include "spank_stubs.h"
 #include "step_event.h"
 #include "step_recorder.h"
@@ -142,6 +143,11 @@ static void start_and_end_carry_the_contract_fields(void **state)
 	assert_non_null(json_object_get(end, "elapsed_s"));
 	assert_non_null(json_object_get(end, "max_rss_bytes"));
 	assert_non_null(json_object_get(end, "oom_kill_count"));
+	/* both name the plugin and AC_INIT's version (tests/cli/version.sh: the same in the .so) */
+	assert_string_equal(json_string_value(json_object_get(start, "producer")),
+			    "spank_scalable " PACKAGE_VERSION);
+	assert_string_equal(json_string_value(json_object_get(end, "producer")),
+			    "spank_scalable " PACKAGE_VERSION);
 	json_decref(start);
 	json_decref(end);
 }

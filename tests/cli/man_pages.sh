@@ -6,13 +6,15 @@
 # without its documentation fails here.
 scalable=${SCALABLE_BIN:?set by make check (build-aux/unit-tests.am)}
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
+# The man pages as configure made them from docs/*.in.
+builddir=${SCALABLE_TEST_BUILDDIR:?set by make check (build-aux/unit-tests.am)}
 . "$(dirname "$0")/tap_checks.sh"
 work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
-man1=$srcdir/docs/scalable.1
-man5=$srcdir/docs/scalable.yaml.5
+man1=$builddir/docs/scalable.1
+man5=$builddir/docs/scalable.yaml.5
 
 # The man page's text with roff's escapes for '-' undone.
 sed 's/\\-/-/g' "$man1" >man1.txt

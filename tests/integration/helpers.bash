@@ -5,7 +5,8 @@ TOP=${SCALABLE_TOP:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 . "$TOP/tests/integration/assertions.bash"
 BUILD=${SCALABLE_BUILD_DIR:-$TOP/_build}
 CLUSTER=$TOP/tests/cluster/cluster
-PLUGIN=$BUILD/spank/.libs/spank_scalable.so
+# The plugin tests/run installed (make install DESTDIR=BUILD/stage), else the build tree's.
+PLUGIN=${SCALABLE_PLUGIN:-$BUILD/spank/.libs/spank_scalable.so}
 TEST_USER=${SCALABLE_TEST_USER:-scalable-test}
 eval "$("$CLUSTER" env)"
 

@@ -12,17 +12,17 @@ sanitizer_env() {
 
 # build_sanitized DIR: the project again, with ASan and UBSan, tests and all.
 # clang by default: its UBSan also sees arithmetic on a null pointer, which
-# gcc's does not (SANITIZE_CC=gcc to compare). Without -Werror: warnings are
-# the gcc build's verdict, and clang's -Wformat=2 differs from gcc's.
+# gcc's does not (SANITIZE_CC=gcc to compare). With -Werror, as the gcc
+# build: the code is warning-free under both compilers.
 build_sanitized() {
   local dir=$1 rc=0 cc=${SANITIZE_CC:-clang} stamp
   local flags="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
-  stamp="$cc $flags"
+  stamp="$cc $flags -Werror"
   # A dir configured otherwise (another compiler, other flags) starts again.
   [[ -f $dir/sanitize.stamp && $(<"$dir/sanitize.stamp") == "$stamp" ]] || rm -rf "$dir"
   mkdir -p "$dir" || return 1
   if [[ ! -f $dir/Makefile ]]; then
-    (cd "$dir" && "$top/configure" CC="$cc" --enable-test-seams CFLAGS="$flags" \
+    (cd "$dir" && "$top/configure" CC="$cc" --enable-test-seams --enable-werror CFLAGS="$flags" \
       LDFLAGS="-fsanitize=address,undefined" >configure.out 2>&1) ||
       { tail -20 "$dir/configure.out"; return 1; }
     echo "$stamp" >"$dir/sanitize.stamp"

@@ -1,8 +1,8 @@
 /* One HTTP POST of JSON over libcurl (see http_post.h). */
+#include "curl_protocols.h"
 #include "lib/http/http_post.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,19 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/http/url_parts.h"
+
 #define CONNECT_TIMEOUT_MAX_S 10u
-
-/* The scheme and host of url as libcurl parses it; false when it does not. */
-static bool url_parts(const char *url, char **scheme, char **host)
-{
-	CURLU *u = curl_url();
-	bool ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-		  curl_url_get(u, CURLUPART_SCHEME, scheme, 0) == CURLUE_OK &&
-		  curl_url_get(u, CURLUPART_HOST, host, 0) == CURLUE_OK;
-
-	curl_url_cleanup(u);
-	return ok;
-}
 
 /* localhost, 127.0.0.0/8 or [::1]. */
 static bool host_is_loopback(const char *host)
@@ -52,8 +42,8 @@ static bool url_allowed(const char *url, bool *loopback, char *why, size_t why_l
 			 "(use https://)");
 	else
 		snprintf(why, why_len, "scheme '%s' is not https", scheme);
-	curl_free(scheme);
-	curl_free(host);
+	free(scheme);
+	free(host);
 	return ok;
 }
 
@@ -69,8 +59,8 @@ void http_url_host(const char *url, char *buf, size_t len)
 	char *scheme = NULL, *host = NULL;
 
 	snprintf(buf, len, "%s", url && url_parts(url, &scheme, &host) ? host : "?");
-	curl_free(scheme);
-	curl_free(host);
+	free(scheme);
+	free(host);
 }
 
 struct sink {
@@ -142,7 +132,8 @@ static void set_options(CURL *curl, const struct http_post *req, bool loopback,
 	if (connect > CONNECT_TIMEOUT_MAX_S)
 		connect = CONNECT_TIMEOUT_MAX_S;
 	curl_easy_setopt(curl, CURLOPT_URL, req->url);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, loopback ? "http,https" : "https");
+	curl_easy_setopt(curl, CURL_PROTOCOLS_OPTION,
+			 loopback ? CURL_PROTOCOLS_HTTP_HTTPS : CURL_PROTOCOLS_HTTPS);
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);

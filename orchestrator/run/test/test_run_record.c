@@ -85,7 +85,7 @@ static void run_json_has_the_contract_fields(void **state)
 		"event_type", "schema_version", "run_id", "project_name", "target_name",
 		"provider_name", "manifest_lock", "manifest_lock_version", "layout",
 		"source_manifest_path", "started_at",
-		"finished_at", "status", "summary",
+		"finished_at", "status", "summary", "producer",
 	};
 	char *dir = tmpdir_create();
 	struct run_record r = sample_record(), back;

@@ -21,7 +21,7 @@
 static const char *const nasty[] = {
 	"plain", "", "a b", "it's", "'", "''", "$(touch pwned)", "`id`", "$HOME",
 	"${x:-y}", "a\nb", "tab\there", "back\\slash", "\\'", "*", "~", "{a,b}", "!x",
-	"semi;colon|pipe&amp>out<in", "\x7f", "\x01" "f", "caf\xc3\xa9", "-n", "\"dq\"",
+	"semi;colon|pipe&amp>out<in", "\x7f", ("\x01" "f"), "caf\xc3\xa9", "-n", "\"dq\"",
 	"\n", "end\\", "'\n'",
 };
 
