@@ -8,14 +8,16 @@
 #   3. installs both with apt-get and checks what landed: the plugin in
 #      Slurm's plugin directory, its plugstack.conf.d snippet (a conffile,
 #      disabled, naming the plugin by absolute path), the man pages, the
-#      Slurm pin in its Depends, `scalable --version`;
+#      Slurm pin in its Depends, `scalable --version`; then enables the
+#      snippet as an admin would (uncomments its line) and has sbatch load
+#      the plugin through `include /etc/slurm/plugstack.conf.d/*.conf`
+#      (SCALABLE_PLUGSTACK_INCLUDE overrides) with a throwaway slurm.conf;
 #   4. with --cluster (the private cluster of tests/cluster/ must be running):
-#      enables the installed snippet as an admin would (uncomments its line),
-#      makes the cluster's plugstack.conf `include` plugstack.conf.d/*.conf
-#      (SCALABLE_PLUGSTACK_INCLUDE overrides), runs
+#      makes the cluster's plugstack.conf `include` that pattern, runs
 #      tests/integration/plugin.bats against the installed plugin, then puts
 #      the cluster's plugstack.conf back as it was;
-#   5. purges the packages it installed (--keep leaves them installed).
+#   5. puts the installed snippet back (disabled) and purges the packages it
+#      installed (--keep leaves them installed).
 # Prints "ok - ...", "not ok - ...", "ok - ... # skip REASON" lines (the
 # plugin.bats results among them) and "# time STEP: N s"; exit 1 when
 # something failed. Work files: $SCALABLE_BUILD_DIR/package-deb (default
@@ -32,7 +34,7 @@ while (($#)); do
 	case $1 in
 	--cluster) with_cluster=1 ;;
 	--keep) keep=1 ;;
-	-h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	*) echo "deb.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -211,6 +213,39 @@ if grep -qsE '^[[:space:]]*include[[:space:]]+/etc/slurm/plugstack\.conf\.d/' /e
 	echo "# /etc/slurm/plugstack.conf includes plugstack.conf.d: enabling the snippet loads the plugin in the system Slurm"
 fi
 
+# enable_snippet: what the admin does, uncomment the line (in a copy moved
+# in whole); cleanup puts the installed one back.
+enable_snippet() {
+	[[ -n $snippet_saved ]] && return 0
+	snippet_saved=$work/scalable.conf.installed
+	cp -p "$snippet" "$snippet_saved"
+	sed -E '0,/^#[[:space:]]*(optional[[:space:]]+\/)/s//\1/' "$snippet" >"$snippet.deb.$$"
+	chmod 0644 "$snippet.deb.$$"
+	mv -f "$snippet.deb.$$" "$snippet"
+	echo "# enabled: $(grep -E '^(optional|required)' "$snippet")"
+}
+# Slurm itself (sbatch, which loads plugstack.conf before it submits) loads
+# the installed plugin through `include PATTERN` and the enabled snippet: a
+# throwaway slurm.conf whose controller is port 1 of 127.0.0.1 (nothing
+# listens there: nothing is submitted, no daemon is involved).
+sbatch_loads_plugin() {
+	local d=$work/slurm-probe
+	mkdir -p "$d"
+	printf '%s\n' ClusterName=scalable-deb-probe 'SlurmctldHost=localhost(127.0.0.1)' \
+		SlurmctldPort=1 "PlugStackConfig=$d/plugstack.conf" 'NodeName=probe CPUs=1' \
+		'PartitionName=probe Nodes=probe Default=YES' >"$d/slurm.conf"
+	echo "include $include" >"$d/plugstack.conf"
+	SLURM_CONF=$d/slurm.conf timeout 60 sbatch -vvvv --wrap true >"$d/sbatch.log" 2>&1 || true
+	grep -E 'spank' "$d/sbatch.log" | head -n 5 | sed 's/^/#   /'
+	grep -q 'spank: spank_scalable.so: init_post_opt = 0' "$d/sbatch.log"
+}
+enable_snippet
+if command -v sbatch >/dev/null; then
+	check "sbatch loads the installed plugin through 'include $include' and the enabled snippet" sbatch_loads_plugin
+else
+	skip "deb: sbatch loads the installed plugin through its snippet" "sbatch not installed (slurm-client)"
+fi
+
 # --- 4. the installed plugin in the private cluster --------------------------
 run_plugin_bats() {
 	local tap=$work/plugin.tap planned filter=() rc=0 results
@@ -242,13 +277,6 @@ if ((with_cluster)); then
 	else
 		saved_plugstack=$work/plugstack.conf.saved
 		cp -p "$SCALABLE_CLUSTER_PLUGSTACK" "$saved_plugstack"
-		snippet_saved=$work/scalable.conf.installed
-		cp -p "$snippet" "$snippet_saved"
-		# What the admin does: uncomment the line (here in a copy, moved in whole).
-		sed -E '0,/^#[[:space:]]*(optional[[:space:]]+\/)/s//\1/' "$snippet" >"$snippet.deb.$$"
-		chmod 0644 "$snippet.deb.$$"
-		mv -f "$snippet.deb.$$" "$snippet"
-		echo "# enabled: $(grep -E '^(optional|required)' "$snippet")"
 		if "$cluster" plugstack --include "$include" >/dev/null; then
 			echo "# cluster plugstack.conf: $(grep -v '^#' "$SCALABLE_CLUSTER_PLUGSTACK")"
 			timed plugin.bats run_plugin_bats

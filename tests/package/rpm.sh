@@ -23,7 +23,7 @@ work=$build/package-rpm
 spec=$top/contrib/rpm/scalable.spec
 rc_file=$top/contrib/rpm/scalable-rpmlintrc
 case ${1:-} in
--h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 "") ;;
 *) echo "rpm.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
 esac
