@@ -91,8 +91,8 @@ build_debs() {
 			DEB_BUILD_OPTIONS=${SCALABLE_DEB_BUILD_OPTIONS-nocheck} \
 				dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1)
 }
-if timed dpkg-buildpackage build_debs && [[ -f $work/scalable_${version}-1_$(dpkg --print-architecture).deb ]]; then
-	pass "deb: dpkg-buildpackage -us -uc -b builds $(cd "$work" && ls ./*.deb | grep -v dbgsym | tr '\n' ' ')"
+if timed dpkg-buildpackage build_debs && compgen -G "$work/scalable_${version}-*_*.deb" >/dev/null; then
+	pass "deb: dpkg-buildpackage -us -uc -b builds $(cd "$work" && printf '%s ' scalable_*.deb slurm-spank-scalable_*.deb)"
 else
 	fail "deb: dpkg-buildpackage -us -uc -b failed ($work/build.log)"
 	tail_of "$work/build.log" 40
@@ -132,8 +132,9 @@ cleanup() {
 	# The snippet and the cluster's plugstack.conf as they were.
 	[[ -z $snippet_saved ]] || mv -f "$snippet_saved" "$snippet" 2>/dev/null || true
 	if [[ -n $saved_plugstack ]]; then
-		cp -p "$saved_plugstack" "$SCALABLE_CLUSTER_PLUGSTACK.deb.$$" &&
+		if cp -p "$saved_plugstack" "$SCALABLE_CLUSTER_PLUGSTACK.deb.$$"; then
 			mv -f "$SCALABLE_CLUSTER_PLUGSTACK.deb.$$" "$SCALABLE_CLUSTER_PLUGSTACK" || true
+		fi
 		echo "# cluster: plugstack.conf restored: $(grep -v '^#' "$SCALABLE_CLUSTER_PLUGSTACK" | head -n1)"
 	fi
 	if ((!keep)); then
