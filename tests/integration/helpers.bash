@@ -37,9 +37,30 @@ new_run_dir() {
 	echo "$dir"
 }
 
-# plugstack ARGS...: load the built plugin with these arguments for new steps.
+# The installed package instead of the build (tests/package/deb.sh): the
+# plugin named by the enabled line of its plugstack.conf.d snippet
+# (SCALABLE_PLUGIN_SNIPPET), which the cluster's plugstack.conf includes
+# (SCALABLE_PLUGSTACK_INCLUDE, default: the snippet itself).
+SNIPPET=${SCALABLE_PLUGIN_SNIPPET:-}
+if [[ -n $SNIPPET ]]; then
+	PLUGIN=$(awk '$1 == "optional" || $1 == "required" { print $2; exit }' "$SNIPPET")
+	[[ -n $PLUGIN ]] || { echo "no enabled plugin line in $SNIPPET" >&2; exit 1; }
+fi
+
+# plugstack ARGS...: load the built plugin with these arguments for new steps
+# (or, with a snippet, the installed one: the snippet's line gets the ARGS).
 plugstack() {
-	"$CLUSTER" plugstack "$PLUGIN" "$@" >/dev/null
+	if [[ -z $SNIPPET ]]; then
+		"$CLUSTER" plugstack "$PLUGIN" "$@" >/dev/null
+		return
+	fi
+	local args=${*:-${SCALABLE_PLUGIN_ARGS:-}}
+	awk -v args="$args" '!done && ($1 == "optional" || $1 == "required") {
+		print $1, $2 (args == "" ? "" : " " args); done = 1; next } { print }' \
+		"$SNIPPET" >"$SNIPPET.tmp.$$"
+	chmod 0644 "$SNIPPET.tmp.$$"
+	mv -f "$SNIPPET.tmp.$$" "$SNIPPET"   # a step never reads half a file
+	"$CLUSTER" plugstack --include "${SCALABLE_PLUGSTACK_INCLUDE:-$SNIPPET}" >/dev/null
 }
 
 # submit SBATCH-ARGS...: sbatch as the test user; prints the job id.
