@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/slurm/lib.sh — shared by the version-matrix scripts of tests/slurm/
 # (sourced, not run): where the Slurm source tarballs are, where what is made
 # from them is cached, and the versions the matrix covers.
