@@ -4,7 +4,8 @@
 TOP=${SCALABLE_TOP:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 . "$TOP/tests/integration/assertions.bash"
 BUILD=${SCALABLE_BUILD_DIR:-$TOP/_build}
-CLUSTER=$TOP/tests/cluster/cluster
+# tests/slurm/cluster for the cluster of a Slurm built from source (tests/run --slurm-matrix).
+CLUSTER=${SCALABLE_CLUSTER_SCRIPT:-$TOP/tests/cluster/cluster}
 # The plugin tests/run installed (make install DESTDIR=BUILD/stage), else the build tree's.
 PLUGIN=${SCALABLE_PLUGIN:-$BUILD/spank/.libs/spank_scalable.so}
 TEST_USER=${SCALABLE_TEST_USER:-scalable-test}
