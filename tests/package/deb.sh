@@ -209,6 +209,7 @@ check "the snippet's line is commented out and names $plugin" snippet_disabled
 check "man pages scalable(1), scalable.yaml(5), spank_scalable(8)" man_pages
 check "slurm-spank-scalable depends on the Slurm major of libslurm-dev, no other" slurm_pin
 check "scalable is /usr/bin/scalable, from the scalable package" owned_by scalable /usr/bin/scalable
+check "the bash completion is the scalable package's" owned_by scalable /usr/share/bash-completion/completions/scalable
 check "scalable --version says $version" version_ok
 if grep -qsE '^[[:space:]]*include[[:space:]]+/etc/slurm/plugstack\.conf\.d/' /etc/slurm/plugstack.conf; then
 	echo "# /etc/slurm/plugstack.conf includes plugstack.conf.d: enabling the snippet loads the plugin in the system Slurm"
