@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sourced by the benchmarks that run on the private cluster (needs $cluster,
 # the tests/cluster/cluster script, and $build): starts the cluster with the
 # built plugin when it is not running, and stops it at exit if it did; sets

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What a big sweep of short tasks costs the scheduler, side by side in one
 # run on the private cluster: N scenarios of `sleep S` (default 10,000 x
 # sleep 1) as the test user,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # diagnose_bench.sh [FAILURES] [ROUNDS]: `scalable diagnose --json` on a run
 # with FAILURES failure records (default 1,000,000) and the tasks.jsonl and
 # scenarios.jsonl that go with them (diagnose_gen), side by side with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose_gen DIR [FAILURES]: writes a run directory with FAILURES failure
  * records (default 1,000,000) and the tasks.jsonl, scenarios.jsonl and
  * run.json that go with them, in the field order the orchestrator writes.

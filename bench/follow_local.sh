@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # follow_local.sh [N...]: the real `scalable run` on the local target
 # (concurrency 2) for N tasks of `true` (default 1,000, 4,000 and 20,000),
 # side by side with the floor, a plain bash fork-exec loop two at a time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The local executor's memory sampling cost: one /proc scan summing the RSS
  * of N process groups (default 64, each a `sleep` in its own group), timed
  * over many rounds, and what that costs at the default 4 scans a second;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What `scalable run` does before its first sbatch, for large sweeps: load
  * a config whose matrix expands to N scenarios, plan the first wave (chunks
  * below MaxArraySize), render the script and the chunks' tasks files, and

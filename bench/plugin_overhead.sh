@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The plugin's added time per step, end to end on the private cluster
 # (tests/cluster/), side by side with the same jobs without it. Alternates
 # rounds (A B A B ...) because this machine is noisy: compare the columns of

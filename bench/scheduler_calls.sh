@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # How often scalable calls Slurm: the same sweep of `sleep 3` tasks (WORK_S) at
 # several sizes (default 100 and 1000) on the private cluster, through shims
 # first on PATH that count every sbatch, squeue, sacct, scontrol and scancel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* slurm_sim: a simulated Slurm for bench/follow_scale. One binary, called
  * by the name it is linked as:
  *

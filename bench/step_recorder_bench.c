@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the plugin adds to one step, measured outside Slurm: the recorder's
  * begin, task exit and end (two events), side by side for a job that does not
  * ask to be recorded, one recorded into its run directory (a child dropping

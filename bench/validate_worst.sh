@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # validate_worst.sh: `scalable validate` on the worst configs of at most
 # 1 MB found so far, one per shape that once cost more than linear time
 # (nesting, keys, parameters, placeholders, rows, lists), and prints for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Restricting the protocols a libcurl transfer may use, on libcurl 7.61 and
  * later: CURLOPT_PROTOCOLS_STR (7.85) when configure found it, else the
  * older CURLOPT_PROTOCOLS bitmask (configure --enable-curl-legacy takes that

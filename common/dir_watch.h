@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What changed in one directory, told by the kernel (inotify) instead of
  * found by listing it and opening its files: the names created, moved in or
  * written to since the last call. Only where the directory is on a local

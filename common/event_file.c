@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading one event file of events/ (see event_file.h). */
 #include "event_file.h"
 

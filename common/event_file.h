@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One event file of a directory read by event_reader (event_reader.h): how
  * it is opened (never through a symbolic link, never blocking: anything but
  * a regular file is refused), and how its complete lines are handed on

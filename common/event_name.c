@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What an event file's name says its lines are (see event_name.h). */
 #include "event_name.h"
 #include "step_event.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What an event file's name says its lines are (docs/telemetry.md, "Whose
  * line is it"): a step file "<job>.<step>.<restart>.jsonl" holds events of
  * that one step (of one node of it, "<job>.<step>.<restart>.<node>.jsonl",

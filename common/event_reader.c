@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "event_reader.h"
 #include "dir_watch.h"
 #include "event_file.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Incremental reading of a run's events/ directory: each call returns only
  * the complete lines appended since the last call, file by file. A truncated
  * last line (a writer caught mid-crash, or still writing) is left for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading events/ in both layouts (see event_tree.h). */
 #include "event_tree.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading a run's events/ in both layouts (step_event.h, docs/telemetry.md
  * "Layouts"): the *.jsonl files in events/ itself (layout 1, and whatever
  * was written there by an older plugin or orchestrator) and those in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Names of the failure classes, in enum order. */
 #include "failure_class.h"
 

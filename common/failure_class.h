@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The failure taxonomy (docs/design.md, "Failure classes and retry"): the class
  * names that failures.jsonl, retry policies and classify rules share.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Milliseconds on the monotonic clock, for deadlines and bounded waits
  * (the plugin's sinks, the orchestrator's commands and local tasks).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "rfc3339.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* RFC 3339 UTC timestamps ("2026-11-27T20:41:24.123Z"), the telemetry time format.
  *
  * Tests: common/test/test_step_event.c (the times events carry). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Scenario records of packed array tasks (see scenario_record.h). */
 #include "scenario_record.h"
 

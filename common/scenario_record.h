@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The "scenario" records of a packed array task (docs/telemetry.md,
  * "Scenario records"): when K scenarios run in one array task, the pack's
  * runner (`scalable pack-exec`, or the script's bash fallback) appends a

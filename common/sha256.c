@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* SHA-256 as FIPS 180-4 defines it (section 6.2), big-endian words. */
 #include "sha256.h"
 

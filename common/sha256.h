@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* SHA-256 (FIPS 180-4), for the run's manifest lock and content keys. Our
  * dependencies (jansson, libcurl, libyaml) expose no hash, and pulling in a
  * crypto library for one digest is not worth it. */

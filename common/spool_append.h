@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Appending one record to a spool file: one write(2) per line, so readers see
  * whole lines or a truncated last one, never two records interleaved.
  *

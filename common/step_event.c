@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "step_event.h"
 
 #include "rfc3339.h"

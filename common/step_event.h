@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The "step" event a job step leaves in <run_dir>/events/ (docs/design.md, "Events
  * from the node"): the record, its JSON line, and its file name. */
 #ifndef SCALABLE_STEP_EVENT_H

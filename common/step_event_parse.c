@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "step_event_parse.h"
 
 #include "step_event.h"

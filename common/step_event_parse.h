@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading a step event back (docs/design.md, "Events from the node"): the one
  * reader of the lines step_event.c writes, field for field, so that the
  * writer and whoever reads <run_dir>/events/ agree on every name. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Strict size, walltime and duration parsing (see units.h for the grammar). */
 #include "units.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Strict parsing and formatting of memory sizes and time spans.
  *
  * Sizes follow Slurm's --mem: an integer with an optional binary suffix

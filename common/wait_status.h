@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Decoding a raw wait(2) status into what the telemetry reports, shared by the
  * SPANK plugin (task_exit) and the local executor. */
 #ifndef SCALABLE_WAIT_STATUS_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # SCALABLE_SLURM_PLUGINDIR: sets slurmplugindir, where `make install` puts
 # spank_scalable.so, and says which directory and why. Slurm loads a plugin
 # from the absolute path plugstack.conf names, so any directory works; by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "admin_spool_sink.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The admin spool: a root-owned directory holding one subdirectory per uid
  * (root:<job gid>, 0750) with the same event files as a run directory.
  *

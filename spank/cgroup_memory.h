@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Peak memory, OOM-kill count and limit of the step's memory cgroup, for
  * cgroup v1 and v2. Read in task_exit: Slurm removes the cgroup before exit. */
 #ifndef SCALABLE_CGROUP_MEMORY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Work that must not run in slurmstepd itself: a forked child, optionally
  * dropped to the job user, waited for with a hard bound. slurmstepd never
  * changes its own uid (seteuid is unsafe in a multithreaded process).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "curl_protocols.h"
 #include "http_forward.h"
 

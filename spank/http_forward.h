@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Optional forwarding of event lines to an HTTP collector: a POST from a
  * forked child running as the job user, under a hard timeout. libcurl is
  * initialised only in the child (curl_global_init is not thread-safe).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One node of a Slurm node list (see node_list.h). */
 #include "node_list.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One node of a Slurm node list ("c[01-04,07],gpu3"): the step's node list
  * at the step's node index names the node a slurmstepd runs on, where the
  * job's environment (SLURMD_NODENAME inherited from the batch step) may name

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Plugstack arguments of spank_scalable.so: strict key=value parsing. */
 #ifndef SCALABLE_PLUGIN_CONFIG_H
 #define SCALABLE_PLUGIN_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Logging from the plugin: every message prefixed "spank_scalable: ", routine
  * detail at debug level, a problem once per step at verbose level (what
  * slurm_error prints would reach the user's stderr, so it is never used).

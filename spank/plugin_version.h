@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The plugin's name and version as it says them: in its line at load and in
  * every step event's "producer". The version is AC_INIT's in configure.ac,
  * the only place it is written.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Appending an event line to <run_dir>/events/[<subdir>/]<file> as the job user: the run
  * directory is user-controlled, so root never opens anything in it.
  *

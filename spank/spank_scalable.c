@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* spank_scalable.so: records a start and an end event for every step of a job
  * that asked for it (SCALABLE_RUN_DIR or --scalable-run), and optionally for
  * every job into an admin spool. Every hook returns success: the plugin never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the plugin learns about its step in slurmstepd: ids from Slurm,
  * scalable's variables from the job environment, the job user's identity.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The life of one step as the plugin records it: begin (start event), each
  * task's exit (status and cgroup memory), end (end event), and where each
  * event goes (run directory as the user, admin spool, HTTP collector). */

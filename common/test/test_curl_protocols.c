@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* curl_protocols.h: the option and values it picks (CURLOPT_PROTOCOLS_STR,
  * or the 7.61 bitmask in a --enable-curl-legacy build) are taken by libcurl
  * and keep a transfer to what they allow: plain http is refused before any

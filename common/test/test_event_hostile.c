@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What a task may leave in events/ (it writes there as the job user, issue
  * 11): links, FIFOs, sockets, directories and unreadable files named like
  * event files, endless or garbage lines, and lines that claim another

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Incremental reading of events/: only complete new lines, truncated last
  * lines left for later, garbage skipped without hiding what follows; files
  * of ended steps never opened again, the directory listed again only when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading events/ in both layouts: files in events/ itself (layout 1) and in
  * events/<array job>/<bucket>/ (layout 2) in one run, directories that
  * appear later, symlinks not followed, a quiet tree not listed again, files

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Scenario records: the path of a pack's record file, and what
  * scenario_record_line writes, scenario_record_parse reads back. */
 #include <setjmp.h>

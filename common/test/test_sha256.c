@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* SHA-256 against the FIPS 180-4 / NIST example vectors, and incremental
  * hashing in odd pieces against one call. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The step event's JSON line, file name and step naming; and appending to a spool. */
 #include <setjmp.h>
 #include <stdarg.h>

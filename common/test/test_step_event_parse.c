@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The step event reader against the writer: what step_event_to_json_line
  * writes, step_event_parse reads back field for field. */
 #include <setjmp.h>

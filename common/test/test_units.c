@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for common/units: sizes, walltimes, durations. */
 #include <setjmp.h>
 #include <stdarg.h>

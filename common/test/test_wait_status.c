@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Wait statuses decoded as the telemetry reports them, and the cause a node can infer. */
 #include <setjmp.h>
 #include <stdarg.h>

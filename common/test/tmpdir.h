@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Scratch directories and small files for unit tests. */
 #ifndef SCALABLE_TEST_TMPDIR_H
 #define SCALABLE_TEST_TMPDIR_H

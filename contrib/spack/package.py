@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Spack recipe for scalable: the orchestrator, and with +spank (default) the
 # Slurm SPANK plugin spank_scalable.so. Copy this file to
 # <your repo>/packages/scalable/package.py.

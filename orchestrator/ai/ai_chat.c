@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One question to a chat-completions endpoint (see ai_chat.h). */
 #include "ai/ai_chat.h"
 

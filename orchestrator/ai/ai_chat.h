@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One question to an OpenAI-compatible chat-completions endpoint: the
  * request body ({"model", "messages": [system, user]}), the answer read
  * back (choices[0].message.content), and the exchange over http_post.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where diagnose --ai sends its question (see ai_settings.h). */
 #include "ai/ai_settings.h"
 

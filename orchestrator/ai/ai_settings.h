@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where diagnose --ai sends its question, and with which key.
  *
  *  - endpoint: $SCALABLE_AI_URL, else ai.url; a base URL

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose --ai (see diagnose_ai.h). */
 #include "ai/diagnose_ai.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose --ai: the run's compact summary (diagnose_ai_summary) asked of
  * the chat-completions endpoint that the run's manifest.yaml (its ai:
  * section, the config as it was run) and the environment name

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What diagnose --ai sends (see diagnose_ai_summary in diagnose.h): small,
  * and with every string redacted, since it leaves the machine. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Picking a run's backend and passing calls to it (see backend.h). */
 #include "backend/backend_impl.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where a run's chunks go and how their jobs are asked about: Slurm (sbatch,
  * then one squeue and at most one sacct or scontrol per poll) or the local
  * executor (the same scripts as child processes). The follow loop and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The backends' insides: one table of operations per provider
  * (backend_slurm.c, backend_local.c), picked by backend.c. */
 #ifndef SCALABLE_BACKEND_IMPL_H

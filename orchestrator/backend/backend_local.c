@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The local backend: a run's chunks as child processes of this orchestrator
  * (local_executor.h). Its tasks cannot outlive it sensibly: nobody would
  * write their end events. */

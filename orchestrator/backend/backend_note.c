@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Notes to the user from inside a backend (see backend_impl.h): apart from
  * backend.c so that the providers' code can call it without calling back
  * into the file that picks them. */

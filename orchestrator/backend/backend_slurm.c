@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The Slurm backend: one sbatch per chunk, one scancel for a run, and a
  * chunk whose submission went unanswered looked for by its key (the job
  * comment in squeue, else the job name in sacct). */

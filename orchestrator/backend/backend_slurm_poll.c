@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One poll of Slurm for a whole run: ONE squeue for every open job of the
  * run, then ONE sacct (scontrol without accounting, or while sacct cannot
  * reach slurmdbd) for the arrays that have open attempts squeue no longer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What every subcommand does the same way: error output, the config path.
  *
  * Tests: tests/cli/cli.sh, tests/cli/bad_configs.sh (the binary: usage

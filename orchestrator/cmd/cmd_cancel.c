@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable cancel RUN|--run-id RUN|--latest [--json]: cancel every job of a
  * run and close it. */
 #include <getopt.h>

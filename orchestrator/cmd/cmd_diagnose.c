@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable diagnose [RUN | --run-id RUN | --latest] [--no-ai | --ai] [--json]:
  * what failed in a run, why, where, and what to change (diagnose.h). */
 #include <getopt.h>

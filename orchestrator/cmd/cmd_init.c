@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable init: writes a commented example scalable.yaml and its template
  * into the current directory, never over an existing file. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable pack-exec: what a packed array task's script runs (see
  * plan/pack_runner.h and plan/wave_pack.h); seldom typed by hand. */
 #include <getopt.h>

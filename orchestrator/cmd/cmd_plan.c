@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable plan [FILE] [--target NAME] [--max-array-size N] [--json]: the job
  * arrays a run would submit, without submitting or writing anything. */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable report [RUN | --run-id RUN | --latest] [--format html|md|json]
  * [-o FILE]: a run's report (report.h). */
 #include <getopt.h>

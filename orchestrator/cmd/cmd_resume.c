@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable resume RUN|--latest [--no-cache] [--json] [--poll-interval DUR]:
  * submit again, in the same run, what did not succeed, and follow the run
  * to its end (run_resume.h). */

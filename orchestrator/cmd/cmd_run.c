@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable run [FILE] [--target NAME] [--no-cache] [--json] [--poll-interval DUR]:
  * create a run, submit its first wave, and follow it to the end. */
 #include <stdio.h>

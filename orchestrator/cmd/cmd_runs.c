@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable runs [--json | --ids]: the runs under the runs directory. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable status [RUN|--latest] [--json]: how a run stands, read-only. */
 #include <getopt.h>
 #include <stdio.h>

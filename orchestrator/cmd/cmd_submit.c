@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable submit [FILE] [--target NAME] [--no-cache] [--poll-interval DUR] [--json]:
  * create a run as `scalable run` does, submit its first wave, queue its
  * first sweeper (sweeper_chain.h) and return: the run goes on on the

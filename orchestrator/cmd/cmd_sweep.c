@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable sweep [--poll-interval DUR] RUN_DIR: what a sweeper job runs
  * (queued by `scalable submit` and by the sweeper before it): one bounded
  * pass over a detached run (sweeper_pass.h), then the run closed, or the next

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable validate [FILE] [--json]: check a config and summarise it. */
 #include <getopt.h>
 #include <jansson.h>

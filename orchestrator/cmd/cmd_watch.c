@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable watch RUN|--latest [--json] [--poll-interval DUR]: re-attach to
  * a run and follow it to the end, as `scalable run` does. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The subcommands of `scalable`, one file each (cmd_<name>.c). Each takes
  * the arguments after its name (argv[0] is the command's name) and returns
  * an exit code from exit_codes.h.

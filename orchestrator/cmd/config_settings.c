@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Values and where they came from, for validate (config_settings.h). */
 #include "cmd/config_settings.h"
 

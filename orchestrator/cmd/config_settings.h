@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What `scalable validate` says of the values site and user defaults may
  * give (config_defaults.h): each one's value and where it came from.
  *

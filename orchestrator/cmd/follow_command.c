@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Following a run to its end for `run` and `watch` (see follow_command.h). */
 #include "cmd/follow_command.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What `scalable run` and `scalable watch` share once the run is theirs:
  * follow it (run_follow.h) with progress on the terminal, then end it.
  *

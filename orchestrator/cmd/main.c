@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable: a thin dispatcher to one function per subcommand. */
 #include <stdio.h>
 #include <string.h>

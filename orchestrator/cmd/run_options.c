@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Parsing the options run, submit, watch and resume share (run_options.h). */
 #include "cmd/run_options.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The options of the commands that run or follow a sweep, parsed once:
  *   run, submit      [FILE] [--target NAME] [--no-cache] [--poll-interval DUR] [--json]
  *   watch            RUN|--run-id RUN|--latest [--poll-interval DUR] [--json]

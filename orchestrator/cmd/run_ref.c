@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Naming a run on the command line (run_ref.h). */
 #include "cmd/run_ref.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* How every command that takes a run names it, parsed once: RUN (a run id,
  * a unique prefix of one, its 8-hex suffix, or the run's directory),
  * --run-id RUN (the same), or --latest. status, diagnose and report take

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Run views as text (see status_print.h). */
 #include "cmd/status_print.h"
 

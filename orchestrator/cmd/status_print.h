@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `scalable status` and `scalable runs` for humans: the views of status_view.h
  * as aligned text.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A run as `status` and `runs` show it (see status_view.h). */
 #include "cmd/status_view.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What `scalable status` and `scalable runs` tell about a run, as JSON,
  * from a read-only session (no lock, nothing written: it works on a run
  * that is being followed, detached, or whose orchestrator died):

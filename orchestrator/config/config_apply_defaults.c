@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Site and user defaults under a project's own values, and where each of
  * those values came from (config_defaults.h, config->settings). */
 #include <inttypes.h>

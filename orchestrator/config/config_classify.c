@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* classify: extra rules mapping evidence (exit code, signal, Slurm state,
  * stderr pattern) to a failure class. */
 #include <signal.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* components: what runs for every scenario, with which resources. */
 #include <errno.h>
 #include <stddef.h>

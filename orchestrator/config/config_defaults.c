@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading site and user defaults files (config_defaults.h). */
 #include "config/config_defaults.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Site and user defaults (scalable.yaml(5), "DEFAULTS"): a few values a
  * project's config may leave out, set once per cluster or per user, as
  * Snakemake profiles and Nextflow configs do:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Defaults and where values came from, as JSON and text (config_defaults.h). */
 #include "config/config_defaults.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config_load: the top level of scalable.yaml, and the order sections load in. */
 #include "config/config_file.h"
 

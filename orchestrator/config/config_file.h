@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable.yaml, loaded and validated: targets, components, scenarios,
  * retry policies, classify rules, notify and ai settings.
  *

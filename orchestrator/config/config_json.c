@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* JSON summaries of a config (see config_json.h). */
 #include "config/config_json.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A loaded config summarised as JSON (`validate --json`, plan.json). */
 #ifndef SCALABLE_CONFIG_JSON_H
 #define SCALABLE_CONFIG_JSON_H

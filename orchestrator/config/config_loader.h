@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Inside config_load: the loader state, typed readers of YAML nodes and
  * the table-driven mapping reader that every config section uses.
  *

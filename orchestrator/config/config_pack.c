@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A component's packing keys: pack (K or auto), pack_time, scenario_time,
  * pack_parallel (docs/scalable.yaml.5). */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* retry: a policy per failure class, with docs/design.md's defaults. */
 #include <stddef.h>
 #include <stdio.h>

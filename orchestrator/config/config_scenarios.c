@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scenarios: exactly one of matrix, list, range or csv. */
 #include <errno.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* notify and ai: the optional outside services a run may talk to. */
 #include <stddef.h>
 #include <stdio.h>

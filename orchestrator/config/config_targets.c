@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* targets: where a run goes (a Slurm cluster, or this machine). */
 #include <stddef.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Compiles each component's template (its file, or the built-in default)
  * and its command, and checks every placeholder against the parameters. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Typed, strict readers of YAML nodes, and the table-driven mapping reader. */
 #include <errno.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The template a component uses when it names none: generated at build
  * time from templates/default.sbatch.tmpl, so the binary needs no data files.
  *

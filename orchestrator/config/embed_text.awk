@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Turns a text file into C definitions of default_template_text (the file,
 # as one string literal) and default_template_origin (the name variable).
 BEGIN {

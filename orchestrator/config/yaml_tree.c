@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Builds a struct ynode tree from libyaml events (see yaml_tree.h). */
 #include "config/yaml_tree.h"
 

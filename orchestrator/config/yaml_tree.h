@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A small YAML tree built from libyaml's event parser, keeping every node's
  * position so that config errors can name file:line:column. Aliases, several
  * documents and duplicate mapping keys are rejected while building it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable diagnose, the heuristic half: what failed in a run, why, where,
  * and what to change, from the run directory alone (no network, no Slurm).
  *

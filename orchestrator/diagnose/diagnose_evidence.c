@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The evidence every group finding carries (see dx_common_evidence): what
  * became of its tasks, where it failed, what its scenarios share, and
  * which tasks to look at. */

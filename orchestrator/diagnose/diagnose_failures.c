@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading failures.jsonl into groups (see dx_failure_line): one record per
  * failed attempt, its fields picked out by the scanner (diagnose_scan.h). */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The findings of a run (see dx_findings): one per group of failures, with
  * its severity (the rule is in diagnose.h), plus one for a node that holds
  * most of the failures; most severe first, then most frequent. */

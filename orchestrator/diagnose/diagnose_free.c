@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Releasing a diagnosis: what it holds (dx_clear, also for the threads'
  * partial ones) and the diagnosis itself (see diagnose.h). */
 #include <stdlib.h>

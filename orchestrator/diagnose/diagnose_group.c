@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The groups of failed attempts, by (failure class, message pattern): a hash
  * table over an array of groups (see dx_group_get in diagnose_impl.h). */
 #include <stdlib.h>

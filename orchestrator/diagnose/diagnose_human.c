@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose's report for people (see diagnose_print in diagnose.h):
  *
  *   ⚠ 13 failures detected across 3 categories:

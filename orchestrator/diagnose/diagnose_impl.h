@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the diagnose_*.c files share: the run as diagnose reads it (names,
  * groups of failures, per-component task tables, the scenario table), and
  * the findings made from it. One file per job:

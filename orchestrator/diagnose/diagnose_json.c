@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose --json (see diagnose_json in diagnose.h). */
 #include <stdio.h>
 #include <string.h>

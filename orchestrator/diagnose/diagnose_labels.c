@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Names for people and small look-ups the findings share. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading a JSONL file, or a byte range of one, line by line (see
  * dx_read_lines and dx_read_range in diagnose_impl.h). The file is mapped
  * (no copy: gigabytes are read in a second or two) up to the end of its

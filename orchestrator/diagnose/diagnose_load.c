@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose_run: reads a run directory and analyses it (see diagnose.h). */
 #include <errno.h>
 #include <signal.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Adding a thread's partial diagnosis to the whole (see dx_merge): names
  * are mapped to the whole's ids, counts add up, maxima stay maxima, and the
  * "first" record of a group is the one at the smallest offset, so the

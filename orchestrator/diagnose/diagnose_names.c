@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Interned strings (see struct dx_names in diagnose_impl.h): classes,
  * components and nodes become small ids, so a million records count into
  * arrays instead of comparing strings. */

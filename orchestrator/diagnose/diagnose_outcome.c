@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What became of the run's tasks and of each group's (see dx_outcomes):
  * counts by latest state, and per group the distinct tasks that failed for
  * good, recovered, or have no final word yet. */

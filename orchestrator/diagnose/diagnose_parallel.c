@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading a run's JSONL files on every CPU (see dx_load_records):
  * failures.jsonl and tasks.jsonl are cut into chunks at line starts; each
  * thread takes the next chunk and reads it into partial diagnoses of its

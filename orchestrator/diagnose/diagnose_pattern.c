@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Failure message patterns (see diagnose_pattern.h). */
 #include "diagnose/diagnose_pattern.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The pattern of a failure message: what is left when the parts that differ
  * from one task to the next are replaced by placeholders, so that
  * "OOM: scenario 7 exceeded memory limit" and "OOM: scenario 14 ..." count

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A forward-only scanner over one JSON object's text (see diagnose_scan.h). */
 #include "diagnose/diagnose_scan.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A forward-only scanner over one JSON object's text, for reading large
  * JSONL files fast: it walks the members of an object without building a
  * tree, hands back the raw text of each value, and decodes only the values

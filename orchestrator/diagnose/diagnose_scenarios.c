@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scenarios.jsonl as a table (see dx_scenario_line): {"index": I,
  * "parameters": {name: value}} per line. Per parameter: its distinct
  * values (up to DX_PARAM_VALUES) with their counts, each scenario's value,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the failing scenarios of a group share (see dx_shared), from the
  * scenario table (diagnose_scenarios.c): for the largest groups whose class
  * could depend on the scenario, a value every failing scenario has, a value

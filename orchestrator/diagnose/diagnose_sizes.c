@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Suggested sizes and times, and how people read them (see diagnose_sizes.h). */
 #include "diagnose/diagnose_sizes.h"
 

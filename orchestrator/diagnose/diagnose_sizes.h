@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The numbers in diagnose's suggestions: a memory request on a ladder of
  * round sizes, a walltime in whole quarter hours, each above what was
  * measured by a headroom; and sizes and times written for people.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The evidence and suggestion of a group finding, by failure class (see
  * dx_suggest); memory and walltime live in diagnose_suggest_resources.c. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Findings about resources: memory for OOM groups, walltime for timeouts,
  * each with the number to ask for next time (diagnose_sizes.h). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading tasks.jsonl (see dx_task_line): each task's latest attempt and
  * state, the attempts each node ran, the durations and requests per
  * component, and the peaks of failed attempts into groups by class and

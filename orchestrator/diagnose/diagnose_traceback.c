@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The line of a failed attempt's stderr tail that points at the cause (see
  * dx_offending_line): in a Python traceback, the innermost frame in the
  * user's own code, which is where a missing import or a bad read starts;

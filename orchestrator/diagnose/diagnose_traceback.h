@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where a failed attempt's stderr tail points: in a Python traceback, the
  * innermost frame outside the standard library and installed packages
  * ("File \"/home/u/model.py\", line 3, in <module>: import pandas"), else

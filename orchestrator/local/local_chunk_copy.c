@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A submitted chunk, copied with its effective limits and the ids its
  * events need (run id, index offset, attempt) read from its env. */
 #include <errno.h>

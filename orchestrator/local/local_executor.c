@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The local executor's queue and pump: chunks in, tasks started within the
  * CPU budget, ends reaped, limits enforced (see local_executor.h). */
 #include "local/local_executor.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The local target's executor: runs the chunks of a plan (see plan.h) as
  * local child processes, the way Slurm would run them as array tasks.
  *

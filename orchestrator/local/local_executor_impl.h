@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The local executor's internals, shared by local_executor.c (queue and
  * pump), local_task_launch.c (start and end of one task) and
  * local_task_limits.c (walltime, memory, cancel). Not for other callers. */

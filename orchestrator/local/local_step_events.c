@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Writing a local array task's start and end step events. */
 #include "local/local_step_events.h"
 

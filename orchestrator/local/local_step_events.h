@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The step events of a local array task, as the SPANK plugin writes them for
  * a batch step: <events_dir>/<job_id>.batch.0.jsonl in layout 1,
  * <events_dir>/<step_event_subdir>/<job_id>.batch.0.jsonl in layout 2 (its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Building a local array task's environment. */
 #include "local/local_task_env.h"
 #include "lib/util/secret_env.h"

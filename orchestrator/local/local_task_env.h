@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The environment of one local array task: what Slurm's batch environment
  * would give the script, the chunk's additions, and the caller's own.
  *

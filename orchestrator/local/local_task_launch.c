@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The start and the end of one local array task: spawn, step events,
  * callback, and the budget it holds meanwhile. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The limits of running local tasks: walltime (banner, SIGTERM, SIGKILL
  * after kill_wait), memory (SIGKILL above the limit, an OOM kill), and
  * the scancel-like termination they share with cancel. */

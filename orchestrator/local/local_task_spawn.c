@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Spawning a local array task with posix_spawn. */
 #include "local/local_task_spawn.h"
 #include "lib/subprocess/child_spawn.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Starting one local array task: its own process group, stdin from
  * /dev/null, stdout and stderr to its "slurm" output file, default signal
  * dispositions, no inherited descriptors.

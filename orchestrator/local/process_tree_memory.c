@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Summing the RSS of process groups from /proc/<pid>/stat. */
 #include "local/process_tree_memory.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Resident memory of process groups, summed over /proc: the local target's
  * stand-in for a step's memory cgroup, as Slurm's jobacct_gather/linux sums
  * the RSS of a job's processes where it has no cgroup. Pages shared between

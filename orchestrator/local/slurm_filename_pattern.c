@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Expanding sbatch's filename patterns. */
 #include "local/slurm_filename_pattern.h"
 

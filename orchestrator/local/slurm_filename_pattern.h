@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sbatch's filename patterns (--output/--error): "%A_%a.out" and friends.
  *
  * Tests: orchestrator/local/test/test_local_executor.c,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The keys, comments and names of a run's Slurm jobs (see job_naming.h). */
 #include "plan/job_naming.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The names that tag a run's Slurm jobs, so that Slurm can be searched for
  * them: a re-attached orchestrator finds a chunk whose submission it did
  * not see answered, and a sweeper chain finds its sweepers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where a run's logs go (see log_paths.h). */
 #include "plan/log_paths.h"
 

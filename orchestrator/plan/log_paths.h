@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where a run's logs go, in each layout of the run directory
  * (docs/run-directory.md, "Layouts"): the one place their paths are made,
  * for the writers (the prelude of a wave script, sbatch's --output, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The pack runner (see pack_runner.h). */
 #include "plan/pack_runner.h"
 

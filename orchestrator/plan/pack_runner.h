@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `scalable pack-exec`: what a packed array task runs (wave_pack.h). It
  * runs each scenario of its pack as its own child, `bash SCRIPT` with
  * SCALABLE_PACK_TASK=<index> added to the environment, up to parallel of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Plans: groups of tasks per component and resources (see plan.h). */
 #include "plan/plan.h"
 

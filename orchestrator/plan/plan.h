@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The plan: which job arrays a submission wave consists of.
  *
  * Design: one script per group, one tasks file per group, arrays by chunk.

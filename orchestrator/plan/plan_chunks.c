@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Cutting a group into array chunks below MaxArraySize, and the command
  * line and environment of each chunk. */
 #include "plan/plan_chunks.h"

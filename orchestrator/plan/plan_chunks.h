@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Inside planning: cuts a group's sorted tasks into array chunks (aligned
  * blocks of MaxArraySize) and fills each chunk's --array, argv and env. */
 #ifndef SCALABLE_PLAN_CHUNKS_H

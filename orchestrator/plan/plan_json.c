@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plan.json (see plan_json.h). */
 #include "plan/plan_json.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plan.json: the expanded plan (scenarios, components, groups, array
  * chunks with their sbatch lines), for the run directory and `plan --json`.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Building sbatch command lines (see sbatch_command.h). */
 #include "plan/sbatch_command.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The sbatch command line of a job described by its options: what every
  * sbatch this program runs is built by (a wave's array chunks, a detached
  * run's sweepers), so that each option is spelled one way and they come in

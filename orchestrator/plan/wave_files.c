@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Writing a wave's scripts and tasks files into the run directory. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The pack block of a packed group's script (see wave_pack.h). */
 #include "plan/wave_pack.h"
 

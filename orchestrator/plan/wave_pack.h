@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The pack block of a packed group's script (see plan.h, "Packing"): run
  * as the array task (SCALABLE_PACK_TASK unset), it reads its K lines of the
  * chunk's tasks file and hands them to `<pack_runner> pack-exec`, which

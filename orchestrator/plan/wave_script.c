@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Rendering a group's script and its tasks file. */
 #include "plan/wave_script.h"
 #include "plan/wave_pack.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The files of a wave (see the design note in plan.h): per group, the
  * rendered script <name>.sh, and per chunk the tasks file
  * <name>.<offset>.tasks.

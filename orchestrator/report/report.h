@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable report: a run's report as one self-contained HTML page (inline
  * CSS and a few lines of inline JS; nothing loaded from anywhere), as
  * Markdown for mail and terminals, or as JSON for scripts.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Escaping what comes from the run (messages, names, paths: user data)
  * for HTML, Markdown and JSON (see report_impl.h), so no message can add
  * markup, a script or a link to a report. */

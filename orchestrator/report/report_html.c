@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The report as one HTML page (see report_html): inline CSS, a few lines
  * of inline JS (a click on a timeline column shows its numbers; errors are
  * recorded on <html data-js-error> so a headless browser can see them), a

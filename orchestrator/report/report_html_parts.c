@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The report page's timeline and resources (see report_html_timeline and
  * report_html_resources): per component one inline SVG strip of at most
  * REPORT_BUCKETS_MAX columns, each stacked by what became of its indices,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the report_*.c files share: the run as a report sees it (the
  * diagnosis, and per component the timeline's buckets and the spread of
  * peaks and durations; per failure class its first records). One file per

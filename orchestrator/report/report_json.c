@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The report as JSON (see report_json), for scripts: diagnose's summary
  * and findings (diagnose_json), and what the report adds: the run's
  * header, per component its counts, memory and durations against the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A run as its report shows it (see report_load): diagnose_run, then per
  * component the timeline and the spreads, the failure classes with their
  * first records, and the run's duration. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The report in Markdown (see report_markdown), for mail and terminals:
  * the same numbers as the page, tables instead of pictures, and the
  * findings as a numbered list. Strings from the run are escaped. */

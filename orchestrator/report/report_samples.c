@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The first failures of each class, for the report's table (see
  * report_samples): failures.jsonl read again with diagnose's reader and
  * field picker, until every class has its share. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The spread of a component's peaks or durations (see report_spread_of):
  * nearest-rank percentiles, as diagnose computes them. */
 #include "diagnose/diagnose_sizes.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The timeline's buckets (see report_buckets): every index counted once,
  * by what became of its latest attempt, in at most a fixed number of
  * columns however many tasks a run has. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Numbers and states in words, the same in every format of the report. */
 #include "diagnose/diagnose_sizes.h"
 #include "report/report_impl.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Writing a report (see report.h): loaded once, rendered in the format
  * asked for, onto stdout or atomically into a file. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Backoff delays and the jitter's random source (see retry_decision.h). */
 #include <stdlib.h>
 #include <time.h>

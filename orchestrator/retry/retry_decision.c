@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Deciding about one failed attempt (see retry_decision.h). */
 #include "retry/retry_decision.h"
 

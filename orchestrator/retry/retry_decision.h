@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What to do about one failed attempt (docs/design.md, "Failure classes and
  * retry"): give up, follow what Slurm requeued, or resubmit with new
  * resources after a backoff.

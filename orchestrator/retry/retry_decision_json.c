@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A retry decision for people (the summary), and its file boundary:
  * failures.jsonl's details.retry written from the struct and read back into
  * it (see retry_decision.h); in memory a decision is never JSON. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The retry hooks the tracker calls, and the pending retries it keeps (see
  * retry_tracker.h). */
 #include "retry/retry_tracker.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The retry logic where it meets the tracker.
  *
  * retry_tracker_hooks gives the tracker its struct tracker_retry_hooks:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Grouping one round of retry decisions into plan requests (see retry_wave.h). */
 #include "retry/retry_wave.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A later wave from one round of retry decisions: the resubmissions grouped
  * by (component, resources, excluded nodes) into as few plan_requests as
  * possible, so each group is one array (per MaxArraySize chunk) however

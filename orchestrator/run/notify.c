@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Telling a webhook that a run closed (see notify.h). */
 #include "run/notify.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* notify: when a run closes (completed, failed, or cancelled: a run that
  * ended is news whatever ended it) the webhook gets one POST of a
  * Slack-compatible JSON payload:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Progress of a followed run (see progress.h). */
 #include "run/progress.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What a followed run shows a human. On a terminal: one line redrawn in
  * place (a bar, percent done, counts per state, ETA; colour unless NO_COLOR
  * is set), with notes and failures printed above it. Otherwise: one line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Re-attaching to a run (see run_session.h): find it, lock it, read what it
  * wrote, settle the journal's open questions, and rebuild the tracker. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The content cache as a run uses it (see run_cache.h). */
 #include "run/run_cache.h"
 

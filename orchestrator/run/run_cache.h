@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The content cache as a run uses it (cache_key.h makes the keys,
  * cache_log.h keeps cache.jsonl and finds earlier runs' keys).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Ending a run (see run_close.h). */
 #include "run/run_close.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* How a run ends: completed when every task succeeded (or was cached) and
  * every chunk was submitted, failed otherwise, cancelled on request. Closing
  * writes run.json's status, finished_at and summary, then the journal's

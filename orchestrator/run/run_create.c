@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A new run (see run_session.h): directory and lock, plan, scripts, the
  * first files, journal, tracker, backend. */
 #include <stdlib.h>

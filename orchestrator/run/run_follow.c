@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The follow loop (see run_follow.h). */
 #include "run/run_follow.h"
 

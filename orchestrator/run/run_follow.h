@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Following a run until every task is final: the events first, every tick
  * (about a second: they are cheap, local files), Slurm at most once per
  * poll interval (one squeue for all the run's jobs, one sacct or scontrol

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Resuming a run in a new wave (see run_resume.h). */
 #include "run/run_resume.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `scalable resume`: a held run (run_session_attach) gets one more wave of
  * what did not succeed, in the same run.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What every way of holding a run shares (see run_session.h). */
 #include "run/run_session.h"
 

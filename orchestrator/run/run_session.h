@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One run as a command holds it: its directory (locked), run.json, the
  * journal, the tracker and the backend. `scalable run` creates one
  * (run_session_create), `watch` and `cancel` re-attach to one

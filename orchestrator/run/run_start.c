@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Writing a new run's first files (see run_start.h). */
 #include "run/run_start.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The files a run starts with, written before anything is submitted:
  * manifest.yaml (the config file as it was, byte for byte), defaults.yaml
  * (the site and user defaults it was loaded under, when there were any:

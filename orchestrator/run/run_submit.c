@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Submitting a wave through the journal (see run_submit.h). */
 #include "run/run_submit.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Submitting a wave: per chunk, the journal's intent, the backend's
  * submission (one sbatch), the journal's answer, and the tracker told.
  *

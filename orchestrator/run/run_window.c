@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The window of a run's queued tasks (see run_window.h). */
 #include "run/run_window.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The window: how many of a run's array tasks may be queued at once. A
  * site caps MaxJobCount and, per user, account or QOS, MaxSubmitJobs; a
  * sweep bigger than that goes in as earlier chunks drain. Two rules, both

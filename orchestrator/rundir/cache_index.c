@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Finding what earlier runs stored in their cache.jsonl (see cache_log.h). */
 #include <errno.h>
 #include <stdio.h>

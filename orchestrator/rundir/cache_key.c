@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Content keys of cached components (see cache_key.h). */
 #include "rundir/cache_key.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Content keys for components with `cache: true`: two scenarios with the
  * same key compute the same thing, so a later run may skip one that an
  * earlier run finished (cache_log.h says how it finds them).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Writing a run's cache.jsonl (see cache_log.h). */
 #include "rundir/cache_log.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cache.jsonl, and finding what earlier runs stored in theirs.
  *
  * A run's <run_dir>/cache.jsonl holds one record per line, appended one

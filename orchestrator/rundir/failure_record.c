@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* failures.jsonl records, written and read (see failure_record.h). */
 #include "rundir/failure_record.h"
 

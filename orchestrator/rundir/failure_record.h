@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One failures.jsonl record (one failed attempt): the row the tracker
  * writes, its JSON, and the same row read back from a parsed record.
  *

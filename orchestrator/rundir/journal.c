@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Appending to journal.jsonl (see journal.h). */
 #include <errno.h>
 #include <stdio.h>

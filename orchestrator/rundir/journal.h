@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* journal.jsonl: the write-ahead log of submissions, which makes them
  * idempotent across crashes. Every record is one line, appended with one
  * write(2) and fdatasync()ed before the call returns.

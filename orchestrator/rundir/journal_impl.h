@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared by the journal's writer and its replay: one function applies a
  * record to the state, whether it was just written or read back. */
 #ifndef SCALABLE_JOURNAL_IMPL_H

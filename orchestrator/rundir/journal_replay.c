@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Replaying journal.jsonl into the state of every chunk (see journal.h). */
 #include <errno.h>
 #include <stdio.h>

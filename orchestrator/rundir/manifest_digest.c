@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The canonical manifest and its sha256 (see manifest_digest.h). */
 #include "rundir/manifest_digest.h"
 

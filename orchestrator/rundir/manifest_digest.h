@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The manifest digest (run.json's manifest_lock): the sha256 of the
  * canonical manifest, so two runs can be told to have run the same thing
  * however the YAML was formatted.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The field names of tasks.jsonl and failures.jsonl records (docs/design.md, "The
  * run directory"), each spelled once for the writers (telemetry.c) and every
  * reader, jansson-based (task_record.c, failure_record.c) or scanning

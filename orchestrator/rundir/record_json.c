@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The JSON values of telemetry record fields (see record_json.h). */
 #include "rundir/record_json.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The JSON values of telemetry record fields, both ways, shared by
  * task_record.c and failure_record.c: what is unknown (a negative number, a
  * NULL string) is written null, and what is null, absent or of the wrong

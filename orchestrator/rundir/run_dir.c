@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Creating, finding and listing run directories (see run_dir.h). */
 #include "rundir/run_dir.h"
 

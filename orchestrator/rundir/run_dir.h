@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Run directories (docs/design.md, "The run directory"):
  * <runs_dir>/run-<YYYYMMDDTHHMMSSZ>-<project>-<8 hex>/ with events/,
  * scripts/ and logs/; runs_dir is $SCALABLE_RUNS_DIR, else ./.scalable/runs.

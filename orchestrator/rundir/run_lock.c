@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The run's lock (see run_lock.h). */
 #include "rundir/run_lock.h"
 

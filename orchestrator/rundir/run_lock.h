@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The lock that keeps two orchestrators off one run: flock(2) on
  * <run_dir>/.lock, taken without waiting. The holder writes who it is into
  * the file, so the one turned away can say which process to look at. The

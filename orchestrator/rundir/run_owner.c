@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Whose a run is (see run_owner.h). */
 #include "rundir/run_owner.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Whose a run is (docs/run-directory.md, "Other users"): on a runs
  * directory other users can write, a run directory someone else made is
  * never taken for one of ours. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* run.json (see run_record.h). */
 #include "rundir/run_record.h"
 

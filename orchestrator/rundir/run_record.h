@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* run.json: what a run is and how it stands. Rewritten whole (temporary
  * file, fsync, rename) at the start, at the close, and whenever its status
  * changes; a reader never sees half of one.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tasks.jsonl records, written and read (see task_record.h). */
 #include "rundir/task_record.h"
 

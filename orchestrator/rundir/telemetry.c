@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tasks.jsonl and failures.jsonl writers (see telemetry.h). */
 #include "rundir/telemetry.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tasks.jsonl and failures.jsonl (docs/design.md, "The run directory"): one
  * record per line, appended with one write(2) each to files opened
  * O_APPEND, so a crash leaves at worst a torn last line, which readers skip

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Rules for parameter names (see param_name.h). */
 #include "scenarios/param_name.h"
 

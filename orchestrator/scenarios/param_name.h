@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Parameter names: they become template placeholders and environment
  * variables SCALABLE_PARAM_<NAME uppercased>, so they must be identifiers,
  * must not shadow a built-in placeholder, and must differ in more than case. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Scenario sets: construction, lazy lookup by index, scenarios.jsonl. */
 #include "scenarios/scenarios.h"
 

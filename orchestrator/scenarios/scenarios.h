@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The scenario set: an indexed list (0..N-1) of parameter maps sharing one
  * ordered list of parameter names.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Scenario sets from a CSV file: a header row of parameter names, then one
  * row per scenario. RFC 4180: fields may be quoted, "" is a quote inside
  * quotes, quoted fields may span lines; LF or CRLF line ends; blank lines

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The commands that change what Slurm runs: sbatch (one per array chunk) and
  * scancel (one for a whole run). See slurm_commands.h. */
 #include "slurm/slurm_commands.h"

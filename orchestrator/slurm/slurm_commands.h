@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the orchestrator asks of Slurm's commands, and how often.
  *
  * The rule: one sbatch per array chunk, and per poll for a whole run ONE

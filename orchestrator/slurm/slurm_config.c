@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Numbers from `scontrol show config`, read once per command. */
 #include "slurm/slurm_config.h"
 

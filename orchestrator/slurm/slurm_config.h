@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What scalable asks Slurm about its configuration: one `scontrol show
  * config`, the first time a command needs it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Readers for Slurm's value formats (see slurm_fields.h). */
 #include "slurm/slurm_fields.h"
 

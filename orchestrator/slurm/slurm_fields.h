@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Readers for the value formats Slurm's commands print, shared by the squeue,
  * sacct and scontrol parsers. Each returns true when text is well formed and
  * leaves its output untouched otherwise.

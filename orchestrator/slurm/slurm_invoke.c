@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Running one Slurm command (see slurm_invoke.h). */
 #include "slurm/slurm_invoke.h"
 

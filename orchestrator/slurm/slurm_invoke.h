@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Running one Slurm command for slurm_commands.c and its siblings: errors
  * phrased once, id lists, and the environment the read commands need. */
 #ifndef SCALABLE_SLURM_INVOKE_H

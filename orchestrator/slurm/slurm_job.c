@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Records of Slurm's view of jobs (see slurm_job.h). */
 #include "slurm/slurm_job.h"
 

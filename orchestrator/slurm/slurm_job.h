@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Slurm's view of a job: one record per job or array task, as squeue, sacct
  * or scontrol reports it. Sources fill what they know; the rest stays at the
  * "unknown" values that slurm_jobs_add gives (see each field).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The sbatch refusals that are a site's limits (see slurm_limits.h). */
 #include "slurm/slurm_limits.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Which sbatch refusals are a site's limits: the user (or the cluster) has
  * as many jobs queued as is allowed, so the chunk is to be submitted again
  * once earlier ones drain, not counted as a failure. The one list of those

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sacct: how a run's jobs ended, one call per poll where accounting exists
  * (see slurm_commands.h). */
 #include "slurm/slurm_commands.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scontrol: Slurm's view of jobs where there is no accounting (see
  * slurm_commands.h). 22.05's `scontrol show job` takes a single id, so one
  * call lists every job and the run's are picked out here. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The nodes of a partition, asked of sinfo once (see slurm_commands.h). A
  * node_fail retry must not exclude the last node a partition has. */
 #include "slurm/slurm_commands.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* squeue: the live view of a run's jobs, one call per poll (see
  * slurm_commands.h). */
 #include "slurm/slurm_commands.h"

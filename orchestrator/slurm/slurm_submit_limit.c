@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The site's cap on a user's queued jobs (see slurm_submit_limit.h). */
 #include "slurm/slurm_submit_limit.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* How many jobs (array tasks) a user may have queued at once, as the site
  * says: `max_queued: auto`. The least of half slurmctld's MaxJobCount (it
  * counts every user's jobs, and finished ones until MinJobAge has passed),

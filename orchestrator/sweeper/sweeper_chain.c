@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Queueing the next sweeper of a detached run (see sweeper_chain.h). */
 #include "sweeper/sweeper_chain.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The sweeper chain of a detached run (`scalable submit`): at any time one
  * small job, the sweeper, is queued to run `scalable sweep RUN_DIR` once
  * the run's jobs have ended (sbatch --dependency=afterany:ID:ID...) or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What a sweeper knows of its own job, what it must not pass on to the
  * jobs it submits, and where its program is (see sweeper_chain.h). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sweepers.jsonl, the sweeper chain's write-ahead log (see sweeper_chain.h). */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A sweeper's pass over a detached run (see sweeper_pass.h). */
 #include "sweeper/sweeper_pass.h"
 

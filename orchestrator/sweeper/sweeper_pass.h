@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One pass of a sweeper over a detached run (`scalable sweep`): what one
  * tick of the follow loop (run_follow.h) does, once: the new step events,
  * one poll of Slurm for the whole run (one squeue, one sacct), and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Run directories for diagnose's tests (see diagnose_fixture.h). */
 #include "testing/diagnose_fixture.h"
 

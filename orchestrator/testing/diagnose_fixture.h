@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Run directories for diagnose's tests, written the way the orchestrator
  * writes them (run_record_write, task_row_json, failure_row_json). */
 #ifndef SCALABLE_TEST_DIAGNOSE_FIXTURE_H

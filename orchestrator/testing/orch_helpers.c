@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Helpers for the orchestrator's unit tests (see orch_helpers.h). */
 #include "testing/orch_helpers.h"
 

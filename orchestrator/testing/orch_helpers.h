@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Helpers for the orchestrator's unit tests: configs from text. */
 #ifndef SCALABLE_TEST_ORCH_HELPERS_H
 #define SCALABLE_TEST_ORCH_HELPERS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A field-by-field check of two retry decisions (see retry_assert.h). */
 #include "testing/retry_assert.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A check for the retry tests: two decisions the same, field by field, so
  * a failure names the field (a round trip through details.retry). */
 #ifndef SCALABLE_TEST_RETRY_ASSERT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shims for Slurm's commands (see slurm_shims.h). */
 #include "testing/slurm_shims.h"
 

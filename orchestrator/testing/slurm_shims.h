@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shims for Slurm's commands, first on PATH, for the orchestrator's unit
  * tests: each call is logged to <dir>/calls.log as "name [arg] [arg] ...",
  * then plays back <dir>/<name>.err, <name>.out and <name>.rc if the test

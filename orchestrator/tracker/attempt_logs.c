@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The logs of a failed attempt (see attempt_logs.h). */
 #include "tracker/attempt_logs.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading what a failed attempt left in its logs: the tail of its stderr
  * and of Slurm's output for the array task (where slurmstepd writes its
  * "DUE TO TIME LIMIT" banners), where the run's layout puts them

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Classifying a failed attempt (see classify.h for the order of sources). */
 #include "tracker/classify.h"
 

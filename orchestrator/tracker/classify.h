@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One failure class per failed attempt, from the evidence (docs/design.md,
  * "Failure classes and retry"). The first source that speaks decides:
  *

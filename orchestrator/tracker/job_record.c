@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading Slurm job states (see job_record.h). */
 #include "tracker/job_record.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the tracker is told about Slurm's jobs at each poll: one record per
  * job or array task, filled by the Slurm layer (squeue, then sacct or
  * scontrol for what left the queue) or by the local executor. The tracker

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The Slurm layer's job records into the tracker's (see job_record.h). */
 #include <stdio.h>
 

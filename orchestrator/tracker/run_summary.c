@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The summary of a run (see run_summary.h). */
 #include "tracker/run_summary.h"
 

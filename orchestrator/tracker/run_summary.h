@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* run.json's summary, made from the tracker when the run closes:
  *   tasks, counts_by_state {state: n} (each task in its latest attempt's
  *   state), failures_by_class {class: n} (every failed attempt),

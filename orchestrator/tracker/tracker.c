@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The tracker's store of attempts: its tables and the maps that find them (see tracker.h). */
 #include "tracker/tracker_impl.h"
 

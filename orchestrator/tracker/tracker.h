@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The tracker: the state of every task attempt of a run, and the only
  * writer of tasks.jsonl and failures.jsonl.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Step events into the tracker (see tracker.h and docs/design.md "Events from
  * the node"). Events are read again from offset 0 after a re-attach, so
  * applying one twice must change nothing. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The tracker's insides, shared by its files: tracker.c (the store, which
  * calls none of the others), tracker_settle.c (transitions and the rows they
  * write), tracker_events.c, tracker_submit.c, tracker_jobs.c,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Slurm's view of the jobs into the tracker (see tracker.h, job_record.h). */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Packed array tasks in the tracker (see tracker.h, "Packs"): the pack's
  * own events and job records, and the settling of the scenarios it left
  * open when it ended. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the tracker can tell: counts, open jobs, failed attempts (see tracker.h). */
 #include <stdio.h>
 #include <stdlib.h>

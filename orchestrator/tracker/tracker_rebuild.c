@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Re-attaching: the tracker's state read back from tasks.jsonl and
  * failures.jsonl, so that what is replayed afterwards (the journal's
  * submissions, every event from offset 0) writes only what is missing. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Scenario records of packed array tasks into the tracker (see tracker.h,
  * "Packs", and scenario_record.h). Read again from offset 0 after a
  * re-attach, and once more directly when their pack ends: applying one

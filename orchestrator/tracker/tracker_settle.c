@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The tracker's transitions and the rows they write (see tracker.h). */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Submissions into the tracker (see tracker.h): each task of a chunk, or of
  * the cache, becomes an attempt; events kept for its jobs apply then. */
 #include <errno.h>

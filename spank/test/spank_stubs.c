@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "spank_stubs.h"
 
 #include <stdarg.h>

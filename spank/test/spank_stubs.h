@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A fake of the few SPANK calls the plugin's parts make, so they run outside
  * slurmstepd: a table of items and a job environment the test fills. */
 #ifndef SCALABLE_TEST_SPANK_STUBS_H

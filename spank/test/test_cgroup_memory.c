@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Finding the step's memory cgroup and reading peak, OOM kills and limit,
  * on a fake cgroup tree for v1 and v2. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* node_list_pick: the node a step's node index names in its node list. */
 #include <setjmp.h>
 #include <stdarg.h>

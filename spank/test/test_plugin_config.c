@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Plugstack arguments: strict key=value, exact booleans, bounded values. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The plugin's security rules, exercised as root against real directories:
  * files in user-controlled places are written by a child that has become the
  * job user; symlinks are never followed into root-owned places; the admin

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A step's life through the plugin's recorder, with a fake SPANK: which
  * steps are recorded, and what their start and end events say. */
 #include <setjmp.h>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # diagnose --ai and the notify: webhook, in TAP, against tiny HTTP servers on
 # 127.0.0.1 (fake_http.py, python3 stdlib): a run on the local target tells
 # its webhook (run id, status, counts) and survives a webhook that hangs;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Proofs that the integration tests' shared assertions (tests/integration/
 # assertions.bash) fail when what they check is broken, beside the shapes
 # they replaced, which passed all the same. No cluster needed.

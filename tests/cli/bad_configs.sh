@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs `scalable validate` on every tests/fixtures/bad-configs/*.yaml and
 # checks, in TAP: exit code 2, exactly one line on stderr naming the place
 # given by the sibling .expect file ("[FILE:]LINE:COL WORDS"; FILE defaults

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The scalable command line, in TAP: help and version, init, validate and
 # plan on what init wrote, their --json output, and usage errors (exit 2).
 scalable=${SCALABLE_BIN:?set by make check (build-aux/unit-tests.am)}

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The bash completion (contrib/completion/scalable), in TAP: sourced in bash,
 # COMPREPLY for commands, each command's options (every long option its
 # --help names), run ids from `scalable runs --ids`, --run-id's and

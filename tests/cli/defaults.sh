@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Site and user defaults, in TAP: account, partition, qos, runs_dir and
 # notify from $SCALABLE_SITE_DEFAULTS and $SCALABLE_USER_DEFAULTS under a
 # project's config (project > user > site > built-in), validate saying where

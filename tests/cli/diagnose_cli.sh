@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scalable diagnose on the command line, in TAP: finding a run (latest, id,
 # 8-hex suffix, path, a bare directory name), the report and --json, the
 # --ai notice, and the exit codes (2 usage, 3 I/O, 5 no such run).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The orchestrator's own writes failing, in TAP (as root; skipped otherwise):
 # a local run on a 512 KiB tmpfs fills it and stops with exit 3 and a message
 # naming the file and the errno text, with every JSONL line whole but a torn

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A tiny HTTP server on 127.0.0.1 for ai_notify.sh (stdlib only).
 
 fake_http.py MODE PORTFILE LOG: listens on a free port, writes the port to

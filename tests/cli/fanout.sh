@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The run directory's layout 2 on the local target, in TAP: a sweep of 1,010
 # scenarios fans events and logs out, no directory holds files of two
 # buckets (events by array job and array task / 1000, task logs by index /

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What a task prints cannot stop the orchestrator, in TAP, on the local
 # target: one scenario per kind of hostile stderr (a Latin-1 byte, a NUL, ANSI
 # colours, a \r progress bar, 70 KB of binary garbage, a single 50 MB line,

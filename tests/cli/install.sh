@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make install of the plugin, in TAP, into a DESTDIR: spank_scalable.so in
 # the configured plugin directory (no libtool archive beside it), and
 # $(sysconfdir)/slurm/plugstack.conf.d/scalable.conf naming it by its

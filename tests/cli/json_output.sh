@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # --json on every command that prints a result, in TAP: each prints one JSON
 # document (jq reads it) that says what the text says: init, validate, plan,
 # run, status, runs, watch, resume, cancel, diagnose and report.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # --latest between runs of the same second, and Ctrl-C on the local target,
 # in TAP. Run ids have whole seconds and a random suffix: of two runs started
 # in one second, --latest is the one started last whatever their suffixes

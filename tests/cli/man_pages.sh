@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The man pages against the program, in TAP: scalable(1) names every command
 # that `scalable --help` lists and every long option of each command's
 # --help; scalable.yaml(5) names every key the config loader accepts (the

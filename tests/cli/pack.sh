@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Packing end to end on the local target, in TAP: a component with pack: 3
 # runs 8 scenarios as 3 array tasks; every scenario keeps its own attempt,
 # records, classification and retry. One exits 75 once and is retried

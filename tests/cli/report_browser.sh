@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The report page in headless Chromium, in TAP: it loads from file:// with
 # no console error and no script error, its scripts run to the end, the key
 # numbers are in the rendered DOM, a hostile message stays text, and a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scalable report on the command line, in TAP: the default page in the run
 # directory (its path printed), Markdown and JSON on stdout, -o FILE and
 # -o -, the run left as it was, and the exit codes (2 usage, 3 I/O, 5 no

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sourced by the shell tests of diagnose and report: fixture_run NAME DIR
 # copies the run directory recorded from a real run on the private cluster
 # (tests/fixtures/runs/NAME/run/<run id>/, made by tests/fixtures/runs/record,

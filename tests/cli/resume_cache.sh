@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scalable resume and the content cache on the local target, in TAP: a run
 # of a `cache: true` component run again submits nothing and runs nothing
 # (the task's side effects are counted in a file), --no-cache and a changed

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # One way to name a run, in TAP: every command that takes a run (status,
 # diagnose, report, watch, resume, cancel) finds it by its id, a prefix, its
 # 8-hex suffix, --run-id, its directory (as a path, or by name from the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The test seams (SCALABLE_CRASH_AT, SCALABLE_DIAGNOSE_CHUNK), in TAP: in a
 # build with them (configure --enable-test-seams, as contrib/build does) an
 # armed seam says so on stderr, once; in a build without them a set variable

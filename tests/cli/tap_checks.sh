@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sourced by the shell tests that print TAP: the counter and the kinds of
 # check they share. The caller sets n=0.
 

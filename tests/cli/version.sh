@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # One version, AC_INIT's in configure.ac, everywhere it is said, in TAP:
 # `scalable --version`, the three man pages made from docs/*.in, run.json's
 # and the local target's step events' "producer", and the plugin's producer

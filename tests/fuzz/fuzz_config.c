@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: scalable.yaml through the YAML tree and config_load
  * (every section's reader, the templates compiled against the parameters). */
 #include "fuzz_util.h"

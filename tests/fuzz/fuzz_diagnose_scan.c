@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: diagnose's JSON scanner (jscan_*) over the input, every
  * member decoded every way and nested objects walked; then each line of it
  * as a failures.jsonl, tasks.jsonl and scenarios.jsonl line (diagnose's line

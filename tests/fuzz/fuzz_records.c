@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: one tasks.jsonl or failures.jsonl line read back
  * (task_row_from_json, failure_row_from_json), and the rows written again. */
 #include "fuzz_util.h"

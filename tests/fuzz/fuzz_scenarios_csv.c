@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: a CSV scenario table (scenarios_load_csv), then the
  * scenarios it made written out as JSONL. */
 #include "fuzz_util.h"

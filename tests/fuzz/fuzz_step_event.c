@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: one line of <run_dir>/events/ (step_event_parse_line). */
 #include "fuzz_util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: a template compiled, checked and rendered with each
  * kind of value (lib/template/template.c). */
 #include "fuzz_util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: sizes, walltimes and durations (common/units.c), each
  * value read formatted back. */
 #include "fuzz_util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Helpers shared by the libFuzzer targets of tests/fuzz/: the input as a C
  * string, or as a file (for the readers that take a path). */
 #ifndef SCALABLE_FUZZ_UTIL_H

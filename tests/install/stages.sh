@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sourced by tests/run: the stages that build scalable again as a site would
 # (each a whole build, so run once here rather than in every make check),
 # each one test; and the staged install the integration tests load the

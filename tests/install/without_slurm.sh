@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The command alone on a machine without Slurm's headers: as root, in a
 # private mount namespace, an empty tmpfs hides /usr/include/slurm; a plain
 # configure must stop naming --disable-plugin, and configure --disable-plugin,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Slurm's accounting going away mid-run, on the private Slurm as the test
 # user: slurmdbd killed while the run's tasks end. sacct cannot answer, so
 # the orchestrator asks scontrol (which remembers ended jobs for MinJobAge)

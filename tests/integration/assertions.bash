@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Assertions the bats files share, each able to fail on its own (no `a && b`
 # lists, whose members errexit ignores but for the last; no `! cmd` inside a
 # loop, which errexit ignores). tests/cli/assertions.bats proves that each

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The plugin as an admin installs it: what it exports, and that Slurm's
 # client commands load it without any daemon.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A collector for the plugin's HTTP forwarder tests, on 127.0.0.1 only.
 
 collector.py answer FILE  -- appends each POST body to FILE, answers 204

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Detached runs (`scalable submit`) on the private Slurm, as the test user:
 # submit returns at once, sweeper jobs classify, retry and close the run
 # with no orchestrator left on the submitting side; `scalable watch`

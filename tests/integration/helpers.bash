@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the bats files: talk to the private cluster of tests/cluster/ as
 # its unprivileged test user, and read what the plugin recorded.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What the data does, on the private cluster, as the unprivileged test user
 # (issue 11): tasks that print what is not text (a Latin-1 byte, a NUL,
 # colours, a progress bar, binary garbage, a single 50 MB line) or do things

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A site's limits on queued jobs, on the private cluster (which enforces
 # accounting limits, AccountingStorageEnforce=associations,limits,qos):
 #   - the test user's MaxSubmitJobs of 300, with 200 of the user's own jobs

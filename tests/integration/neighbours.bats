@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Another user on the same cluster (issue 11), as two unprivileged users who
 # share a group and a runs root (root-owned, setgid to the shared group,
 # sticky, group-writable: a project directory): $TEST_USER is the victim,

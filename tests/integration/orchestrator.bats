@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The scalable command against the private Slurm, as the unprivileged test
 # user: the energy example end to end (cluster and local target), the
 # tutorial's analysis on a run with failures, shell-quoted parameters,

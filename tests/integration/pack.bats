@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Packing on the private cluster, as the unprivileged test user: 4 scenarios
 # per array task (pack: 4), failures injected by pack/scenario.sh.
 #   - one scenario exits 75 once, one is killed by a real cgroup OOM inside

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # spank_scalable.so inside the private Slurm: what every step of every job
 # leaves in its run directory, and the plugin's rules as root code.
 

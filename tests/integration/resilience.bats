@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Issue 4's acceptance on the private Slurm, as the unprivileged test user:
 # the tutorial's 200 scenarios with every kind of failure injected (each
 # failure class counted against what was injected, by failures.jsonl and by

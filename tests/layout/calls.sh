@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Who calls whom, from the built objects (nm), in TAP: no two source files
 # call each other in a circle, and no file calls a function of a higher
 # folder (orchestrator/LAYERS) — what the include check cannot see when a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The folder order of orchestrator/LAYERS, over every #include line (TAP):
 # a file includes from its own folder or a lower one, never a higher one;
 # common/ includes nothing of spank/ or orchestrator/, spank/ nothing of

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sizes that keep the code readable, in TAP, over the product's C files
 # (common/, spank/, orchestrator/; not tests): no function over 56 lines
 # (from the first line of its signature to its closing brace: the longest

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Tests beside the code, in TAP: every module (a header of common/, spank/
 # or orchestrator/, not an _impl.h) has its own test/test_<module>.c beside
 # it, or says in its header comment which tests cover it ("Tests: FILE, ...",
@@ -11,7 +12,7 @@ bad=$(for h in $(find common spank orchestrator -name '*.h' ! -path '*/test/*' !
 	dir=$(dirname "$h") stem=$(basename "$h" .h)
 	[ -e "$dir/test/test_$stem.c" ] && continue
 	# The first comment block, on one line.
-	comment=$(awk '/\*\// { print; exit } { print }' "$h" | tr '\n' ' ' | sed 's/[[:space:]]*\*[[:space:]]/ /g')
+	comment=$(grep -v 'SPDX-License-Identifier' "$h" | awk '/\*\// { print; exit } { print }' | tr '\n' ' ' | sed 's/[[:space:]]*\*[[:space:]]/ /g')
 	case $comment in
 	*"No test of its own: "?*) continue ;;
 	*"Tests: "*)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/package/deb.sh [--cluster] [--keep]: the Debian packages, end to end.
 #   1. builds scalable_*.deb and slurm-spank-scalable_*.deb with
 #      `dpkg-buildpackage -us -uc -b` in a copy of the tree (the checkout
@@ -34,7 +35,7 @@ while (($#)); do
 	case $1 in
 	--cluster) with_cluster=1 ;;
 	--keep) keep=1 ;;
-	-h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+	-h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 && !/SPDX-License-Identifier/ { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	*) echo "deb.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
 	esac
 	shift

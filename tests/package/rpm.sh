@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/package/rpm.sh: the RPM spec (contrib/rpm/scalable.spec) on Debian.
 #   1. `make dist` (in the configured build, else in a configured copy of
 #      the tree) and the spec's Version against configure.ac's;
@@ -23,7 +24,7 @@ work=$build/package-rpm
 spec=$top/contrib/rpm/scalable.spec
 rc_file=$top/contrib/rpm/scalable-rpmlintrc
 case ${1:-} in
--h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+-h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 && !/SPDX-License-Identifier/ { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 "") ;;
 *) echo "rpm.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
 esac

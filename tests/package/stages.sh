@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sourced by tests/run: its --packages stage. Uses tests/run's top, build,
 # say, problem, judge_skip, passed, failed, unit_only and cluster_started.
 

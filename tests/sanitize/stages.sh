@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sourced by tests/run: its --sanitize and --fuzz stages. Uses tests/run's
 # top, build, say, problem, passed, failed and run_unit_tests.
 

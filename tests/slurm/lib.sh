@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # tests/slurm/lib.sh — shared by the version-matrix scripts of tests/slurm/
 # (sourced, not run): where the Slurm source tarballs are, where what is made

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # Sourced by tests/run: its --slurm-matrix stages (issue 12, "every Slurm a
 # site runs"). Uses tests/run's top, build, say, problem, judge_skip, passed,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One poll of Slurm for a whole run (backend_slurm_poll.c, through the Slurm
  * backend), with shims first on PATH: one squeue for every open array, one
  * sacct for what squeue no longer lists (its records of tasks squeue still

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for the config loader: good configs, defaults, and errors that
  * name file:line:column (the many bad configs are in bad_configs.sh). */
 #include <setjmp.h>

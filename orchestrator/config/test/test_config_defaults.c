@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for site and user defaults: reading the files, the precedence
  * under a project's config, where each value came from, and the errors. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The JSON summary of a loaded config (`validate --json`, plan.json): every
  * field of the project, scenarios, components and targets, null where a
  * value is not given, and each kind of scenario set. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The YAML tree: what a file loads into, lookups in mappings, each node's
  * line and column for error messages, what counts as null, and the files
  * it refuses (syntax errors, aliases, second documents, duplicate keys). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable diagnose on run directories written as the orchestrator writes
  * them: the tutorial's sweep (classes and counts, the OOM size, the
  * walltime, the node finding, the JSON fields), what failing scenarios

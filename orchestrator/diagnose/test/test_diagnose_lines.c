@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose's line reader on a file cut or rewritten while it reads it (a
  * writer repairing its torn tail, a cp over it): the read fails with
  * "changed while it was read", it does not crash (SIGBUS on a page cut off

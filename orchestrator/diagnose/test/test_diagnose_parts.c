@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose's parts: the JSON scanner, message patterns, suggested sizes and
  * walltimes, percentiles, and the offending line of a traceback. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One HTTP POST of JSON over libcurl (see http_post.h). */
 #include "curl_protocols.h"
 #include "lib/http/http_post.h"

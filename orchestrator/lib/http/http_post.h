@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One HTTP POST of a JSON body over libcurl, for the outside services a run
  * may talk to (notify's webhook, diagnose --ai's chat endpoint), with the
  * rules both need:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Secrets taken out of text (see redact.h). One left-to-right scan: at each
  * position the rules are tried in order, the first that matches writes its
  * replacement and moves past what it consumed; otherwise the character is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Secrets taken out of text before it leaves the machine (diagnose --ai
  * sends stderr tails and messages to a language model). Replaced by
  * "[REDACTED]":

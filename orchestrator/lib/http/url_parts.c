@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The scheme and host of a URL (see url_parts.h). */
 #include "config.h"
 #include "lib/http/url_parts.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The scheme and host of a URL, for http_post's rules (https only, plain
  * http to the loopback only). With libcurl 7.62 or later, libcurl's own
  * parser (curl_url) says them, so that the check sees what the transfer will

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The posix_spawn set-up every child of scalable shares (child_spawn.h). */
 #include "lib/subprocess/child_spawn.h"
 

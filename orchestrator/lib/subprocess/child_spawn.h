@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* How every child scalable starts with posix_spawn is set up: the Slurm
  * commands (command_runner.c) and the local target's tasks
  * (local_task_spawn.c) start alike.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Running an external command with captured output and a hard timeout
  * (see command_runner.h). */
 #include "lib/subprocess/command_runner.h"

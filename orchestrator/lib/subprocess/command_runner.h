@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Running an external command and capturing what it prints.
  *
  * The program is looked up on PATH (so a shim placed first on PATH sees every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The SIGCHLD self-pipe. */
 #include "lib/subprocess/sigchld_pipe.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A process-wide SIGCHLD self-pipe, for kernels without pidfds (< 5.3): the
  * handler writes a byte, so poll() on the read end wakes when a child ends.
  *

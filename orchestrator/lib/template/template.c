@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Template compilation and rendering (see template.h). */
 #include "lib/template/template.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Templates: text with {{ name }} and {{ name | raw }} placeholders.
  *
  * A template is compiled once (placeholders located, syntax checked, each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Replacing a file atomically (see atomic_file.h). */
 #include "lib/util/atomic_file.h"
 #include "lib/util/jsonl_file.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Files replaced whole, never seen half-written: write PATH.tmp, fsync it,
  * rename it over PATH, fsync the directory. After a crash at any instant a
  * reader finds either the old file or the new one. */

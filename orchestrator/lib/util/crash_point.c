@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* SCALABLE_CRASH_AT, the crash test seam (see crash_point.h). */
 #include "lib/util/crash_point.h"
 

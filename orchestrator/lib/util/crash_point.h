@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A test seam for crash safety: SCALABLE_CRASH_AT=<point>[:<n>] makes the
  * orchestrator kill itself with SIGKILL the n-th time (default 1) it passes
  * the named point, exactly as `kill -9` at that instant would. Only in a

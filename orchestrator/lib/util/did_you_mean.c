@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Edit distance and nearest-candidate lookup. */
 #include "lib/util/did_you_mean.h"
 

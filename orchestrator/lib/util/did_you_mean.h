@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The closest known word to a misspelt one, for "did you mean ...?" hints. */
 #ifndef SCALABLE_DID_YOU_MEAN_H
 #define SCALABLE_DID_YOU_MEAN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A set of sha256 digests (see digest_set.h). */
 #include "lib/util/digest_set.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A set of sha256 digests, each with a small number (open addressing,
  * linear probing, keyed by the digest's first 8 bytes): how cache keys are
  * looked up, 100,000 of them in a few megabytes. Entries are never removed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Formatting of struct error (see error.h). */
 #include "lib/util/error.h"
 

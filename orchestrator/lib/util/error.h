@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One error, formatted once where it is found and printed by the command:
  * "FILE:LINE:COL: error: WHAT (expected ...)" for what a user wrote, or
  * "WHAT: strerror" for what the system refused. The exit code travels along. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Exit codes of every `scalable` command (documented in `scalable --help`).
  *
  * No test of its own: constants; tests/cli/cli.sh checks the codes the binary

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Signals while following a run (see interrupt.h). */
 #include "lib/util/interrupt.h"
 

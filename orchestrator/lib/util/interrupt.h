@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Ctrl-C (and SIGTERM, SIGHUP) while a run is followed: the handler only
  * counts, the follow loop decides (detach, or cancel the local tasks). The
  * handlers are installed without SA_RESTART, so a sleep ends early. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading and appending JSONL files (see jsonl_file.h). */
 #include "lib/util/jsonl_file.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The orchestrator's own JSONL files (tasks.jsonl, failures.jsonl,
  * journal.jsonl): appended one record per write(2), read back whole after a
  * crash. A crash can leave a torn last line: readers skip it, and the next

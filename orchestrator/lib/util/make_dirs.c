@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mkdir -p (see make_dirs.h). */
 #include "lib/util/make_dirs.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mkdir -p: a path and its missing parents, each made with a mode (less
  * the umask); a part already there is fine, whatever its mode.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Whether a path is the caller's own and private (see private_path.h). */
 #include "lib/util/private_path.h"
 

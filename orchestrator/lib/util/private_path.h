@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Whether a path is the caller's own and only the caller can change it:
  * what another user on the cluster could plant or swap (a run's manifest,
  * the directory sbatch runs scripts from) is trusted only then.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the orchestrator writes into the records it produces (run.json,
  * the local target's step events) as their "producer": its name and the
  * version of AC_INIT in configure.ac, the only place the version is written.

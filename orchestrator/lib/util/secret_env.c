@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Environment variables that hold an API key (see secret_env.h). */
 #include "lib/util/secret_env.h"
 

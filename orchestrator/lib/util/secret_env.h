@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Environment variables that hold an API key (docs/ai-and-notify.md):
  * SCALABLE_AI_KEY, OPENAI_API_KEY, and any name a loaded config's
  * ai.api_key_env gives. Only `diagnose --ai` reads them, in this process:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* This program's absolute path (see self_exe.h). */
 #include "lib/util/self_exe.h"
 

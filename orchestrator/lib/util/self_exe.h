@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* This program's absolute path, for the command lines of the jobs that run
  * it again (a sweeper, `pack-exec`). /proc/self/exe names the file this
  * process was started from; once an upgrade has replaced that file it reads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shell quoting (see shell_quote.h). */
 #include "lib/util/shell_quote.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Quoting values for bash so that they stay text: nothing in a quoted value
  * is ever expanded, substituted or split. */
 #ifndef SCALABLE_SHELL_QUOTE_H

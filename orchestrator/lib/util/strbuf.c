@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Growable strings (see strbuf.h). */
 #include "lib/util/strbuf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A growable string: what renderers append to. */
 #ifndef SCALABLE_STRBUF_H
 #define SCALABLE_STRBUF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* NULL-terminated string lists (see string_vec.h). */
 #include "lib/util/string_vec.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A NULL-terminated list of malloc'd strings (an argv, an environment)
  * built by appending formatted items; a failure is remembered and checked
  * once, when the list is handed over. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The test seams' variables, out of the environment (see test_seam.h). */
 #include "lib/util/test_seam.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The variables of the test seams (SCALABLE_CRASH_AT: crash_point.h;
  * SCALABLE_DIAGNOSE_CHUNK: diagnose.h). They act only in a test build
  * (`configure --enable-test-seams` defines SCALABLE_TEST_SEAMS in config.h);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Open-addressing map of 64-bit keys (see u64_map.h). */
 #include "lib/util/u64_map.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A map from 64-bit keys to pointers (open addressing, linear probing):
  * what the tracker finds its attempts by. Entries are never removed. */
 #ifndef SCALABLE_U64_MAP_H

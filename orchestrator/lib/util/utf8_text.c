@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Text made valid UTF-8 (see utf8_text.h). */
 #include "lib/util/utf8_text.h"
 

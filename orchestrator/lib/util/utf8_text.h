@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Text from outside (what tasks print, what Slurm and the environment say)
  * made fit for JSON and for the screen: jansson refuses a string that is
  * not valid UTF-8, so one stray Latin-1 byte in a task's stderr would stop

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for the local executor, with real processes: exits and
  * signals in the step events, the Slurm environment, the CPU budget and
  * throttle, the memory limit (OOM kill), walltime (banner, SIGTERM, then

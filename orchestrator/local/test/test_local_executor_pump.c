@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for what the local executor does per task at scale, with real
  * processes: a task queued behind the budget waits for a slot in poll, not
  * in a spin; each task gets its own entry of the chunk's task_env; the

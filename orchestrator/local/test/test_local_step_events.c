@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A local task's step events, written as the SPANK plugin writes a batch
  * step's and read back with the one reader of them: every field of the
  * start and end lines, unknowns as null, the file name, and failures. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A local task's environment (local_task_env.h) keeps the orchestrator's
  * API keys out, as sbatch's environment does (secret_env.h). */
 #include <setjmp.h>

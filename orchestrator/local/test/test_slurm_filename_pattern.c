@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sbatch's filename patterns: a '%' in the runs directory is literal in
  * the --output pattern the plan writes ("%%", as Slurm reads it), the
  * local executor's expander reads "%%" as Slurm does, and the directory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for job naming: chunk keys, the comment that carries them and
  * its parsing back, and the job names of chunks and sweepers. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where logs go in each layout: task logs by component and index bucket,
  * Slurm's output by component and chunk offset, flat in layout 1. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The pack runner (scalable pack-exec) run for real: each scenario as its
  * own `bash SCRIPT` with SCALABLE_PACK_TASK, its own start and end record
  * (exit status, elapsed time, peak memory from its own rusage), in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for plans: chunking below MaxArraySize with offsets, throttle,
  * sbatch lines, resubmission waves, plan.json, and the wave script run for
  * real through bash (offset, attempts per index, parameters, logs). */

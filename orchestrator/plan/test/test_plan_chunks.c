@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Cutting a group into array chunks (test_plan.c has the common case of
  * consecutive indices and a resubmission wave): every submitted index below
  * MaxArraySize whatever the indices and the size, empty blocks skipped, the

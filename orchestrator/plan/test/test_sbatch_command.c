@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for sbatch command lines: the whole argv, in its order, of a
  * wave's chunk and of a detached run's sweeper. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where a wave's scripts and tasks files are written (wave_files.c): sbatch
  * runs them, so scripts/<wave>/ must be a directory of ours that nobody
  * else can write, and a file is created new through its temp name, never

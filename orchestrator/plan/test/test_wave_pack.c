@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Packed plans and their scripts: chunks cut by array tasks (K scenarios
  * each), pack: auto within the walltime, and the pack block run for real
  * through bash, with `scalable pack-exec` and with the bash fallback: each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for the task line the local executor hands a task
  * (wave_task_env): its text, and the prelude taking it only when it names
  * the same run, wave, group and index, run for real through bash. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scalable report: escaping (HTML, Markdown, UTF-8 for JSON), the
  * timeline's buckets, the Markdown and JSON of the tutorial's run, hostile
  * messages in the HTML, runs in progress, crashed and without failures, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Retry decisions: OOM and timeout escalation with their caps, node
  * exclusion, backoff with and without jitter (a fixed random source),
  * unlimited preemption and what Slurm requeued, fail-fast classes, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* details.retry is the only place a retry decision is JSON: written from
  * the struct when failures.jsonl gets its row, parsed back into it when a
  * run is re-attached. Every kind of decision retry_decide makes comes back

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The retry hooks in a real tracker: decisions are kept as structs, land
  * in failures.jsonl's details.retry, count earlier failures per class,
  * carry excluded nodes from one attempt to the next, are the next wave's

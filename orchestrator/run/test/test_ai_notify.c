@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The parts of diagnose --ai and notify: which URLs http_post accepts, the
  * chat request and the answer read back, where the endpoint and the key
  * come from (files others can read refused), the notify payload, and the

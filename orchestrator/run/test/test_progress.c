@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What a followed run prints when its output is not a terminal (a log): a
  * clock-stamped line when the counts change and never twice for the same
  * counts, the last state always, one line per failed attempt (the first

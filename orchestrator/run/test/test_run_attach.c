@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Re-attaching to a Slurm run (run_session_attach) with shims on PATH: an
  * intent the journal left unanswered is looked for by its key, in squeue's
  * job comments first, then by the chunk's job name in sacct; found, it is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Re-attaching checks the run's config by its manifest lock: the same digest
  * keeps the config; another digest of the same version means a template or
  * scenario file changed (no config, config_problem says so); a lock of

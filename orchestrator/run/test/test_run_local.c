@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The run engine end to end on the local target, with real processes: a
  * run directory, its first files, the journal around each submission, the
  * local executor running the rendered scripts, and the tracker turning the

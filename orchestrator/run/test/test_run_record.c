@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* run.json: its fields, written atomically (a failed write leaves the old
  * file whole), read back, closed with a summary; the manifest lock (same
  * for the same config however formatted, different when a value or a

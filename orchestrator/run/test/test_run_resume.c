@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Resuming a run and the content cache on the local target, with real
  * processes. Resume (run_session_resume): what failed for good is
  * resubmitted as a new attempt in the same run and what succeeded is left

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The window (run_window.h) with Slurm shims on PATH: a chunk sbatch refuses
  * for a site's limit is journaled deferred, not failed, and submitted later
  * under the same key; another refusal stays an error; max_queued cuts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Content keys and cache.jsonl: the same inputs give the same key, any
  * change that can change results gives another, changes that cannot leave
  * it; cache.jsonl is written once per record across a re-attach, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Cache keys pinned: a fixed component and scenario (this YAML, this
  * template, this input file) have one key, asserted literally, so a change
  * of the code that would change the key of every cached result cannot pass

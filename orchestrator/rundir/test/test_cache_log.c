@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cache.jsonl's key versions: every record says key_version, and only
  * records of today's CACHE_KEY_VERSION are looked up (one without the field
  * is version 1). A record of another version is a miss, never a hit, in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* journal.jsonl: intents before sbatch, answers after; replay after a crash
  * tells submitted chunks (with job ids) from uncertain ones, and the writer
  * refuses to submit a chunk twice. */

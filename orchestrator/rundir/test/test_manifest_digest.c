@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The manifest digest pinned: a fixed config (this YAML, this template,
  * these scenarios) has one canonical manifest and one digest, asserted
  * literally, so a change of the code that would change the manifest_lock of

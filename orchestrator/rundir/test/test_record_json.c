@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The JSON values of telemetry record fields, both ways: unknown (negative,
  * NULL) is written null, and null, absent or mistyped reads back unknown. */
 #include <jansson.h>

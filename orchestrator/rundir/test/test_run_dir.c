@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Run directories: naming, creation, the lock (a second orchestrator is
  * turned away with the holder's pid and host and exit code 4), finding a
  * run by id, prefix, suffix, path or as the latest, and listing. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Other users' runs (docs/run-directory.md, "Other users"): in a runs
  * directory anyone may write, a run directory of another uid is not
  * listed, not found by id or as the latest, not changed by path, and its

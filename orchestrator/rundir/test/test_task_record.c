@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tasks.jsonl and failures.jsonl records written through the telemetry
  * writer and read back through their readers (task_record.h,
  * failure_record.h): every field equal; what was unknown stays unknown; a

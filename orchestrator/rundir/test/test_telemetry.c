@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tasks.jsonl and failures.jsonl: the exact field sets, null for what is
  * unknown, torn last lines skipped by readers and cut off by the next
  * writer, and the tutorial's own analysis (json.loads per line) on them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Parameter names: identifiers only, no built-in placeholder, at most
  * PARAM_NAME_MAX characters, and a reason for each refusal. */
 #include <setjmp.h>

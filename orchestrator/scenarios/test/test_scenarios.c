@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for scenario sets: matrix order, 100k scenarios, ranges,
  * tables, CSV parsing and scenarios.jsonl. */
 #include <errno.h>

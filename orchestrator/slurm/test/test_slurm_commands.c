@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for the Slurm calls themselves: shims first on PATH stand in
  * for sbatch, squeue, sacct, scontrol and scancel, record each call and
  * print what the test gave them. Checks the exact command lines, one call

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Running one Slurm command: success and its output, each way of failing
  * phrased once with the command's error line, the environment added, and
  * the helpers that pick that line and join job ids. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for slurm_limits: which sbatch refusals are waited out. The
  * texts are sbatch's stderr as Slurm 22.05-23.11 print them ("sbatch:
  * error: " + the reason slurmctld gave + the errno's text from

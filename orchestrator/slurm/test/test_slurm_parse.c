@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for the readers of Slurm's output: field formats, squeue, sacct
  * and scontrol, on text captured from Slurm 22.05 (tests/fixtures/slurm/,
  * from the private cluster of tests/cluster) and on a few made-up lines for

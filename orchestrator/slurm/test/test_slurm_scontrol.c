@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scontrol's fallback never takes another user's job for one of the run's
  * (slurm_parse_scontrol_jobs): by UserId, and by leaving out a line whose
  * free text repeats a key it reads. */

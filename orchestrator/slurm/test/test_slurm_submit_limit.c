@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for max_queued: auto: the parsers on sacctmgr's output as the
  * private cluster printed it, and the whole ask through shims first on PATH
  * (scontrol show config, sacctmgr show assoc, sacctmgr show qos). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Detached mode without a cluster (Slurm's commands are shims on PATH):
  * the sweeper's sbatch line; the chain (one intent and one answer per
  * sweeper, a newer sweeper left alone, an unanswered intent settled by

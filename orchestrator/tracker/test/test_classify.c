@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Classification: each class from each kind of evidence, the order the
  * sources are asked in, user rules first, and the message and error_type
  * taken from stderr. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The tracker: transitions driven by step events, states Slurm settles,
  * jobs gone without an end, requeues by restart_count (the same attempt
  * goes on), classification into failures.jsonl, and exactly one row per

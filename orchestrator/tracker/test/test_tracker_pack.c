@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The tracker with packed array tasks (tracker.h, "Packs"), through its
  * seams (scenario records and step events in events/, job records): each
  * scenario settles from its own records; when the pack is killed, the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # One hostile scenario per kind, for tests/integration/hostile.bats: what a
 # task can print, and what it can do to its own logs and its run's events.
 # $1 is the kind; every kind fails (exit 1) except "ok".

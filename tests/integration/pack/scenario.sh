@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # One scenario of tests/integration/pack.bats, packed with others in one
 # array task: what it does depends only on its index and attempt, so the test
 # knows every failure it injects and every retry it expects.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # One scenario of tests/integration/resilience.bats: what it does depends only
 # on its index (SCALABLE_TASK_ID), its attempt (SCALABLE_ATTEMPT) and the
 # RESIL_* lists below (set in the component's env), so every failure the test

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* redact_secrets: every kind of secret redact.h names goes, and the
  * evidence around it (error names, paths, numbers, KeyError:) stays. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* url_parts: the scheme and host http_post's rules judge, the same with
  * libcurl's parser and with our own (a build with --enable-curl-legacy runs
  * these against the latter: tests/run's curl-legacy stage). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for orchestrator/command_runner: capture, timeouts, errors. */
 #include <dirent.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for templates and shell quoting, including values that a shell
  * would run if they were not quoted, run through /bin/sh to prove they stay
  * text. */

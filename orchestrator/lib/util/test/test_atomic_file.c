@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* atomic_file.h: a write creates or replaces the file whole with the mode
  * asked for and leaves no PATH.tmp behind; when the filler fails, or the
  * rename cannot happen, or the directory is missing, the call says why

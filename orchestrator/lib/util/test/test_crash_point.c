@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The SCALABLE_CRASH_AT test seam (crash_point.h). In a test build: a
  * process passing the named point dies of SIGKILL on the pass asked for, and
  * only then; other points, no spec, or a malformed one do nothing; the first

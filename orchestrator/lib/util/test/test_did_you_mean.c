@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* did_you_mean.h: the edit distance (Levenshtein plus a swap of neighbours
  * as one edit, symmetric, empty strings included) and the suggestion rules:
  * the nearest candidate wins whatever the order, and only when it is at most

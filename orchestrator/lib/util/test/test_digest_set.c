@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* digest_set.h: hex parsing (64 digits, either case, nothing more or less),
  * put and find (a digest never put is not found, an empty set finds
  * nothing), a second put changes the value and not the count, every digest

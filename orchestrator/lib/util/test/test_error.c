@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* error.h: error_at writes "FILE:LINE:COL: error: WHAT" with exit code 2
  * (through its va_list twin too), error_usage writes the message alone
  * with exit code 2, error_system appends ": strerror(errno)" with exit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* interrupt.h: after interrupt_install, SIGINT, SIGTERM and SIGHUP no longer
  * end the process but are counted, the last one remembered; a sleep ends
  * early when one arrives, and goes on through other signals (SIGUSR1).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* jsonl_file.h: reading skips (and counts) lines that are not JSON objects
  * and a torn last line, never losing a whole line before it; a missing file
  * reads as empty, a directory is an I/O error; a handler can stop the read.

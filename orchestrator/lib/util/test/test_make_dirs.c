@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mkdir -p: every missing part made with the mode, parts already there
  * kept, a file in the way an error with errno; the parent-only form. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* private_path: the caller's own, not a link, writable by nobody else. */
 #include <setjmp.h>
 #include <stdarg.h>

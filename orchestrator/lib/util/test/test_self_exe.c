@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* This program's path after an upgrade (self_exe.h): a copy of this test
  * is started, its file replaced by a new one while it runs (as a package
  * upgrade does), and the copy still names the path, not "... (deleted)";

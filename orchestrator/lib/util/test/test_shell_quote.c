@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* shell_quote.h: which words are safe bare, the exact quoting of each kind
  * of value (empty, spaces, single quotes, substitutions, newlines), the
  * one-line $'...' form for control characters, appending after what the

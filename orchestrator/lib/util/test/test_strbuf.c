@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* strbuf.h: appends of raw bytes, strings and formatted text grow the buffer
  * and keep it NUL-terminated; release hands the text over (never NULL, even
  * for a buffer nothing was appended to) and leaves the buffer empty and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* string_vec.h: items are formatted as they are added, kept in order and
  * NULL-terminated across growth; finish hands the list over (an empty one
  * too: a list holding only its NULL); once a failure was remembered, later

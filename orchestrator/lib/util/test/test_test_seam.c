@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The test seams' variables (test_seam.h): taken out of the environment
  * whatever the build; returned in a test build, where an armed seam says so
  * once; in a build without seams, never returned and said to be ignored. */

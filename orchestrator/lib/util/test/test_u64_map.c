@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* u64_map.h: a key maps to the value put last, a key never put maps to
  * NULL (an empty map too), every key survives the table's growth past many
  * entries, extreme keys (0, UINT64_MAX) and keys that differ only in high

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for utf8_text: validity, the in-place fix, cuts on whole
  * characters, and JSON strings of text that is not UTF-8. */
 #include <jansson.h>
