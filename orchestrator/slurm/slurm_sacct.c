@@ -80,10 +80,16 @@ static bool read_array(const char *job_id, struct slurm_job *job, uint32_t **tas
 	       slurm_parse_array_tasks(underscore + 1, tasks, n);
 }
 
-/* The state and texts of a run's line; false when out of memory. */
+/* The state and texts of a run's line; false when out of memory. A final
+ * state without an End is not an end yet: slurmdbd records a job that ended
+ * before slurmctld sent its start in two writes, the start's already with
+ * the final state (exit code 0:0, End Unknown) until the completion's comes
+ * with the real exit code: the job reads as still COMPLETING until then. */
 static bool copy_texts(char **f, struct slurm_job *job)
 {
 	job->state = slurm_state_from_text(f[A_STATE]);
+	if (slurm_state_is_final(job->state) && job->end_time == 0)
+		job->state = SLURM_STATE_COMPLETING;
 	job->state_text = strdup(f[A_STATE]);
 	return job->state_text && slurm_copy_value(f[A_REASON], &job->reason) &&
 	       slurm_copy_value(f[A_NODES], &job->nodes);

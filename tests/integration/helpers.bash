@@ -98,19 +98,22 @@ wait_running() {
 TEST_SINCE=$(date -d '-5 seconds' +%Y-%m-%dT%H:%M:%S)
 
 # sacct_field JOBID FIELD: the job allocation's field (no steps) once its
-# state is final in the accounting database (bounded wait: slurmdbd writes
-# asynchronously).
+# end is in the accounting database (bounded wait: slurmdbd writes
+# asynchronously). A state alone is not enough: for a job that ended before
+# slurmctld sent its start record, that record already says FAILED (its
+# exit code still 0:0, its End Unknown) until the completion record comes.
 sacct_field() {
-	local job=$1 field=$2 row state value deadline=$((SECONDS + 60))
+	local job=$1 field=$2 row state end value deadline=$((SECONDS + 60))
 	while (( SECONDS < deadline )); do
-		row=$(sacct -n -X -P -S "$TEST_SINCE" -j "$job" -o "State,$field" 2>/dev/null | tail -1)
-		state=${row%%|*} value=${row#*|}
+		row=$(sacct -n -X -P -S "$TEST_SINCE" -j "$job" -o "State,End,$field" 2>/dev/null | tail -1)
+		IFS='|' read -r state end value <<<"$row"
 		case $state in
 		""|PENDING|RUNNING|REQUEUED|COMPLETING|SUSPENDED) sleep 1 ;;
-		*) echo "$value"; return 0 ;;
+		*) [[ $end == Unknown || -z $end ]] && { sleep 1; continue; }
+		   echo "$value"; return 0 ;;
 		esac
 	done
-	echo "unknown (state ${state:-none})"
+	echo "unknown (state ${state:-none}, end ${end:-none})"
 }
 
 # events DIR [JQ-FILTER]: every event line of the run directory, as JSON, in
