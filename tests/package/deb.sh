@@ -26,6 +26,8 @@
 set -euo pipefail
 
 top=${SCALABLE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/package/tap.bash
+. "$top/tests/package/tap.bash"
 build=${SCALABLE_BUILD_DIR:-$top/_build}
 work=$build/package-deb
 cluster=$top/tests/cluster/cluster
@@ -35,28 +37,14 @@ while (($#)); do
 	case $1 in
 	--cluster) with_cluster=1 ;;
 	--keep) keep=1 ;;
-	-h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 && !/SPDX-License-Identifier/ { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+	-h | --help) header_help "$0"; exit 0 ;;
 	*) echo "deb.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
 	esac
 	shift
 done
 
-npass=0 nfail=0 nskip=0
-pass() { echo "ok - $*"; npass=$((npass + 1)); }
-fail() { echo "not ok - $*"; nfail=$((nfail + 1)); }
-skip() { echo "ok - $1 # skip $2"; nskip=$((nskip + 1)); }
-# timed STEP CMD...: runs CMD, prints how long it took; its status.
-timed() {
-	local step=$1 start=$SECONDS rc=0
-	shift
-	"$@" || rc=$?
-	echo "# time $step: $((SECONDS - start)) s"
-	return "$rc"
-}
-# tail_of FILE: the end of a log, as TAP diagnostics.
-tail_of() { tail -n "${2:-25}" "$1" | sed 's/^/#   /'; }
 
-version=$(sed -n 's/^AC_INIT(\[scalable\], \[\([^]]*\)\].*/\1/p' "$top/configure.ac")
+version=$(configure_version)
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
 plugin=/usr/lib/$multiarch/slurm-wlm/spank_scalable.so
 snippet=/etc/slurm/plugstack.conf.d/scalable.conf
@@ -82,7 +70,7 @@ for tool in dpkg-buildpackage dh lintian; do
 done
 if ((${#missing[@]})); then
 	skip "deb: build, lint, install" "${missing[*]} not installed (contrib/install-deps installs them)"
-	echo "# deb: $npass passed, $nfail failed, $nskip skipped"
+	tap_summary deb
 	exit 0
 fi
 
@@ -97,7 +85,7 @@ if timed dpkg-buildpackage build_debs && compgen -G "$work/scalable_${version}-*
 else
 	fail "deb: dpkg-buildpackage -us -uc -b failed ($work/build.log)"
 	tail_of "$work/build.log" 40
-	echo "# deb: $npass passed, $nfail failed, $nskip skipped"
+	tap_summary deb
 	exit 1
 fi
 changes=$(ls "$work"/scalable_"$version"-*_*.changes)
@@ -116,7 +104,7 @@ grep -E '^[EWI]: ' "$work/lintian.log" | sed 's/^/#   /' || true
 # --- 3. install -------------------------------------------------------------
 if ((EUID != 0)); then
 	skip "deb: install and installed files" "not root: apt-get install needs root"
-	echo "# deb: $npass passed, $nfail failed, $nskip skipped"
+	tap_summary deb
 	((nfail == 0))
 	exit
 fi
@@ -154,7 +142,7 @@ cleanup() {
 			fi
 		fi
 	fi
-	echo "# deb: $npass passed, $nfail failed, $nskip skipped"
+	tap_summary deb
 	((nfail == 0 && rc == 0)) || exit 1
 }
 trap cleanup EXIT

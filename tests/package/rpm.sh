@@ -19,30 +19,20 @@
 set -euo pipefail
 
 top=${SCALABLE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/package/tap.bash
+. "$top/tests/package/tap.bash"
 build=${SCALABLE_BUILD_DIR:-$top/_build}
 work=$build/package-rpm
 spec=$top/contrib/rpm/scalable.spec
 rc_file=$top/contrib/rpm/scalable-rpmlintrc
 case ${1:-} in
--h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 && !/SPDX-License-Identifier/ { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+-h | --help) header_help "$0"; exit 0 ;;
 "") ;;
 *) echo "rpm.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
 esac
 
-npass=0 nfail=0 nskip=0
-pass() { echo "ok - $*"; npass=$((npass + 1)); }
-fail() { echo "not ok - $*"; nfail=$((nfail + 1)); }
-skip() { echo "ok - $1 # skip $2"; nskip=$((nskip + 1)); }
-timed() {
-	local step=$1 start=$SECONDS rc=0
-	shift
-	"$@" || rc=$?
-	echo "# time $step: $((SECONDS - start)) s"
-	return "$rc"
-}
-tail_of() { tail -n "${2:-25}" "$1" | sed 's/^/#   /'; }
 finish() {
-	echo "# rpm: $npass passed, $nfail failed, $nskip skipped"
+	tap_summary rpm
 	((nfail == 0))
 }
 trap 'finish || exit 1' EXIT
@@ -56,7 +46,7 @@ if ((${#missing[@]})); then
 	exit 0
 fi
 
-version=$(sed -n 's/^AC_INIT(\[scalable\], \[\([^]]*\)\].*/\1/p' "$top/configure.ac")
+version=$(configure_version)
 tarball=scalable-$version.tar.gz
 rm -rf "$work"
 mkdir -p "$work"
