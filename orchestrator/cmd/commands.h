@@ -21,6 +21,7 @@ int cmd_resume(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_pack_exec(int argc, char **argv);
 
 #endif

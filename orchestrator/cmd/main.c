@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "runs", cmd_runs, "list the runs" },
 	{ "diagnose", cmd_diagnose, "what failed in a run, why, and what to change" },
 	{ "report", cmd_report, "a run's report as HTML, Markdown or JSON" },
+	{ "export", cmd_export, "a run's tasks, attempts and failures as Parquet, CSV or TSV" },
 	{ "sweep", cmd_sweep, "(run by the sweeper job) one pass over a detached run" },
 	{ "pack-exec", cmd_pack_exec, "(run by a packed array task) run its scenarios" },
 };
