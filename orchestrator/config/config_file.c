@@ -52,6 +52,7 @@ static const struct field top_fields[] = {
 	{ "classify", FIELD_CUSTOM, 0, 0, 0, defer },
 	{ "notify", FIELD_CUSTOM, 0, 0, 0, defer },
 	{ "ai", FIELD_CUSTOM, 0, 0, 0, defer },
+	{ "snapshots", FIELD_CUSTOM, 0, 0, 0, load_snapshots },
 };
 
 /* Fails when a required top-level key is missing. */

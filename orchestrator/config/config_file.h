@@ -131,6 +131,12 @@ struct config_setting {
 	struct setting_origin origin;
 };
 
+/* snapshots: the export formats written into <run>/snapshots at close
+ * (bits in export.h's enum export_format order). */
+#define CONFIG_SNAPSHOT_PARQUET 1u
+#define CONFIG_SNAPSHOT_CSV 2u
+#define CONFIG_SNAPSHOT_TSV 4u
+
 struct config {
 	char *path;                /* as given */
 	char *dir;                 /* its directory: relative paths start here */
@@ -147,6 +153,7 @@ struct config {
 	size_t n_rules;
 	struct notify_config notify;
 	struct ai_config ai;
+	unsigned snapshots;        /* CONFIG_SNAPSHOT_* bits: exports written at close */
 	struct config_setting *settings;    /* every value defaults may give */
 	size_t n_settings;
 	struct config_defaults *defaults;   /* the defaults given; NULL: none */

@@ -84,6 +84,8 @@ int load_retry(struct loader *L, const struct ynode *map);
 int load_classify(struct loader *L, const struct ynode *list);
 int load_notify(struct loader *L, const struct ynode *map);
 int load_ai(struct loader *L, const struct ynode *map);
+/* snapshots: a list of export formats (FIELD_CUSTOM; config_snapshots.c). */
+int load_snapshots(struct loader *L, const struct ynode *value, void *object);
 /* After every section: the defaults under the project's own values, and
  * config->settings saying where each came from (config_apply_defaults.c). */
 int apply_defaults(struct loader *L, const struct ynode *root);

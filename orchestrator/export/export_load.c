@@ -123,7 +123,7 @@ static int read_plan(struct ex_run *run, struct error *err)
 		if (!name || !*name)
 			continue;
 		if ((id = dx_names_id(&run->names, name, strlen(name))) == DX_NO_ID ||
-		    set_memory(run, id, json_is_integer(memory) ? json_integer_value(memory) : -1))
+		    set_memory(run, id, json_integer_value(memory) > 0 ? json_integer_value(memory) : -1))
 			goto oom;
 		run->plan_comps[run->n_plan_comps++] = id;
 	}

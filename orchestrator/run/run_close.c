@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "export/export.h"
 #include "lib/util/crash_point.h"
 #include "run/notify.h"
 #include "report/report.h"
@@ -37,6 +38,29 @@ static void write_closing_report(const struct run_session *s)
 			"(scalable report writes it)\n", err.text);
 }
 
+/* snapshots: the export's tables in <run_dir>/snapshots, in each format the
+ * config asks for; a failure is a warning, never the run's outcome. */
+static void write_snapshots(const struct run_session *s)
+{
+	enum export_format formats[EXPORT_FORMAT_COUNT];
+	struct export_result results[EXPORT_FORMAT_COUNT];
+	struct error err;
+	size_t n = 0;
+	char *dir;
+
+	for (int f = 0; s->config && f < EXPORT_FORMAT_COUNT; f++)
+		if (s->config->snapshots & (1u << f))  /* CONFIG_SNAPSHOT_* follow the enum */
+			formats[n++] = (enum export_format)f;
+	if (!n || asprintf(&dir, "%s/snapshots", s->run->path) < 0)
+		return;
+	if (export_run_formats(s->run->path, formats, n, dir, results, &err) != 0)
+		fprintf(stderr, "scalable: warning: the run is closed, but its snapshots were not "
+			"written: %s (scalable export writes them)\n", err.text);
+	for (size_t i = 0; i < n; i++)
+		export_result_free(&results[i]);
+	free(dir);
+}
+
 int run_session_close(struct run_session *s, enum run_status status, struct error *err)
 {
 	json_t *summary = run_summary_json(s->tracker);
@@ -55,6 +79,7 @@ int run_session_close(struct run_session *s, enum run_status status, struct erro
 	/* after the close is durable; neither changes the run's outcome. The
 	 * report first, so that the notification can point at it. */
 	write_closing_report(s);
+	write_snapshots(s);
 	notify_run_closed(s->run->path, s->config ? &s->config->notify : NULL);
 	return 0;
 }
