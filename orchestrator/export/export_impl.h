@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the export_*.c files share. One file per job:
  *   reading     export_load.c (run.json, plan.json, then the JSONL files),
+ *               export_values.c (the text store, times),
  *               export_scenarios.c (scenarios.jsonl, parameter types),
  *               export_attempts.c (tasks.jsonl's rows merged per attempt),
  *               export_failures.c (failures.jsonl);
