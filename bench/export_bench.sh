@@ -10,6 +10,8 @@
 # tasks.jsonl), python3 (csv.DictReader on attempts.csv vs json.loads per
 # line of tasks.jsonl), pandas when installed (read_parquet, read_csv,
 # read_json(lines=True)). A reader that is missing is named and skipped.
+# With hyparquet it also checks that every Parquet table reads back with the
+# CSV's values, cell by cell (tests/cli/export_compare.mjs).
 #
 #   bench/export_bench.sh                # from the source tree, build in _build
 #   BUILD=_b8 bench/export_bench.sh 200000 3
@@ -109,6 +111,17 @@ if command -v node >/dev/null; then
 	fi
 else
 	echo "  node skipped: not installed"
+fi
+if command -v node >/dev/null && [ -d "$modules/hyparquet" ]; then
+	mkdir "$work/both"
+	ln -s "$work"/parquet/*.parquet "$work"/csv/*.csv "$work/both/"
+	if node --max-old-space-size=8192 "$here/tests/cli/export_compare.mjs" "$modules" "$work/both" >"$work/compare" 2>&1; then
+		echo "  check: hyparquet reads every Parquet table with the CSV's values:" \
+			"$(tr '\n' ' ' <"$work/compare")(table rows columns)"
+	else
+		echo "  check FAILED: the Parquet tables differ from the CSV:"
+		sed 's/^/    /' "$work/compare"
+	fi
 fi
 if command -v python3 >/dev/null; then
 	load "python3: json.loads per line of tasks.jsonl" python3 -c 'import json, sys

@@ -14,9 +14,10 @@ const load = p => import(pathToFileURL(join(modules, p)).href)
 const { parquetReadObjects, parquetMetadata, parquetSchema } = await load('hyparquet/src/index.js')
 const { compressors } = await load('hyparquet-compressors/src/index.js')
 
-// Records of RFC 4180 text: quoted fields may hold commas, quotes ("") and CRLF.
-function parseCsv(text) {
-  const rows = []
+// Calls onRecord with each record of RFC 4180 text (quoted fields may hold
+// commas, quotes as "" and CRLF; an unquoted empty field is null), one at a
+// time, so that a million rows are never held twice.
+function parseCsv(text, onRecord) {
   let row = [], field = '', quoted = false, wasQuoted = false, i = 0
   while (i < text.length) {
     const c = text[i]
@@ -31,7 +32,7 @@ function parseCsv(text) {
       field = ''; wasQuoted = false
       if (c === '\r') {
         if (text[i + 1] !== '\n') throw new Error(`a CR without LF at ${i}`)
-        rows.push(row); row = []; i += 2; continue
+        onRecord(row); row = []; i += 2; continue
       }
       i++; continue
     }
@@ -39,7 +40,6 @@ function parseCsv(text) {
     field += c; i++
   }
   if (field !== '' || row.length) throw new Error('the last record does not end in CRLF')
-  return rows
 }
 
 // A Parquet value as the CSV writes it.
@@ -64,26 +64,30 @@ for (const table of tables) {
   const meta = parquetMetadata(file)
   const names = parquetSchema(meta).children.map(c => c.element.name)
   const rows = await parquetReadObjects({ file, compressors })
-  const csv = parseCsv(readFileSync(join(dir, `${table}.csv`), 'utf8'))
-  const header = csv.shift()
-  if (header.join(',') !== names.join(',')) {
-    console.log(`${table}: columns differ:\n csv     ${header}\n parquet ${names}`)
-    bad++
-    continue
-  }
-  if (csv.length !== rows.length || Number(meta.num_rows) !== rows.length) {
-    console.log(`${table}: ${csv.length} CSV rows, ${rows.length} Parquet rows (footer: ${meta.num_rows})`)
-    bad++
-    continue
-  }
-  for (let r = 0; r < rows.length && bad < 10; r++)
-    for (let c = 0; c < names.length && bad < 10; c++) {
-      const pq = asText(rows[r][names[c]])
-      if (!same(csv[r][c], pq)) {
-        console.log(`${table} row ${r} ${names[c]}: csv ${JSON.stringify(csv[r][c])} parquet ${JSON.stringify(pq)}`)
+  let header = null, r = 0
+  parseCsv(readFileSync(join(dir, `${table}.csv`), 'utf8'), record => {
+    if (!header) {
+      header = record
+      if (header.join(',') !== names.join(',')) {
+        console.log(`${table}: columns differ:\n csv     ${header}\n parquet ${names}`)
         bad++
       }
+      return
     }
+    if (r < rows.length)
+      for (let c = 0; c < names.length && bad < 10; c++) {
+        const pq = asText(rows[r][names[c]])
+        if (!same(record[c], pq)) {
+          console.log(`${table} row ${r} ${names[c]}: csv ${JSON.stringify(record[c])} parquet ${JSON.stringify(pq)}`)
+          bad++
+        }
+      }
+    r++
+  })
+  if (r !== rows.length || Number(meta.num_rows) !== rows.length) {
+    console.log(`${table}: ${r} CSV rows, ${rows.length} Parquet rows (footer: ${meta.num_rows})`)
+    bad++
+  }
   console.log(`${table} ${rows.length} ${names.length}`)
 }
 process.exit(bad ? 1 : 0)
