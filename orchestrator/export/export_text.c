@@ -30,6 +30,15 @@ static const char *int_text(int64_t v, char *buf, size_t len)
 	return p;
 }
 
+/* v's last n decimal digits at p, zero-padded. */
+static void put_digits(char *p, unsigned v, int n)
+{
+	while (n--) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 /* Milliseconds since the epoch as RFC 3339 UTC (Howard Hinnant's
  * civil_from_days; no gmtime per row). */
 static const char *time_text(int64_t ms, char *buf, size_t len)
@@ -47,9 +56,18 @@ static const char *time_text(int64_t ms, char *buf, size_t len)
 	d = doy - (153 * mp + 2) / 5 + 1;
 	m = mp < 10 ? mp + 3 : mp - 9;
 	y = (int64_t)yoe + era * 400 + (m <= 2);
-	snprintf(buf, len, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02u.%03uZ", y, m, d,
-		 (unsigned)(in_day / 3600000), (unsigned)(in_day / 60000 % 60),
-		 (unsigned)(in_day / 1000 % 60), (unsigned)(in_day % 1000));
+	if (y < 0 || y > 9999 || len < 25) {
+		snprintf(buf, len, "%" PRId64, ms);  /* no such time in the run's files */
+		return buf;
+	}
+	put_digits(buf, (unsigned)y, 4), buf[4] = '-';
+	put_digits(buf + 5, m, 2), buf[7] = '-';
+	put_digits(buf + 8, d, 2), buf[10] = 'T';
+	put_digits(buf + 11, (unsigned)(in_day / 3600000), 2), buf[13] = ':';
+	put_digits(buf + 14, (unsigned)(in_day / 60000 % 60), 2), buf[16] = ':';
+	put_digits(buf + 17, (unsigned)(in_day / 1000 % 60), 2), buf[19] = '.';
+	put_digits(buf + 20, (unsigned)(in_day % 1000), 3);
+	buf[23] = 'Z', buf[24] = '\0';
 	return buf;
 }
 
