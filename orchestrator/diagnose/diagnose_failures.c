@@ -118,7 +118,7 @@ static int keep_samples(struct dx_group *g, const char *message, const struct dx
 	if (g->count == 1 || offset < g->sample_offset) {
 		if (replace(&g->message, message) || replace(&g->error_type, error_type))
 			return -1;
-		g->sample = (struct dx_task_ref){ comp, (uint32_t)f->task_id };
+		g->sample = (struct dx_task_ref){ comp, (uint32_t)f->task_id, 0 };
 		g->sample_attempt = f->attempt > 0 ? (uint32_t)f->attempt : 1;
 		g->sample_offset = offset;
 	}
@@ -150,7 +150,8 @@ static void count_exit(struct dx_group *g, int64_t code)
 	g->exits[i].count++;
 }
 
-static int add_task_ref(struct dx_group *g, uint32_t component, int64_t task_id)
+static int add_task_ref(struct dx_group *g, uint32_t component, int64_t task_id,
+			int64_t attempt)
 {
 	if (g->n_tasks == g->cap_tasks) {
 		size_t cap = g->cap_tasks ? g->cap_tasks * 2 : 16;
@@ -161,7 +162,8 @@ static int add_task_ref(struct dx_group *g, uint32_t component, int64_t task_id)
 		g->tasks = grown;
 		g->cap_tasks = cap;
 	}
-	g->tasks[g->n_tasks++] = (struct dx_task_ref){ component, (uint32_t)task_id };
+	g->tasks[g->n_tasks++] = (struct dx_task_ref){ component, (uint32_t)task_id,
+						       attempt > 0 ? (uint32_t)attempt : 1 };
 	return 0;
 }
 
@@ -212,7 +214,7 @@ static int add_failure(struct diagnosis *dx, const struct dx_failure_fields *f, 
 	count_exit(g, f->exit_code);
 	if (keep_samples(g, message, f, comp, offset) != 0 || count_where(g, worker, comp) != 0)
 		return -1;
-	return add_task_ref(g, comp, f->task_id);
+	return add_task_ref(g, comp, f->task_id, f->attempt);
 }
 
 int dx_failure_line(const char *line, size_t len, uint64_t offset, void *partial)

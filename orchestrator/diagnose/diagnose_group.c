@@ -61,6 +61,7 @@ static void group_free(struct dx_group *g)
 	free(g->by_worker);
 	free(g->by_component);
 	free(g->tasks);
+	free(g->failed_later_by_class);
 	for (size_t i = 0; i < g->n_shared; i++) {
 		free(g->shared[i].parameter);
 		free(g->shared[i].value);

@@ -73,6 +73,7 @@ struct dx_group_component {
 
 struct dx_task_ref {
 	uint32_t component, task;
+	uint32_t attempt;              /* in a group's tasks: its latest failed attempt there */
 };
 
 struct dx_exit_count {
@@ -120,8 +121,15 @@ struct dx_group {
 	size_t n_exits;
 	double elapsed_max;            /* from the failures' evidence; -1 unknown */
 	int64_t time_limit;            /* likewise */
-	/* made by diagnose_outcome.c */
+	/* made by diagnose_outcome.c: tasks_failed are those whose final
+	 * failure is this group's; a task that got past it and then failed
+	 * otherwise counts in tasks_failed_later, by the class of its final
+	 * failure (classes.count + 1 slots: the last is a final attempt that
+	 * failed without a failure record), or was cancelled */
 	size_t tasks_failed, tasks_recovered, tasks_pending;
+	size_t tasks_failed_later, tasks_cancelled_later;
+	size_t *failed_later_by_class;
+	size_t n_failed_later_by_class;
 	unsigned last_attempt;         /* the latest attempt of any of its tasks */
 	/* made by diagnose_shared.c */
 	struct dx_shared *shared;
@@ -305,6 +313,11 @@ int dx_suggest_memory(const struct diagnosis *dx, struct dx_finding *f);
 int dx_suggest_walltime(const struct diagnosis *dx, struct dx_finding *f);
 /* Appends one line of evidence for people. */
 int dx_line(struct dx_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "1 then failed with input_error (see that finding)", "2 then failed with
+ * oom, 1 with input_error (see those findings), 1 then cancelled": what
+ * became of the tasks that got past the group's failure and failed
+ * otherwise; "" when none did. */
+void dx_later_text(const struct diagnosis *dx, const struct dx_group *g, char *buf, size_t len);
 /* Adds the lines and fields every group finding has (tasks, nodes, shared
  * parameters). */
 int dx_common_evidence(const struct diagnosis *dx, struct dx_finding *f);

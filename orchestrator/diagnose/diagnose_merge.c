@@ -58,7 +58,7 @@ static void merge_samples(struct dx_group *g, struct dx_group *pg, const struct 
 			take(&g->message, &pg->message);
 			take(&g->error_type, &pg->error_type);
 			g->sample = (struct dx_task_ref){ mapped(m->components, pg->sample.component),
-							  pg->sample.task };
+							  pg->sample.task, 0 };
 			g->sample_attempt = pg->sample_attempt;
 			g->sample_offset = pg->sample_offset;
 		}
@@ -134,7 +134,8 @@ static int merge_task_refs(struct dx_group *g, const struct dx_group *pg, const 
 	}
 	for (size_t i = 0; i < pg->n_tasks; i++)
 		g->tasks[g->n_tasks++] = (struct dx_task_ref){
-			mapped(m->components, pg->tasks[i].component), pg->tasks[i].task };
+			mapped(m->components, pg->tasks[i].component), pg->tasks[i].task,
+			pg->tasks[i].attempt };
 	return 0;
 }
 

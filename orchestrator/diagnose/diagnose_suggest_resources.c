@@ -75,8 +75,10 @@ static int memory_lines(const struct dx_group *g, const struct memory_view *m,
 static char *memory_suggestion(const struct dx_group *g, const struct memory_view *m)
 {
 	const char *comp = m->component ? m->component : "the component's";
-	const char *lead = g->tasks_failed == 0 && g->tasks_recovered ?
-		"the retries with more memory recovered them; to spare those retries, " : "";
+	const char *lead = g->tasks_failed == 0 && !g->tasks_pending &&
+		(g->tasks_recovered || g->tasks_failed_later) ?
+		"the retries with more memory got every task past it; to spare those retries, " :
+		"";
 	char size[32], basis[64], *text = NULL;
 	int n;
 
