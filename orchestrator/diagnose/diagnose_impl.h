@@ -60,6 +60,28 @@ void dx_names_free(struct dx_names *names);
  * string or empty, with *oom set when memory ran out. */
 uint32_t dx_intern(struct dx_names *names, struct jspan value, bool *oom);
 
+/* The attempts that asked one memory request (diagnose_requests.c). */
+#define DX_REQUESTS 16             /* distinct requests told apart per table */
+struct dx_request {
+	int64_t bytes;                 /* the request; 0: none recorded */
+	uint32_t attempts;             /* attempts that asked it */
+	uint32_t measured;             /* of them, with a known peak */
+	int64_t peak;                  /* their largest peak */
+};
+
+/* A table of up to DX_REQUESTS requests, by size; made at the first add. */
+struct dx_requests {
+	struct dx_request *items;
+	uint8_t count;
+	bool more;                     /* a request past the table's size was left out */
+};
+
+/* Counts one attempt of request bytes (peak: <= 0 unknown); 0, or -1. */
+int dx_requests_add(struct dx_requests *t, int64_t bytes, int64_t peak);
+/* Adds from's attempts to to; 0, or -1. */
+int dx_requests_merge(struct dx_requests *to, const struct dx_requests *from);
+void dx_requests_free(struct dx_requests *t);
+
 /* One component's failed attempts within a group (from tasks.jsonl); 0
  * is unknown, as in every per-id array here (they grow zero-filled). */
 struct dx_group_component {
@@ -69,6 +91,9 @@ struct dx_group_component {
 	int64_t request;               /* the largest memory request */
 	double elapsed_max;            /* the longest failed attempt */
 	int64_t walltime;              /* the largest walltime request */
+	struct dx_requests requests;   /* OOM: the failed attempts by request */
+	uint32_t at_memory_cap;        /* OOM: gave up at retry.oom.memory_cap */
+	int64_t memory_cap;            /* the cap they named; 0 unknown */
 };
 
 struct dx_task_ref {
@@ -159,6 +184,9 @@ struct dx_component {
 	size_t n_peaks, cap_peaks;
 	int64_t memory_request, walltime_request;  /* the largest seen; 0 unknown */
 	int64_t peak_succeeded;        /* the largest peak of a succeeded attempt */
+	struct dx_requests requests;   /* attempts that ended, by memory request */
+	int64_t first_request;         /* the smallest of first attempts; 0 unknown */
+	int64_t configured_request;    /* plan.json's (the config's); -1 unknown */
 };
 
 struct dx_file_stats {
@@ -228,6 +256,10 @@ struct diagnosis {
 	size_t failures;               /* failed attempts (failures.jsonl) */
 	struct dx_file_stats tasks_file, failures_file;
 	struct dx_scenarios scen;      /* scenarios.jsonl */
+	/* made by diagnose_plan.c: retry.oom as plan.json says, else the
+	 * built-in policy (memory_cap 0: none known) */
+	double memory_factor;
+	int64_t memory_cap;
 	/* made by diagnose_outcome.c */
 	size_t tasks, by_state[TASK_STATE_COUNT], attempts;
 	struct dx_finding *findings;
@@ -274,6 +306,7 @@ int dx_failure_line(const char *line, size_t len, uint64_t offset, void *partial
  * report for its table of failures. */
 struct dx_failure_fields {
 	struct jspan failure_class, message, component, error_type, worker, traceback;
+	struct jspan retry_action, retry_reason;  /* details.retry's */
 	int64_t task_id, attempt, exit_code, signal;
 	double elapsed;
 	int64_t time_limit;
@@ -298,6 +331,14 @@ bool dx_scenario_number(const struct dx_param *p, size_t index, double *number);
 void dx_scenarios_free(struct dx_scenarios *s);
 /* diagnose_shared.c: what the failing scenarios of the largest groups share. */
 int dx_shared(struct diagnosis *dx);
+
+/* diagnose_plan.c: each component's configured memory request and the OOM
+ * retry policy, from plan.json (the first wave's plan, written from the
+ * config); what it lacks stays unknown. Reads nothing else. */
+void dx_read_plan(struct diagnosis *dx);
+/* The request the config gave component c: plan.json's, else the smallest
+ * request of its first attempts; 0 unknown. */
+int64_t dx_configured_request(const struct diagnosis *dx, uint32_t c);
 
 /* diagnose_free.c: frees what dx holds (not dx itself) and zeroes it. */
 void dx_clear(struct diagnosis *dx);

@@ -49,7 +49,7 @@ static int transient(const struct diagnosis *dx, const struct dx_group *g,
 			       g->tasks_pending == 1 ? "s" : "", *later ? ": " : "", later);
 	if (*later)
 		return suggest(f, "nothing to change for this error: the retries got every task "
-			       "past it (%zu recovered; %s)", g->tasks_recovered, later);
+			       "past it: %zu recovered, %s", g->tasks_recovered, later);
 	return suggest(f, "nothing to change: the retries recovered every task (at the cost "
 		       "of %zu more attempt%s)", retried, retried == 1 ? "" : "s");
 }
