@@ -173,19 +173,20 @@ static void count_exit(struct dx_group *g, int64_t code)
 }
 
 /* An OOM attempt the orchestrator gave up on at retry.oom.memory_cap
- * ("memory cap 64G reached", retry_decision.c): counted, with the cap. */
+ * ("oom: memory cap 64G reached", retry_decision.c): counted, with the cap. */
 static void note_memory_cap(struct dx_group *g, uint32_t comp, const struct dx_failure_fields *f)
 {
 	static const char prefix[] = "memory cap ";
 	char reason[RETRY_REASON_SIZE], size[32];
+	const char *at;
 	uint64_t cap;
 
 	if (comp == DX_NO_ID || comp >= g->n_by_component || !f->retry_reason.p ||
 	    !jscan_string(f->retry_reason, reason, sizeof reason, NULL) ||
-	    strncmp(reason, prefix, sizeof prefix - 1) != 0)
+	    !(at = strstr(reason, prefix)))
 		return;
 	g->by_component[comp].at_memory_cap++;
-	if (sscanf(reason + sizeof prefix - 1, "%31s", size) == 1 &&
+	if (sscanf(at + sizeof prefix - 1, "%31s", size) == 1 &&
 	    units_parse_size(size, &cap, NULL) && (int64_t)cap > g->by_component[comp].memory_cap)
 		g->by_component[comp].memory_cap = (int64_t)cap;
 }

@@ -5,13 +5,15 @@
  *   reading     diagnose_scan.c (JSON fields), diagnose_lines.c (lines of
  *               a file or a range of one), diagnose_parallel.c (threads),
  *               diagnose_merge.c (their partial results);
- *   the files   diagnose_failures.c, diagnose_tasks.c, diagnose_scenarios.c;
+ *   the files   diagnose_failures.c, diagnose_tasks.c, diagnose_scenarios.c,
+ *               diagnose_plan.c (the config's requests and OOM policy);
  *   tables      diagnose_names.c (interning), diagnose_group.c (groups);
  *   analysis    diagnose_pattern.c (message patterns), diagnose_outcome.c
  *               (what became of each group's tasks), diagnose_shared.c
  *               (what failing scenarios share), diagnose_findings.c
  *               (severity, order, the node finding), diagnose_suggest*.c
  *               and diagnose_evidence.c (evidence and suggestions),
+ *               diagnose_requests.c (attempts by memory request),
  *               diagnose_sizes.c (the numbers), diagnose_traceback.c;
  *   output      diagnose_human.c, diagnose_json.c;
  *   freeing     diagnose_free.c. */

@@ -47,9 +47,12 @@ static int transient(const struct diagnosis *dx, const struct dx_group *g,
 		return suggest(f, "%zu task%s still wait%s for a retry; the rest got past it%s%s",
 			       g->tasks_pending, g->tasks_pending == 1 ? "" : "s",
 			       g->tasks_pending == 1 ? "s" : "", *later ? ": " : "", later);
-	if (*later)
+	if (*later && g->tasks_recovered)
 		return suggest(f, "nothing to change for this error: the retries got every task "
 			       "past it: %zu recovered, %s", g->tasks_recovered, later);
+	if (*later)
+		return suggest(f, "nothing to change for this error: the retries got every task "
+			       "past it: %s", later);
 	return suggest(f, "nothing to change: the retries recovered every task (at the cost "
 		       "of %zu more attempt%s)", retried, retried == 1 ? "" : "s");
 }

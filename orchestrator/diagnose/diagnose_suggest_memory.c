@@ -25,6 +25,7 @@ struct memory_view {
 	double factor;
 	uint64_t suggested;            /* the size to ask next, above every one tried */
 	bool raise_cap;                /* suggested is for retry.oom.memory_cap */
+	bool by_peak;                  /* it is the peak + 25%, above largest x factor */
 };
 
 static json_t *bytes_or_null(int64_t bytes)
@@ -34,12 +35,13 @@ static json_t *bytes_or_null(int64_t bytes)
 
 /* The retry's next step above the largest size tried, as retry_decision.c
  * makes it: max(largest x factor, peak x 1.25) in whole MiB. */
-static uint64_t next_step(const struct memory_view *m)
+static uint64_t next_step(struct memory_view *m)
 {
 	uint64_t largest = (uint64_t)(m->request > m->cap ? m->request : m->cap);
 	double grown = (double)largest * m->factor, by_peak = (double)m->peak * DIAGNOSE_HEADROOM;
 	uint64_t next = (uint64_t)(grown > by_peak ? grown : by_peak);
 
+	m->by_peak = by_peak > grown;
 	next = (next + MIB - 1) / MIB * MIB;
 	return next > largest ? next : diagnose_memory_step(largest + 1);
 }
@@ -155,7 +157,7 @@ static char *memory_suggestion(const struct dx_group *g, const struct memory_vie
 		(g->tasks_recovered || g->tasks_failed_later) ?
 		"the retries with more memory got every task past it; to spare those retries, " :
 		"";
-	char size[32], basis[64], tried[32], *text = NULL;
+	char size[32], basis[64], tried[32], why[192], *text = NULL;
 	int n;
 
 	if (!m->suggested) {
@@ -168,11 +170,16 @@ static char *memory_suggestion(const struct dx_group *g, const struct memory_vie
 	if (m->raise_cap) {
 		units_format_size((uint64_t)(m->request > m->cap ? m->request : m->cap), tried,
 				  sizeof tried);
-		n = asprintf(&text, "raise retry.oom.memory_cap in scalable.yaml to %s (the next "
-			     "step after %s, the largest size tried, with memory_factor %g), or "
+		diagnose_format_bytes((uint64_t)m->peak, basis, sizeof basis);
+		if (m->by_peak)
+			snprintf(why, sizeof why, "the peak %s + 25%%, above %s, the largest size "
+				 "tried", basis, tried);
+		else
+			snprintf(why, sizeof why, "the next step after %s, the largest size tried, "
+				 "with memory_factor %g", tried, m->factor);
+		n = asprintf(&text, "raise retry.oom.memory_cap in scalable.yaml to %s (%s), or "
 			     "chunk the inputs of these scenarios so that each needs less; a larger "
-			     "components.%s.memory spares the retries below it", size, tried,
-			     m->factor, comp);
+			     "components.%s.memory spares the retries below it", size, why, comp);
 		return n < 0 ? NULL : text;
 	}
 	diagnose_format_bytes((uint64_t)(m->peak > m->request ? m->peak : m->request), basis,

@@ -80,7 +80,7 @@ static void failure_record(struct dx_fixture *fx, const struct attempt_spec *a,
 	row.traceback = a->traceback ? a->traceback : a->message;
 	row.evidence = evidence;
 	row.retry = a->give_up ? json_pack("{s:s, s:s, s:s, s:I}", "action", "give_up",
-					   "summary", "give up", "reason", a->give_up,
+					   "summary", "give up: ...", "reason", a->give_up,
 					   "attempt", (json_int_t)t->attempt) : NULL;
 	append_json(&fx->failures, failure_row_json(&row, FIXTURE_RUN_ID, "slurm"));
 	json_decref(evidence);

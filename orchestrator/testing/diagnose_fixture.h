@@ -29,7 +29,9 @@ struct attempt_spec {
 	int64_t rss, memory, walltime;
 	const char *failure_class, *message, *error_type, *traceback;
 	int exit_code;
-	const char *give_up;       /* details.retry: give_up with this reason; NULL: none */
+	const char *give_up;       /* details.retry: give_up with this reason, as
+				      retry_decision.c words it ("oom: memory cap
+				      1G reached"); NULL: none */
 };
 
 /* A run directory whose run.json says status ("running", "failed", ...). */

@@ -172,7 +172,7 @@ static void escalation_fixture(struct dx_fixture *fx, bool with_plan)
 			     ":1.5,\"memory_cap_bytes\":603979776}}}");
 	oom(fx, 0, 1, 256 * MIB, 250 * MIB, NULL);
 	oom(fx, 0, 2, 384 * MIB, 380 * MIB, NULL);
-	oom(fx, 0, 3, 576 * MIB, 570 * MIB, "memory cap 576M reached");
+	oom(fx, 0, 3, 576 * MIB, 570 * MIB, "oom: memory cap 576M reached");
 	oom(fx, 1, 1, 256 * MIB, 255 * MIB, NULL);
 	fixture_attempt(fx, &(struct attempt_spec){ .index = 1, .attempt = 2, .worker = "c01",
 						    .duration = 30, .memory = 384 * MIB,
