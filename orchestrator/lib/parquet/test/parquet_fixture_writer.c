@@ -157,6 +157,7 @@ static void types_row(uint64_t i)
 	memset(plain, 'a' + (int)(i % 26), 300);
 	snprintf(plain, sizeof plain, "%08" PRIu64, i);
 	plain[8] = '-';
+	plain[300] = '\0';
 	put_string(8, plain);
 	put_int64(9, -2208988800000LL + (int64_t)(mix(i) % 7258118400000ULL), true);
 	if (i % 7 == 3) put_null(10); else put_int64(10, 1700000000000LL + (int64_t)i, true);
