@@ -2,11 +2,12 @@
 /* Test support, not a test: writes a Parquet file of a named case with the
  * writer and, beside it, what it holds (CASE.expected.jsonl) for
  * tests/parquet/compare.mjs to check an independent reader against.
- *   parquet_fixture_writer types|empty|million zstd|none OUT.parquet
+ *   parquet_fixture_writer types|empty|million zstd|none OUT.parquet [--no-expected]
  * The expected file: a header line (columns, rows, which chunks of which
  * string columns must be dictionary-encoded), then one JSON array per row:
  * null, int64 and timestamps as decimal strings, doubles as their IEEE bits
- * in hex (NaN, infinities and -0.0 exactly), booleans, strings. */
+ * in hex (NaN, infinities and -0.0 exactly), booleans, strings.
+ * --no-expected writes the Parquet file alone (to time the writer). */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -61,17 +62,21 @@ static uint64_t mix(uint64_t x)
 	return x;
 }
 
-static void cell_start(void)
+/* Starts a cell of the expected row; false when none is written. */
+static bool cell_start(void)
 {
+	if (!expected)
+		return false;
 	fputs(sep, expected);
 	sep = ",";
+	return true;
 }
 
 static void put_null(size_t col)
 {
 	parquet_set_null(writer, col);
-	cell_start();
-	fputs("null", expected);
+	if (cell_start())
+		fputs("null", expected);
 }
 
 static void put_int64(size_t col, int64_t v, bool timestamp)
@@ -80,8 +85,8 @@ static void put_int64(size_t col, int64_t v, bool timestamp)
 		parquet_set_timestamp_ms(writer, col, v);
 	else
 		parquet_set_int64(writer, col, v);
-	cell_start();
-	fprintf(expected, "\"%" PRId64 "\"", v);
+	if (cell_start())
+		fprintf(expected, "\"%" PRId64 "\"", v);
 }
 
 static void put_double(size_t col, double v)
@@ -90,21 +95,22 @@ static void put_double(size_t col, double v)
 
 	parquet_set_double(writer, col, v);
 	memcpy(&bits, &v, sizeof bits);
-	cell_start();
-	fprintf(expected, "\"%016" PRIx64 "\"", bits);
+	if (cell_start())
+		fprintf(expected, "\"%016" PRIx64 "\"", bits);
 }
 
 static void put_bool(size_t col, bool v)
 {
 	parquet_set_bool(writer, col, v);
-	cell_start();
-	fputs(v ? "true" : "false", expected);
+	if (cell_start())
+		fputs(v ? "true" : "false", expected);
 }
 
 static void put_string(size_t col, const char *text)
 {
 	parquet_set_string(writer, col, text, strlen(text));
-	cell_start();
+	if (!cell_start())
+		return;
 	fputc('"', expected);
 	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
 		if (*p == '"' || *p == '\\')
@@ -119,7 +125,8 @@ static void put_string(size_t col, const char *text)
 
 static void end_row(void)
 {
-	fputs("]\n", expected);
+	if (expected)
+		fputs("]\n", expected);
 	sep = "[";
 	if (parquet_end_row(writer, &err) != 0) {
 		fprintf(stderr, "parquet_fixture_writer: %s\n", err.text);
@@ -204,8 +211,12 @@ int main(int argc, char **argv)
 	uint64_t rows = TYPES_ROWS;
 	char *expected_path;
 
-	if (argc != 4 || (strcmp(argv[2], "zstd") && strcmp(argv[2], "none"))) {
-		fprintf(stderr, "usage: %s types|empty|million zstd|none OUT.parquet\n", argv[0]);
+	bool with_expected = argc == 4;
+
+	if ((argc != 4 && (argc != 5 || strcmp(argv[4], "--no-expected"))) ||
+	    (strcmp(argv[2], "zstd") && strcmp(argv[2], "none"))) {
+		fprintf(stderr, "usage: %s types|empty|million zstd|none OUT.parquet [--no-expected]\n",
+			argv[0]);
 		return 2;
 	}
 	opts.compression = strcmp(argv[2], "zstd") ? PARQUET_COMPRESSION_NONE
@@ -223,13 +234,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (asprintf(&expected_path, "%s.expected.jsonl", argv[3]) < 0 ||
-	    !(expected = fopen(expected_path, "w")))
+	    (with_expected && !(expected = fopen(expected_path, "w"))))
 		return perror(argv[3]), 1;
 	if (!(writer = parquet_writer_open(argv[3], cols, count, &opts, &err)))
 		return fprintf(stderr, "%s: %s\n", argv[0], err.text), 1;
-	if (cols == million_columns)
+	if (expected && cols == million_columns)
 		header(cols, count, rows, 131072, "{\"component\":\"all\",\"scenario\":\"none\",\"node\":\"all\"}");
-	else /* chunks of 500, 500, 500, 500, 3 rows: only the last stays a dictionary */
+	else if (expected) /* chunks of 500, 500, 500, 500, 3 rows: only the last stays a dictionary */
 		header(cols, count, rows, TYPES_GROUP_ROWS,
 		       "{\"str_dict\":\"all\",\"str_opt\":\"all\",\"str_plain\":\"last\"}");
 	sep = "[";
@@ -238,5 +249,5 @@ int main(int argc, char **argv)
 	if (parquet_writer_close(writer, &err) != 0)
 		return fprintf(stderr, "%s: %s\n", argv[0], err.text), 1;
 	free(expected_path);
-	return fclose(expected) == 0 ? 0 : 1;
+	return !expected || fclose(expected) == 0 ? 0 : 1;
 }
