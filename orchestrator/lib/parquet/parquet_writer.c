@@ -281,8 +281,7 @@ int parquet_end_row(struct parquet_writer *w, struct error *err)
 		w->row_set[i] = false;
 	}
 	w->rows_in_group++;
-	if (w->rows_in_group >= w->row_group_rows ||
-	    (w->rows_in_group % 1024 == 0 && buffered_bytes(w) > PARQUET_ROW_GROUP_MAX_BYTES))
+	if (w->rows_in_group >= w->row_group_rows || buffered_bytes(w) > PARQUET_ROW_GROUP_MAX_BYTES)
 		return write_row_group(w, err);
 	return 0;
 }
