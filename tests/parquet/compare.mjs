@@ -166,7 +166,12 @@ if (useDuckDB && !duckdb) {
   process.exit(77)
 }
 const lines = createInterface({ input: createReadStream(expectedFile), crlfDelay: Infinity })[Symbol.asyncIterator]()
-const expected = JSON.parse((await lines.next()).value)
+const first = await lines.next()
+if (first.done) {
+  console.log(`compare: ${expectedFile} is empty: no header line`)
+  process.exit(1)
+}
+const expected = JSON.parse(first.value)
 const seen = useDuckDB ? await compareDuckDB(expected, lines, duckdb) : await compareHyparquet(expected, lines)
 if (!useDuckDB && !(await lines.next()).done) problem('fewer rows were read than were written')
 console.log(`compare: ${file}: ${seen}, ${expected.columns.length} columns: ${problems ? problems + ' problems' : 'identical'}`)
