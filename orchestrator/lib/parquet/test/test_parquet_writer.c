@@ -107,7 +107,9 @@ static const uint8_t small_file[] = {
 	0x18, 0x08, LE8(3), 0x18, 0x08, LE8(1),         /* max, min */
 	0x16, 0x00,                                     /* null_count 0 */
 	0x28, 0x08, LE8(3), 0x18, 0x08, LE8(1),         /* max_value, min_value */
-	0x00, 0x00, 0x00,                               /* Statistics, meta, chunk */
+	0x00,                                           /* Statistics */
+	0x19, 0x1c, 0x15, 0x00, 0x15, 0x00, 0x15, 0x02, 0x00, /* 13: [{DATA_PAGE, PLAIN, 1}] */
+	0x00, 0x00,                                     /* meta, chunk */
 	0x16, 0x52, 0x16, 0x06, 0x26, 0x08, 0x16, 0x52, /* 41 bytes, 3 rows, at 4, 41 */
 	0x00,                                           /* RowGroup */
 	0x28, 0x01, 't',                                /* 6: created_by "t" */
