@@ -4,7 +4,8 @@
  * attempt that exited 0 as `succeeded`; resume asks whether a scenario
  * that succeeded still has its outputs.
  *
- * Tests: orchestrator/run/test/test_run_outputs.c, tests/cli/outputs.sh. */
+ * Tests: tests/cli/outputs.sh (run and resume on the local target),
+ * tests/integration/outputs.bats (on Slurm). */
 #ifndef SCALABLE_RUN_OUTPUTS_H
 #define SCALABLE_RUN_OUTPUTS_H
 
