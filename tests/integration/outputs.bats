@@ -86,5 +86,5 @@ SH
 	[ "$status" -eq 0 ]
 	[[ $output == *"1 task that succeeded lost its outputs: run again"* ]]
 	[ "$(jq -c 'select(.record == "intent" and .wave == "w003") | .tasks' "$first/journal.jsonl")" = '[[3,2]]' ]
-	[ "$(sort "$dir/runs.log" | tr '\n' ' ')" = "0 1 1 1 2 1 2 2 3 1 3 2 " ]
+	[ "$(sort "$dir/runs.log" | tr '\n' ' ')" = "0 1 1 1 1 1 2 1 2 2 3 1 3 2 " ]   # 1 again in the second run (attempt 1)
 }
