@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,8 @@ struct run_cache {
 	size_t n_bases;
 	struct cache_index index;
 	bool index_loaded;
+	size_t refused;                 /* hits whose outputs were not intact */
+	char refused_why[512];          /* the first one's */
 };
 
 void run_cache_free(struct run_cache *cache)
@@ -124,7 +127,26 @@ const char *run_cache_lookup(const struct run_session *s, const struct component
 		return source;
 	/* the result is its files: a hit only while they are as stored */
 	outputs = cache_index_outputs(&s->cache->index, key);
-	return outputs && cache_outputs_intact(outputs, why, sizeof why) ? source : NULL;
+	if (outputs && cache_outputs_intact(outputs, why, sizeof why))
+		return source;
+	if (!s->cache->refused++)
+		snprintf(s->cache->refused_why, sizeof s->cache->refused_why, "%s",
+			 outputs ? why : "no outputs recorded");
+	return NULL;
+}
+
+void run_cache_say_refused(struct run_session *s)
+{
+	char text[800];
+
+	if (!s->cache || !s->cache->refused || !s->note)
+		return;
+	snprintf(text, sizeof text, "%zu earlier result%s not taken from the cache: %s outputs "
+		 "vanished or changed (%s%s)", s->cache->refused, s->cache->refused == 1 ? "" : "s",
+		 s->cache->refused == 1 ? "its" : "their", s->cache->refused == 1 ? "" : "first: ",
+		 s->cache->refused_why);
+	s->note(s->note_ctx, text);
+	s->cache->refused = 0;
 }
 
 int run_cache_take_hit(struct run_session *s, const struct component *c, size_t index,

@@ -209,6 +209,7 @@ static int pick(struct run_session *s, const struct task_table *t, bool use_cach
 		}
 	}
 	out->resubmitted = p->n - out->cached;
+	run_cache_say_refused(s);
 	return 0;
 }
 

@@ -12,7 +12,7 @@ work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
-echo "1..35"
+echo "1..37"
 
 # ran RUN_DIR: the scenarios that started in the run, sorted, space-separated
 ran() {
@@ -90,6 +90,8 @@ equals "the hits carry the outputs" "$(rows '"state":"hit".*"outputs":\[' "$seco
 rm results/2.csv
 check "a run after results/2.csv was deleted" 0 "$scalable" run --target local
 third=$(newest_run)
+holds "it says why the hit was not taken" out \
+	"1 earlier result not taken from the cache: its outputs vanished or changed ($(cd "$work" && pwd -P)/results/2.csv: missing)"
 equals "only scenario 2 ran" "$(ran "$third")" "2"
 equals "it ran once" "$(cat side_effects.log)" "2 attempt 1"
 equals "the others are cached" "$(rows '"state":"cached"' "$third/tasks.jsonl")" 3
@@ -100,6 +102,7 @@ check "the file is back" 0 test -s results/2.csv
 echo "scenario,X" >results/1.csv
 touch -d '2001-01-01' results/1.csv
 check "a run after results/1.csv changed" 0 "$scalable" run --target local
+holds "it says the file changed" out "results/1.csv: changed (sha256))"
 equals "only scenario 1 ran" "$(ran "$(newest_run)")" "1"
 check "its content is the task's again" 0 grep -qx "scenario,1" results/1.csv
 
