@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "lib/template/template.h"
 #include "rundir/task_outputs.h"
 
 const struct component *run_component(const struct run_session *s, const char *name)
@@ -28,6 +29,15 @@ int run_outputs_check(const struct task_attempt *ended, void *ctx, json_t **miss
 	return task_outputs_check(&place, missing, NULL, err);
 }
 
+/* Whether a pattern of c names the run's directory. */
+static bool in_run_dir(const struct component *c)
+{
+	for (size_t i = 0; i < c->outputs.count; i++)
+		if (template_uses(c->output_templates[i], "run_dir"))
+			return true;
+	return false;
+}
+
 int run_outputs_present(const struct run_session *s, const struct component *c,
 			const struct task_attempt *a, bool *present, struct error *err)
 {
@@ -35,7 +45,8 @@ int run_outputs_present(const struct run_session *s, const struct component *c,
 	json_t *missing = NULL;
 
 	*present = true;
-	if (!c->outputs.count)
+	/* a cached task's files are in its source run's directory, not this one's */
+	if (!c->outputs.count || (a->state == TASK_CACHED && in_run_dir(c)))
 		return 0;
 	if (task_outputs_check(&place, &missing, NULL, err) != 0)
 		return -1;

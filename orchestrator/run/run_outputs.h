@@ -23,7 +23,9 @@ const struct component *run_component(const struct run_session *s, const char *n
 int run_outputs_check(const struct task_attempt *ended, void *ctx, json_t **missing,
 		      struct error *err);
 /* Whether a's outputs (a succeeded or cached attempt of component c) are
- * all there now; true when c declares none. -1 with err. */
+ * all there now; true when c declares none, and for a cached attempt when
+ * a pattern names {{ run_dir }} (its files are in the source run's
+ * directory; the cache checks them at its next lookup). -1 with err. */
 int run_outputs_present(const struct run_session *s, const struct component *c,
 			const struct task_attempt *a, bool *present, struct error *err);
 

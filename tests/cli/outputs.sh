@@ -12,7 +12,7 @@ work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
-echo "1..37"
+echo "1..44"
 
 # ran RUN_DIR: the scenarios that started in the run, sorted, space-separated
 ran() {
@@ -121,3 +121,32 @@ equals "only scenario 0 ran in that run" "$(ran "$third")" "0 2"
 equals "as its attempt 2" "$(cat side_effects.log)" "0 attempt 2"
 check "resume again: nothing to do" 0 "$scalable" resume "${third##*/}"
 holds "it says so" out "nothing to resume"
+
+# Outputs in the run's directory: a cached task's are in its source run's,
+# so resume does not call them vanished; a deleted one there still refuses
+# the hit.
+mkdir "$work/rd" && cd "$work/rd" || exit 1
+export SCALABLE_RUNS_DIR="$work/rd/runs"
+cat >scalable.yaml <<'YAML'
+version: 1
+project: rundir
+targets:
+  local: {provider: local}
+components:
+  post:
+    command: "echo {{ n }} >>ran.log; echo done >\"$SCALABLE_RUN_DIR/post-{{ n }}.txt\""
+    cache: true
+    outputs: ["{{ run_dir }}/post-{{ n }}.txt"]
+scenarios:
+  range: {name: n, start: 0, stop: 1}
+YAML
+check "a run writing into its run directory" 0 "$scalable" run --target local
+source_run=$(newest_run)
+check "the next run takes both from the cache" 0 "$scalable" run --target local
+cached_run=$(newest_run)
+equals "both cached" "$(rows '"state":"cached"' "$cached_run/tasks.jsonl")" 2
+check "resume of the cached run" 0 "$scalable" resume "${cached_run##*/}"
+holds "finds nothing vanished" out "nothing to resume"
+rm "$source_run/post-1.txt"
+check "a run after post-1.txt was deleted in the source run" 0 "$scalable" run --target local
+equals "runs scenario 1 only" "$(ran "$(newest_run)")" "1"
