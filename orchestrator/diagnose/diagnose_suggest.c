@@ -143,6 +143,18 @@ static int runtime(const struct dx_group *g, struct dx_finding *f)
 		       "fix the cause, then run them again");
 }
 
+/* An exit 0 without the declared outputs: the program or the pattern. */
+static int output_missing(const struct diagnosis *dx, const struct dx_group *g,
+			  struct dx_finding *f)
+{
+	const char *comp = dx_main_component(dx, g, NULL);
+
+	return suggest(f, "these tasks exited 0 without writing what components.%s.outputs "
+		       "names: make the program write there (a relative pattern starts in the "
+		       "config's directory) or correct the pattern, then `scalable resume` "
+		       "runs them again", comp ? comp : "<component>");
+}
+
 /* The class-specific part of a group finding. */
 static int by_class(const struct diagnosis *dx, struct dx_finding *f)
 {
@@ -163,6 +175,8 @@ static int by_class(const struct diagnosis *dx, struct dx_finding *f)
 		return preempted(dx, g, f);
 	case FAILURE_NODE_FAIL:
 		return node_failure(dx, g, f);
+	case FAILURE_OUTPUT_MISSING:
+		return output_missing(dx, g, f);
 	default:
 		return runtime(g, f);
 	}
