@@ -13,6 +13,7 @@ static const char *const class_names[FAILURE_CLASS_COUNT] = {
 	[FAILURE_INPUT_ERROR] = "input_error",
 	[FAILURE_DEPENDENCY_ERROR] = "dependency_error",
 	[FAILURE_RUNTIME_ERROR] = "runtime_error",
+	[FAILURE_OUTPUT_MISSING] = "output_missing",
 };
 
 const char *failure_class_name(enum failure_class class)

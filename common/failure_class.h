@@ -18,6 +18,7 @@ enum failure_class {
 	FAILURE_INPUT_ERROR,
 	FAILURE_DEPENDENCY_ERROR,
 	FAILURE_RUNTIME_ERROR,
+	FAILURE_OUTPUT_MISSING,  /* exited 0 without its declared outputs */
 	FAILURE_CLASS_COUNT
 };
 

@@ -38,6 +38,7 @@ class Scalable(AutotoolsPackage):
     depends_on("jansson")
     depends_on("libyaml")
     depends_on("curl")
+    depends_on("zstd")  # the Parquet export's zstd pages
     # Headers only (slurm/spank.h): slurmstepd provides the symbols at run time.
     depends_on("slurm", type="build", when="+spank")
     depends_on("cmocka", type="test")

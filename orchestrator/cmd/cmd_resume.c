@@ -22,7 +22,8 @@ static const char help[] =
 	"more wave (w002, w003, ...) with new attempt numbers, run.json back to\n"
 	"`running` with the time in resumed_at, then followed to its end as\n"
 	"`scalable run` does and closed again with a new summary. What succeeded\n"
-	"is not touched. A resubmitted task keeps the resources its last retry\n"
+	"is not touched, unless its component declares outputs: and they vanished\n"
+	"since (then it runs again). A resubmitted task keeps the resources its last retry\n"
 	"decision chose (e.g. more memory after an OOM), else the component's,\n"
 	"raised to what its last attempt asked for. The run's own config is used\n"
 	"(manifest.yaml in the run directory, read from where the config file\n"
@@ -67,6 +68,12 @@ static void say_resumed(const struct run_options *args, const struct run_session
 		 s->run->id, o->resubmitted, o->resubmitted == 1 ? "" : "s",
 		 o->wave[0] ? o->wave : "-", o->never_submitted, o->cached, o->in_flight);
 	progress_note(args->follow.progress, text);
+	if (o->outputs_gone) {
+		snprintf(text, sizeof text, "%zu task%s that succeeded lost %s outputs: run again",
+			 o->outputs_gone, o->outputs_gone == 1 ? "" : "s",
+			 o->outputs_gone == 1 ? "its" : "their");
+		progress_note(args->follow.progress, text);
+	}
 }
 
 static int resume(struct run_options *args, struct run_session *s)

@@ -18,7 +18,7 @@ static int load_class(struct loader *L, const struct ynode *value, void *object)
 	if (!failure_class_from_name(value->text, &rule->class))
 		return fail_at(L, value, "unknown failure class '%s' (expected transient, "
 			       "oom, preempted, timeout, node_fail, input_error, "
-			       "dependency_error or runtime_error)", value->text);
+			       "dependency_error, runtime_error or output_missing)", value->text);
 	return 0;
 }
 

@@ -83,6 +83,7 @@ static const struct field component_fields[] = {
 	{ "setup", FIELD_STRING_LIST, offsetof(struct component, setup), 0, 0, NULL },
 	{ "cache", FIELD_BOOL, offsetof(struct component, cache), 0, 0, NULL },
 	{ "inputs", FIELD_STRING_LIST, offsetof(struct component, inputs), 0, 0, NULL },
+	{ "outputs", FIELD_STRING_LIST, offsetof(struct component, outputs), 0, 0, NULL },
 	{ "pack", FIELD_CUSTOM, 0, 0, 0, load_pack },
 	{ "pack_time", FIELD_DURATION, offsetof(struct component, pack_time_s), 0, 0, NULL },
 	{ "scenario_time", FIELD_DURATION, offsetof(struct component, scenario_time_s), 0, 0,
@@ -155,6 +156,7 @@ void free_components(struct config *config)
 		free(c->env);
 		string_list_free(&c->setup);
 		string_list_free(&c->inputs);
+		free_outputs(c);
 	}
 	free(config->components);
 }

@@ -109,6 +109,7 @@ static int load_root(struct loader *L, const struct ynode *root)
 	       load_components(L, ymap_get(root, "components")) ||
 	       load_scenarios(L, ymap_get(root, "scenarios")) ||
 	       compile_templates(L, ymap_get(root, "components")) ||
+	       compile_outputs(L, ymap_get(root, "components")) ||
 	       optional_section(L, root, "retry", load_retry) ||
 	       optional_section(L, root, "classify", load_classify) ||
 	       optional_section(L, root, "notify", load_notify) ||

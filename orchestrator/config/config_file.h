@@ -78,6 +78,10 @@ struct component {
 	uint64_t pack_time_s;      /* auto's target; default CONFIG_PACK_TIME_S */
 	uint64_t scenario_time_s;  /* one scenario's estimate; 0: not given */
 	unsigned pack_parallel;    /* scenarios of a pack at once; default 1 */
+	/* outputs: glob patterns a success must have written, each compiled
+	 * (output_templates[i]) against the parameters (config_outputs.c) */
+	struct string_list outputs;
+	struct template **output_templates;
 };
 
 #define CONFIG_PACK_TIME_S 1800u   /* pack: auto aims at 30 minutes a pack */

@@ -92,6 +92,9 @@ int apply_defaults(struct loader *L, const struct ynode *root);
 void free_settings(struct config *config);
 /* Compiles each component's template and command against the parameters. */
 int compile_templates(struct loader *L, const struct ynode *components);
+/* Compiles each component's outputs patterns (config_outputs.c). */
+int compile_outputs(struct loader *L, const struct ynode *components);
+void free_outputs(struct component *component);
 
 void retry_defaults(struct retry_policy retry[FAILURE_CLASS_COUNT]);
 void free_targets(struct config *config);

@@ -31,6 +31,7 @@ void retry_defaults(struct retry_policy retry[FAILURE_CLASS_COUNT])
 	retry[FAILURE_INPUT_ERROR] = policy(1, 0);       /* fail fast */
 	retry[FAILURE_DEPENDENCY_ERROR] = policy(1, 0);  /* fail fast */
 	retry[FAILURE_RUNTIME_ERROR] = policy(1, 0);     /* configurable */
+	retry[FAILURE_OUTPUT_MISSING] = policy(1, 0);    /* the task ran: no retry */
 }
 
 /* max_attempts: an integer >= 1 or "unlimited". */
@@ -97,7 +98,8 @@ static int pick_class(struct loader *L, const struct ynode *key, enum failure_cl
 	hint = did_you_mean(key->text, names, FAILURE_CLASS_COUNT);
 	return fail_at(L, key, "unknown failure class '%s' (%s%s%s)", key->text,
 		       hint ? "did you mean '" : "expected transient, oom, preempted, "
-		       "timeout, node_fail, input_error, dependency_error or runtime_error",
+		       "timeout, node_fail, input_error, dependency_error, runtime_error or "
+		       "output_missing",
 		       hint ? hint : "", hint ? "'?" : "");
 }
 

@@ -14,10 +14,15 @@
  *   medium    none failed for good, but some are still waiting for a retry,
  *             or they were recovered only by retrying with more memory or
  *             walltime (the next run pays for those retries again);
- *   low       every task recovered with a plain retry.
+ *   low       every task got past it with a plain retry (a task that then
+ *             failed otherwise counts in the finding of its final failure).
  *
  * Works on a finished run, on one in progress, and on one whose
- * orchestrator died (status still "running"). */
+ * orchestrator died (status still "running").
+ *
+ * Tests: orchestrator/diagnose/test/test_diagnose.c,
+ * orchestrator/diagnose/test/test_diagnose_details.c (final failures,
+ * memory per request, the memory cap). */
 #ifndef SCALABLE_DIAGNOSE_H
 #define SCALABLE_DIAGNOSE_H
 

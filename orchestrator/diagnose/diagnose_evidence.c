@@ -26,25 +26,74 @@ int dx_line(struct dx_finding *f, const char *fmt, ...)
 	return strbuf_puts(&f->evidence_text, line);
 }
 
-/* "27 failed for good, 2 recovered on a retry, 1 without a final state
- * yet"; while the run goes on, what failed has failed so far. */
+void dx_later_text(const struct diagnosis *dx, const struct dx_group *g, char *buf, size_t len)
+{
+	size_t n = 0, classes = 0, unrecorded = 0;
+
+	buf[0] = '\0';
+	for (size_t c = 0; c < g->n_failed_later_by_class && n < len; c++) {
+		size_t count = g->failed_later_by_class[c];
+
+		if (!count)
+			continue;
+		if (c >= dx->classes.count) {
+			unrecorded = count;
+			continue;
+		}
+		n += (size_t)snprintf(buf + n, len - n, classes ? ", %zu with %s" :
+				      "%zu then failed with %s", count, dx->classes.names[c]);
+		classes++;
+	}
+	if (classes && n < len)
+		n += (size_t)snprintf(buf + n, len - n, " (see %s)",
+				      classes == 1 ? "that finding" : "those findings");
+	if (unrecorded && n < len)
+		n += (size_t)snprintf(buf + n, len - n, "%s%zu then failed otherwise (no failure "
+				      "record of its last attempt)", n ? ", " : "", unrecorded);
+	if (g->tasks_cancelled_later && n < len)
+		snprintf(buf + n, len - n, "%s%zu then cancelled", n ? ", " : "",
+			 g->tasks_cancelled_later);
+}
+
+/* "27 failed for good, 2 recovered on a retry, 1 then failed with
+ * input_error (see that finding), 1 without a final state yet"; while the
+ * run goes on, what failed has failed so far. */
 static int outcome_line(const struct diagnosis *dx, const struct dx_group *g,
 			struct dx_finding *f)
 {
-	char text[512] = "";
+	char text[512] = "", later[384];
 	size_t n = 0;
 
+	dx_later_text(dx, g, later, sizeof later);
 	if (g->tasks_failed)
 		n += (size_t)snprintf(text + n, sizeof text - n, ", %zu failed %s", g->tasks_failed,
 				      dx->record.status == RUN_STATUS_RUNNING ? "so far" : "for good");
 	if (g->tasks_recovered && n < sizeof text)
 		n += (size_t)snprintf(text + n, sizeof text - n, ", %zu recovered on a retry",
 				      g->tasks_recovered);
+	if (*later && n < sizeof text)
+		n += (size_t)snprintf(text + n, sizeof text - n, ", %s", later);
 	if (g->tasks_pending && n < sizeof text)
 		snprintf(text + n, sizeof text - n, ", %zu without a final state yet",
 			 g->tasks_pending);
 	return dx_line(f, "%zu failed attempt%s in %zu task%s%s", g->count,
 		       g->count == 1 ? "" : "s", g->n_tasks, g->n_tasks == 1 ? "" : "s", text);
+}
+
+/* {class: tasks} of the tasks that failed for good otherwise. */
+static json_t *later_json(const struct diagnosis *dx, const struct dx_group *g)
+{
+	json_t *by_class = json_object();
+
+	for (size_t c = 0; by_class && c < g->n_failed_later_by_class; c++)
+		if (g->failed_later_by_class[c] &&
+		    json_object_set_new(by_class, c < dx->classes.count ? dx->classes.names[c] :
+					"unrecorded", json_integer((json_int_t)
+					g->failed_later_by_class[c])) != 0) {
+			json_decref(by_class);
+			return NULL;
+		}
+	return by_class;
 }
 
 /* One shared parameter as a sentence. */
@@ -261,7 +310,12 @@ int dx_common_evidence(const struct diagnosis *dx, struct dx_finding *f)
 	    json_object_set_new(ev, "tasks_failed", json_integer((json_int_t)g->tasks_failed)) ||
 	    json_object_set_new(ev, "tasks_recovered",
 				json_integer((json_int_t)g->tasks_recovered)) ||
-	    json_object_set_new(ev, "tasks_pending", json_integer((json_int_t)g->tasks_pending)))
+	    json_object_set_new(ev, "tasks_pending", json_integer((json_int_t)g->tasks_pending)) ||
+	    json_object_set_new(ev, "tasks_failed_later",
+				json_integer((json_int_t)g->tasks_failed_later)) ||
+	    json_object_set_new(ev, "failed_later_with", later_json(dx, g)) ||
+	    json_object_set_new(ev, "tasks_cancelled_later",
+				json_integer((json_int_t)g->tasks_cancelled_later)))
 		return -1;
 	if (outcome_line(dx, g, f) || shared_evidence(g, f) || node_evidence(dx, g, f) ||
 	    task_evidence(dx, g, f) || counts_evidence(dx, g, f))

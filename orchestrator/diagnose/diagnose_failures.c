@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading failures.jsonl into groups (see dx_failure_line): one record per
  * failed attempt, its fields picked out by the scanner (diagnose_scan.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "units.h"
 
 #include "diagnose/diagnose_impl.h"
 #include "diagnose/diagnose_pattern.h"
 #include "diagnose/diagnose_scan.h"
+#include "retry/retry_decision.h"
 #include "rundir/record_fields.h"
 
 static void read_evidence(struct jscan *details, struct dx_failure_fields *f)
@@ -21,6 +25,22 @@ static void read_evidence(struct jscan *details, struct dx_failure_fields *f)
 			(void)jscan_number(v, &f->elapsed);
 		else if (jscan_key_is(k, "time_limit_s"))
 			(void)jscan_int(v, &f->time_limit);
+	}
+}
+
+/* details.retry {action, reason, ...}: what the orchestrator decided. */
+static void read_retry(struct jscan *details, struct dx_failure_fields *f)
+{
+	struct jscan s;
+	struct jspan k, v;
+
+	if (!jscan_enter(details, &s))
+		return;
+	while (jscan_next(&s, &k, &v)) {
+		if (jscan_key_is(k, "action"))
+			f->retry_action = v;
+		else if (jscan_key_is(k, "reason"))
+			f->retry_reason = v;
 	}
 }
 
@@ -53,6 +73,8 @@ static bool read_details(struct jscan *record, struct jspan value, struct dx_fai
 			f->error_type = v;
 		else if (jscan_key_is(k, RECORD_EVIDENCE) && *v.p == '{' && is_timeout(f))
 			read_evidence(&s, f);  /* elapsed and limit: for timeouts only */
+		else if (jscan_key_is(k, RECORD_RETRY) && *v.p == '{')
+			read_retry(&s, f);
 	}
 	return !s.bad;
 }
@@ -118,7 +140,7 @@ static int keep_samples(struct dx_group *g, const char *message, const struct dx
 	if (g->count == 1 || offset < g->sample_offset) {
 		if (replace(&g->message, message) || replace(&g->error_type, error_type))
 			return -1;
-		g->sample = (struct dx_task_ref){ comp, (uint32_t)f->task_id };
+		g->sample = (struct dx_task_ref){ comp, (uint32_t)f->task_id, 0 };
 		g->sample_attempt = f->attempt > 0 ? (uint32_t)f->attempt : 1;
 		g->sample_offset = offset;
 	}
@@ -150,7 +172,27 @@ static void count_exit(struct dx_group *g, int64_t code)
 	g->exits[i].count++;
 }
 
-static int add_task_ref(struct dx_group *g, uint32_t component, int64_t task_id)
+/* An OOM attempt the orchestrator gave up on at retry.oom.memory_cap
+ * ("oom: memory cap 64G reached", retry_decision.c): counted, with the cap. */
+static void note_memory_cap(struct dx_group *g, uint32_t comp, const struct dx_failure_fields *f)
+{
+	static const char prefix[] = "memory cap ";
+	char reason[RETRY_REASON_SIZE], size[32];
+	const char *at;
+	uint64_t cap;
+
+	if (comp == DX_NO_ID || comp >= g->n_by_component || !f->retry_reason.p ||
+	    !jscan_string(f->retry_reason, reason, sizeof reason, NULL) ||
+	    !(at = strstr(reason, prefix)))
+		return;
+	g->by_component[comp].at_memory_cap++;
+	if (sscanf(at + sizeof prefix - 1, "%31s", size) == 1 &&
+	    units_parse_size(size, &cap, NULL) && (int64_t)cap > g->by_component[comp].memory_cap)
+		g->by_component[comp].memory_cap = (int64_t)cap;
+}
+
+static int add_task_ref(struct dx_group *g, uint32_t component, int64_t task_id,
+			int64_t attempt)
 {
 	if (g->n_tasks == g->cap_tasks) {
 		size_t cap = g->cap_tasks ? g->cap_tasks * 2 : 16;
@@ -161,7 +203,8 @@ static int add_task_ref(struct dx_group *g, uint32_t component, int64_t task_id)
 		g->tasks = grown;
 		g->cap_tasks = cap;
 	}
-	g->tasks[g->n_tasks++] = (struct dx_task_ref){ component, (uint32_t)task_id };
+	g->tasks[g->n_tasks++] = (struct dx_task_ref){ component, (uint32_t)task_id,
+						       attempt > 0 ? (uint32_t)attempt : 1 };
 	return 0;
 }
 
@@ -212,7 +255,9 @@ static int add_failure(struct diagnosis *dx, const struct dx_failure_fields *f, 
 	count_exit(g, f->exit_code);
 	if (keep_samples(g, message, f, comp, offset) != 0 || count_where(g, worker, comp) != 0)
 		return -1;
-	return add_task_ref(g, comp, f->task_id);
+	if (g->failure_class == FAILURE_OOM)
+		note_memory_cap(g, comp, f);
+	return add_task_ref(g, comp, f->task_id, f->attempt);
 }
 
 int dx_failure_line(const char *line, size_t len, uint64_t offset, void *partial)

@@ -23,6 +23,7 @@ void dx_clear(struct diagnosis *dx)
 		free(dx->comps[c].tasks);
 		free(dx->comps[c].durations);
 		free(dx->comps[c].peaks);
+		dx_requests_free(&dx->comps[c].requests);
 	}
 	free(dx->comps);
 	free(dx->attempts_by_worker);

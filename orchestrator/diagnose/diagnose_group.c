@@ -59,8 +59,11 @@ static void group_free(struct dx_group *g)
 	free(g->error_type);
 	free(g->traceback);
 	free(g->by_worker);
+	for (size_t c = 0; c < g->n_by_component; c++)
+		dx_requests_free(&g->by_component[c].requests);
 	free(g->by_component);
 	free(g->tasks);
+	free(g->failed_later_by_class);
 	for (size_t i = 0; i < g->n_shared; i++) {
 		free(g->shared[i].parameter);
 		free(g->shared[i].value);

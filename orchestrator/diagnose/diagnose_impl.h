@@ -5,13 +5,15 @@
  *   reading     diagnose_scan.c (JSON fields), diagnose_lines.c (lines of
  *               a file or a range of one), diagnose_parallel.c (threads),
  *               diagnose_merge.c (their partial results);
- *   the files   diagnose_failures.c, diagnose_tasks.c, diagnose_scenarios.c;
+ *   the files   diagnose_failures.c, diagnose_tasks.c, diagnose_scenarios.c,
+ *               diagnose_plan.c (the config's requests and OOM policy);
  *   tables      diagnose_names.c (interning), diagnose_group.c (groups);
  *   analysis    diagnose_pattern.c (message patterns), diagnose_outcome.c
  *               (what became of each group's tasks), diagnose_shared.c
  *               (what failing scenarios share), diagnose_findings.c
  *               (severity, order, the node finding), diagnose_suggest*.c
  *               and diagnose_evidence.c (evidence and suggestions),
+ *               diagnose_requests.c (attempts by memory request),
  *               diagnose_sizes.c (the numbers), diagnose_traceback.c;
  *   output      diagnose_human.c, diagnose_json.c;
  *   freeing     diagnose_free.c. */
@@ -60,6 +62,28 @@ void dx_names_free(struct dx_names *names);
  * string or empty, with *oom set when memory ran out. */
 uint32_t dx_intern(struct dx_names *names, struct jspan value, bool *oom);
 
+/* The attempts that asked one memory request (diagnose_requests.c). */
+#define DX_REQUESTS 16             /* distinct requests told apart per table */
+struct dx_request {
+	int64_t bytes;                 /* the request; 0: none recorded */
+	uint32_t attempts;             /* attempts that asked it */
+	uint32_t measured;             /* of them, with a known peak */
+	int64_t peak;                  /* their largest peak */
+};
+
+/* A table of up to DX_REQUESTS requests, by size; made at the first add. */
+struct dx_requests {
+	struct dx_request *items;
+	uint8_t count;
+	bool more;                     /* a request past the table's size was left out */
+};
+
+/* Counts one attempt of request bytes (peak: <= 0 unknown); 0, or -1. */
+int dx_requests_add(struct dx_requests *t, int64_t bytes, int64_t peak);
+/* Adds from's attempts to to; 0, or -1. */
+int dx_requests_merge(struct dx_requests *to, const struct dx_requests *from);
+void dx_requests_free(struct dx_requests *t);
+
 /* One component's failed attempts within a group (from tasks.jsonl); 0
  * is unknown, as in every per-id array here (they grow zero-filled). */
 struct dx_group_component {
@@ -69,10 +93,14 @@ struct dx_group_component {
 	int64_t request;               /* the largest memory request */
 	double elapsed_max;            /* the longest failed attempt */
 	int64_t walltime;              /* the largest walltime request */
+	struct dx_requests requests;   /* OOM: the failed attempts by request */
+	uint32_t at_memory_cap;        /* OOM: gave up at retry.oom.memory_cap */
+	int64_t memory_cap;            /* the cap they named; 0 unknown */
 };
 
 struct dx_task_ref {
 	uint32_t component, task;
+	uint32_t attempt;              /* in a group's tasks: its latest failed attempt there */
 };
 
 struct dx_exit_count {
@@ -120,8 +148,15 @@ struct dx_group {
 	size_t n_exits;
 	double elapsed_max;            /* from the failures' evidence; -1 unknown */
 	int64_t time_limit;            /* likewise */
-	/* made by diagnose_outcome.c */
+	/* made by diagnose_outcome.c: tasks_failed are those whose final
+	 * failure is this group's; a task that got past it and then failed
+	 * otherwise counts in tasks_failed_later, by the class of its final
+	 * failure (classes.count + 1 slots: the last is a final attempt that
+	 * failed without a failure record), or was cancelled */
 	size_t tasks_failed, tasks_recovered, tasks_pending;
+	size_t tasks_failed_later, tasks_cancelled_later;
+	size_t *failed_later_by_class;
+	size_t n_failed_later_by_class;
 	unsigned last_attempt;         /* the latest attempt of any of its tasks */
 	/* made by diagnose_shared.c */
 	struct dx_shared *shared;
@@ -151,6 +186,9 @@ struct dx_component {
 	size_t n_peaks, cap_peaks;
 	int64_t memory_request, walltime_request;  /* the largest seen; 0 unknown */
 	int64_t peak_succeeded;        /* the largest peak of a succeeded attempt */
+	struct dx_requests requests;   /* attempts that ended, by memory request */
+	int64_t first_request;         /* the smallest of first attempts; 0 unknown */
+	int64_t configured_request;    /* plan.json's (the config's); -1 unknown */
 };
 
 struct dx_file_stats {
@@ -220,6 +258,10 @@ struct diagnosis {
 	size_t failures;               /* failed attempts (failures.jsonl) */
 	struct dx_file_stats tasks_file, failures_file;
 	struct dx_scenarios scen;      /* scenarios.jsonl */
+	/* made by diagnose_plan.c: retry.oom as plan.json says, else the
+	 * built-in policy (memory_cap 0: none known) */
+	double memory_factor;
+	int64_t memory_cap;
 	/* made by diagnose_outcome.c */
 	size_t tasks, by_state[TASK_STATE_COUNT], attempts;
 	struct dx_finding *findings;
@@ -266,6 +308,7 @@ int dx_failure_line(const char *line, size_t len, uint64_t offset, void *partial
  * report for its table of failures. */
 struct dx_failure_fields {
 	struct jspan failure_class, message, component, error_type, worker, traceback;
+	struct jspan retry_action, retry_reason;  /* details.retry's */
 	int64_t task_id, attempt, exit_code, signal;
 	double elapsed;
 	int64_t time_limit;
@@ -291,6 +334,14 @@ void dx_scenarios_free(struct dx_scenarios *s);
 /* diagnose_shared.c: what the failing scenarios of the largest groups share. */
 int dx_shared(struct diagnosis *dx);
 
+/* diagnose_plan.c: each component's configured memory request and the OOM
+ * retry policy, from plan.json (the first wave's plan, written from the
+ * config); what it lacks stays unknown. Reads nothing else. */
+void dx_read_plan(struct diagnosis *dx);
+/* The request the config gave component c: plan.json's, else the smallest
+ * request of its first attempts; 0 unknown. */
+int64_t dx_configured_request(const struct diagnosis *dx, uint32_t c);
+
 /* diagnose_free.c: frees what dx holds (not dx itself) and zeroes it. */
 void dx_clear(struct diagnosis *dx);
 
@@ -305,6 +356,11 @@ int dx_suggest_memory(const struct diagnosis *dx, struct dx_finding *f);
 int dx_suggest_walltime(const struct diagnosis *dx, struct dx_finding *f);
 /* Appends one line of evidence for people. */
 int dx_line(struct dx_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "1 then failed with input_error (see that finding)", "2 then failed with
+ * oom, 1 with input_error (see those findings), 1 then cancelled": what
+ * became of the tasks that got past the group's failure and failed
+ * otherwise; "" when none did. */
+void dx_later_text(const struct diagnosis *dx, const struct dx_group *g, char *buf, size_t len);
 /* Adds the lines and fields every group finding has (tasks, nodes, shared
  * parameters). */
 int dx_common_evidence(const struct diagnosis *dx, struct dx_finding *f);

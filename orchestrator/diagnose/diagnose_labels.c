@@ -19,6 +19,7 @@ const char *dx_class_label(enum failure_class c)
 		[FAILURE_NODE_FAIL] = "Node failure", [FAILURE_INPUT_ERROR] = "Input error",
 		[FAILURE_DEPENDENCY_ERROR] = "Dependency error",
 		[FAILURE_RUNTIME_ERROR] = "Runtime error",
+		[FAILURE_OUTPUT_MISSING] = "Output missing",
 	};
 
 	return (unsigned)c < FAILURE_CLASS_COUNT ? labels[c] : "Unknown class";
@@ -31,6 +32,7 @@ const char *dx_class_category(enum failure_class c)
 		[FAILURE_PREEMPTED] = "preemption", [FAILURE_TIMEOUT] = "walltime",
 		[FAILURE_NODE_FAIL] = "node", [FAILURE_INPUT_ERROR] = "input",
 		[FAILURE_DEPENDENCY_ERROR] = "dependency", [FAILURE_RUNTIME_ERROR] = "runtime",
+		[FAILURE_OUTPUT_MISSING] = "output",
 	};
 
 	return (unsigned)c < FAILURE_CLASS_COUNT ? categories[c] : "other";

@@ -58,7 +58,7 @@ static void merge_samples(struct dx_group *g, struct dx_group *pg, const struct 
 			take(&g->message, &pg->message);
 			take(&g->error_type, &pg->error_type);
 			g->sample = (struct dx_task_ref){ mapped(m->components, pg->sample.component),
-							  pg->sample.task };
+							  pg->sample.task, 0 };
 			g->sample_attempt = pg->sample_attempt;
 			g->sample_offset = pg->sample_offset;
 		}
@@ -83,7 +83,7 @@ static void merge_exits(struct dx_group *g, const struct dx_group *pg)
 	}
 }
 
-static void merge_component(struct dx_group_component *to, const struct dx_group_component *from)
+static int merge_component(struct dx_group_component *to, const struct dx_group_component *from)
 {
 	to->failures += from->failures;
 	to->measured += from->measured;
@@ -95,6 +95,10 @@ static void merge_component(struct dx_group_component *to, const struct dx_group
 		to->elapsed_max = from->elapsed_max;
 	if (from->walltime > to->walltime)
 		to->walltime = from->walltime;
+	to->at_memory_cap += from->at_memory_cap;
+	if (from->memory_cap > to->memory_cap)
+		to->memory_cap = from->memory_cap;
+	return dx_requests_merge(&to->requests, &from->requests);
 }
 
 /* Nodes and components, under the whole's ids. */
@@ -115,7 +119,8 @@ static int merge_where(struct dx_group *g, const struct dx_group *pg, const stru
 		if (dx_grow((void **)&g->by_component, &g->n_by_component, id,
 			    sizeof *g->by_component))
 			return -1;
-		merge_component(&g->by_component[id], &pg->by_component[c]);
+		if (merge_component(&g->by_component[id], &pg->by_component[c]) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -134,7 +139,8 @@ static int merge_task_refs(struct dx_group *g, const struct dx_group *pg, const 
 	}
 	for (size_t i = 0; i < pg->n_tasks; i++)
 		g->tasks[g->n_tasks++] = (struct dx_task_ref){
-			mapped(m->components, pg->tasks[i].component), pg->tasks[i].task };
+			mapped(m->components, pg->tasks[i].component), pg->tasks[i].task,
+			pg->tasks[i].attempt };
 	return 0;
 }
 
@@ -199,6 +205,10 @@ static int merge_comp(struct dx_component *to, const struct dx_component *from)
 		to->walltime_request = from->walltime_request;
 	if (from->peak_succeeded > to->peak_succeeded)
 		to->peak_succeeded = from->peak_succeeded;
+	if (from->first_request && (!to->first_request || from->first_request < to->first_request))
+		to->first_request = from->first_request;
+	if (dx_requests_merge(&to->requests, &from->requests) != 0)
+		return -1;
 	if (append_values(&to->durations, &to->n_durations, &to->cap_durations,
 			  from->durations, from->n_durations) != 0)
 		return -1;

@@ -26,22 +26,33 @@ static int suggest(struct dx_finding *f, const char *fmt, ...)
 	return n < 0 ? -1 : 0;
 }
 
-/* Retries: how many, up to which attempt, and what they achieved. */
-static int transient(const struct dx_group *g, struct dx_finding *f)
+/* Retries: how many, up to which attempt, and what they achieved; only
+ * the tasks whose final failure was this one count against it. */
+static int transient(const struct diagnosis *dx, const struct dx_group *g,
+		     struct dx_finding *f)
 {
 	size_t retried = g->count;
+	char later[384];
 
 	if (json_object_set_new(f->evidence, "last_attempt", json_integer(g->last_attempt)) ||
 	    (g->last_attempt > 1 && dx_line(f, "retried up to attempt %u", g->last_attempt)))
 		return -1;
+	dx_later_text(dx, g, later, sizeof later);
 	if (g->tasks_failed)
 		return suggest(f, "%zu of %zu tasks still failed after their retries: raise "
 			       "retry.transient.max_attempts or its backoff in scalable.yaml, and "
-			       "check the service the message names", g->tasks_failed, g->n_tasks);
+			       "check the service the message names%s%s", g->tasks_failed,
+			       g->n_tasks, *later ? "; of the others, " : "", later);
 	if (g->tasks_pending)
-		return suggest(f, "%zu task%s still wait%s for a retry; the rest recovered",
+		return suggest(f, "%zu task%s still wait%s for a retry; the rest got past it%s%s",
 			       g->tasks_pending, g->tasks_pending == 1 ? "" : "s",
-			       g->tasks_pending == 1 ? "s" : "");
+			       g->tasks_pending == 1 ? "s" : "", *later ? ": " : "", later);
+	if (*later && g->tasks_recovered)
+		return suggest(f, "nothing to change for this error: the retries got every task "
+			       "past it: %zu recovered, %s", g->tasks_recovered, later);
+	if (*later)
+		return suggest(f, "nothing to change for this error: the retries got every task "
+			       "past it: %s", later);
 	return suggest(f, "nothing to change: the retries recovered every task (at the cost "
 		       "of %zu more attempt%s)", retried, retried == 1 ? "" : "s");
 }
@@ -82,12 +93,19 @@ static int input(const struct dx_group *g, struct dx_finding *f)
 		       g->n_shared ? " (see what they share)" : "");
 }
 
-static int preempted(const struct dx_group *g, struct dx_finding *f)
+static int preempted(const struct diagnosis *dx, const struct dx_group *g,
+		     struct dx_finding *f)
 {
+	char later[384];
+
+	dx_later_text(dx, g, later, sizeof later);
 	if (g->tasks_failed)
 		return suggest(f, "%zu task%s never finished between preemptions: use a partition "
 			       "or QOS that is not preempted for them, or checkpoint", g->tasks_failed,
 			       g->tasks_failed == 1 ? "" : "s");
+	if (*later)
+		return suggest(f, "requeued past the preemptions: nothing to change for them (%s)",
+			       later);
 	return suggest(f, "requeued and recovered: nothing to change, unless the lost time "
 		       "matters (then a partition or QOS that is not preempted, or checkpoints)");
 }
@@ -125,6 +143,18 @@ static int runtime(const struct dx_group *g, struct dx_finding *f)
 		       "fix the cause, then run them again");
 }
 
+/* An exit 0 without the declared outputs: the program or the pattern. */
+static int output_missing(const struct diagnosis *dx, const struct dx_group *g,
+			  struct dx_finding *f)
+{
+	const char *comp = dx_main_component(dx, g, NULL);
+
+	return suggest(f, "these tasks exited 0 without writing what components.%s.outputs "
+		       "names: make the program write there (a relative pattern starts in the "
+		       "config's directory) or correct the pattern, then `scalable resume` "
+		       "runs them again", comp ? comp : "<component>");
+}
+
 /* The class-specific part of a group finding. */
 static int by_class(const struct diagnosis *dx, struct dx_finding *f)
 {
@@ -136,15 +166,17 @@ static int by_class(const struct diagnosis *dx, struct dx_finding *f)
 	case FAILURE_TIMEOUT:
 		return dx_suggest_walltime(dx, f);
 	case FAILURE_TRANSIENT:
-		return transient(g, f);
+		return transient(dx, g, f);
 	case FAILURE_DEPENDENCY_ERROR:
 		return dependency(dx, g, f);
 	case FAILURE_INPUT_ERROR:
 		return input(g, f);
 	case FAILURE_PREEMPTED:
-		return preempted(g, f);
+		return preempted(dx, g, f);
 	case FAILURE_NODE_FAIL:
 		return node_failure(dx, g, f);
+	case FAILURE_OUTPUT_MISSING:
+		return output_missing(dx, g, f);
 	default:
 		return runtime(g, f);
 	}

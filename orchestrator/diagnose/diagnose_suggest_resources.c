@@ -1,127 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Findings about resources: memory for OOM groups, walltime for timeouts,
- * each with the number to ask for next time (diagnose_sizes.h). */
+/* Findings about walltime for timeouts, with the walltime to ask for next
+ * time (diagnose_sizes.h); memory lives in diagnose_suggest_memory.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diagnose/diagnose_impl.h"
 #include "diagnose/diagnose_sizes.h"
-
-static json_t *bytes_or_null(int64_t bytes)
-{
-	return bytes > 0 ? json_integer(bytes) : json_null();
-}
-
-/* What the group's main component used, asked for, and needs. */
-struct memory_view {
-	const char *component;
-	int64_t peak, request, succeeded_peak;
-	uint32_t measured;
-	uint64_t suggested;
-};
-
-static void memory_view(const struct diagnosis *dx, const struct dx_group *g,
-			struct memory_view *m)
-{
-	uint32_t cid;
-	const struct dx_group_component *gc;
-	int64_t base;
-
-	memset(m, 0, sizeof *m);
-	if (!(m->component = dx_main_component(dx, g, &cid)))
-		return;
-	gc = &g->by_component[cid];
-	m->peak = gc->peak_rss;
-	m->measured = gc->measured;
-	m->request = gc->request;
-	if (cid < dx->n_comps) {
-		if (!m->request)
-			m->request = dx->comps[cid].memory_request;
-		m->succeeded_peak = dx->comps[cid].peak_succeeded;
-	}
-	base = m->peak > m->request ? m->peak : m->request;
-	if (base > 0)
-		m->suggested = diagnose_memory_step((uint64_t)((double)base * DIAGNOSE_HEADROOM));
-}
-
-static int memory_lines(const struct dx_group *g, const struct memory_view *m,
-			struct dx_finding *f)
-{
-	char peak[32], req[32], ok[32];
-	int rc;
-
-	diagnose_format_bytes((uint64_t)m->peak, peak, sizeof peak);
-	diagnose_format_bytes((uint64_t)m->request, req, sizeof req);
-	diagnose_format_bytes((uint64_t)m->succeeded_peak, ok, sizeof ok);
-	if (m->peak && m->request)
-		rc = dx_line(f, "peak %s against a %s request (%u of %zu failed attempts measured)",
-			     peak, req, m->measured, g->count);
-	else if (m->peak)
-		rc = dx_line(f, "peak %s; no memory request was recorded", peak);
-	else if (m->request)
-		rc = dx_line(f, "request %s; no peak was measured", req);
-	else
-		rc = dx_line(f, "neither a peak nor a memory request was recorded");
-	if (rc == 0 && m->peak && m->request && m->peak * 10 < m->request * 9)
-		rc = dx_line(f, "the peak stayed below the request: the program reported running "
-			     "out of memory itself, or its peak fell between samples");
-	if (rc == 0 && m->succeeded_peak)
-		rc = dx_line(f, "succeeded attempts of %s peaked at %s", m->component, ok);
-	return rc;
-}
-
-/* "increase model memory to 24G (...), or chunk ...". */
-static char *memory_suggestion(const struct dx_group *g, const struct memory_view *m)
-{
-	const char *comp = m->component ? m->component : "the component's";
-	const char *lead = g->tasks_failed == 0 && g->tasks_recovered ?
-		"the retries with more memory recovered them; to spare those retries, " : "";
-	char size[32], basis[64], *text = NULL;
-	int n;
-
-	if (!m->suggested) {
-		n = asprintf(&text, "%sset components.%s.memory in scalable.yaml above what these "
-			     "scenarios need (nothing was measured), or chunk their inputs",
-			     lead, comp);
-		return n < 0 ? NULL : text;
-	}
-	diagnose_format_bytes(m->suggested, size, sizeof size);
-	diagnose_format_bytes((uint64_t)(m->peak > m->request ? m->peak : m->request), basis,
-			      sizeof basis);
-	n = asprintf(&text, "%sincrease %s memory to %s (components.%s.memory in scalable.yaml: "
-		     "the %s %s + 25%% headroom, rounded up), or chunk the inputs of these "
-		     "scenarios so that each needs less", lead, comp, size, comp,
-		     m->peak > m->request ? "peak" : "request", basis);
-	return n < 0 ? NULL : text;
-}
-
-int dx_suggest_memory(const struct diagnosis *dx, struct dx_finding *f)
-{
-	struct memory_view m;
-	char size[32] = "";
-
-	memory_view(dx, f->group, &m);
-	if (m.suggested)
-		diagnose_format_bytes(m.suggested, size, sizeof size);
-	if (json_object_set_new(f->evidence, "component",
-				m.component ? json_string(m.component) : json_null()) ||
-	    json_object_set_new(f->evidence, "peak_bytes", bytes_or_null(m.peak)) ||
-	    json_object_set_new(f->evidence, "requested_bytes", bytes_or_null(m.request)) ||
-	    json_object_set_new(f->evidence, "peak_to_request", m.peak && m.request ?
-				json_real((double)m.peak / (double)m.request) : json_null()) ||
-	    json_object_set_new(f->evidence, "measured_attempts", json_integer(m.measured)) ||
-	    json_object_set_new(f->evidence, "succeeded_peak_bytes",
-				bytes_or_null(m.succeeded_peak)) ||
-	    json_object_set_new(f->evidence, "suggested_memory_bytes",
-				bytes_or_null((int64_t)m.suggested)) ||
-	    json_object_set_new(f->evidence, "suggested_memory",
-				*size ? json_string(size) : json_null()))
-		return -1;
-	if (memory_lines(f->group, &m, f) != 0)
-		return -1;
-	return (f->suggestion = memory_suggestion(f->group, &m)) ? 0 : -1;
-}
 
 /* What the group's main component took, was allowed, and needs. */
 struct walltime_view {

@@ -169,6 +169,8 @@ static int add_to_group(struct diagnosis *dx, uint32_t comp, const struct task_f
 		gc->elapsed_max = f->duration;
 	if (f->walltime > gc->walltime)
 		gc->walltime = f->walltime;
+	if (!strcmp(dx->classes.names[class_id], "oom"))
+		return dx_requests_add(&gc->requests, f->memory, f->max_rss);
 	return 0;
 }
 
@@ -195,6 +197,11 @@ static int note_ended(struct diagnosis *dx, struct dx_component *c, uint32_t com
 		return -1;
 	if (f->memory > c->memory_request)
 		c->memory_request = f->memory;
+	if (f->attempt == 1 && f->memory > 0 &&
+	    (!c->first_request || f->memory < c->first_request))
+		c->first_request = f->memory;
+	if (dx_requests_add(&c->requests, f->memory, f->max_rss) != 0)
+		return -1;
 	if (f->walltime > c->walltime_request)
 		c->walltime_request = f->walltime;
 	if (f->state == TASK_SUCCEEDED && f->max_rss > c->peak_succeeded)

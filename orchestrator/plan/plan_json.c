@@ -82,16 +82,26 @@ static json_t *group_json(const struct plan_group *g)
 			 "chunks", chunks);
 }
 
+/* retry.oom as the config gives it, for diagnose: added to plan.json. */
+static json_t *oom_policy_json(const struct config *config)
+{
+	const struct retry_policy *oom = &config->retry[FAILURE_OOM];
+
+	return json_pack("{s:{s:f, s:o}}", "oom", "memory_factor", oom->memory_factor,
+			 "memory_cap_bytes", oom->memory_cap_bytes ?
+			 json_integer((json_int_t)oom->memory_cap_bytes) : json_null());
+}
+
 json_t *plan_to_json(const struct plan *plan)
 {
-	json_t *groups = json_array();
+	json_t *groups = json_array(), *json;
 	size_t chunks = 0;
 
 	for (size_t g = 0; groups && g < plan->n_groups; g++) {
 		json_array_append_new(groups, group_json(&plan->groups[g]));
 		chunks += plan->groups[g].n_chunks;
 	}
-	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:{s:s, s:s}, s:i, s:I, s:I, s:o, s:o, s:o}",
+	json = json_pack("{s:s, s:i, s:s, s:s, s:s, s:{s:s, s:s}, s:i, s:I, s:I, s:o, s:o, s:o}",
 			 "event_type", "plan", "schema_version", PLAN_SCHEMA_VERSION,
 			 "project", plan->config->project, "run_id", plan->run_id,
 			 "wave", plan->wave, "target", "name", plan->target->name,
@@ -101,6 +111,9 @@ json_t *plan_to_json(const struct plan *plan)
 			 "submissions", (json_int_t)chunks,
 			 "scenarios", scenarios_summary_json(plan->config->scenarios),
 			 "components", components_summary_json(plan->config), "groups", groups);
+	if (json)
+		json_object_set_new(json, "retry", oom_policy_json(plan->config));
+	return json;
 }
 
 int plan_write_json(const struct plan *plan, const char *path, struct error *err)

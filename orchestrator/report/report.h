@@ -8,11 +8,15 @@
  * header, counts per state and per failure class, a timeline of every
  * index (aggregated into at most REPORT_BUCKETS_MAX buckets of consecutive
  * indices, so 100,000 tasks make as small a page as 200), peak memory and
- * durations per component against their requests, and the first failures
- * of each class. Everything taken from the run is escaped.
+ * durations per component against their requests (the config's request
+ * apart from the escalations of OOM retries), and the first failures of
+ * each class. Everything taken from the run is escaped.
  *
  * Read-only on the run (no lock): works on a finished run, one in
- * progress, one whose orchestrator died, and one without failures. */
+ * progress, one whose orchestrator died, and one without failures.
+ *
+ * Tests: orchestrator/report/test/test_report.c,
+ * orchestrator/report/test/test_report_memory.c. */
 #ifndef SCALABLE_REPORT_H
 #define SCALABLE_REPORT_H
 

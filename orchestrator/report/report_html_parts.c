@@ -176,16 +176,22 @@ int report_html_resources(FILE *out, const struct report *r)
 {
 	fputs("<h2 id=\"memory\">Peak memory against the request</h2>\n<table id=\"memory-table\">"
 	      "<tr><th>component</th><th class=\"n\">measured attempts</th>"
-	      "<th class=\"n\">request</th><th class=\"n\">median</th><th class=\"n\">p95</th>"
-	      "<th class=\"n\">max</th><th class=\"n\">max / request</th>"
-	      "<th>median, p95, max | request</th></tr>\n", out);
+	      "<th class=\"n\">requested (config)</th><th class=\"n\">escalated to</th>"
+	      "<th class=\"n\">median</th><th class=\"n\">p95</th>"
+	      "<th class=\"n\">max</th><th class=\"n\">max / largest request</th>"
+	      "<th>median, p95, max | largest request</th></tr>\n", out);
 	for (size_t c = 0; c < r->n_comps; c++) {
 		const struct report_component *comp = &r->comps[c];
 		const struct report_spread *s = &comp->peak;
+		char escalated[512];
 
 		name_cell(out, comp->name);
 		fprintf(out, "<td class=\"n\">%zu</td>", s->count);
-		cell_bytes(out, (double)comp->memory_request);
+		cell_bytes(out, (double)comp->configured_request);
+		report_escalations_text(comp, escalated, sizeof escalated);
+		fputs("<td class=\"n\">", out);
+		report_html_text(out, escalated);
+		fputs("</td>", out);
 		cell_bytes(out, s->count ? s->median : 0);
 		cell_bytes(out, s->count ? s->p95 : 0);
 		cell_bytes(out, s->count ? s->max : 0);

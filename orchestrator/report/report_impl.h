@@ -56,6 +56,8 @@ struct report_component {
 	size_t by_state[TASK_STATE_COUNT];
 	struct report_spread peak, duration;  /* bytes; seconds */
 	int64_t memory_request, walltime_request;  /* largest seen; 0 unknown */
+	int64_t configured_request;    /* the config's (dx_configured_request); 0 unknown */
+	const struct dx_requests *requests;  /* attempts that ended, by request */
 	struct report_bucket *buckets;
 	size_t n_buckets;
 };
@@ -126,5 +128,10 @@ int report_json(FILE *out, const struct report *r);
 void report_bytes(int64_t bytes, char *buf, size_t len);
 void report_seconds(double seconds, char *buf, size_t len);
 void report_orchestrator_text(const struct diagnosis *dx, char *buf, size_t len);
+/* The requests above the configured one (above the smallest when it is
+ * unknown) that attempts asked, as "512M ×2, 1G ×1"; "-" when none. */
+void report_escalations_text(const struct report_component *c, char *buf, size_t len);
+/* Whether request r is an escalation of c's configured request. */
+bool report_is_escalation(const struct report_component *c, const struct dx_request *r);
 
 #endif

@@ -32,9 +32,28 @@ static json_t *bucket_json(const struct report_bucket *b)
 	return j;
 }
 
+/* Added to "memory": the config's request and the escalations above it. */
+static int memory_requests_json(json_t *memory, const struct report_component *c)
+{
+	json_t *list = json_array();
+
+	for (uint8_t i = 0; list && c->requests && i < c->requests->count; i++) {
+		const struct dx_request *r = &c->requests->items[i];
+
+		if (report_is_escalation(c, r))
+			json_array_append_new(list, json_pack("{s:I, s:I}", "request_bytes",
+						(json_int_t)r->bytes, "attempts",
+						(json_int_t)r->attempts));
+	}
+	return json_object_set_new(memory, "configured_request_bytes",
+				   c->configured_request > 0 ?
+				   json_integer((json_int_t)c->configured_request) : json_null()) ||
+	       json_object_set_new(memory, "escalations", list) ? -1 : 0;
+}
+
 static json_t *component_json(const struct report_component *c)
 {
-	json_t *states = json_object(), *buckets = json_array();
+	json_t *states = json_object(), *buckets = json_array(), *json;
 
 	for (int s = 0; states && s < TASK_STATE_COUNT; s++)
 		if (c->by_state[s])
@@ -42,13 +61,18 @@ static json_t *component_json(const struct report_component *c)
 					    json_integer((json_int_t)c->by_state[s]));
 	for (size_t b = 0; buckets && b < c->n_buckets; b++)
 		json_array_append_new(buckets, bucket_json(&c->buckets[b]));
-	return json_pack("{s:s, s:I, s:I, s:o?, s:{s:I, s:o?}, s:{s:I, s:o?}, s:o?}",
+	json = json_pack("{s:s, s:I, s:I, s:o?, s:{s:I, s:o?}, s:{s:I, s:o?}, s:o?}",
 			 "name", c->name, "tasks", (json_int_t)c->tasks,
 			 "attempts", (json_int_t)c->attempts, "tasks_by_state", states,
 			 "memory", "request_bytes", (json_int_t)c->memory_request,
 			 "peak_bytes", spread_json(&c->peak, true),
 			 "duration", "walltime_request_s", (json_int_t)c->walltime_request,
 			 "seconds", spread_json(&c->duration, false), "timeline", buckets);
+	if (json && memory_requests_json(json_object_get(json, "memory"), c) != 0) {
+		json_decref(json);
+		return NULL;
+	}
+	return json;
 }
 
 static json_t *maybe_int(int64_t n)

@@ -46,6 +46,8 @@ static int load_component(struct report *r, uint32_t id, size_t n_indices)
 	c->peak = report_spread_of(dc->peaks, dc->n_peaks);
 	c->duration = report_spread_of(dc->durations, dc->n_durations);
 	c->memory_request = dc->memory_request;
+	c->configured_request = dx_configured_request(r->dx, id);
+	c->requests = &dc->requests;
 	c->walltime_request = dc->walltime_request;
 	if (n_buckets && !(c->buckets = calloc(n_buckets, sizeof *c->buckets)))
 		return -1;

@@ -68,15 +68,17 @@ static void resources(FILE *out, const struct report *r)
 {
 	if (!r->n_comps)
 		return;
-	fputs("\n## Resources per component\n\n| component | tasks | memory request | peak median "
-	      "| peak p95 | peak max | duration median | duration p95 | duration max | walltime |\n"
-	      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", out);
+	fputs("\n## Resources per component\n\n| component | tasks | requested (config) | "
+	      "escalated to | peak median | peak p95 | peak max | duration median | duration p95 "
+	      "| duration max | walltime |\n"
+	      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", out);
 	for (size_t c = 0; c < r->n_comps; c++) {
 		const struct report_component *comp = &r->comps[c];
 		const struct report_spread *p = &comp->peak, *d = &comp->duration;
-		char v[7][32];
+		char v[7][32], escalated[512];
 
-		report_bytes(comp->memory_request, v[0], sizeof v[0]);
+		report_bytes(comp->configured_request, v[0], sizeof v[0]);
+		report_escalations_text(comp, escalated, sizeof escalated);
 		report_bytes(p->count ? (int64_t)p->median : 0, v[1], sizeof v[1]);
 		report_bytes(p->count ? (int64_t)p->p95 : 0, v[2], sizeof v[2]);
 		report_bytes(p->count ? (int64_t)p->max : 0, v[3], sizeof v[3]);
@@ -85,8 +87,8 @@ static void resources(FILE *out, const struct report *r)
 		report_seconds(d->count ? d->max : -1, v[6], sizeof v[6]);
 		fputs("| ", out);
 		report_md_text(out, comp->name);
-		fprintf(out, " | %zu | %s | %s | %s | %s | %s | %s | %s | ", comp->tasks, v[0], v[1],
-			v[2], v[3], v[4], v[5], v[6]);
+		fprintf(out, " | %zu | %s | %s | %s | %s | %s | %s | %s | %s | ", comp->tasks, v[0],
+			escalated, v[1], v[2], v[3], v[4], v[5], v[6]);
 		report_seconds(comp->walltime_request > 0 ? (double)comp->walltime_request : -1,
 			       v[0], sizeof v[0]);
 		fprintf(out, "%s |\n", v[0]);

@@ -37,3 +37,30 @@ void report_orchestrator_text(const struct diagnosis *dx, char *buf, size_t len)
 		snprintf(buf, len, "%s", "in progress, or its orchestrator died");
 	}
 }
+
+bool report_is_escalation(const struct report_component *c, const struct dx_request *r)
+{
+	int64_t base = c->configured_request;
+
+	if (base <= 0 && c->requests && c->requests->count)
+		base = c->requests->items[0].bytes;  /* by size: the smallest */
+	return r->bytes > 0 && r->bytes > base;
+}
+
+void report_escalations_text(const struct report_component *c, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (uint8_t i = 0; c->requests && i < c->requests->count && n < len; i++) {
+		const struct dx_request *r = &c->requests->items[i];
+		char size[32];
+
+		if (!report_is_escalation(c, r))
+			continue;
+		diagnose_format_bytes((uint64_t)r->bytes, size, sizeof size);
+		n += (size_t)snprintf(buf + n, len - n, "%s%s ×%u", n ? ", " : "", size, r->attempts);
+	}
+	if (!n)
+		snprintf(buf, len, "-");
+}

@@ -4,11 +4,14 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rundir/cache_key.h"
 #include "rundir/cache_log.h"
+#include "rundir/cache_outputs.h"
+#include "rundir/task_outputs.h"
 
 struct run_cache {
 	struct cache_log *log;
@@ -17,6 +20,8 @@ struct run_cache {
 	size_t n_bases;
 	struct cache_index index;
 	bool index_loaded;
+	size_t refused;                 /* hits whose outputs were not intact */
+	char refused_why[512];          /* the first one's */
 };
 
 void run_cache_free(struct run_cache *cache)
@@ -110,11 +115,38 @@ const char *run_cache_lookup(const struct run_session *s, const struct component
 			     size_t index)
 {
 	unsigned char key[SHA256_DIGEST_SIZE];
+	const struct output_files *outputs;
+	const char *source;
+	char why[512];
 
 	if (!run_cache_enabled(s, c) || !s->cache->index_loaded)
 		return NULL;
 	cache_key_of(&s->cache->bases[component_slot(s, c)], index, key);
-	return cache_index_find(&s->cache->index, key);
+	source = cache_index_find(&s->cache->index, key);
+	if (!source || !c->outputs.count)
+		return source;
+	/* the result is its files: a hit only while they are as stored */
+	outputs = cache_index_outputs(&s->cache->index, key);
+	if (outputs && cache_outputs_intact(outputs, why, sizeof why))
+		return source;
+	if (!s->cache->refused++)
+		snprintf(s->cache->refused_why, sizeof s->cache->refused_why, "%s",
+			 outputs ? why : "no outputs recorded");
+	return NULL;
+}
+
+void run_cache_say_refused(struct run_session *s)
+{
+	char text[800];
+
+	if (!s->cache || !s->cache->refused || !s->note)
+		return;
+	snprintf(text, sizeof text, "%zu earlier result%s not taken from the cache: %s outputs "
+		 "vanished or changed (%s%s)", s->cache->refused, s->cache->refused == 1 ? "" : "s",
+		 s->cache->refused == 1 ? "its" : "their", s->cache->refused == 1 ? "" : "first: ",
+		 s->cache->refused_why);
+	s->note(s->note_ctx, text);
+	s->cache->refused = 0;
 }
 
 int run_cache_take_hit(struct run_session *s, const struct component *c, size_t index,
@@ -126,10 +158,39 @@ int run_cache_take_hit(struct run_session *s, const struct component *c, size_t 
 		.source_run_id = source,
 	};
 
-	cache_key_hex(&s->cache->bases[component_slot(s, c)], index, hex);
+	unsigned char key[SHA256_DIGEST_SIZE];
+
+	cache_key_of(&s->cache->bases[component_slot(s, c)], index, key);
+	sha256_to_hex(key, hex);
+	if (c->outputs.count)  /* the source's files, vouched for again */
+		r.outputs = cache_index_outputs(&s->cache->index, key);
 	if (tracker_add_cached(s->tracker, c->name, index, attempt, err) != 0)
 		return -1;
 	return cache_log_write(s->cache->log, &r, err);
+}
+
+/* The stored record of a component with outputs: the files its patterns
+ * match now, hashed (the success was just checked to have them). */
+static int store_with_outputs(struct run_session *s, const struct component *c,
+			      const struct task_attempt *a, struct cache_record *r,
+			      struct error *err)
+{
+	struct task_place place = { s->config, c, a->index, a->attempt, s->run->path };
+	struct output_files files;
+	json_t *missing = NULL;
+	int rc;
+
+	if (task_outputs_check(&place, &missing, &files, err) != 0)
+		return -1;
+	if (missing) {  /* gone since the check: nothing to vouch for */
+		json_decref(missing);
+		output_files_free(&files);
+		return 0;
+	}
+	r->outputs = &files;
+	rc = cache_outputs_hash(&files, err) == 0 ? cache_log_write(s->cache->log, r, err) : -1;
+	output_files_free(&files);
+	return rc;
 }
 
 int run_cache_on_success(const struct task_attempt *a, void *ctx, struct error *err)
@@ -148,7 +209,8 @@ int run_cache_on_success(const struct task_attempt *a, void *ctx, struct error *
 		if (!component->cache)
 			return 0;
 		cache_key_hex(&s->cache->bases[c], a->index, hex);
-		return cache_log_write(s->cache->log, &r, err);
+		return component->outputs.count ? store_with_outputs(s, component, a, &r, err)
+						: cache_log_write(s->cache->log, &r, err);
 	}
 	return 0;
 }

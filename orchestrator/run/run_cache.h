@@ -13,6 +13,9 @@
  * run under the same runs directory stored are loaded once; a scenario
  * whose key is among them is not submitted: its attempt is `cached` in
  * tasks.jsonl and a `hit` record naming the source run goes to cache.jsonl.
+ * For a component with outputs, a key is found only while the files its
+ * latest record names are intact (cache_outputs.h); the others are counted
+ * (run_cache_say_refused) and run.
  *
  * On re-attach the keys are made from the input files as they are then; an
  * input changed while the run was detached gives what succeeds afterwards
@@ -44,6 +47,10 @@ bool run_cache_enabled(const struct run_session *s, const struct component *c);
  * index must be loaded. */
 const char *run_cache_lookup(const struct run_session *s, const struct component *c,
 			     size_t index);
+/* Says (through s->note) how many lookups since the last call found a
+ * result whose outputs were not intact (cache_outputs.h), and the first
+ * one's reason; nothing when none. */
+void run_cache_say_refused(struct run_session *s);
 /* Records a hit: attempt `cached` in tasks.jsonl, then `hit` (source) in
  * cache.jsonl. */
 int run_cache_take_hit(struct run_session *s, const struct component *c, size_t index,

@@ -57,6 +57,7 @@ static int find_hits(struct run_session *s, bool use_cache, bool **hit, size_t *
 		for (size_t i = 0; i < n; i++)
 			*hits += (*hit)[c * n + i] =
 				run_cache_lookup(s, &s->config->components[c], i) != NULL;
+	run_cache_say_refused(s);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "retry/retry_decision.h"
 #include "retry/retry_wave.h"
 #include "run/run_cache.h"
+#include "run/run_outputs.h"
 #include "run/run_submit.h"
 #include "run/run_window.h"
 #include "scenarios/scenarios.h"
@@ -112,10 +113,11 @@ static void resume_resources(const struct run_session *s, const struct component
 
 /* What one task needs: nothing (false), or a new attempt into d. */
 static bool wants_resume(const struct run_session *s, const struct component *c, size_t index,
-			 const struct task_attempt *last, unsigned max_attempt,
+			 const struct task_attempt *last, unsigned max_attempt, bool outputs_gone,
 			 struct run_resume_outcome *out, struct retry_decision *d)
 {
-	if (last && (last->state == TASK_SUCCEEDED || last->state == TASK_CACHED))
+	if (last && (last->state == TASK_SUCCEEDED || last->state == TASK_CACHED) &&
+	    !outputs_gone)
 		return false;
 	if (!last && run_window_owns_unsubmitted(s)) {
 		out->in_flight++;  /* the window submits it under its chunk's key */
@@ -161,6 +163,23 @@ static int grow(struct picked *p)
 	return 0;
 }
 
+/* Whether a task that succeeded (or was cached) lost its outputs since. */
+static int outputs_gone(const struct run_session *s, const struct component *c,
+			const struct task_attempt *last, bool *gone,
+			struct run_resume_outcome *out, struct error *err)
+{
+	bool present = true;
+
+	*gone = false;
+	if (!last || (last->state != TASK_SUCCEEDED && last->state != TASK_CACHED))
+		return 0;
+	if (run_outputs_present(s, c, last, &present, err) != 0)
+		return -1;
+	*gone = !present;
+	out->outputs_gone += *gone;
+	return 0;
+}
+
 static int pick(struct run_session *s, const struct task_table *t, bool use_cache,
 		struct picked *p, struct run_resume_outcome *out, struct error *err)
 {
@@ -169,14 +188,17 @@ static int pick(struct run_session *s, const struct task_table *t, bool use_cach
 
 		for (size_t i = 0; i < t->n_scenarios; i++) {
 			size_t at = c * t->n_scenarios + i;
+			bool gone;
 
 			if (p->n == p->cap && grow(p) != 0) {
 				errno = ENOMEM;
 				error_system(err, "resuming %s", s->run->id);
 				return -1;
 			}
-			if (!wants_resume(s, component, i, t->latest[at], t->max_attempt[at], out,
-					  &p->d[p->n]))
+			if (outputs_gone(s, component, t->latest[at], &gone, out, err) != 0)
+				return -1;
+			if (!wants_resume(s, component, i, t->latest[at], t->max_attempt[at], gone,
+					  out, &p->d[p->n]))
 				continue;
 			p->hit[p->n] = use_cache ? run_cache_lookup(s, component, i) : NULL;
 			if (p->hit[p->n])
@@ -187,6 +209,7 @@ static int pick(struct run_session *s, const struct task_table *t, bool use_cach
 		}
 	}
 	out->resubmitted = p->n - out->cached;
+	run_cache_say_refused(s);
 	return 0;
 }
 

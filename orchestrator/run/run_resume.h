@@ -9,7 +9,10 @@
  * alone: what succeeded or was cached, what is still queued or running,
  * and, in a run still `running`, a failure whose retry is decided and not
  * yet submitted (the follow loop submits it as a retry, after its backoff;
- * a closed run, e.g. one followed without its config, resumes it).
+ * a closed run, e.g. one followed without its config, resumes it). A
+ * scenario that succeeded or was cached is resumed too when its component
+ * declares outputs and one of its patterns matches nothing now
+ * (run_outputs.h): its outputs vanished since.
  *
  * Each gets a new attempt: one more than the highest the task had in
  * tasks.jsonl or the journal. Resources: those its last retry decision
@@ -37,6 +40,7 @@ struct run_resume_outcome {
 	size_t never_submitted;   /* of those, with no attempt before */
 	size_t cached;            /* found in the cache instead */
 	size_t in_flight;         /* still queued or running: followed */
+	size_t outputs_gone;      /* succeeded or cached, outputs vanished since */
 	char wave[32];            /* the resume wave; "" when none */
 };
 

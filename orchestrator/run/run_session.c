@@ -9,6 +9,7 @@
 #include "lib/util/crash_point.h"
 #include "rfc3339.h"
 #include "run/run_cache.h"
+#include "run/run_outputs.h"
 
 struct run_session *run_session_new(run_note_fn note, void *note_ctx, struct error *err)
 {
@@ -74,6 +75,8 @@ int run_session_open_tracker(struct run_session *s, struct error *err)
 		/* a no-op until run_cache_open finds a component that caches */
 		.on_success = run_cache_on_success,
 		.on_success_ctx = s,
+		.check_outputs = run_outputs_check,
+		.check_outputs_ctx = s,
 		.on_row = crash_after_row,
 	};
 

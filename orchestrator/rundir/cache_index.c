@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rundir/cache_log.h"
+#include "rundir/cache_outputs.h"
 #include "lib/util/jsonl_file.h"
 #include "rundir/run_dir.h"
 
@@ -55,10 +56,31 @@ struct line_fields {
 	long key_version;
 	bool hit;
 	char source[RUN_ID_MAX + 1];
+	struct output_files outputs;  /* "outputs", read in full; count 0: none */
+	bool has_outputs;
 };
 
+/* The outputs of a key's latest record (taken from f), or none. */
+static int keep_outputs(struct cache_index *index, const unsigned char *key,
+			struct line_fields *f)
+{
+	struct output_files *grown;
+
+	if (!f->has_outputs)
+		return digest_set_find(&index->outputs_at, key)
+			       ? digest_set_put(&index->outputs_at, key, UINT32_MAX)
+			       : 0;
+	if (!(grown = realloc(index->outputs, (index->n_outputs + 1) * sizeof *grown)))
+		return -1;
+	index->outputs = grown;
+	grown[index->n_outputs] = f->outputs;
+	memset(&f->outputs, 0, sizeof f->outputs);  /* the index owns them now */
+	f->has_outputs = false;
+	return digest_set_put(&index->outputs_at, key, (uint32_t)index->n_outputs++);
+}
+
 /* Adds one record's key: a stored key is this run's, a hit its source's. */
-static int take(struct index_reader *r, const struct line_fields *f)
+static int take(struct index_reader *r, struct line_fields *f)
 {
 	unsigned char key[SHA256_DIGEST_SIZE];
 	int64_t run = r->run;
@@ -69,7 +91,9 @@ static int take(struct index_reader *r, const struct line_fields *f)
 	}
 	if (f->hit && (run = source_number(r, f->source)) < 0)
 		return -1;
-	return digest_set_put(&r->index->keys, key, (uint32_t)run) ? -1 : 0;
+	if (digest_set_put(&r->index->keys, key, (uint32_t)run) != 0)
+		return -1;
+	return keep_outputs(r->index, key, f);
 }
 
 /* The fields of any cache record, parsed in full; false when it is none. */
@@ -148,17 +172,36 @@ static bool parse_quickly(const char *line, size_t len, struct line_fields *f)
 	return true;
 }
 
+/* A record's "outputs", parsed in full (only such lines are); none when
+ * they are not well formed: a lookup that needs them then misses. */
+static void read_outputs(const char *line, size_t len, struct line_fields *f)
+{
+	json_t *record;
+
+	memset(&f->outputs, 0, sizeof f->outputs);
+	if (!after(line, len, "\"outputs\":") || !(record = json_loadb(line, len, 0, NULL)))
+		return;
+	f->has_outputs = cache_outputs_from_json(json_object_get(record, "outputs"),
+						 &f->outputs);
+	json_decref(record);
+}
+
 /* One line of a run's cache.jsonl. */
 static int take_line(const char *line, size_t len, void *ctx)
 {
 	struct index_reader *r = ctx;
-	struct line_fields f;
+	struct line_fields f = { .has_outputs = false };
+	int rc;
 
 	if (parse_quickly(line, len, &f) || parse_slowly(line, len, &f)) {
-		if (cache_key_version_current(f.key_version))
-			return take(r, &f);
-		r->index->other_version++;  /* a miss, never a wrong hit */
-		return 0;
+		if (!cache_key_version_current(f.key_version)) {
+			r->index->other_version++;  /* a miss, never a wrong hit */
+			return 0;
+		}
+		read_outputs(line, len, &f);
+		rc = take(r, &f);
+		output_files_free(&f.outputs);
+		return rc;
 	}
 	r->index->skipped_lines++;  /* not a cache record, or not stored/hit */
 	return 0;
@@ -217,8 +260,20 @@ const char *cache_index_find(const struct cache_index *index,
 	return e ? index->runs[e->value] : NULL;
 }
 
+const struct output_files *cache_index_outputs(const struct cache_index *index,
+					       const unsigned char key[SHA256_DIGEST_SIZE])
+{
+	const struct digest_entry *e = digest_set_find(&index->outputs_at, key);
+
+	return e && e->value < index->n_outputs ? &index->outputs[e->value] : NULL;
+}
+
 void cache_index_free(struct cache_index *index)
 {
+	for (size_t k = 0; k < index->n_outputs; k++)
+		output_files_free(&index->outputs[k]);
+	free(index->outputs);
+	digest_set_free(&index->outputs_at);
 	for (size_t r = 0; r < index->n_runs; r++)
 		free(index->runs[r]);
 	free(index->runs);

@@ -50,8 +50,7 @@ static void input_error(const struct config *config, const struct component *c,
 			     c->name, path);
 }
 
-/* The sha256 of a file's bytes, as hex; -1 with errno set. */
-static int hash_file(const char *path, char hex[SHA256_HEX_SIZE])
+int cache_hash_file(const char *path, char hex[SHA256_HEX_SIZE])
 {
 	unsigned char buf[65536], digest[SHA256_DIGEST_SIZE];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -95,7 +94,7 @@ static int put_inputs(struct sha256 *h, const struct config *config,
 			error_system(err, "cannot hash the inputs of component '%s'", c->name);
 			return -1;
 		}
-		rc = hash_file(path, hex);
+		rc = cache_hash_file(path, hex);
 		if (rc != 0)
 			input_error(config, c, input, path, err);
 		free(path);
@@ -135,7 +134,13 @@ int cache_key_prepare(const struct config *config, const struct component *compo
 	put_text(h, "component", component->name);
 	put_code(h, component);
 	put_count(h, "cpus", component->cpus);
-	return put_inputs(h, config, component, err);
+	if (put_inputs(h, config, component, err) != 0)
+		return -1;
+	if (component->outputs.count)  /* none: the key of version 1 as it was */
+		put_count(h, "outputs", component->outputs.count);
+	for (size_t i = 0; i < component->outputs.count; i++)
+		put_text(h, "output", component->outputs.item[i]);
+	return 0;
 }
 
 void cache_key_of(const struct cache_key_base *base, size_t index,

@@ -20,6 +20,8 @@
  *                (reduction order, a thread count passed on)
  *   inputs       the count, then each declared path as written and the
  *                lowercase hex sha256 of the file's bytes
+ *   outputs      only when the component declares outputs: the count, then
+ *                each pattern as written (a hit vouches for those files)
  *   params       per scenario: the count, then each name and value in the
  *                scenario set's order
  *
@@ -68,6 +70,8 @@ struct cache_key_base {
  * missing or unreadable input is an error naming the component and file. */
 int cache_key_prepare(const struct config *config, const struct component *component,
 		      struct cache_key_base *out, struct error *err);
+/* The sha256 of a file's bytes, as hex; -1 with errno set. */
+int cache_hash_file(const char *path, char hex[SHA256_HEX_SIZE]);
 /* The key of scenario index. */
 void cache_key_of(const struct cache_key_base *base, size_t index,
 		  unsigned char key[SHA256_DIGEST_SIZE]);

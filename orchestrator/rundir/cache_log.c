@@ -11,6 +11,7 @@
 #include "lib/util/jsonl_file.h"
 #include "rfc3339.h"
 #include "rundir/cache_key.h"
+#include "rundir/cache_outputs.h"
 
 struct cache_log {
 	char *path, *run_id;
@@ -33,14 +34,21 @@ bool cache_key_version_current(long version)
 json_t *cache_record_json(const struct cache_record *r, const char *run_id)
 {
 	char now[RFC3339_BUFSZ];
+	json_t *record = json_pack(
+		"{s:s, s:i, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:s?}",
+		"event_type", "cache", "schema_version", CACHE_SCHEMA_VERSION,
+		"run_id", run_id, "component", r->component,
+		"task_id", (json_int_t)r->index, "key", r->key,
+		"key_version", CACHE_KEY_VERSION, "state", cache_state_name(r->state),
+		"timestamp", r->timestamp ? r->timestamp : rfc3339_now(now, sizeof now),
+		"source_run_id", r->source_run_id);
 
-	return json_pack("{s:s, s:i, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:s?}",
-			 "event_type", "cache", "schema_version", CACHE_SCHEMA_VERSION,
-			 "run_id", run_id, "component", r->component,
-			 "task_id", (json_int_t)r->index, "key", r->key,
-			 "key_version", CACHE_KEY_VERSION, "state", cache_state_name(r->state),
-			 "timestamp", r->timestamp ? r->timestamp : rfc3339_now(now, sizeof now),
-			 "source_run_id", r->source_run_id);
+	if (record && r->outputs &&
+	    json_object_set_new(record, "outputs", cache_outputs_json(r->outputs)) != 0) {
+		json_decref(record);
+		return NULL;
+	}
+	return record;
 }
 
 /* The state a record names; false when it names none. */
@@ -141,8 +149,9 @@ int cache_log_write(struct cache_log *log, const struct cache_record *r, struct 
 		return -1;
 	}
 	e = digest_set_find(&log->written, key);
-	if (e && e->value & 1u << r->state)
-		return 0;  /* written before a re-attach */
+	/* written before a re-attach; a task run again (resume) has new outputs */
+	if (e && e->value & 1u << r->state && !r->outputs)
+		return 0;
 	if (!(record = cache_record_json(r, log->run_id))) {
 		errno = ENOMEM;
 		error_system(err, "cannot format a record for %s", log->path);

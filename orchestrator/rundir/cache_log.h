@@ -6,7 +6,7 @@
  *   {"event_type": "cache", "schema_version": 1, "run_id", "component",
  *    "task_id" (the scenario index), "key" (64 hex, cache_key.h),
  *    "key_version" (CACHE_KEY_VERSION of the key; added: absent means 1),
- *    "state", "timestamp", "source_run_id"}
+ *    "state", "timestamp", "source_run_id"; added: "outputs"}
  * state "stored": a task of a cached component succeeded under key in this
  * run (source_run_id null). Written after its `succeeded` row in
  * tasks.jsonl: a crash between the two loses the record, and the scenario
@@ -14,6 +14,10 @@
  * state "hit": the scenario was skipped (task state `cached`) because
  * source_run_id had stored key; the original run, even when the hit came by
  * way of another hit.
+ * "outputs" (only for a component that declares outputs): the files its
+ * patterns matched when the task succeeded, each {"path" (absolute),
+ * "size", "mtime_ns", "sha256"} (cache_outputs.h); a hit copies its
+ * source's, so the latest record of a key always names them.
  *
  * Lookup (cache_index_load): every run directory under runs_dir but the
  * current one, oldest first, has its cache.jsonl read once; each "stored"
@@ -23,7 +27,9 @@
  * the latest run that produced the result. tasks.jsonl is not read: a
  * stored record is written only for a success, which is all it would say.
  * One hash set of binary keys: 100,000 keys cost about 10 MB and one
- * sequential read per run.
+ * sequential read per run. A line with outputs is parsed in full, and the
+ * latest record's outputs are kept per key (cache_index_outputs): a lookup
+ * of a component with outputs is a hit only when they are intact.
  *
  * Key versions: a lookup takes only records whose key_version is today's
  * CACHE_KEY_VERSION; a record of another version is passed over (counted in
@@ -47,6 +53,8 @@
 #include "lib/util/error.h"
 #include "sha256.h"
 
+struct output_files;
+
 #define CACHE_LOG_FILE "cache.jsonl"
 #define CACHE_SCHEMA_VERSION 1
 /* The key_version of a record without one: keys made before the field. */
@@ -61,6 +69,7 @@ struct cache_record {
 	enum cache_state state;
 	const char *timestamp;        /* NULL: now */
 	const char *source_run_id;    /* hit: the run that stored key; stored: NULL */
+	const struct output_files *outputs;  /* NULL: no "outputs" field */
 };
 
 const char *cache_state_name(enum cache_state state);
@@ -79,7 +88,9 @@ struct cache_log;
  * reads what is there, so that a re-attached run writes nothing twice. */
 struct cache_log *cache_log_open(const char *run_dir, const char *run_id,
 				 struct error *err);
-/* Appends r unless this run already recorded its key in that state. */
+/* Appends r unless this run already recorded its key in that state (a
+ * record with outputs is appended all the same: a task run again, as by
+ * resume, wrote new files, and the latest record of a key counts). */
 int cache_log_write(struct cache_log *log, const struct cache_record *r, struct error *err);
 void cache_log_close(struct cache_log *log);
 
@@ -89,6 +100,9 @@ struct cache_index {
 	size_t n_runs;
 	size_t skipped_lines;         /* torn or foreign lines passed over */
 	size_t other_version;         /* records of another key_version, passed over */
+	struct digest_set outputs_at; /* key -> index into outputs; UINT32_MAX: none */
+	struct output_files *outputs;
+	size_t n_outputs;
 };
 
 /* Loads the stored keys of every run under runs_dir except skip_run_id
@@ -98,6 +112,9 @@ int cache_index_load(const char *runs_dir, const char *skip_run_id,
 /* The run that stored key, or NULL when none did. */
 const char *cache_index_find(const struct cache_index *index,
 			     const unsigned char key[SHA256_DIGEST_SIZE]);
+/* The outputs the latest record of key names, or NULL when it names none. */
+const struct output_files *cache_index_outputs(const struct cache_index *index,
+					       const unsigned char key[SHA256_DIGEST_SIZE]);
 void cache_index_free(struct cache_index *index);
 
 #endif

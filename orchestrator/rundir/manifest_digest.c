@@ -85,18 +85,30 @@ static json_t *with_pack(json_t *component, const struct component *c)
 	return component;
 }
 
+/* Outputs, only when declared: a config without them keeps its digest. */
+static json_t *with_outputs(json_t *component, const struct component *c)
+{
+	if (!component || !c->outputs.count)
+		return component;
+	if (json_object_set_new(component, "outputs", string_list_json(&c->outputs)) != 0) {
+		json_decref(component);
+		return NULL;
+	}
+	return component;
+}
+
 static json_t *component_json(const struct component *c, struct error *err)
 {
 	json_t *template = template_digest(c, err);
 
 	if (!template)
 		return NULL;
-	return with_pack(json_pack("{s:s, s:o, s:s?, s:I, s:I, s:I, s:o, s:o, s:b, s:o}",
+	return with_outputs(with_pack(json_pack("{s:s, s:o, s:s?, s:I, s:I, s:I, s:o, s:o, s:b, s:o}",
 			 "name", c->name, "template_sha256", template, "command", c->command,
 			 "cpus", (json_int_t)c->cpus, "memory_bytes", (json_int_t)c->memory_bytes,
 			 "walltime_s", (json_int_t)c->walltime_s, "env", env_json(c),
 			 "setup", string_list_json(&c->setup), "cache", c->cache,
-			 "inputs", string_list_json(&c->inputs)), c);
+			 "inputs", string_list_json(&c->inputs)), c), c);
 }
 
 static ssize_t hash_write(void *cookie, const char *data, size_t len)
@@ -154,13 +166,24 @@ static json_t *policy_json(const struct retry_policy *p)
 			 "walltime_cap_s", (json_int_t)p->walltime_cap_s);
 }
 
+/* Whether a component declares outputs (then output_missing's policy
+ * counts; without, a config keeps the digest it had before the class). */
+static bool any_outputs(const struct config *config)
+{
+	for (size_t c = 0; c < config->n_components; c++)
+		if (config->components[c].outputs.count)
+			return true;
+	return false;
+}
+
 static json_t *retry_json(const struct config *config)
 {
 	json_t *retry = json_object();
 
 	for (int c = 0; retry && c < FAILURE_CLASS_COUNT; c++)
-		json_object_set_new(retry, failure_class_name((enum failure_class)c),
-				    policy_json(&config->retry[c]));
+		if (c != FAILURE_OUTPUT_MISSING || any_outputs(config))
+			json_object_set_new(retry, failure_class_name((enum failure_class)c),
+					    policy_json(&config->retry[c]));
 	return retry;
 }
 

@@ -79,8 +79,12 @@ static void failure_record(struct dx_fixture *fx, const struct attempt_spec *a,
 	row.signal = 0;
 	row.traceback = a->traceback ? a->traceback : a->message;
 	row.evidence = evidence;
+	row.retry = a->give_up ? json_pack("{s:s, s:s, s:s, s:I}", "action", "give_up",
+					   "summary", "give up: ...", "reason", a->give_up,
+					   "attempt", (json_int_t)t->attempt) : NULL;
 	append_json(&fx->failures, failure_row_json(&row, FIXTURE_RUN_ID, "slurm"));
 	json_decref(evidence);
+	json_decref(row.retry);
 }
 
 void fixture_attempt(struct dx_fixture *fx, const struct attempt_spec *a)
@@ -118,6 +122,11 @@ void fixture_attempt(struct dx_fixture *fx, const struct attempt_spec *a)
 		row.error_message = a->message;
 	}
 	append_json(&fx->tasks, task_row_json(&row, FIXTURE_RUN_ID));
+}
+
+void fixture_plan(struct dx_fixture *fx, const char *text)
+{
+	tmpdir_write(fx->dir, "plan.json", text);
 }
 
 void fixture_raw(struct dx_fixture *fx, const char *file, const char *text)

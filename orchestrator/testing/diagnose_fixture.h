@@ -29,6 +29,9 @@ struct attempt_spec {
 	int64_t rss, memory, walltime;
 	const char *failure_class, *message, *error_type, *traceback;
 	int exit_code;
+	const char *give_up;       /* details.retry: give_up with this reason, as
+				      retry_decision.c words it ("oom: memory cap
+				      1G reached"); NULL: none */
 };
 
 /* A run directory whose run.json says status ("running", "failed", ...). */
@@ -38,6 +41,8 @@ void fixture_scenario(struct dx_fixture *fx, size_t index, const char *parameter
 /* submitted, running, and (unless state is "running") the final row; a
  * failure record before a failed row. */
 void fixture_attempt(struct dx_fixture *fx, const struct attempt_spec *a);
+/* plan.json: its text as given (a JSON object). */
+void fixture_plan(struct dx_fixture *fx, const char *text);
 /* Appends raw text to a file's buffer ("tasks", "failures" or "scenarios"). */
 void fixture_raw(struct dx_fixture *fx, const char *file, const char *text);
 /* Writes the JSONL files. */

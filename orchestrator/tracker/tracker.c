@@ -270,6 +270,8 @@ struct tracker *tracker_new(const struct tracker_options *o, struct error *err)
 	t->retry = o->retry;
 	t->on_success = o->on_success;
 	t->on_success_ctx = o->on_success_ctx;
+	t->check_outputs = o->check_outputs;
+	t->check_outputs_ctx = o->check_outputs_ctx;
 	t->on_row = o->on_row;
 	t->on_row_ctx = o->on_row_ctx;
 	if (!o->read_only &&

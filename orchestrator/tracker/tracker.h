@@ -133,6 +133,13 @@ struct tracker_retry_hooks {
  * rows are read back): what the cache stores. -1 (err set) stops the caller. */
 typedef int (*tracker_success_hook)(const struct task_attempt *succeeded, void *ctx,
 				    struct error *err);
+/* Asked when an attempt exited 0, before its `succeeded` row is written
+ * (not while rows are read back): *missing a new JSON array of the outputs
+ * it did not write (rundir/task_outputs.h), or NULL when all are there; a
+ * missing one makes the attempt `failed`, class output_missing. -1 (err
+ * set) stops the caller. */
+typedef int (*tracker_outputs_hook)(const struct task_attempt *ended, void *ctx,
+				    json_t **missing, struct error *err);
 /* The file a row was just written to (tracker_row_hook). */
 enum tracker_row { TRACKER_TASK_ROW, TRACKER_FAILURE_ROW };
 /* Told right after a row reaches tasks.jsonl or failures.jsonl, before the
@@ -150,6 +157,8 @@ struct tracker_options {
 	struct tracker_retry_hooks retry;    /* optional */
 	tracker_success_hook on_success;     /* optional */
 	void *on_success_ctx;
+	tracker_outputs_hook check_outputs;  /* optional */
+	void *check_outputs_ctx;
 	tracker_row_hook on_row;             /* optional */
 	void *on_row_ctx;
 	/* for readers without the run's lock (`scalable status`): the state is

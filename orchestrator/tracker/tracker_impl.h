@@ -59,6 +59,8 @@ struct tracker {
 	struct tracker_retry_hooks retry;
 	tracker_success_hook on_success;
 	void *on_success_ctx;
+	tracker_outputs_hook check_outputs;
+	void *check_outputs_ctx;
 	tracker_row_hook on_row;
 	void *on_row_ctx;
 	struct telemetry *telemetry;   /* NULL when read-only */

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The tracker's transitions and the rows they write (see tracker.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tracker/classify.h"
 #include "tracker/attempt_logs.h"
 #include "tracker/tracker_impl.h"
+#include "rundir/task_outputs.h"
 
 /* How far along an attempt is within one restart: rows only move forward. */
 static int progress(enum task_state state)
@@ -120,13 +122,23 @@ int attempt_requeued(struct tracker *t, struct task_attempt *a, unsigned restart
 	return 0;
 }
 
+static int attempt_output_missing(struct tracker *t, struct task_attempt *a,
+				  const char *timestamp, json_t *missing, struct error *err);
+
 int attempt_succeeded(struct tracker *t, struct task_attempt *a, const char *timestamp,
 		      struct error *err)
 {
+	json_t *missing = NULL;
+
 	if (progress(a->state) == 2)
 		return 0;
 	if (a->exit_code < 0)
 		a->exit_code = 0;
+	if (t->check_outputs && t->telemetry &&
+	    t->check_outputs(a, t->check_outputs_ctx, &missing, err) != 0)
+		return -1;
+	if (missing)
+		return attempt_output_missing(t, a, timestamp, missing, err);
 	if (attempt_emit(t, a, TASK_SUCCEEDED, timestamp, err) != 0)
 		return -1;
 	return t->on_success && t->telemetry ? t->on_success(a, t->on_success_ctx, err) : 0;
@@ -237,6 +249,30 @@ static int record_verdict(struct tracker *t, struct task_attempt *a,
 		a->retry = t->retry.decide(a, t->retry.ctx);
 	}
 	return 0;
+}
+
+/* An attempt that exited 0 without its outputs (missing: taken) fails. */
+static int attempt_output_missing(struct tracker *t, struct task_attempt *a,
+				  const char *timestamp, json_t *missing, struct error *err)
+{
+	struct classification c = { .failure_class = FAILURE_OUTPUT_MISSING };
+	char named[400];
+	int rc = -1;
+
+	task_outputs_describe(missing, named, sizeof named);
+	snprintf(c.message, sizeof c.message, "exited 0 without its outputs: %s", named);
+	c.evidence = json_pack("{s:s, s:o, s:b, s:i}", "decided_by", "outputs",
+			       "outputs_missing", missing, "end_event", a->end_seen,
+			       "exit_code", a->exit_code);
+	if (!c.evidence || record_verdict(t, a, &c) != 0) {
+		errno = ENOMEM;
+		error_system(err, "cannot classify %s-%zu", a->component, a->index);
+	} else if (a->failure_written ||
+		   write_failure(t, a, timestamp, NULL, c.evidence, err) == 0) {
+		rc = attempt_emit(t, a, TASK_FAILED, timestamp, err);
+	}
+	classification_clear(&c);
+	return rc;
 }
 
 int attempt_failed(struct tracker *t, struct task_attempt *a, const char *timestamp,

@@ -106,7 +106,8 @@ void parquet_column_add_bool(struct parquet_column *c, bool value)
 /* Byte-wise order, a prefix before the longer string: UTF-8's code point order. */
 static int compare_bytes(const void *a, size_t a_len, const void *b, size_t b_len)
 {
-	int rc = memcmp(a, b, a_len < b_len ? a_len : b_len);
+	size_t common = a_len < b_len ? a_len : b_len;
+	int rc = common ? memcmp(a, b, common) : 0; /* an empty buffer's data may be NULL */
 
 	if (rc != 0)
 		return rc;

@@ -59,6 +59,27 @@ static void write_encodings(struct thrift_writer *tw, bool dictionary)
 		thrift_list_i32(tw, PARQUET_ENCODING_RLE_DICTIONARY);
 }
 
+/* Each page's kind and encoding (PageEncodingStats): lets a reader see
+ * that every data page of a chunk is dictionary-encoded. */
+static void write_encoding_stats(struct thrift_writer *tw, bool dictionary)
+{
+	enum { DATA_PAGE = 0, DICTIONARY_PAGE = 2 };
+
+	thrift_field_list(tw, 13, THRIFT_STRUCT, dictionary ? 2 : 1);
+	if (dictionary) {
+		thrift_list_struct(tw);
+		thrift_field_i32(tw, 1, DICTIONARY_PAGE);
+		thrift_field_i32(tw, 2, PARQUET_ENCODING_PLAIN);
+		thrift_field_i32(tw, 3, 1);
+		thrift_end(tw);
+	}
+	thrift_list_struct(tw);
+	thrift_field_i32(tw, 1, DATA_PAGE);
+	thrift_field_i32(tw, 2, dictionary ? PARQUET_ENCODING_RLE_DICTIONARY : PARQUET_ENCODING_PLAIN);
+	thrift_field_i32(tw, 3, 1);
+	thrift_end(tw);
+}
+
 void parquet_footer_add_chunk(struct parquet_footer *f, const struct parquet_column *c,
 			      enum parquet_codec codec, const struct parquet_chunk_pages *pages)
 {
@@ -86,6 +107,7 @@ void parquet_footer_add_chunk(struct parquet_footer *f, const struct parquet_col
 	if (pages->has_dictionary)
 		thrift_field_i64(&tw, 11, (int64_t)pages->dictionary_page_offset);
 	write_statistics(&tw, c);
+	write_encoding_stats(&tw, pages->has_dictionary);
 	thrift_end(&tw); /* ColumnMetaData */
 	thrift_end(&tw); /* ColumnChunk */
 }

@@ -4,7 +4,7 @@
  * encoded when the row group is written, so only bytes are kept; at close
  * the schema (a root and one leaf per column, with logical and converted
  * types), num_rows, the row groups, created_by and the column orders.
- * Tests: orchestrator/lib/parquet/test/test_parquet_file.c,
+ * Tests: orchestrator/lib/parquet/test/test_parquet_writer.c,
  * tests/cli/parquet_reader.sh. */
 #ifndef SCALABLE_PARQUET_FOOTER_H
 #define SCALABLE_PARQUET_FOOTER_H

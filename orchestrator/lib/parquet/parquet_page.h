@@ -4,7 +4,7 @@
  * levels as the RLE/bit-packing hybrid behind a 4-byte length, then the
  * values: PLAIN, or a bit width and RLE dictionary indices). Each page is
  * a Thrift PageHeader and its body, the body compressed with zstd or not.
- * Tests: orchestrator/lib/parquet/test/test_parquet_file.c,
+ * Tests: orchestrator/lib/parquet/test/test_parquet_writer.c,
  * tests/cli/parquet_reader.sh. */
 #ifndef SCALABLE_PARQUET_PAGE_H
 #define SCALABLE_PARQUET_PAGE_H

@@ -275,13 +275,13 @@ static size_t buffered_bytes(const struct parquet_writer *w)
 int parquet_end_row(struct parquet_writer *w, struct error *err)
 {
 	for (size_t i = 0; i < w->column_count; i++) {
+		assert(w->row_set[i]); /* every column gets a value or a null */
 		if (!w->row_set[i])
-			add_null_or_zero(&w->columns[i]); /* a value not set */
+			add_null_or_zero(&w->columns[i]);
 		w->row_set[i] = false;
 	}
 	w->rows_in_group++;
-	if (w->rows_in_group >= w->row_group_rows ||
-	    (w->rows_in_group % 1024 == 0 && buffered_bytes(w) > PARQUET_ROW_GROUP_MAX_BYTES))
+	if (w->rows_in_group >= w->row_group_rows || buffered_bytes(w) > PARQUET_ROW_GROUP_MAX_BYTES)
 		return write_row_group(w, err);
 	return 0;
 }

@@ -7,9 +7,23 @@
  *
  * Rows are added one at a time, a value per column; the writer keeps the
  * current row group in memory and writes it when it holds `row_group_rows`
- * rows. The file is written as PATH.tmp and renamed over PATH at close
- * (fsync'd), so a reader never sees a half-written file and a failed export
- * leaves nothing. */
+ * rows (or earlier, once its chunks hold 256 MiB). The file is written as
+ * PATH.tmp and renamed over PATH at close (fsync'd), so a reader never sees
+ * a half-written file and a failed export leaves nothing.
+ *
+ * What it writes, and what it does not: physical types INT64, DOUBLE,
+ * BOOLEAN and BYTE_ARRAY (STRING, with converted type UTF8) and INT64
+ * TIMESTAMP(UTC, MILLIS) (converted TIMESTAMP_MILLIS); one data page (v1)
+ * per column chunk, after a dictionary page when the chunk is
+ * dictionary-encoded (strings, until the chunk's dictionary passes 64 KiB
+ * or 16384 values: then PLAIN for the whole chunk); statistics min_value/
+ * max_value (strings byte-wise, left out past 256 bytes; doubles without
+ * NaN, nan_count beside), null_count. No nesting or repeated fields, no
+ * page index, no bloom filters, no encryption, no key-value metadata, no
+ * other encodings (DELTA_*, BYTE_STREAM_SPLIT) or codecs.
+ * Tests: orchestrator/lib/parquet/test/test_parquet_writer.c (bytes and
+ * framing), tests/cli/parquet_reader.sh (independent readers, every type,
+ * 1,000,000 rows). */
 #ifndef SCALABLE_PARQUET_WRITER_H
 #define SCALABLE_PARQUET_WRITER_H
 

@@ -339,6 +339,11 @@ static void test_plan_json(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json, "submissions")), 3);
 	assert_int_equal(json_integer_value(json_object_get(
 				 json_object_get(json, "scenarios"), "count")), 2500);
+	/* added for diagnose: retry.oom as the config gives it (the built-in policy) */
+	assert_true(json_real_value(json_object_get(json_object_get(json_object_get(
+				json, "retry"), "oom"), "memory_factor")) == 2.0);
+	assert_true(json_is_null(json_object_get(json_object_get(json_object_get(
+				json, "retry"), "oom"), "memory_cap_bytes")));
 	chunk = json_array_get(json_object_get(json_array_get(
 				       json_object_get(json, "groups"), 0), "chunks"), 2);
 	assert_string_equal(json_string_value(json_object_get(chunk, "array")), "0-497%5");

@@ -190,7 +190,7 @@ static void markdown_has_the_key_numbers_and_findings(void **state)
 	has(md, "| oom | 29 |");
 	has(md, "| transient | 4 |");
 	has(md, "| dependency\\_error | 1 |");
-	has(md, "| model | 200 | 24G | 2G | 24G | 24G |");
+	has(md, "| model | 200 | 24G | - | 2G | 24G | 24G |");
 	has(md, "**\\[critical\\] RuntimeError (OOM)** — 29 occurrences");
 	has(md, "increase model memory to 32G");
 	has(md, "| oom | 0 | model | 1 | c12 | 1 | - | OOM: scenario 0 exceeded memory limit |");

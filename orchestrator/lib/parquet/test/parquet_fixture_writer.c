@@ -2,11 +2,12 @@
 /* Test support, not a test: writes a Parquet file of a named case with the
  * writer and, beside it, what it holds (CASE.expected.jsonl) for
  * tests/parquet/compare.mjs to check an independent reader against.
- *   parquet_fixture_writer types|empty|million zstd|none OUT.parquet
+ *   parquet_fixture_writer types|empty|million|wide zstd|none OUT.parquet [--no-expected]
  * The expected file: a header line (columns, rows, which chunks of which
  * string columns must be dictionary-encoded), then one JSON array per row:
  * null, int64 and timestamps as decimal strings, doubles as their IEEE bits
- * in hex (NaN, infinities and -0.0 exactly), booleans, strings. */
+ * in hex (NaN, infinities and -0.0 exactly), booleans, strings.
+ * --no-expected writes the Parquet file alone (to time the writer). */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -61,17 +62,21 @@ static uint64_t mix(uint64_t x)
 	return x;
 }
 
-static void cell_start(void)
+/* Starts a cell of the expected row; false when none is written. */
+static bool cell_start(void)
 {
+	if (!expected)
+		return false;
 	fputs(sep, expected);
 	sep = ",";
+	return true;
 }
 
 static void put_null(size_t col)
 {
 	parquet_set_null(writer, col);
-	cell_start();
-	fputs("null", expected);
+	if (cell_start())
+		fputs("null", expected);
 }
 
 static void put_int64(size_t col, int64_t v, bool timestamp)
@@ -80,8 +85,8 @@ static void put_int64(size_t col, int64_t v, bool timestamp)
 		parquet_set_timestamp_ms(writer, col, v);
 	else
 		parquet_set_int64(writer, col, v);
-	cell_start();
-	fprintf(expected, "\"%" PRId64 "\"", v);
+	if (cell_start())
+		fprintf(expected, "\"%" PRId64 "\"", v);
 }
 
 static void put_double(size_t col, double v)
@@ -90,21 +95,22 @@ static void put_double(size_t col, double v)
 
 	parquet_set_double(writer, col, v);
 	memcpy(&bits, &v, sizeof bits);
-	cell_start();
-	fprintf(expected, "\"%016" PRIx64 "\"", bits);
+	if (cell_start())
+		fprintf(expected, "\"%016" PRIx64 "\"", bits);
 }
 
 static void put_bool(size_t col, bool v)
 {
 	parquet_set_bool(writer, col, v);
-	cell_start();
-	fputs(v ? "true" : "false", expected);
+	if (cell_start())
+		fputs(v ? "true" : "false", expected);
 }
 
 static void put_string(size_t col, const char *text)
 {
 	parquet_set_string(writer, col, text, strlen(text));
-	cell_start();
+	if (!cell_start())
+		return;
 	fputc('"', expected);
 	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
 		if (*p == '"' || *p == '\\')
@@ -119,7 +125,8 @@ static void put_string(size_t col, const char *text)
 
 static void end_row(void)
 {
-	fputs("]\n", expected);
+	if (expected)
+		fputs("]\n", expected);
 	sep = "[";
 	if (parquet_end_row(writer, &err) != 0) {
 		fprintf(stderr, "parquet_fixture_writer: %s\n", err.text);
@@ -157,6 +164,7 @@ static void types_row(uint64_t i)
 	memset(plain, 'a' + (int)(i % 26), 300);
 	snprintf(plain, sizeof plain, "%08" PRIu64, i);
 	plain[8] = '-';
+	plain[300] = '\0';
 	put_string(8, plain);
 	put_int64(9, -2208988800000LL + (int64_t)(mix(i) % 7258118400000ULL), true);
 	if (i % 7 == 3) put_null(10); else put_int64(10, 1700000000000LL + (int64_t)i, true);
@@ -195,47 +203,106 @@ static void header(const struct parquet_column_spec *cols, size_t count, uint64_
 	fputs("]}\n", expected);
 }
 
+/* 40 columns of every type in turn, odd ones nullable, in row groups of 3
+ * rows: the footer's lists (schema, row groups, column orders) pass 14
+ * elements, where Thrift's compact protocol writes their size apart. */
+#define WIDE_COLUMNS 40
+static struct parquet_column_spec wide_columns[WIDE_COLUMNS];
+
+static void wide_setup(void)
+{
+	static char names[WIDE_COLUMNS][16];
+
+	for (int j = 0; j < WIDE_COLUMNS; j++) {
+		snprintf(names[j], sizeof names[j], "column_%02d", j);
+		wide_columns[j] = (struct parquet_column_spec){ names[j],
+			(enum parquet_column_type)(j % 5), j % 2 == 1 };
+	}
+}
+
+static void wide_row(uint64_t i)
+{
+	char text[32];
+
+	for (size_t j = 0; j < WIDE_COLUMNS; j++) {
+		if (wide_columns[j].nullable && (i + j) % 4 == 0) {
+			put_null(j);
+			continue;
+		}
+		switch (wide_columns[j].type) {
+		case PARQUET_COLUMN_INT64: put_int64(j, (int64_t)(i * j) - 50, false); break;
+		case PARQUET_COLUMN_DOUBLE: put_double(j, ((double)i - (double)j) / 3.0); break;
+		case PARQUET_COLUMN_BOOLEAN: put_bool(j, (i + j) % 2); break;
+		case PARQUET_COLUMN_STRING:
+			snprintf(text, sizeof text, "r%d-c%zu", (int)(i % 5), j);
+			put_string(j, text);
+			break;
+		case PARQUET_COLUMN_TIMESTAMP: put_int64(j, 1700000000000LL + (int64_t)(i * 1000 + j), true); break;
+		}
+	}
+	end_row();
+}
+
+struct fixture_case {
+	const char *name;
+	const struct parquet_column_spec *columns;
+	size_t column_count;
+	uint64_t rows;
+	size_t row_group_rows;      /* 0: the writer's default, 131072 */
+	const char *dictionary;     /* which chunks of which strings are dictionaries */
+	void (*row)(uint64_t i);
+};
+
+static const struct fixture_case cases[] = {
+	/* chunks of 500, 500, 500, 500, 3 rows: only the last stays a dictionary */
+	{ "types", types_columns, sizeof types_columns / sizeof types_columns[0], TYPES_ROWS,
+	  TYPES_GROUP_ROWS, "{\"str_dict\":\"all\",\"str_opt\":\"all\",\"str_plain\":\"last\"}",
+	  types_row },
+	{ "empty", types_columns, sizeof types_columns / sizeof types_columns[0], 0,
+	  TYPES_GROUP_ROWS, "{}", types_row },
+	{ "million", million_columns, sizeof million_columns / sizeof million_columns[0], 1000000,
+	  0, "{\"component\":\"all\",\"scenario\":\"none\",\"node\":\"all\"}", million_row },
+	{ "wide", wide_columns, WIDE_COLUMNS, 100, 3, "{\"column_03\":\"all\",\"column_08\":\"all\"}",
+	  wide_row },
+};
+
+static const struct fixture_case *find_case(const char *name)
+{
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (strcmp(cases[i].name, name) == 0)
+			return &cases[i];
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	struct parquet_options opts = { 0 };
-	const struct parquet_column_spec *cols = types_columns;
-	size_t count = sizeof types_columns / sizeof types_columns[0];
-	uint64_t rows = TYPES_ROWS;
+	const struct fixture_case *c = argc >= 2 ? find_case(argv[1]) : NULL;
 	char *expected_path;
 
-	if (argc != 4 || (strcmp(argv[2], "zstd") && strcmp(argv[2], "none"))) {
-		fprintf(stderr, "usage: %s types|empty|million zstd|none OUT.parquet\n", argv[0]);
+	if (!c || (argc != 4 && (argc != 5 || strcmp(argv[4], "--no-expected"))) ||
+	    (strcmp(argv[2], "zstd") && strcmp(argv[2], "none"))) {
+		fprintf(stderr, "usage: %s types|empty|million|wide zstd|none OUT.parquet "
+			"[--no-expected]\n", argv[0]);
 		return 2;
 	}
+	wide_setup();
 	opts.compression = strcmp(argv[2], "zstd") ? PARQUET_COMPRESSION_NONE
 						   : PARQUET_COMPRESSION_ZSTD;
-	opts.row_group_rows = TYPES_GROUP_ROWS;
-	if (strcmp(argv[1], "empty") == 0) {
-		rows = 0;
-	} else if (strcmp(argv[1], "million") == 0) {
-		cols = million_columns;
-		count = sizeof million_columns / sizeof million_columns[0];
-		rows = 1000000;
-		opts.row_group_rows = 0; /* the default, 131072 */
-	} else if (strcmp(argv[1], "types") != 0) {
-		fprintf(stderr, "%s: unknown case %s\n", argv[0], argv[1]);
-		return 2;
-	}
+	opts.row_group_rows = c->row_group_rows;
 	if (asprintf(&expected_path, "%s.expected.jsonl", argv[3]) < 0 ||
-	    !(expected = fopen(expected_path, "w")))
+	    (argc == 4 && !(expected = fopen(expected_path, "w"))))
 		return perror(argv[3]), 1;
-	if (!(writer = parquet_writer_open(argv[3], cols, count, &opts, &err)))
+	if (!(writer = parquet_writer_open(argv[3], c->columns, c->column_count, &opts, &err)))
 		return fprintf(stderr, "%s: %s\n", argv[0], err.text), 1;
-	if (cols == million_columns)
-		header(cols, count, rows, 131072, "{\"component\":\"all\",\"scenario\":\"none\",\"node\":\"all\"}");
-	else /* chunks of 500, 500, 500, 500, 3 rows: only the last stays a dictionary */
-		header(cols, count, rows, TYPES_GROUP_ROWS,
-		       "{\"str_dict\":\"all\",\"str_opt\":\"all\",\"str_plain\":\"last\"}");
+	if (expected)
+		header(c->columns, c->column_count, c->rows,
+		       c->row_group_rows ? c->row_group_rows : 131072, c->dictionary);
 	sep = "[";
-	for (uint64_t i = 0; i < rows; i++)
-		(cols == million_columns ? million_row : types_row)(i);
+	for (uint64_t i = 0; i < c->rows; i++)
+		c->row(i);
 	if (parquet_writer_close(writer, &err) != 0)
 		return fprintf(stderr, "%s: %s\n", argv[0], err.text), 1;
 	free(expected_path);
-	return fclose(expected) == 0 ? 0 : 1;
+	return !expected || fclose(expected) == 0 ? 0 : 1;
 }

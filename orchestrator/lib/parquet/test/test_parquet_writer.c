@@ -3,7 +3,8 @@
  * byte (the magic at both ends, the data page's header and values, the
  * footer's FileMetaData worked out by hand from parquet.thrift, the footer
  * length); a zstd file and a file of no rows framed the same way; nothing
- * left behind by abort or by a failed open; bad column specs refused.
+ * left behind by abort, by a failed open or by writes that fail (a file
+ * size limit: EFBIG); bad column specs refused.
  * tests/cli/parquet_reader.sh reads files back with an independent reader. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <cmocka.h>
 
@@ -104,7 +107,9 @@ static const uint8_t small_file[] = {
 	0x18, 0x08, LE8(3), 0x18, 0x08, LE8(1),         /* max, min */
 	0x16, 0x00,                                     /* null_count 0 */
 	0x28, 0x08, LE8(3), 0x18, 0x08, LE8(1),         /* max_value, min_value */
-	0x00, 0x00, 0x00,                               /* Statistics, meta, chunk */
+	0x00,                                           /* Statistics */
+	0x19, 0x1c, 0x15, 0x00, 0x15, 0x00, 0x15, 0x02, 0x00, /* 13: [{DATA_PAGE, PLAIN, 1}] */
+	0x00, 0x00,                                     /* meta, chunk */
 	0x16, 0x52, 0x16, 0x06, 0x26, 0x08, 0x16, 0x52, /* 41 bytes, 3 rows, at 4, 41 */
 	0x00,                                           /* RowGroup */
 	0x28, 0x01, 't',                                /* 6: created_by "t" */
@@ -201,6 +206,42 @@ static void abort_and_failures_leave_nothing(void **state)
 	free(path);
 }
 
+static void a_failed_write_leaves_nothing(void **state)
+{
+	struct parquet_column_spec spec = { "s", PARQUET_COLUMN_STRING, false };
+	struct parquet_options opts = { .compression = PARQUET_COMPRESSION_NONE,
+					.row_group_rows = 1000 };
+	struct error err = { 0 };
+	char *path = path_in_dir("full.parquet"), *tmp, text[64];
+	struct rlimit old, small = { 16384, 16384 };
+	struct parquet_writer *w = parquet_writer_open(path, &spec, 1, &opts, &err);
+	int rc = 0;
+
+	(void)state;
+	assert_non_null(w);
+	assert_true(asprintf(&tmp, "%s.tmp", path) > 0);
+	signal(SIGXFSZ, SIG_IGN); /* the write fails with EFBIG instead */
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	for (int i = 0; i < 100000 && rc == 0; i++) {
+		snprintf(text, sizeof text, "value %d, never repeated", i);
+		parquet_set_string(w, 0, text, strlen(text));
+		rc = parquet_end_row(w, &err);
+	}
+	if (rc == 0)
+		rc = parquet_writer_close(w, &err);
+	else
+		parquet_writer_abort(w);
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(rc, -1);
+	assert_int_equal(err.exit_code, SCALABLE_EXIT_SYSTEM);
+	assert_non_null(strstr(err.text, "full.parquet.tmp"));
+	assert_false(exists(tmp) || exists(path));
+	free(tmp);
+	free(path);
+}
+
 static void bad_column_specs_are_refused(void **state)
 {
 	struct parquet_column_spec twice[] = {
@@ -227,6 +268,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_small_files_every_byte, setup, teardown),
 		cmocka_unit_test_setup_teardown(zstd_and_empty_files_are_framed_alike, setup, teardown),
 		cmocka_unit_test_setup_teardown(abort_and_failures_leave_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_failed_write_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_column_specs_are_refused, setup, teardown),
 	};
 
