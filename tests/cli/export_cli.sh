@@ -3,7 +3,8 @@
 # scalable export on a run of the local target, in TAP: the three tables in
 # each format (CSV read back by python3's csv module, TSV's fields counted,
 # Parquet's magic), --json, -o, the parameter columns and a hostile message;
-# snapshots: [parquet, csv] leaving its files in the run directory; the exit
+# snapshots: [parquet, csv] leaving its files in the run directory, and a
+# snapshot that cannot be written being a warning only; the exit
 # codes (2 usage, 3 I/O, 5 no such run); and, when tests/parquet/node_modules
 # holds hyparquet (npm ci --prefix tests/parquet), every Parquet table read
 # back by that independent reader with the CSV's values.
@@ -16,7 +17,7 @@ trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
 export SCALABLE_RUNS_DIR="$work/runs" SCALABLE_SITE_DEFAULTS= SCALABLE_USER_DEFAULTS=
-echo "1..39"
+echo "1..41"
 
 # ok_if DESCRIPTION COMMAND...: a check that COMMAND succeeds.
 ok_if() {
@@ -137,4 +138,18 @@ else
 	skip "no independent Parquet reader"
 	skip "no independent Parquet reader"
 fi
+
+# A task makes <run>/snapshots a file: the snapshot cannot be written, and
+# the run still succeeds, with a warning.
+cat >blocked.yaml <<'YAML'
+version: 1
+project: blocked
+targets:
+  local: {provider: local}
+components:
+  model: {command: "touch {{ run_dir }}/snapshots"}
+snapshots: [csv]
+YAML
+check "a run whose snapshots cannot be written still succeeds" 0 "$scalable" run blocked.yaml
+holds "it says so on stderr" err "warning: the run is closed, but its snapshots were not written"
 exit 0
