@@ -17,7 +17,7 @@ trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
 export SCALABLE_RUNS_DIR="$work/runs" SCALABLE_SITE_DEFAULTS= SCALABLE_USER_DEFAULTS=
-echo "1..41"
+echo "1..42"
 
 # ok_if DESCRIPTION COMMAND...: a check that COMMAND succeeds.
 ok_if() {
@@ -137,6 +137,20 @@ else
 	skip "no independent Parquet reader: npm ci --prefix tests/parquet (hyparquet) and node"
 	skip "no independent Parquet reader"
 	skip "no independent Parquet reader"
+fi
+
+# The tutorial's Parquet step on the snapshot: pandas where it can read
+# Parquet (pyarrow or fastparquet), else the same questions through DuckDB.
+tutorial="failed=2 succeeded=14 | input_error=2 | model:eu-2040 model:eu-2040"
+python3 "$here/tutorial_step.py" "$snap" >step.py.out 2>&1
+pandas_status=$?
+if [ "$pandas_status" -ne 77 ]; then
+	equals "the tutorial's Parquet step with pandas on the snapshot" "$(cat step.py.out)" "$tutorial"
+elif command -v node >/dev/null && node "$here/tutorial_step.mjs" "$modules" "$snap" >step.out 2>&1; then
+	echo "# $(head -1 step.py.out); the same step through DuckDB"
+	equals "the tutorial's Parquet step with DuckDB on the snapshot" "$(cat step.out)" "$tutorial"
+else
+	skip "neither pandas with a Parquet engine ($(head -1 step.py.out)) nor DuckDB (npm ci --prefix tests/parquet)"
 fi
 
 # A task makes <run>/snapshots a file: the snapshot cannot be written, and
