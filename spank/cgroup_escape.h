@@ -3,8 +3,8 @@
  * what it uses is never charged to the job, counted in its limits, or
  * tracked (and waited for) as one of its processes.
  *
- * Tests: spank/test/test_step_sampler.c (the targets, from /proc/<pid>/cgroup
- * texts of both versions). */
+ * Tests: spank/test/test_cgroup_memory.c (the targets, from /proc/<pid>/cgroup
+ * lines of both versions). */
 #ifndef SCALABLE_CGROUP_ESCAPE_H
 #define SCALABLE_CGROUP_ESCAPE_H
 
