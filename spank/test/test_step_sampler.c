@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The memory sampler under the plugin's rules, on a fake cgroup (a scratch
- * directory holding cgroup v2 files): its samples come between the start
- * and the end, are written as the job user, never through a symlink or
- * into a directory the user cannot write; a full disk loses samples, not
- * lines; the step's end is held by none of it beyond its bound (asserted by
- * how the sampler was stopped, never by a clock); and the sampler never
- * outlives its step, its cgroup or slurmstepd. As root where it drops to
- * another user or mounts a filesystem; those tests skip otherwise. */
+/* The memory sampler under the plugin's rules, through the recorder, on a
+ * fake cgroup (a scratch directory holding cgroup v2 files): its samples
+ * come between the start and the end, are written as the job user, never
+ * through a symlink or into a directory the user cannot write; a full disk
+ * loses samples, not lines. As root where it drops to another user or
+ * mounts a filesystem; those tests skip otherwise. The sampler's life (an
+ * end in the middle of a sample, its cgroup or slurmstepd gone):
+ * test_sampler_life.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -32,46 +32,11 @@
 #include "step_recorder.h"
 #include "step_sampler.h"
 #include "test/tmpdir.h"
+#include "sampler_support.h"
 
 #define NOBODY 65534
 #define INTERVAL_MS 20
 #define EVENT_FILE "events/101.batch.0.jsonl"
-
-/* Waits for cond to hold, polling; the cap only stops a broken sampler
- * from hanging the suite (the assertion is that it holds, not when). */
-static bool eventually(bool (*cond)(void *), void *arg)
-{
-	for (int i = 0; i < 3000; i++) {
-		if (cond(arg))
-			return true;
-		usleep(10000);
-	}
-	return cond(arg);
-}
-
-/* Replaces dir/name at once, as the kernel's files change: the sampler
- * never reads a half-written one. */
-static void set_file(const char *dir, const char *name, const char *text)
-{
-	char tmp[64];
-	snprintf(tmp, sizeof(tmp), "%s.new", name);
-	tmpdir_write(dir, tmp, text);
-	char *from, *to;
-	assert_true(asprintf(&from, "%s/%s", dir, tmp) > 0);
-	assert_true(asprintf(&to, "%s/%s", dir, name) > 0);
-	assert_int_equal(rename(from, to), 0);
-	free(from);
-	free(to);
-}
-
-static char *fake_cgroup(const char *current, const char *limit)
-{
-	char *cg = tmpdir_create();
-	set_file(cg, "memory.current", current);
-	set_file(cg, "memory.max", limit);
-	set_file(cg, "memory.events", "low 0\nhigh 0\nmax 2\noom 0\noom_kill 0\n");
-	return cg;
-}
 
 struct fixture {
 	char *root;
@@ -352,144 +317,6 @@ static void a_full_disk_loses_samples_not_lines(void **state)
 	free(mnt);
 }
 
-/* The sampler used directly, delivering through the test's own hands. */
-struct slow_delivery { char marker[4096]; };
-
-/* A delivery that hangs (a dead NFS server) after forking a writer of its
- * own that hangs too; the marker holds the writer's pid. */
-static int hang_delivering(void *ctx, const char *line, size_t len)
-{
-	(void)line;
-	(void)len;
-	const struct slow_delivery *d = ctx;
-	pid_t writer = fork();
-	if (writer == 0) {
-		pause();
-		_exit(0);
-	}
-	char pid[24];
-	int n = snprintf(pid, sizeof(pid), "%d\n", (int)writer);
-	int fd = open(d->marker, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	if (fd >= 0) {
-		(void)!write(fd, pid, (size_t)n);
-		close(fd);
-	}
-	pause();
-	return 0;
-}
-
-static int refuse_delivery(void *ctx, const char *line, size_t len)
-{
-	(void)ctx;
-	(void)line;
-	(void)len;
-	return 1;
-}
-
-static struct sampler_plan plan_for(const char *cgroup, int (*deliver)(void *, const char *, size_t),
-				    void *ctx)
-{
-	struct sampler_plan p = { .interval_ms = INTERVAL_MS, .deliver = deliver, .ctx = ctx };
-	p.cgroup.version = 2;
-	snprintf(p.cgroup.dir, sizeof(p.cgroup.dir), "%s", cgroup);
-	p.id = (struct step_identity){ .job_id = 7, .array_job_id = -1, .array_task_id = -1,
-				       .step_id = STEP_ID_BATCH, .node = "n1", .task_id = -1,
-				       .attempt = -1, .time_limit_s = -1, .mem_limit_bytes = -1 };
-	p.producer = "test";
-	clock_gettime(CLOCK_MONOTONIC, &p.started);
-	return p;
-}
-
-static bool file_exists(void *path)
-{
-	return access(path, F_OK) == 0;
-}
-
-struct reaped { pid_t pid; int status; };
-
-static bool has_been_reaped(void *arg)
-{
-	struct reaped *r = arg;
-	return waitpid(r->pid, &r->status, WNOHANG) == r->pid;
-}
-
-static bool has_exited(void *arg)
-{
-	siginfo_t info = { 0 };
-	return waitid(P_PID, (id_t)*(pid_t *)arg, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-	       info.si_pid != 0;
-}
-
-/* The step ends while a sample is being written, and the write hangs: the
- * end does not wait for it past its bound. The sampler and the writer it
- * forked are killed and reaped, and the end knows a line may be torn. */
-static void a_step_ending_mid_sample_is_not_held(void **state)
-{
-	struct fixture *fx = *state;
-	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);   /* to reap the orphaned writer */
-	struct slow_delivery d;
-	snprintf(d.marker, sizeof(d.marker), "%s/writing", fx->root);
-	set_file(fx->cgroup, "memory.current", "990\n");
-	struct sampler_plan plan = plan_for(fx->cgroup, hang_delivering, &d);
-	struct step_sampler s;
-	assert_int_equal(step_sampler_start(&s, &plan), 0);
-	assert_true(eventually(file_exists, d.marker));
-	pid_t sampler = s.pid;
-	assert_int_equal(step_sampler_stop(&s, 0), SAMPLER_KILLED);
-	assert_true(s.writing);
-	assert_int_equal(s.pid, 0);
-	errno = 0;
-	assert_int_equal(waitpid(sampler, NULL, WNOHANG), -1);   /* reaped already */
-	assert_int_equal(errno, ECHILD);
-	char *text = tmpdir_read(fx->root, "writing");
-	struct reaped writer = { (pid_t)atoi(text), 0 };
-	free(text);
-	assert_true(writer.pid > 0);
-	assert_true(eventually(has_been_reaped, &writer));
-	assert_true(WIFSIGNALED(writer.status) && WTERMSIG(writer.status) == SIGKILL);
-}
-
-/* The step's cgroup is removed: the sampler exits by itself. */
-static void the_sampler_ends_with_its_cgroup(void **state)
-{
-	struct fixture *fx = *state;
-	struct sampler_plan plan = plan_for(fx->cgroup, refuse_delivery, NULL);
-	struct step_sampler s;
-	assert_int_equal(step_sampler_start(&s, &plan), 0);
-	char *current;
-	assert_true(asprintf(&current, "%s/memory.current", fx->cgroup) > 0);
-	assert_int_equal(unlink(current), 0);
-	pid_t pid = s.pid;
-	assert_true(eventually(has_exited, &pid));
-	assert_int_equal(step_sampler_stop(&s, 0), SAMPLER_EXITED);
-	free(current);
-}
-
-/* slurmstepd dies without stopping it: the sampler goes too. */
-static void the_sampler_ends_with_slurmstepd(void **state)
-{
-	struct fixture *fx = *state;
-	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);   /* the orphan becomes ours */
-	int fds[2];
-	assert_int_equal(pipe(fds), 0);
-	pid_t stepd = fork();
-	if (stepd == 0) {
-		struct sampler_plan plan = plan_for(fx->cgroup, refuse_delivery, NULL);
-		struct step_sampler s;
-		pid_t pid = step_sampler_start(&s, &plan) == 0 ? s.pid : -1;
-		(void)!write(fds[1], &pid, sizeof(pid));
-		_exit(0);
-	}
-	close(fds[1]);
-	pid_t sampler = 0;
-	assert_int_equal(read(fds[0], &sampler, sizeof(sampler)), sizeof(sampler));
-	close(fds[0]);
-	assert_true(sampler > 0);
-	assert_int_equal(waitpid(stepd, NULL, 0), stepd);
-	struct reaped r = { sampler, 0 };
-	assert_true(eventually(has_been_reaped, &r));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -499,9 +326,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(symlinked_run_dir_gets_no_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(unwritable_run_dir_gets_no_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_full_disk_loses_samples_not_lines, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_step_ending_mid_sample_is_not_held, setup, teardown),
-		cmocka_unit_test_setup_teardown(the_sampler_ends_with_its_cgroup, setup, teardown),
-		cmocka_unit_test_setup_teardown(the_sampler_ends_with_slurmstepd, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
