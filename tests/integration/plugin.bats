@@ -318,6 +318,34 @@ start_collector() {
 	wait_for 30 no_stepd_of "$job"
 }
 
+@test "memory samples (sample=1s): a task that holds 85 % of its limit and exits 0 leaves one 80 % sample, no 90 %" {
+	[[ ${SCALABLE_CLUSTER_MEMORY_ENFORCEMENT:-} == yes ]] || \
+		skip "no cgroup memory enforcement here: $(tr "\n" " " <"$SCALABLE_CLUSTER_DIR/features" 2>/dev/null)"
+	grep -q ':memory:' /proc/self/cgroup || skip "the task reads its cgroup v1 memory files"
+	plugstack sample=1s
+	run_dir=$(new_run_dir)
+	# grows 1 MiB at a time until its step's cgroup (v1) counts 85 % of the
+	# limit, then holds it for 4 readings
+	cat >"$run_dir/hold.py" <<-'PY'
+	import time
+	path = [l.split(":", 2)[2].strip() for l in open("/proc/self/cgroup") if ":memory:" in l][0]
+	step = "/sys/fs/cgroup/memory" + path.rsplit("/task_", 1)[0]
+	limit = int(open(step + "/memory.limit_in_bytes").read())
+	x = []
+	while int(open(step + "/memory.usage_in_bytes").read()) < limit * 0.85:
+	    x.append(b"x" * (1 << 20))
+	time.sleep(4)
+	PY
+	chown "$TEST_USER:" "$run_dir/hold.py"
+	job=$(submit --mem=64M --export=ALL,SCALABLE_RUN_DIR="$run_dir" --wrap "python3 $run_dir/hold.py")
+	wait_gone "$job"
+	file=$run_dir/events/$job.batch.0.jsonl
+	jq -c '{event, threshold, percent, exit_code}' "$file"
+	[ "$(jq -r 'select(.event == "sample") | .threshold' "$file" | tr '\n' ' ')" = "80 " ]
+	[ "$(jq -r 'select(.event == "end") | .exit_code' "$file")" = 0 ]
+	[ "$(jq -r .event "$file" | tail -1)" = end ]
+}
+
 # no_stepd_of JOB: no slurmstepd of the job (the sampler among them) is left.
 no_stepd_of() {
 	! pgrep -f "slurmstepd: \[$1\." >/dev/null
