@@ -67,6 +67,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
+	char *self = tmpdir_read("/proc/self", "cgroup");
+	bool in_a_step = self && strstr(self, "/step_");
+	free(self);
+	if (in_a_step) {
+		fprintf(stderr, "# this test runs inside a Slurm step: its cgroup would be found\n");
+		skip();
+	}
 	step_recorder_sample_cgroup_for_tests = NULL;
 	tmpdir_remove(fx->cgroup);
 	tmpdir_remove(fx->root);
@@ -189,6 +196,29 @@ static void no_sampler_when_off_or_extern(void **state)
 	step_recorder_task_started(&fx->recorder, NULL);
 	assert_int_equal(fx->recorder.sampler.pid, 0);
 	step_recorder_end(&fx->recorder);
+}
+
+/* A step whose memory cgroup cannot be found (here: this test is in no
+ * Slurm step) is recorded without samples, and says so once. */
+static void no_cgroup_no_sampler_and_a_word(void **state)
+{
+	struct fixture *fx = *state;
+	char *self = tmpdir_read("/proc/self", "cgroup");
+	bool in_a_step = self && strstr(self, "/step_");
+	free(self);
+	if (in_a_step) {
+		fprintf(stderr, "# this test runs inside a Slurm step: its cgroup would be found\n");
+		skip();
+	}
+	step_recorder_sample_cgroup_for_tests = NULL;
+	snprintf(fx->env_run_dir, sizeof(fx->env_run_dir), "SCALABLE_RUN_DIR=%s", fx->root);
+	fake.env[0] = fx->env_run_dir;
+	step_recorder_begin(&fx->recorder, &fx->config, NULL, "");
+	step_recorder_task_started(&fx->recorder, NULL);
+	assert_int_equal(fx->recorder.sampler.pid, 0);
+	assert_non_null(strstr(fake.last_verbose, "memory cgroup was not found"));
+	step_recorder_end(&fx->recorder);
+	assert_int_equal(tmpdir_count_lines(fx->root, EVENT_FILE), 2);
 }
 
 /* A run directory the job user owns. */
@@ -322,6 +352,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(samples_come_between_start_and_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(no_sampler_when_off_or_extern, setup, teardown),
+		cmocka_unit_test_setup_teardown(no_cgroup_no_sampler_and_a_word, setup, teardown),
 		cmocka_unit_test_setup_teardown(samples_are_written_as_the_job_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(symlinked_run_dir_gets_no_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(unwritable_run_dir_gets_no_samples, setup, teardown),
