@@ -3,8 +3,9 @@
 # The plugin's added time per step, end to end on the private cluster
 # (tests/cluster/), side by side with the same jobs without it. Alternates
 # rounds (A B A B ...) because this machine is noisy: compare the columns of
-# one run, not absolute times across runs. Then the in-process figure from
-# step_recorder_bench. Usage (root): bench/plugin_overhead.sh [TASKS] [ROUNDS]
+# one run, not absolute times across runs; with the plugin also with its
+# memory sampler (sample=1s: a sampler forked and stopped per step). Then the
+# in-process figure from step_recorder_bench. Usage (root): bench/plugin_overhead.sh [TASKS] [ROUNDS]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${SCALABLE_BUILD_DIR:-$top/_build}
@@ -18,11 +19,15 @@ eval "$("$cluster" env)"
 
 # makespan MODE: seconds from submission until the last of $tasks array tasks
 # is gone; MODE "without" empties plugstack.conf, "with" loads the plugin and
-# gives the jobs a run directory.
+# gives the jobs a run directory, "sampled" does too with sample=1s.
 makespan() {
 	local mode=$1 run_dir export=ALL
-	if [[ $mode == with ]]; then
-		"$cluster" plugstack "$plugin" >/dev/null
+	if [[ $mode == with || $mode == sampled ]]; then
+		if [[ $mode == sampled ]]; then
+			"$cluster" plugstack "$plugin" sample=1s >/dev/null
+		else
+			"$cluster" plugstack "$plugin" >/dev/null
+		fi
 		run_dir=$(mktemp -d "$SCALABLE_CLUSTER_SCRATCH/bench.XXXXXX")
 		chown "$user:" "$run_dir"
 		export=ALL,SCALABLE_RUN_DIR=$run_dir
@@ -38,19 +43,23 @@ makespan() {
 	awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN {printf "%.2f", a - b}'
 }
 
-declare -a with without
+declare -a with without sampled
 for ((r = 0; r < rounds; r++)); do
 	without+=("$(makespan without)")
 	with+=("$(makespan with)")
+	sampled+=("$(makespan sampled)")
 done
 "$cluster" plugstack "$plugin" >/dev/null
 
 mean() { printf '%s\n' "$@" | awk '{s+=$1} END {printf "%.2f", s/NR}'; }
 m_without=$(mean "${without[@]}")
 m_with=$(mean "${with[@]}")
+m_sampled=$(mean "${sampled[@]}")
 echo "end to end: $tasks-task array of 'true', $rounds alternating rounds, makespan in seconds"
 printf '  %-34s %s  (mean %s)\n' "without the plugin" "${without[*]}" "$m_without"
 printf '  %-34s %s  (mean %s)\n' "with the plugin, recorded" "${with[*]}" "$m_with"
+printf '  %-34s %s  (mean %s)\n' "with the plugin, sample=1s" "${sampled[*]}" "$m_sampled"
 awk -v a="$m_with" -v b="$m_without" 'BEGIN {printf "  ratio with / without: %.3f\n", a / b}'
+awk -v a="$m_sampled" -v b="$m_with" 'BEGIN {printf "  ratio sample=1s / with: %.3f\n", a / b}'
 echo
 "$build/bench/step_recorder_bench" 2000

@@ -5,7 +5,10 @@
  * to the job user appends each line), and one recorded into the run directory
  * and the admin spool; then what a blackholed collector (a port that takes
  * the connection and never answers) costs a step, with the default
- * collector_timeout_ms, and with a long one held by event_budget_ms.
+ * collector_timeout_ms, and with a long one held by event_budget_ms; and
+ * the memory sampler (sample=1s against off, side by side): what starting
+ * and stopping it adds to a step in slurmstepd, what one reading of a
+ * memory cgroup costs the sampler, and the sampler's own memory.
  * Usage: step_recorder_bench [STEPS] (default 2000). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -13,9 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup_memory.h"
+#include "memory_threshold.h"
 #include "plugin_config.h"
 #include "plugin_log.h"
 #include "spank_stubs.h"
@@ -73,6 +79,72 @@ static double with_blackhole(const struct plugin_config *base, int collector_tim
 	return us;
 }
 
+/* The memory cgroup this process is in, as a location (v1 or v2), to time
+ * readings of real cgroup files; -1 when there is none. */
+static int own_memory_cgroup(struct cgroup_memory_location *loc)
+{
+	char text[4096], path[1024];
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	if (!f)
+		return -1;
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (sscanf(line, "%*[^:]:memory:%1023s", path) == 1) {
+			loc->version = 1;
+			snprintf(loc->dir, sizeof(loc->dir), "/sys/fs/cgroup/memory%s", path);
+			return access(loc->dir, R_OK) == 0 ? 0 : -1;
+		}
+		if (sscanf(line, "0::%1023s", path) == 1) {
+			loc->version = 2;
+			snprintf(loc->dir, sizeof(loc->dir), "/sys/fs/cgroup%s", path);
+			if (access(loc->dir, R_OK) == 0)
+				return 0;
+		}
+	}
+	return -1;
+}
+
+/* Microseconds per reading (the files a sample reads, and the threshold). */
+static double reading_us(const struct cgroup_memory_location *loc, int readings)
+{
+	struct memory_threshold t;
+	struct cgroup_memory_now now;
+	memory_threshold_init(&t, 1000);
+	double start = now_s();
+	for (int i = 0; i < readings; i++) {
+		(void)cgroup_memory_read_now(loc, &now);
+		(void)memory_threshold_feed(&t, now.current_bytes, now.limit_bytes, i);
+	}
+	return (now_s() - start) / readings * 1e6;
+}
+
+/* A running sampler's own memory: its Rss and what is its alone (Private_*
+ * of smaps_rollup), in KiB; what is shared stays slurmstepd's. */
+static void sampler_memory(const struct plugin_config *cfg, long *rss_kb, long *private_kb)
+{
+	struct step_recorder r;
+	*rss_kb = *private_kb = -1;
+	step_recorder_begin(&r, cfg, NULL, "");
+	step_recorder_task_started(&r, NULL);
+	usleep(200000);   /* it has settled into its poll */
+	char path[64], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)r.sampler.pid);
+	FILE *f = r.sampler.pid > 0 ? fopen(path, "r") : NULL;
+	long v;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Rss: %ld", &v) == 1)
+			*rss_kb = v;
+		else if (sscanf(line, "Private_Clean: %ld", &v) == 1 ||
+			 sscanf(line, "Private_Dirty: %ld", &v) == 1)
+			*private_kb = (*private_kb < 0 ? 0 : *private_kb) + v;
+	}
+	if (f)
+		fclose(f);
+	step_recorder_end(&r);
+}
+
 int main(int argc, char **argv)
 {
 	int steps = argc > 1 ? atoi(argv[1]) : 2000;
@@ -108,6 +180,36 @@ int main(int argc, char **argv)
 	       with_blackhole(&plain, 2000, 2) / 1e6);
 	printf("  %-44s %10.2f\n", "collector_timeout_ms=60000, event_budget_ms=6000",
 	       with_blackhole(&plain, 60000, 2) / 1e6);
+
+	/* the sampler, on a fake cgroup at half its limit: no sample is written,
+	 * what is measured is the process (forked at the start, stopped at the end) */
+	char *cgroup = tmpdir_create();
+	tmpdir_write(cgroup, "memory.current", "500\n");
+	tmpdir_write(cgroup, "memory.max", "1000\n");
+	step_recorder_sample_cgroup_for_tests = cgroup;
+	struct plugin_config sampled = plain;
+	sampled.sample_ms = 1000;
+	double off = measure(&plain, steps);
+	double on = measure(&sampled, steps);
+	printf("memory sampler (%d steps, µs per step, wall clock)\n", steps);
+	printf("  %-44s %10.1f\n", "recorded, sample=off", off);
+	printf("  %-44s %10.1f\n", "recorded, sample=1s (start and stop a sampler)", on);
+	printf("  the sampler adds %.2f ms per step in slurmstepd\n", (on - off) / 1000);
+	struct cgroup_memory_location own;
+	if (own_memory_cgroup(&own) == 0) {
+		double us = reading_us(&own, 20000);
+		printf("  %-44s %10.1f\n", "one reading of a real cgroup (v1/v2), µs", us);
+		printf("  sampler CPU per hour of a step: %.1f ms at sample=1s, %.2f ms at 30s\n",
+		       us * 3600 / 1000, us * 120 / 1000);
+	} else {
+		printf("  (no readable memory cgroup here: readings not timed)\n");
+	}
+	long rss, private_kb;
+	sampler_memory(&sampled, &rss, &private_kb);
+	printf("  %-44s %10ld\n", "sampler's Rss, KiB (mostly shared)", rss);
+	printf("  %-44s %10ld\n", "sampler's private memory, KiB", private_kb);
+	step_recorder_sample_cgroup_for_tests = NULL;
+	tmpdir_remove(cgroup);
 	tmpdir_remove(run_dir);
 	tmpdir_remove(spool);
 	return 0;

@@ -16,6 +16,7 @@ void step_event_init(struct step_event *ev, const char *name, const struct step_
 	ev->id = *id;
 	ev->max_rss_bytes = -1;
 	ev->oom_kill_count = -1;
+	ev->sample = (struct step_memory_sample){ -1, -1, -1, -1, NULL, -1, -1, -1, -1 };
 }
 
 void step_id_name(uint32_t step_id, char *buf, size_t bufsz)
@@ -56,6 +57,26 @@ static int add_end_fields(json_t *obj, const struct step_event *ev)
 	return rc;
 }
 
+static int add_sample_fields(json_t *obj, const struct step_event *ev)
+{
+	const struct step_memory_sample *m = &ev->sample;
+	int rc = 0;
+	rc |= json_object_set_new(obj, "elapsed_s", json_real(ev->elapsed_s));
+	rc |= set_optional_int(obj, "current_bytes", m->current_bytes);
+	rc |= set_optional_int(obj, "peak_bytes", m->peak_bytes);
+	rc |= set_optional_int(obj, "limit_bytes", m->limit_bytes);
+	/* one decimal: 87.5, not 87.49999999 */
+	rc |= json_object_set_new(obj, "percent", m->percent < 0 ? json_null() :
+				  json_real((double)(int64_t)(m->percent * 10 + 0.5) / 10));
+	rc |= json_object_set_new(obj, "threshold",
+				  m->threshold ? json_string(m->threshold) : json_null());
+	rc |= set_optional_int(obj, "oom_count", m->oom_count);
+	rc |= set_optional_int(obj, "oom_kill_count", m->oom_kill_count);
+	rc |= set_optional_int(obj, "max_count", m->max_count);
+	rc |= set_optional_int(obj, "high_count", m->high_count);
+	return rc;
+}
+
 char *step_event_to_json_line(const struct step_event *ev, size_t *len_out)
 {
 	char step[24];
@@ -88,6 +109,8 @@ char *step_event_to_json_line(const struct step_event *ev, size_t *len_out)
 		rc |= json_object_set_new(obj, "producer", json_string(ev->producer));
 	if (strcmp(ev->event, "end") == 0)
 		rc |= add_end_fields(obj, ev);
+	else if (strcmp(ev->event, "sample") == 0)
+		rc |= add_sample_fields(obj, ev);
 	char *text = rc == 0 ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(obj);
 	if (!text)

@@ -39,8 +39,22 @@ struct step_identity {
 	int64_t mem_limit_bytes;
 };
 
+/* What a "sample" event says of the step's memory cgroup while it runs
+ * (spank/step_sampler.c): values unknown here are -1, written as null. */
+struct step_memory_sample {
+	int64_t current_bytes;
+	int64_t peak_bytes;
+	int64_t limit_bytes;
+	double percent;             /* current_bytes of limit_bytes, in % */
+	const char *threshold;      /* "80", "90" (first crossings) or "above_90" (a repeat) */
+	int64_t oom_count;          /* v2 memory.events oom */
+	int64_t oom_kill_count;     /* v2 memory.events oom_kill; v1 memory.oom_control oom_kill */
+	int64_t max_count;          /* v2 memory.events max; v1 memory.failcnt: hits of the limit */
+	int64_t high_count;         /* v2 memory.events high */
+};
+
 struct step_event {
-	const char *event;          /* "start" or "end" */
+	const char *event;          /* "start", "sample" or "end" */
 	char timestamp[32];
 	struct step_identity id;
 	/* end only */
@@ -52,9 +66,11 @@ struct step_event {
 	const char *inferred_cause;
 	uint32_t ntasks;
 	const char *producer;       /* who wrote it, "<name> <version>"; NULL: left out */
+	/* sample only (and elapsed_s) */
+	struct step_memory_sample sample;
 };
 
-/* Starts an event named name of the step id: stamped now, end fields unknown. */
+/* Starts an event named name of the step id: stamped now, end and sample fields unknown. */
 void step_event_init(struct step_event *ev, const char *name, const struct step_identity *id);
 
 /* Writes the step id as docs/design.md names it: "batch", "extern", "interactive" or a number. */

@@ -101,6 +101,18 @@ static void read_end(const json_t *obj, struct step_event_fields *out)
 	out->ntasks = int_field(obj, "ntasks");
 }
 
+static void read_sample(const json_t *obj, struct step_event_fields *out)
+{
+	out->current_bytes = int_field(obj, "current_bytes");
+	out->peak_bytes = int_field(obj, "peak_bytes");
+	out->limit_bytes = int_field(obj, "limit_bytes");
+	out->percent = real_field(obj, "percent");
+	out->threshold = string_field(obj, "threshold");
+	out->oom_count = int_field(obj, "oom_count");
+	out->max_count = int_field(obj, "max_count");
+	out->high_count = int_field(obj, "high_count");
+}
+
 int step_event_parse(const json_t *obj, struct step_event_fields *out)
 {
 	struct step_event_int job_id = int_field(obj, "job_id");
@@ -113,6 +125,7 @@ int step_event_parse(const json_t *obj, struct step_event_fields *out)
 	out->job_id = job_id.value > 0 && job_id.value <= UINT32_MAX ? (uint32_t)job_id.value : 0;
 	read_identity(obj, out);
 	read_end(obj, out);
+	read_sample(obj, out);
 	return out->event && out->step_name && out->job_id != 0 ? 0 : -1;
 }
 

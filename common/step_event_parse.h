@@ -33,7 +33,7 @@ struct step_event_flag {
 struct step_event_fields {
 	const char *event_type;             /* "step" */
 	struct step_event_int schema_version;
-	const char *event;                  /* "start" or "end" (always there) */
+	const char *event;                  /* "start", "sample" or "end" (always there) */
 	const char *timestamp;
 	uint32_t job_id;                    /* always there, never 0 */
 	struct step_event_int array_job_id;
@@ -60,6 +60,15 @@ struct step_event_fields {
 	struct step_event_int oom_kill_count;
 	const char *inferred_cause;
 	struct step_event_int ntasks;
+	/* sample only (with elapsed_s and oom_kill_count above) */
+	struct step_event_int current_bytes;
+	struct step_event_int peak_bytes;
+	struct step_event_int limit_bytes;
+	struct step_event_real percent;
+	const char *threshold;              /* "80", "90" or "above_90" */
+	struct step_event_int oom_count;
+	struct step_event_int max_count;
+	struct step_event_int high_count;
 };
 
 /* Reads every field of obj into out. Returns 0, or -1 when obj is not a step

@@ -187,15 +187,68 @@ void cgroup_memory_read(const struct cgroup_memory_location *loc,
 	}
 }
 
+int cgroup_memory_locate_pid(pid_t pid, const char *cgroup_root,
+			     struct cgroup_memory_location *loc)
+{
+	char proc[32], text[SMALL_FILE_MAX];
+	if (pid > 0)
+		snprintf(proc, sizeof(proc), "/proc/%d", (int)pid);
+	else
+		snprintf(proc, sizeof(proc), "/proc/self");
+	if (read_small_file(proc, "cgroup", text, sizeof(text)) <= 0)
+		return -1;
+	return cgroup_memory_locate(text, cgroup_root, loc);
+}
+
 void cgroup_memory_sample_self(const char *cgroup_root, struct cgroup_memory_sample *out)
 {
 	out->peak_bytes = out->oom_kill_count = out->limit_bytes = -1;
-	char text[SMALL_FILE_MAX];
-	if (read_small_file("/proc/self", "cgroup", text, sizeof(text)) <= 0)
-		return;
 	struct cgroup_memory_location loc;
-	if (cgroup_memory_locate(text, cgroup_root, &loc) == 0)
+	if (cgroup_memory_locate_pid(0, cgroup_root, &loc) == 0)
 		cgroup_memory_read(&loc, out);
+}
+
+/* The limit of dir, else of its parent when that is still the job's (Slurm
+ * may set it on the job's cgroup alone). */
+static int64_t limit_now(const struct cgroup_memory_location *loc)
+{
+	int64_t limit = loc->version == 1 ? v1_limit(loc->dir)
+					  : read_number_file(loc->dir, "memory.max");
+	if (limit >= 0)
+		return limit;
+	char parent[PATH_MAX];
+	snprintf(parent, sizeof(parent), "%s", loc->dir);
+	char *slash = strrchr(parent, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	const char *job = strstr(parent, "/job_");
+	if (!job || strchr(job + 1, '/'))   /* the parent must be the job_* level itself */
+		return -1;
+	return loc->version == 1 ? v1_limit(parent) : read_number_file(parent, "memory.max");
+}
+
+int cgroup_memory_read_now(const struct cgroup_memory_location *loc,
+			   struct cgroup_memory_now *out)
+{
+	*out = (struct cgroup_memory_now){ -1, -1, -1, -1, -1, -1, -1 };
+	if (loc->version == 1) {
+		out->current_bytes = read_number_file(loc->dir, "memory.usage_in_bytes");
+		out->peak_bytes = read_number_file(loc->dir, "memory.max_usage_in_bytes");
+		out->oom_kill_count = v1_oom_kills(loc->dir);
+		out->max_count = read_number_file(loc->dir, "memory.failcnt");
+	} else {
+		out->current_bytes = read_number_file(loc->dir, "memory.current");
+		out->peak_bytes = read_number_file(loc->dir, "memory.peak");
+		out->oom_count = read_keyed_number(loc->dir, "memory.events", "oom");
+		out->oom_kill_count = read_keyed_number(loc->dir, "memory.events", "oom_kill");
+		out->max_count = read_keyed_number(loc->dir, "memory.events", "max");
+		out->high_count = read_keyed_number(loc->dir, "memory.events", "high");
+	}
+	if (out->current_bytes < 0)
+		return -1;
+	out->limit_bytes = limit_now(loc);
+	return 0;
 }
 
 static int64_t max64(int64_t a, int64_t b)

@@ -62,11 +62,19 @@ static void reset_signals(void)
 			signal(sig, SIG_DFL);
 }
 
+void child_sanitize(int keep)
+{
+	reset_signals();
+	if (keep < 0)
+		close_fd_range(3, ~0U);
+	else
+		close_inherited_fds(keep);
+}
+
 static void child_main(const struct job_identity *who, int (*work)(void *), void *arg,
 		       int exit_pipe)
 {
-	reset_signals();
-	close_inherited_fds(exit_pipe);
+	child_sanitize(exit_pipe);
 	umask(022);
 	if (who && drop_to_user(who) != 0)
 		_exit(CHILD_EXIT_DROP_FAILED);
@@ -117,14 +125,20 @@ size_t child_reap_pending(int wait_ms)
 	}
 }
 
+void child_reap_later(pid_t pid)
+{
+	if (n_pending < PENDING_MAX)
+		pending[n_pending++] = pid;
+}
+
 /* Waits for the child's exit with a hard bound; a late child is SIGKILLed. */
 static enum child_result wait_bounded(pid_t pid, int exit_pipe, int timeout_ms, int *status)
 {
 	if (!wait_for_hangup(exit_pipe, timeout_ms)) {
 		kill(pid, SIGKILL);
 		/* A child stuck in uninterruptible I/O cannot be reaped now; never wait for it. */
-		if (waitpid(pid, status, WNOHANG) != pid && n_pending < PENDING_MAX)
-			pending[n_pending++] = pid;
+		if (waitpid(pid, status, WNOHANG) != pid)
+			child_reap_later(pid);
 		return CHILD_TIMED_OUT;
 	}
 	pid_t r;

@@ -42,4 +42,12 @@ const char *child_result_name(enum child_result r);
  * are still unreaped (stuck in the kernel). run_in_child calls it first. */
 size_t child_reap_pending(int wait_ms);
 
+/* In a freshly forked child: default signal dispositions, nothing blocked,
+ * every inherited descriptor above stderr closed but keep (-1: none). */
+void child_sanitize(int keep);
+
+/* Hands a child that could not be reaped yet (killed, stuck in the kernel)
+ * to child_reap_pending. */
+void child_reap_later(pid_t pid);
+
 #endif

@@ -51,6 +51,36 @@ static int parse_abs_path(const char *text, char *buf, size_t bufsz)
 	return 0;
 }
 
+/* A duration "N", "Ns", "Nms", "Nm" or "Nh" (N a decimal integer; no unit:
+ * seconds) into milliseconds within [min_ms, max_ms], or "off"/"0" for 0. */
+static int parse_duration_ms(const char *text, int min_ms, int max_ms, int *out)
+{
+	if (!strcmp(text, "off") || !strcmp(text, "0")) {
+		*out = 0;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	long long v = strtoll(text, &end, 10);
+	if (errno || end == text || v <= 0 || text[0] == '+' || text[0] == '-')
+		return -1;
+	long long scale;
+	if (!*end || !strcmp(end, "s"))
+		scale = 1000;
+	else if (!strcmp(end, "ms"))
+		scale = 1;
+	else if (!strcmp(end, "m"))
+		scale = 60000;
+	else if (!strcmp(end, "h"))
+		scale = 3600000;
+	else
+		return -1;
+	if (v > max_ms / scale || v * scale < min_ms)
+		return -1;
+	*out = (int)(v * scale);
+	return 0;
+}
+
 static int parse_url(const char *text, char *buf, size_t bufsz)
 {
 	if (strncmp(text, "http://", 7) && strncmp(text, "https://", 8))
@@ -108,9 +138,14 @@ static int apply_argument(struct plugin_config *cfg, const char *arg, char *err,
 	} else if (KEY_IS("event_budget_ms")) {
 		rc = parse_int_range(value, 1, 120000, &cfg->event_budget_ms);
 		expected = "milliseconds between 1 and 120000";
+	} else if (KEY_IS("sample")) {
+		rc = parse_duration_ms(value, PLUGIN_SAMPLE_MIN_MS, PLUGIN_SAMPLE_MAX_MS,
+				       &cfg->sample_ms);
+		expected = "off, or a duration from 1s to 24h (30s, 1500ms, 5m)";
 	} else {
 		snprintf(err, errsz, "unknown argument '%.*s' (known: spool, all_jobs, log, "
-			 "collector, collector_timeout_ms, write_timeout_ms, event_budget_ms)",
+			 "collector, collector_timeout_ms, write_timeout_ms, event_budget_ms, "
+			 "sample)",
 			 (int)keylen, arg);
 		return -1;
 	}

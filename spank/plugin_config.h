@@ -17,11 +17,16 @@ struct plugin_config {
 	int collector_timeout_ms;      /* hard bound on one POST */
 	int write_timeout_ms;          /* hard bound on one file append (NFS may hang) */
 	int event_budget_ms;           /* hard bound on all sinks together, per event */
+	int sample_ms;                 /* memory sampling interval; 0 when off (the default) */
 };
 
 #define PLUGIN_DEFAULT_COLLECTOR_TIMEOUT_MS 2000
 #define PLUGIN_DEFAULT_WRITE_TIMEOUT_MS 5000
 #define PLUGIN_DEFAULT_EVENT_BUDGET_MS 6000
+/* sample=DURATION: at least a second (a read of four cgroup files each time),
+ * at most a day. */
+#define PLUGIN_SAMPLE_MIN_MS 1000
+#define PLUGIN_SAMPLE_MAX_MS 86400000
 
 void plugin_config_defaults(struct plugin_config *cfg);
 

@@ -11,6 +11,7 @@
 #include "cgroup_memory.h"
 #include "plugin_config.h"
 #include "step_facts.h"
+#include "step_sampler.h"
 #include "wait_status.h"
 
 struct step_recorder {
@@ -25,20 +26,31 @@ struct step_recorder {
 	bool has_outcome;
 	uint32_t ntasks_exited;
 	struct cgroup_memory_sample memory;
+	struct step_sampler sampler;  /* with sample=DURATION, from the start to the end */
 };
+
+/* Tests only: the cgroup directory (cgroup v2 files) the sampler reads
+ * instead of the step's own; NULL in the plugin. */
+extern const char *step_recorder_sample_cgroup_for_tests;
+
+/* The longest the step's end waits for a sampler delivering a sample to
+ * finish it (within the end event's event_budget_ms, which covers both). */
+#define SAMPLER_STOP_GRACE_MS 1000
 
 /* Decides whether this step is recorded (init_post_opt). */
 void step_recorder_begin(struct step_recorder *r, const struct plugin_config *config,
 			 spank_t sp, const char *option_run_dir);
 
 /* Writes the start event once the first task is forked (task_post_fork):
- * only then does the job environment hold the restart count. */
+ * only then does the job environment hold the restart count. With
+ * sample=DURATION, then starts the step's memory sampler (not for the
+ * extern step, whose one task sleeps). */
 void step_recorder_task_started(struct step_recorder *r, spank_t sp);
 
 /* Folds one task's exit status and the step cgroup's memory into the record. */
 void step_recorder_task_exited(struct step_recorder *r, spank_t sp);
 
-/* Writes the end event. */
+/* Stops the sampler, then writes the end event, both within event_budget_ms. */
 void step_recorder_end(struct step_recorder *r);
 
 /* The step's outcome from its tasks: the first signal wins, else the largest

@@ -126,6 +126,70 @@ static void a_start_has_no_end_fields(void **state)
 	json_decref(json);
 }
 
+/* A sample carries the identity, the cgroup's memory and which threshold,
+ * and none of an end's outcome. */
+static void every_field_of_a_sample_reads_back(void **state)
+{
+	(void)state;
+	struct step_event ev = full_end();
+	struct step_event_fields f;
+	json_t *json;
+
+	ev.event = "sample";
+	ev.sample = (struct step_memory_sample){
+		.current_bytes = 7LL << 30, .peak_bytes = (7LL << 30) + 5, .limit_bytes = 8LL << 30,
+		.percent = 87.46, .threshold = "80", .oom_count = 1, .oom_kill_count = 3,
+		.max_count = 17, .high_count = 4,
+	};
+	round_trip(&ev, &f, &json);
+	assert_string_equal(f.event, "sample");
+	assert_identity(&f, &ev.id);
+	assert_int_is(f.current_bytes, 7LL << 30);
+	assert_int_is(f.peak_bytes, (7LL << 30) + 5);
+	assert_int_is(f.limit_bytes, 8LL << 30);
+	assert_true(f.percent.set);
+	assert_true(f.percent.value == 87.5);   /* one decimal */
+	assert_string_equal(f.threshold, "80");
+	assert_int_is(f.oom_count, 1);
+	assert_int_is(f.oom_kill_count, 3);
+	assert_int_is(f.max_count, 17);
+	assert_int_is(f.high_count, 4);
+	assert_true(f.elapsed_s.set);
+	assert_true(f.elapsed_s.value == ev.elapsed_s);
+	assert_unset(f.exit_code);      /* an end's fields are not there */
+	assert_unset(f.max_rss_bytes);
+	assert_null(f.inferred_cause);
+	json_decref(json);
+}
+
+/* What cgroup v1 lacks (oom, high) is written null and reads back unset;
+ * an end or a start has no sample fields. */
+static void a_sample_without_v2_counters_and_an_end_without_samples(void **state)
+{
+	(void)state;
+	struct step_event ev = full_end();
+	struct step_event_fields f;
+	json_t *json;
+
+	ev.event = "sample";
+	ev.sample = (struct step_memory_sample){ 95, 95, 100, 95.0, "above_90", -1, 0, 3, -1 };
+	round_trip(&ev, &f, &json);
+	assert_true(json_is_null(json_object_get(json, "oom_count")));
+	assert_true(json_is_null(json_object_get(json, "high_count")));
+	assert_unset(f.oom_count);
+	assert_unset(f.high_count);
+	assert_int_is(f.oom_kill_count, 0);
+	assert_string_equal(f.threshold, "above_90");
+	json_decref(json);
+	ev = full_end();
+	round_trip(&ev, &f, &json);
+	assert_null(json_object_get(json, "current_bytes"));
+	assert_null(json_object_get(json, "threshold"));
+	assert_unset(f.current_bytes);
+	assert_false(f.percent.set);
+	json_decref(json);
+}
+
 static void unknowns_read_back_as_unset(void **state)
 {
 	(void)state;
@@ -233,6 +297,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_field_of_an_end_reads_back),
 		cmocka_unit_test(a_start_has_no_end_fields),
+		cmocka_unit_test(every_field_of_a_sample_reads_back),
+		cmocka_unit_test(a_sample_without_v2_counters_and_an_end_without_samples),
 		cmocka_unit_test(unknowns_read_back_as_unset),
 		cmocka_unit_test(step_ids_read_back_by_name_and_number),
 		cmocka_unit_test(malformed_lines_are_refused),

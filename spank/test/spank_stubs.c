@@ -67,6 +67,10 @@ spank_err_t spank_get_item(spank_t sp, spank_item_t item, ...)
 	case S_JOB_ALLOC_MEM: *va_arg(ap, uint64_t *) = fake.job_mem_mb; break;
 	case S_STEP_ALLOC_MEM: *va_arg(ap, uint64_t *) = 0; break;
 	case S_TASK_EXIT_STATUS: *va_arg(ap, int *) = fake.task_exit_status; break;
+	case S_TASK_PID:
+		*va_arg(ap, pid_t *) = fake.task_pid;
+		rc = fake.task_pid ? ESPANK_SUCCESS : ESPANK_NOT_AVAIL;
+		break;
 	case S_JOB_SUPPLEMENTARY_GIDS: {
 		gid_t **groups = va_arg(ap, gid_t **);
 		int *n = va_arg(ap, int *);

@@ -14,6 +14,7 @@ struct fake_spank {
 	gid_t gid;
 	uint64_t job_mem_mb;
 	int task_exit_status;
+	pid_t task_pid;            /* S_TASK_PID; 0: not available */
 	const char *env[16];      /* "NAME=value" */
 	int verbose_count;        /* slurm_verbose calls seen */
 	char last_verbose[1024];

@@ -29,6 +29,40 @@ static void no_arguments_give_defaults(void **state)
 	assert_false(cfg.all_jobs);
 	assert_int_equal(cfg.log_level, PLUGIN_LOG_VERBOSE);
 	assert_int_equal(cfg.collector_timeout_ms, PLUGIN_DEFAULT_COLLECTOR_TIMEOUT_MS);
+	assert_int_equal(cfg.sample_ms, 0);   /* sampling is off unless asked for */
+}
+
+static int sample_ms_of(const char *arg)
+{
+	struct plugin_config cfg;
+	char err[256];
+	char *argv[1] = { (char *)arg };
+	return plugin_config_parse(&cfg, 1, argv, err, sizeof err) == 0 ? cfg.sample_ms : -1;
+}
+
+static void sample_takes_a_duration_of_a_second_or_more(void **state)
+{
+	(void)state;
+	assert_int_equal(sample_ms_of("sample=30s"), 30000);
+	assert_int_equal(sample_ms_of("sample=30"), 30000);
+	assert_int_equal(sample_ms_of("sample=1500ms"), 1500);
+	assert_int_equal(sample_ms_of("sample=1000ms"), 1000);
+	assert_int_equal(sample_ms_of("sample=5m"), 300000);
+	assert_int_equal(sample_ms_of("sample=24h"), 86400000);
+	assert_int_equal(sample_ms_of("sample=off"), 0);
+	assert_int_equal(sample_ms_of("sample=0"), 0);
+	static const char *bad[] = {
+		"sample=500ms", "sample=999ms", "sample=25h", "sample=-5s", "sample=+5s", "sample=",
+		"sample=5 s", "sample=5sec", "sample=s", "sample=1.5s", "sample=99999999999999999999",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct plugin_config cfg;
+		char err[256] = "";
+		char *argv[1] = { (char *)bad[i] };
+		assert_int_equal(plugin_config_parse(&cfg, 1, argv, err, sizeof err), -1);
+		assert_non_null(strstr(err, "1s to 24h"));
+		assert_int_equal(cfg.sample_ms, 0);
+	}
 }
 
 static void every_key_is_understood(void **state)
@@ -81,6 +115,7 @@ int main(void)
 		cmocka_unit_test(every_key_is_understood),
 		cmocka_unit_test(bad_arguments_are_named_and_reset),
 		cmocka_unit_test(all_jobs_needs_a_spool),
+		cmocka_unit_test(sample_takes_a_duration_of_a_second_or_more),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -286,3 +286,67 @@ start_collector() {
 		[ "$(jq -r '"\(.event) \(.node_index)"' "$run_dir/events/$job.0.0.$n.jsonl" | tr '\n' ' ')" = "start $n end $n " ]
 	done
 }
+
+@test "memory samples (sample=1s): a task growing in steps to its OOM leaves 80 % and 90 % samples before its end" {
+	[[ ${SCALABLE_CLUSTER_MEMORY_ENFORCEMENT:-} == yes ]] || \
+		skip "no cgroup memory enforcement here: $(tr "\n" " " <"$SCALABLE_CLUSTER_DIR/features" 2>/dev/null)"
+	plugstack sample=1s
+	run_dir=$(new_run_dir)
+	# 2 MiB every half second: about 2.5 s from 80 % to 90 % of 64 MiB, so
+	# that a reading a second falls in each band
+	printf 'import time\nx = []\nwhile True:\n    x.append(b"x" * (2 << 20))\n    time.sleep(0.5)\n' \
+		>"$run_dir/grow.py"
+	chown "$TEST_USER:" "$run_dir/grow.py"
+	job=$(submit --mem=64M --export=ALL,SCALABLE_RUN_DIR="$run_dir" --wrap "python3 $run_dir/grow.py")
+	wait_gone "$job"
+	file=$run_dir/events/$job.batch.0.jsonl
+	jq -c '{event, threshold, percent, current_bytes, limit_bytes, oom_kill_count}' "$file"
+	[ "$(jq -r .event "$file" | head -1)" = start ]
+	[ "$(jq -r .event "$file" | tail -1)" = end ]
+	[ "$(jq -r 'select(.event == "sample") | .threshold' "$file" | head -2 | tr '\n' ' ')" = "80 90 " ]
+	limit=$((64 * 1024 * 1024))
+	[ "$(jq -s '[.[] | select(.threshold == "80")][0] | .limit_bytes' "$file")" -eq "$limit" ]
+	[ "$(jq -s '[.[] | select(.threshold == "80")][0] | .percent >= 80 and .percent < 90' "$file")" = true ]
+	[ "$(jq -s '[.[] | select(.threshold == "90")][0] | .percent >= 90' "$file")" = true ]
+	end=$(end_of "$run_dir" "$job.batch.0.jsonl")
+	[ "$(jq .oom_kill_count <<<"$end")" -gt 0 ]
+	[ "$(jq -r .inferred_cause <<<"$end")" = oom ]
+	[ -z "$(root_owned_files "$run_dir")" ]
+	# the extern step is never sampled, and no sampler outlives its step
+	[ -z "$(jq -r 'select(.event == "sample")' "$run_dir/events/$job.extern.0.jsonl" 2>/dev/null)" ]
+	node_idle
+	wait_for 30 no_stepd_of "$job"
+}
+
+@test "memory samples (sample=1s): a task that holds 85 % of its limit and exits 0 leaves one 80 % sample, no 90 %" {
+	[[ ${SCALABLE_CLUSTER_MEMORY_ENFORCEMENT:-} == yes ]] || \
+		skip "no cgroup memory enforcement here: $(tr "\n" " " <"$SCALABLE_CLUSTER_DIR/features" 2>/dev/null)"
+	grep -q ':memory:' /proc/self/cgroup || skip "the task reads its cgroup v1 memory files"
+	plugstack sample=1s
+	run_dir=$(new_run_dir)
+	# grows 1 MiB at a time until its step's cgroup (v1) counts 85 % of the
+	# limit, then holds it for 4 readings
+	cat >"$run_dir/hold.py" <<-'PY'
+	import time
+	path = [l.split(":", 2)[2].strip() for l in open("/proc/self/cgroup") if ":memory:" in l][0]
+	step = "/sys/fs/cgroup/memory" + path.rsplit("/task_", 1)[0]
+	limit = int(open(step + "/memory.limit_in_bytes").read())
+	x = []
+	while int(open(step + "/memory.usage_in_bytes").read()) < limit * 0.85:
+	    x.append(b"x" * (1 << 20))
+	time.sleep(4)
+	PY
+	chown "$TEST_USER:" "$run_dir/hold.py"
+	job=$(submit --mem=64M --export=ALL,SCALABLE_RUN_DIR="$run_dir" --wrap "python3 $run_dir/hold.py")
+	wait_gone "$job"
+	file=$run_dir/events/$job.batch.0.jsonl
+	jq -c '{event, threshold, percent, exit_code}' "$file"
+	[ "$(jq -r 'select(.event == "sample") | .threshold' "$file" | tr '\n' ' ')" = "80 " ]
+	[ "$(jq -r 'select(.event == "end") | .exit_code' "$file")" = 0 ]
+	[ "$(jq -r .event "$file" | tail -1)" = end ]
+}
+
+# no_stepd_of JOB: no slurmstepd of the job (the sampler among them) is left.
+no_stepd_of() {
+	! pgrep -f "slurmstepd: \[$1\." >/dev/null
+}
