@@ -183,8 +183,10 @@ int plan_initial(const struct config *config, const struct plan_options *options
 	if (!(plan = plan_new(config, options, config->n_components, err)))
 		return -1;
 	for (size_t c = 0; c < config->n_components; c++) {
-		struct plan_group *group = &plan->groups[c];
+		struct plan_group *group = &plan->groups[plan->n_groups];
 
+		if (config->components[c].stage > 0)
+			continue;  /* a later stage goes in as its upstreams succeed */
 		group->component = &config->components[c];
 		group->resources = component_resources(group->component, options->target);
 		group->n_tasks = n;

@@ -76,6 +76,8 @@ int run_session_plan_uncached(struct run_session *s, const struct plan_options *
 	for (size_t c = 0; c < nc; c++) {
 		struct plan_request *r = &requests[n_requests];
 
+		if (s->config->components[c].stage > 0)
+			continue;  /* later stages: run_stages.c, as upstreams succeed */
 		*r = (struct plan_request){
 			.component = &s->config->components[c],
 			.resources = component_resources(&s->config->components[c], s->target),
