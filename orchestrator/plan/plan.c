@@ -254,3 +254,11 @@ unsigned plan_chunk_limit(unsigned max_array_size, const struct target *target)
 
 	return cap && cap < max_array_size ? cap : max_array_size;
 }
+
+char *plan_succeeded_file(const char *run_dir, const char *component)
+{
+	char *path = NULL;
+
+	return asprintf(&path, "%s/stages/%s.succeeded.jsonl", run_dir, component) < 0 ? NULL
+											: path;
+}

@@ -157,6 +157,11 @@ unsigned plan_pack_size(const struct component *component, const struct resource
 size_t plan_array_task_id(const struct plan_group *group, const struct plan_chunk *chunk,
 			  size_t pos);
 
+/* Where a fan-in (after: all) finds the scenarios its upstreams succeeded
+ * for: <run_dir>/stages/<component>.succeeded.jsonl (malloc'd; NULL when
+ * out of memory). */
+char *plan_succeeded_file(const char *run_dir, const char *component);
+
 /* A component's resources on a target (its walltime, else the target's). */
 struct resources component_resources(const struct component *component,
 				     const struct target *target);

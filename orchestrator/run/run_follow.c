@@ -8,6 +8,7 @@
 #include "lib/util/crash_point.h"
 #include "lib/util/interrupt.h"
 #include "run/run_close.h"
+#include "run/run_stages.h"
 #include "run/run_submit.h"
 #include "run/run_window.h"
 
@@ -23,7 +24,7 @@ bool run_follow_finished(const struct run_session *s)
 {
 	/* a failed task with a retry decided is final, the run is not */
 	return !backend_busy(s->backend) && tracker_all_final(s->tracker) &&
-	       !run_retries_pending(s) && !run_window_pending(s);
+	       !run_retries_pending(s) && !run_window_pending(s) && !run_stages_pending(s);
 }
 
 /* Whether to stop following, and why. A signal counts from the start of

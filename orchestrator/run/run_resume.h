@@ -37,6 +37,7 @@ struct run_resume_outcome {
 	size_t never_submitted;   /* of those, with no attempt before */
 	size_t cached;            /* found in the cache instead */
 	size_t in_flight;         /* still queued or running: followed */
+	size_t staged;            /* later stages' tasks left to run_stages.h */
 	char wave[32];            /* the resume wave; "" when none */
 };
 

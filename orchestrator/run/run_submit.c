@@ -12,6 +12,7 @@
 #include "scenarios/scenarios.h"
 #include "plan/job_naming.h"
 #include "plan/wave_script.h"
+#include "run/run_stages.h"
 #include "run/run_window.h"
 
 static struct journal_intent intent_of(const struct plan *plan, const struct plan_group *g,
@@ -293,12 +294,13 @@ long run_submit_retries(struct run_session *s, struct error *err)
 		return -1;
 	if (n == 0) {
 		free(d);
-		return 0;
+		return run_stages_step(s, err) < 0 ? -1 : 0;  /* later stages */
 	}
 	if (retry_wave_group(d, n, time(NULL), &w, err) == 0)
 		submitted = w.n_requests == 0 || run_submit_wave(s, &w, err) == 0
 				    ? (long)w.n_tasks : -1;
 	retry_wave_free(&w);
 	free(d);
-	return submitted;
+	/* later stages once the retries are in (their count is not retries') */
+	return submitted >= 0 && run_stages_step(s, err) < 0 ? -1 : submitted;
 }
