@@ -48,6 +48,23 @@ static void describe(const struct component *u, size_t index, const struct task_
 	};
 }
 
+static enum verdict upstreams(const struct run_session *s, const struct component *c,
+			      size_t index, struct task_upstream *why);
+
+/* Task index of component u: a skipped one whose upstreams are no longer
+ * doomed (resumed) is to run again, so it waits. */
+static enum verdict task_verdict(const struct run_session *s, const struct component *u,
+				 size_t index, const struct task_attempt **latest)
+{
+	struct task_upstream ignored;
+
+	*latest = tracker_latest(s->tracker, u->name, index);
+	if (*latest && (*latest)->state == TASK_SKIPPED &&
+	    upstreams(s, u, index, &ignored) != UP_DOOMED)
+		return UP_WAIT;
+	return attempt_verdict(*latest);
+}
+
 /* Scenario index of c's upstreams: ready, waiting, or doomed (why says by whom). */
 static enum verdict upstreams(const struct run_session *s, const struct component *c,
 			      size_t index, struct task_upstream *why)
@@ -56,9 +73,9 @@ static enum verdict upstreams(const struct run_session *s, const struct componen
 
 	for (size_t k = 0; k < c->n_after; k++) {
 		const struct component *u = &s->config->components[c->after[k]];
-		const struct task_attempt *a = tracker_latest(s->tracker, u->name, index);
+		const struct task_attempt *a;
 
-		switch (attempt_verdict(a)) {
+		switch (task_verdict(s, u, index, &a)) {
 		case UP_DOOMED:
 			describe(u, index, a, why);
 			return UP_DOOMED;
@@ -158,8 +175,8 @@ static bool fan_in_view(const struct run_session *s, const struct component *f, 
 		const struct component *u = &s->config->components[f->after[k]];
 
 		for (size_t i = 0; i < n; i++) {
-			const struct task_attempt *a = tracker_latest(s->tracker, u->name, i);
-			enum verdict verdict = attempt_verdict(a);
+			const struct task_attempt *a;
+			enum verdict verdict = task_verdict(s, u, i, &a);
 
 			if (verdict == UP_WAIT)
 				return false;
