@@ -178,9 +178,10 @@ static int pick(struct run_session *s, const struct task_table *t, bool use_cach
 			}
 			if (run_stages_owns(s->config, t->latest[at], component)) {
 				/* they follow their upstreams, by the same stage steps */
-				out->staged += !t->latest[at] ||
-					       (t->latest[at]->state != TASK_SUCCEEDED &&
-						t->latest[at]->state != TASK_CACHED);
+				out->staged += (!component->fan_in || i == 0) &&  /* a fan-in is task 0 */
+					       (!t->latest[at] ||
+						(t->latest[at]->state != TASK_SUCCEEDED &&
+						 t->latest[at]->state != TASK_CACHED));
 				continue;
 			}
 			if (!wants_resume(s, component, i, t->latest[at], t->max_attempt[at], out,

@@ -333,7 +333,8 @@ static long step(struct run_session *s, bool dry, struct error *err)
 
 long run_stages_step(struct run_session *s, struct error *err)
 {
-	if (!s->config || !s->target || !s->journal || config_stage_count(s->config) < 2)
+	if (!s->config || !s->target || !s->journal || config_stage_count(s->config) < 2 ||
+	    run_submit_unanswered(s))
 		return 0;
 	return step(s, false, err);
 }

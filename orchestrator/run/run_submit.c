@@ -12,7 +12,6 @@
 #include "scenarios/scenarios.h"
 #include "plan/job_naming.h"
 #include "plan/wave_script.h"
-#include "run/run_stages.h"
 #include "run/run_window.h"
 
 static struct journal_intent intent_of(const struct plan *plan, const struct plan_group *g,
@@ -141,7 +140,7 @@ int run_submit_first_wave(struct run_session *s, const struct plan *plan, run_no
 }
 
 /* A chunk whose submission nobody saw answered: a wave now could repeat it. */
-static bool journal_unanswered(const struct run_session *s)
+bool run_submit_unanswered(const struct run_session *s)
 {
 	const struct journal_submission **uncertain = NULL;
 	size_t n = journal_uncertain(journal_state(s->journal), &uncertain);
@@ -286,7 +285,7 @@ long run_submit_retries(struct run_session *s, struct error *err)
 	size_t n = 0;
 	long submitted = -1;
 
-	if (!s->config || !s->journal || !s->target || journal_unanswered(s))
+	if (!s->config || !s->journal || !s->target || run_submit_unanswered(s))
 		return 0;
 	if (finish_first_wave(s, err) != 0)
 		return -1;
@@ -294,13 +293,12 @@ long run_submit_retries(struct run_session *s, struct error *err)
 		return -1;
 	if (n == 0) {
 		free(d);
-		return run_stages_step(s, err) < 0 ? -1 : 0;  /* later stages */
+		return 0;
 	}
 	if (retry_wave_group(d, n, time(NULL), &w, err) == 0)
 		submitted = w.n_requests == 0 || run_submit_wave(s, &w, err) == 0
 				    ? (long)w.n_tasks : -1;
 	retry_wave_free(&w);
 	free(d);
-	/* later stages once the retries are in (their count is not retries') */
-	return submitted >= 0 && run_stages_step(s, err) < 0 ? -1 : submitted;
+	return submitted;
 }

@@ -38,4 +38,8 @@ int run_submit_wave(struct run_session *s, struct retry_wave *w, struct error *e
 /* Whether retries are decided and not yet submitted: the run goes on. */
 bool run_retries_pending(const struct run_session *s);
 
+/* True while a chunk's submission is in the journal unanswered: no new
+ * wave now (it could repeat that chunk). */
+bool run_submit_unanswered(const struct run_session *s);
+
 #endif
