@@ -56,6 +56,7 @@ static void free_group(struct plan_group *group)
 	free(group->tasks);
 	free(group->name);
 	free(group->exclude);
+	free(group->after_corr);
 	free(group->script_path);
 }
 
@@ -231,6 +232,15 @@ int plan_wave(const struct config *config, const struct plan_options *options,
 		/* "" is no list: --exclude= would be an sbatch error */
 		if (group->tasks && req->exclude && req->exclude[0] &&
 		    !(group->exclude = strdup(req->exclude))) {
+			free(group->tasks);
+			group->tasks = NULL;
+		}
+		if (group->tasks && req->n_after_corr &&
+		    (group->after_corr = malloc(req->n_after_corr * sizeof *req->after_corr))) {
+			memcpy(group->after_corr, req->after_corr,
+			       req->n_after_corr * sizeof *req->after_corr);
+			group->n_after_corr = req->n_after_corr;
+		} else if (req->n_after_corr) {
 			free(group->tasks);
 			group->tasks = NULL;
 		}

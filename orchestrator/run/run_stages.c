@@ -6,17 +6,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
-#include "lib/util/atomic_file.h"
 #include "retry/retry_decision.h"
-#include "retry/retry_wave.h"
+#include "run/run_stages_wave.h"
 #include "run/run_submit.h"
 #include "scenarios/scenarios.h"
 
-/* What an upstream task's latest attempt means for its downstream. */
-enum verdict { UP_READY, UP_WAIT, UP_DOOMED };
+/* What an upstream task's latest attempt means for its downstream: ready
+ * (it succeeded), depend (Slurm holds the downstream on its array: it is
+ * queued or running there), wait, or doomed. */
+enum verdict { UP_READY, UP_DEPEND, UP_WAIT, UP_DOOMED };
+
+static bool queued(const struct task_attempt *a)
+{
+	return a->state == TASK_SUBMITTED || a->state == TASK_RUNNING ||
+	       a->state == TASK_REQUEUED;
+}
 
 static enum verdict attempt_verdict(const struct task_attempt *a)
 {
@@ -48,116 +53,198 @@ static void describe(const struct component *u, size_t index, const struct task_
 	};
 }
 
-static enum verdict upstreams(const struct run_session *s, const struct component *c,
-			      size_t index, struct task_upstream *why);
-
-/* Task index of component u: a skipped one whose upstreams are no longer
- * doomed (resumed) is to run again, so it waits. */
-static enum verdict task_verdict(const struct run_session *s, const struct component *u,
-				 size_t index, const struct task_attempt **latest)
-{
-	struct task_upstream ignored;
-
-	*latest = tracker_latest(s->tracker, u->name, index);
-	if (*latest && (*latest)->state == TASK_SKIPPED &&
-	    upstreams(s, u, index, &ignored) != UP_DOOMED)
-		return UP_WAIT;
-	return attempt_verdict(*latest);
-}
-
-/* Scenario index of c's upstreams: ready, waiting, or doomed (why says by whom). */
-static enum verdict upstreams(const struct run_session *s, const struct component *c,
-			      size_t index, struct task_upstream *why)
-{
-	enum verdict v = UP_READY;
-
-	for (size_t k = 0; k < c->n_after; k++) {
-		const struct component *u = &s->config->components[c->after[k]];
-		const struct task_attempt *a;
-
-		switch (task_verdict(s, u, index, &a)) {
-		case UP_DOOMED:
-			describe(u, index, a, why);
-			return UP_DOOMED;
-		case UP_WAIT:
-			v = UP_WAIT;
-			break;
-		case UP_READY:
-			break;
-		}
-	}
-	return v;
-}
-
 static unsigned wave_number(const char *wave)
 {
 	return wave && wave[0] == 'w' ? (unsigned)strtoul(wave + 1, NULL, 10) : 0;
 }
 
-/* The decisions of one step: what goes into its wave. */
+/* A step: what it submits and cancels, and whether it only counts. */
 struct step {
-	struct retry_decision *d;
-	size_t n, cap;
-	long acted;          /* submitted or skipped */
-	bool dry;            /* run_stages_pending: count, change nothing */
+	struct run_session *s;
+	struct stages_wave wave;
+	long acted;              /* tasks submitted, skipped or cancelled */
+	bool dry;                /* run_stages_pending: count, change nothing */
+	bool holds;              /* the backend holds tasks on dependencies */
 };
 
-static int add_task(struct step *st, const struct run_session *s, const struct component *c,
-		    size_t index, const struct task_attempt *latest)
+static enum verdict upstreams(const struct step *st, const struct component *c,
+			      size_t index, uint32_t *deps, struct task_upstream *why);
+
+/* Task index of component u: a skipped one whose upstreams are no longer
+ * doomed (resumed, retried) is to run again, so it waits. */
+static enum verdict task_verdict(const struct step *st, const struct component *u,
+				 size_t index, const struct task_attempt **latest)
 {
-	struct retry_decision *d;
+	struct task_upstream ignored;
+
+	*latest = tracker_latest(st->s->tracker, u->name, index);
+	if (*latest && (*latest)->state == TASK_SKIPPED &&
+	    upstreams(st, u, index, NULL, &ignored) != UP_DOOMED)
+		return UP_WAIT;
+	return attempt_verdict(*latest);
+}
+
+/* Scenario index of c's upstreams: ready, depend (deps[k]: the array of
+ * upstream k to wait for, 0 for none), wait, or doomed (why says by whom).
+ * deps NULL: no dependency may be taken (a fan-in, a packed component). */
+static enum verdict upstreams(const struct step *st, const struct component *c,
+			      size_t index, uint32_t *deps, struct task_upstream *why)
+{
+	enum verdict v = UP_READY, one;
+
+	for (size_t k = 0; k < c->n_after; k++) {
+		const struct component *u = &st->s->config->components[c->after[k]];
+		const struct task_attempt *a;
+
+		one = task_verdict(st, u, index, &a);
+		if (one == UP_WAIT && deps && st->holds && a && queued(a) && a->array_job_id &&
+		    !a->packed)
+			one = UP_DEPEND;
+		if (deps)
+			deps[k] = one == UP_DEPEND ? a->array_job_id : 0;
+		if (one == UP_DOOMED) {
+			describe(u, index, a, why);
+			return UP_DOOMED;
+		}
+		if (one > v)
+			v = one;
+	}
+	return v;
+}
+
+static int out_of_memory(struct step *st, struct error *err)
+{
+	errno = ENOMEM;
+	error_system(err, "deciding the stages of %s", st->s->run->id);
+	return -1;
+}
+
+static int add_task(struct step *st, const struct component *c, size_t index,
+		    const struct task_attempt *latest, const uint32_t *deps, struct error *err)
+{
+	uint32_t kept[64];
+	size_t n = 0;
 
 	st->acted++;
 	if (st->dry)
 		return 0;
-	if (st->n == st->cap) {
-		size_t cap = st->cap ? 2 * st->cap : 64;
-
-		if (!(d = realloc(st->d, cap * sizeof *d)))
-			return -1;
-		st->d = d;
-		st->cap = cap;
-	}
-	d = &st->d[st->n++];
-	memset(d, 0, sizeof *d);
-	d->action = RETRY_RESUBMIT;
-	d->component = c;
-	d->index = index;
-	d->attempt = latest ? latest->attempt : 0;
-	d->next_attempt = d->attempt + 1;
-	d->resources = component_resources(c, s->target);
+	for (size_t k = 0; deps && k < c->n_after && n < 64; k++)
+		if (deps[k])
+			kept[n++] = deps[k];
+	if (stages_wave_add(&st->wave, c, kept, n, (struct plan_task){
+				    index, latest ? latest->attempt + 1 : 1 }) != 0)
+		return out_of_memory(st, err);
 	return 0;
 }
 
-static int skip_task(struct step *st, struct run_session *s, const struct component *c,
-		     size_t index, const struct task_upstream *why, struct error *err)
+static int skip_task(struct step *st, const struct component *c, size_t index,
+		     unsigned attempt, const struct task_upstream *why, struct error *err)
 {
 	st->acted++;
-	return st->dry ? 0 : tracker_add_skipped(s->tracker, c->name, index, 1, why, err);
+	return st->dry ? 0 : tracker_add_skipped(st->s->tracker, c->name, index, attempt, why, err);
+}
+
+/* A queued task whose upstream's array can no longer satisfy it: that
+ * upstream failed, or was submitted again since (a retry, which the task
+ * will wait for instead), or Slurm says DependencyNeverSatisfied. why: the
+ * upstream that made it so. */
+static bool held_in_vain(const struct step *st, const struct component *c, size_t index,
+			 const struct task_attempt *a, struct task_upstream *why)
+{
+	bool never = !strcmp(a->slurm_reason, "DependencyNeverSatisfied");
+
+	if (a->state != TASK_SUBMITTED || !a->array_job_id)
+		return false;
+	for (size_t k = 0; k < c->n_after; k++) {
+		const struct component *u = &st->s->config->components[c->after[k]];
+		const struct task_attempt *up = tracker_latest(st->s->tracker, u->name, index);
+		enum verdict v = attempt_verdict(up);
+
+		if (never || (up && !queued(up) && v != UP_READY) ||
+		    (up && wave_number(up->wave) > wave_number(a->wave))) {
+			describe(u, index, up, why);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Slurm: the queued tasks held in vain are cancelled (one scancel) and
+ * skipped; the steps after decide what becomes of them. */
+static int settle_held(struct step *st, struct error *err)
+{
+	size_t n = scenarios_count(st->s->config->scenarios), skips = 0, cap = 0;
+	struct { const struct component *c; size_t index; const struct task_attempt *a;
+		 struct task_upstream why; } *skip = NULL;
+	struct error why_not;
+	int rc = 0;
+
+	for (size_t c = 0; rc == 0 && c < st->s->config->n_components; c++) {
+		const struct component *comp = &st->s->config->components[c];
+
+		for (size_t i = 0; rc == 0 && comp->stage > 0 && !comp->fan_in && i < n; i++) {
+			const struct task_attempt *a = tracker_latest(st->s->tracker, comp->name, i);
+			struct task_upstream why;
+
+			if (!a || !held_in_vain(st, comp, i, a, &why))
+				continue;
+			st->acted++;
+			if (st->dry)
+				continue;
+			if (skips == cap) {
+				void *grown = realloc(skip, (cap = cap ? 2 * cap : 32) * sizeof *skip);
+
+				if (!grown) {
+					rc = out_of_memory(st, err);
+					break;
+				}
+				skip = grown;
+			}
+			skip[skips].c = comp;
+			skip[skips].index = i;
+			skip[skips].a = a;
+			skip[skips++].why = why;
+			if (stages_wave_cancel(&st->wave, a) != 0)
+				rc = out_of_memory(st, err);
+		}
+	}
+	/* one scancel for all; if it fails they stay queued, and the next step tries again */
+	if (rc == 0 && skips && backend_cancel_tasks(st->s->backend, st->wave.cancel,
+						     st->wave.n_cancel, &why_not) != 0) {
+		if (st->s->note)
+			st->s->note(st->s->note_ctx, why_not.text);
+		skips = 0;
+	}
+	for (size_t k = 0; rc == 0 && k < skips; k++)
+		rc = tracker_add_skipped(st->s->tracker, skip[k].c->name, skip[k].index,
+					 skip[k].a->attempt, &skip[k].why, err);
+	free(skip);
+	return rc;
 }
 
 /* A per-scenario component of a later stage. */
-static int scenario_step(struct step *st, struct run_session *s, const struct component *c,
-			 size_t n, struct error *err)
+static int scenario_step(struct step *st, const struct component *c, size_t n,
+			 struct error *err)
 {
+	uint32_t *deps = calloc(c->n_after + 1, sizeof *deps);
 	struct task_upstream why;
+	int rc = deps ? 0 : out_of_memory(st, err);
 
-	for (size_t i = 0; i < n; i++) {
-		const struct task_attempt *latest = tracker_latest(s->tracker, c->name, i);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const struct task_attempt *latest = tracker_latest(st->s->tracker, c->name, i);
 		enum verdict v;
 
 		if (latest && latest->state != TASK_SKIPPED)
 			continue;  /* it ran, or runs: its own retries follow it */
-		v = upstreams(s, c, i, &why);
-		if (v == UP_READY && add_task(st, s, c, i, latest) != 0) {
-			errno = ENOMEM;
-			error_system(err, "deciding the stages of %s", s->run->id);
-			return -1;
-		}
-		if (v == UP_DOOMED && !latest && skip_task(st, s, c, i, &why, err) != 0)
-			return -1;
+		/* a packed array task runs several scenarios: no index to index aftercorr */
+		v = upstreams(st, c, i, c->pack == 1 ? deps : NULL, &why);
+		if (v == UP_READY || v == UP_DEPEND)
+			rc = add_task(st, c, i, latest, v == UP_DEPEND ? deps : NULL, err);
+		else if (v == UP_DOOMED && !latest)
+			rc = skip_task(st, c, i, 1, &why, err);
 	}
-	return 0;
+	free(deps);
+	return rc;
 }
 
 /* What a fan-in's upstreams came to; false while one is not final. */
@@ -167,16 +254,16 @@ struct fan_in_view {
 	struct task_upstream why;  /* the first that did not succeed */
 };
 
-static bool fan_in_view(const struct run_session *s, const struct component *f, size_t n,
+static bool fan_in_view(const struct step *st, const struct component *f, size_t n,
 			struct fan_in_view *v)
 {
 	memset(v, 0, sizeof *v);
 	for (size_t k = 0; k < f->n_after; k++) {
-		const struct component *u = &s->config->components[f->after[k]];
+		const struct component *u = &st->s->config->components[f->after[k]];
 
 		for (size_t i = 0; i < n; i++) {
 			const struct task_attempt *a;
-			enum verdict verdict = task_verdict(s, u, i, &a);
+			enum verdict verdict = task_verdict(st, u, i, &a);
 
 			if (verdict == UP_WAIT)
 				return false;
@@ -213,102 +300,37 @@ static bool fan_in_stale(const struct run_session *s, const struct task_attempt 
 	       (latest->state == TASK_FAILED || latest->state == TASK_CANCELLED);
 }
 
-/* One line per succeeded upstream scenario (docs/run-directory.md "Stages"). */
-struct succeeded_ctx {
-	const struct run_session *s;
-	const struct component *f;
-	size_t n;
-};
-
-static int write_succeeded(FILE *out, void *vctx)
+static int fan_in_step(struct step *st, const struct component *f, size_t n,
+		       struct error *err)
 {
-	const struct succeeded_ctx *ctx = vctx;
-	const struct scenario_set *set = ctx->s->config->scenarios;
-	struct scenario_value_buf buf;
-
-	for (size_t k = 0; k < ctx->f->n_after; k++) {
-		const struct component *u = &ctx->s->config->components[ctx->f->after[k]];
-
-		for (size_t i = 0; i < ctx->n; i++) {
-			const struct task_attempt *a = tracker_latest(ctx->s->tracker, u->name, i);
-			json_t *params = json_object(), *line;
-			char name[300];
-			int rc;
-
-			if (attempt_verdict(a) != UP_READY) {
-				json_decref(params);
-				continue;
-			}
-			for (size_t p = 0; params && p < scenarios_param_count(set); p++)
-				json_object_set_new(params, scenarios_param_name(set, p),
-						    json_string(scenarios_value(set, i, p, &buf)));
-			snprintf(name, sizeof name, "%s-%zu", u->name, i);
-			line = json_pack("{s:s, s:I, s:s, s:I, s:s, s:o}", "component", u->name,
-					 "task_id", (json_int_t)i, "task_name", name, "attempt",
-					 (json_int_t)a->attempt, "state", task_state_name(a->state),
-					 "parameters", params);
-			rc = line ? json_dumpf(line, out, JSON_COMPACT | JSON_PRESERVE_ORDER) : -1;
-			json_decref(line);
-			if (rc != 0 || fputc('\n', out) == EOF)
-				return -1;
-		}
-	}
-	return 0;
-}
-
-static int write_succeeded_file(const struct run_session *s, const struct component *f,
-				size_t n, struct error *err)
-{
-	struct succeeded_ctx ctx = { s, f, n };
-	char *dir = NULL, *path = plan_succeeded_file(s->run->path, f->name);
-	int rc = -1;
-
-	if (path && asprintf(&dir, "%s/stages", s->run->path) >= 0 &&
-	    (mkdir(dir, 0755) == 0 || errno == EEXIST))
-		rc = atomic_write_with(path, 0644, write_succeeded, &ctx, err);
-	else
-		error_system(err, "cannot make %s/stages", s->run->path);
-	free(dir);
-	free(path);
-	return rc;
-}
-
-static int fan_in_step(struct step *st, struct run_session *s, const struct component *f,
-		       size_t n, struct error *err)
-{
-	const struct task_attempt *latest = tracker_latest(s->tracker, f->name, 0);
+	const struct task_attempt *latest = tracker_latest(st->s->tracker, f->name, 0);
 	struct fan_in_view v;
 
 	if (latest && (!task_state_is_final(latest->state) ||
 		       attempt_verdict(latest) == UP_WAIT))
 		return 0;  /* running, or its own retry is decided */
-	if (!fan_in_view(s, f, n, &v) || !fan_in_stale(s, latest, &v))
+	if (!fan_in_view(st, f, n, &v) || !fan_in_stale(st->s, latest, &v))
 		return 0;
 	if (!when_holds(f, &v)) {
 		if (latest)
 			return 0;  /* skipped (or ran) already: nothing new */
 		if (!v.doomed)  /* any_succeeded with no upstream task at all */
-			v.why = (struct task_upstream){ .component = s->config->components[
-							    f->after[0]].name };
-		return skip_task(st, s, f, 0, &v.why, err);
+			v.why = (struct task_upstream){
+				.component = st->s->config->components[f->after[0]].name };
+		return skip_task(st, f, 0, 1, &v.why, err);
 	}
-	if (!st->dry && write_succeeded_file(s, f, n, err) != 0)
+	if (!st->dry && stages_write_succeeded(st->s, f, err) != 0)
 		return -1;
-	if (add_task(st, s, f, 0, latest) != 0) {
-		errno = ENOMEM;
-		error_system(err, "deciding the stages of %s", s->run->id);
-		return -1;
-	}
-	return 0;
+	return add_task(st, f, 0, latest, NULL, err);
 }
 
 static long step(struct run_session *s, bool dry, struct error *err)
 {
 	size_t n = scenarios_count(s->config->scenarios);
-	struct step st = { .dry = dry };
-	struct retry_wave w = { 0 };
+	struct step st = { .s = s, .dry = dry,
+			   .holds = s->backend && backend_holds_dependencies(s->backend) };
 	unsigned stages = config_stage_count(s->config);
-	int rc = 0;
+	int rc = st.holds ? settle_held(&st, err) : 0;
 
 	/* stage by stage: a task skipped here dooms its own downstream in the same step */
 	for (unsigned stage = 1; rc == 0 && stage < stages; stage++) {
@@ -317,17 +339,13 @@ static long step(struct run_session *s, bool dry, struct error *err)
 
 			if (comp->stage != stage)
 				continue;
-			rc = comp->fan_in ? fan_in_step(&st, s, comp, n, err)
-					  : scenario_step(&st, s, comp, n, err);
+			rc = comp->fan_in ? fan_in_step(&st, comp, n, err)
+					  : scenario_step(&st, comp, n, err);
 		}
 	}
-	if (rc == 0 && st.n > 0) {
-		rc = retry_wave_group(st.d, st.n, time(NULL), &w, err);
-		if (rc == 0 && w.n_requests)
-			rc = run_submit_wave(s, &w, err);
-		retry_wave_free(&w);
-	}
-	free(st.d);
+	if (rc == 0 && !dry)
+		rc = stages_wave_submit(s, &st.wave, err);
+	stages_wave_free(&st.wave);
 	return rc == 0 ? st.acted : -1;
 }
 
@@ -336,7 +354,18 @@ long run_stages_step(struct run_session *s, struct error *err)
 	if (!s->config || !s->target || !s->journal || config_stage_count(s->config) < 2 ||
 	    run_submit_unanswered(s))
 		return 0;
-	return step(s, false, err);
+	long total = 0, acted = 0;
+
+	/* with Slurm holding each stage on the one before, the next stage can go
+	 * in at once: one more step per stage, while the last one acted */
+	for (unsigned i = 0; i < config_stage_count(s->config); i++) {
+		if ((acted = step(s, false, err)) < 0)
+			return -1;
+		total += acted;
+		if (acted == 0 || !backend_holds_dependencies(s->backend))
+			break;
+	}
+	return total;
 }
 
 bool run_stages_pending(const struct run_session *s)

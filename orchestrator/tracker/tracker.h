@@ -204,8 +204,9 @@ int tracker_add_cached(struct tracker *t, const char *component, size_t index,
 		       unsigned attempt, struct error *err);
 
 /* A later stage's scenario not run because its upstream task (why, copied)
- * failed for good: this attempt is `skipped`, with error_type
- * upstream_failed and a message naming the upstream and its class. */
+ * failed: this attempt (new, or one still queued that was cancelled in
+ * Slurm before it ran) is `skipped`, with error_type upstream_failed and a
+ * message naming the upstream and its class. */
 int tracker_add_skipped(struct tracker *t, const char *component, size_t index,
 			unsigned attempt, const struct task_upstream *why, struct error *err);
 

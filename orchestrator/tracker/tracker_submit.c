@@ -90,10 +90,13 @@ int tracker_add_skipped(struct tracker *t, const char *component, size_t index,
 {
 	struct task_attempt *a = tracker_attempt(t, component, index, attempt, true);
 
+	if (a && a->recorded && task_state_is_final(a->state))
+		return 0;
 	if (!a || describe_skip(a, why) != 0) {
 		errno = ENOMEM;
 		error_system(err, "cannot track %s-%zu", component, index);
 		return -1;
 	}
-	return a->recorded ? 0 : attempt_emit(t, a, TASK_SKIPPED, NULL, err);
+	/* a queued one too: a later stage's array task cancelled in Slurm */
+	return attempt_emit(t, a, TASK_SKIPPED, NULL, err);
 }
