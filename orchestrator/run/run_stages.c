@@ -149,9 +149,11 @@ static int skip_task(struct step *st, const struct component *c, size_t index,
  * will wait for instead), or Slurm says DependencyNeverSatisfied. why: the
  * upstream that made it so. */
 static bool held_in_vain(const struct step *st, const struct component *c, size_t index,
-			 const struct task_attempt *a, struct task_upstream *why)
+			 const struct task_attempt *a, const bool *cancelled,
+			 struct task_upstream *why)
 {
 	bool never = !strcmp(a->slurm_reason, "DependencyNeverSatisfied");
+	size_t n = scenarios_count(st->s->config->scenarios);
 
 	if (a->state != TASK_SUBMITTED || !a->array_job_id)
 		return false;
@@ -165,6 +167,13 @@ static bool held_in_vain(const struct step *st, const struct component *c, size_
 			describe(u, index, up, why);
 			return true;
 		}
+		/* an upstream cancelled in this same step dooms it too: one scancel */
+		if (cancelled[c->after[k] * n + index]) {
+			describe(u, index, up, why);
+			why->state = task_state_name(TASK_SKIPPED);
+			why->failure_class = NULL;
+			return true;
+		}
 	}
 	return false;
 }
@@ -173,39 +182,48 @@ static bool held_in_vain(const struct step *st, const struct component *c, size_
  * skipped; the steps after decide what becomes of them. */
 static int settle_held(struct step *st, struct error *err)
 {
-	size_t n = scenarios_count(st->s->config->scenarios), skips = 0, cap = 0;
+	const struct config *config = st->s->config;
+	size_t n = scenarios_count(config->scenarios), skips = 0, cap = 0;
 	struct { const struct component *c; size_t index; const struct task_attempt *a;
 		 struct task_upstream why; } *skip = NULL;
+	bool *cancelled = calloc(config->n_components * n + 1, sizeof *cancelled);
 	struct error why_not;
-	int rc = 0;
+	int rc = cancelled ? 0 : out_of_memory(st, err);
 
-	for (size_t c = 0; rc == 0 && c < st->s->config->n_components; c++) {
-		const struct component *comp = &st->s->config->components[c];
+	/* stage by stage, so that a task cancelled here takes its own downstream along */
+	for (unsigned stage = 1; rc == 0 && stage < config_stage_count(config); stage++) {
+		for (size_t c = 0; rc == 0 && c < config->n_components; c++) {
+			const struct component *comp = &config->components[c];
 
-		for (size_t i = 0; rc == 0 && comp->stage > 0 && !comp->fan_in && i < n; i++) {
-			const struct task_attempt *a = tracker_latest(st->s->tracker, comp->name, i);
-			struct task_upstream why;
+			for (size_t i = 0; rc == 0 && comp->stage == stage && !comp->fan_in && i < n;
+			     i++) {
+				const struct task_attempt *a = tracker_latest(st->s->tracker,
+									      comp->name, i);
+				struct task_upstream why;
 
-			if (!a || !held_in_vain(st, comp, i, a, &why))
-				continue;
-			st->acted++;
-			if (st->dry)
-				continue;
-			if (skips == cap) {
-				void *grown = realloc(skip, (cap = cap ? 2 * cap : 32) * sizeof *skip);
+				if (!a || !held_in_vain(st, comp, i, a, cancelled, &why))
+					continue;
+				st->acted++;
+				cancelled[c * n + i] = true;
+				if (st->dry)
+					continue;
+				if (skips == cap) {
+					void *grown = realloc(skip, (cap = cap ? 2 * cap : 32) *
+								    sizeof *skip);
 
-				if (!grown) {
-					rc = out_of_memory(st, err);
-					break;
+					if (!grown) {
+						rc = out_of_memory(st, err);
+						break;
+					}
+					skip = grown;
 				}
-				skip = grown;
+				skip[skips].c = comp;
+				skip[skips].index = i;
+				skip[skips].a = a;
+				skip[skips++].why = why;
+				if (stages_wave_cancel(&st->wave, a) != 0)
+					rc = out_of_memory(st, err);
 			}
-			skip[skips].c = comp;
-			skip[skips].index = i;
-			skip[skips].a = a;
-			skip[skips++].why = why;
-			if (stages_wave_cancel(&st->wave, a) != 0)
-				rc = out_of_memory(st, err);
 		}
 	}
 	/* one scancel for all; if it fails they stay queued, and the next step tries again */
@@ -219,6 +237,7 @@ static int settle_held(struct step *st, struct error *err)
 		rc = tracker_add_skipped(st->s->tracker, skip[k].c->name, skip[k].index,
 					 skip[k].a->attempt, &skip[k].why, err);
 	free(skip);
+	free(cancelled);
 	return rc;
 }
 

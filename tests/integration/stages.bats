@@ -124,3 +124,40 @@ latest() {
 	[ "$(jq .summary.counts_by_state.succeeded "$run_dir/run.json")" -eq 37 ]
 	[ "$(wc -l <"$dir/agg.2.jsonl")" -eq 36 ]
 }
+
+@test "a retried upstream: its queued downstream tasks are cancelled, skipped, then follow the retry's array" {
+	dir=$(new_run_dir)
+	cat >"$dir/scalable.yaml" <<'YAML'
+version: 1
+project: stages
+targets:
+  hpc: {provider: slurm, partition: low, walltime: "00:05:00", poll_interval: 2s}
+scenarios:
+  range: {name: i, start: 0, stop: 5}
+retry:
+  transient: {max_attempts: 3, backoff: {initial: 1s, max: 2s}}
+components:
+  prepare:
+    command: 'sleep 2; if [ {{ i }} = 4 ] && [ $SCALABLE_ATTEMPT = 1 ]; then exit 75; fi'
+    memory: 50M
+  model: {command: "true", memory: 50M, after: [prepare]}
+  post: {command: "true", memory: 50M, after: [model]}
+YAML
+	chown -R "$TEST_USER:" "$dir"
+	run in_dir "$dir" timeout 600 "$SCALABLE" run --target hpc --poll-interval 2s
+	echo "$output" | tail -5
+	[ "$status" -eq 0 ]
+	run_dir=$(the_run "$dir")
+	[ "$(jq -r .status "$run_dir/run.json")" = completed ]
+	# model-4 and post-4 waited on prepare's first array, were cancelled in
+	# Slurm when prepare-4 failed, and ran as attempt 2 after its retry
+	[ "$(jq -r 'select(.task_name == "model-4" and .attempt == 1) | .state' "$run_dir/tasks.jsonl" | tail -1)" = skipped ]
+	[ "$(jq -r 'select(.task_name == "model-4" and .attempt == 2) | .state' "$run_dir/tasks.jsonl" | tail -1)" = succeeded ]
+	[ "$(jq -r 'select(.task_name == "post-4") | .state' "$run_dir/tasks.jsonl" | tail -1)" = succeeded ]
+	retry=$(jq -r 'select(.task_name == "prepare-4" and .attempt == 2 and .state == "succeeded") | .timestamp' "$run_dir/tasks.jsonl")
+	started=$(jq -r 'select(.task_name == "model-4" and .attempt == 2 and .state == "running") | .timestamp' "$run_dir/tasks.jsonl")
+	[[ -n $retry && -n $started && ! $started < $retry ]]
+	# the skipped attempt ran nothing: no failure, no summary attempt of its own
+	[ "$(jq -s 'map(select(.component != "prepare")) | length' "$run_dir/failures.jsonl")" -eq 0 ]
+	[ -z "$(as_user squeue -h -o %i)" ]
+}
