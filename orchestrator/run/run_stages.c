@@ -162,9 +162,17 @@ static bool held_in_vain(const struct step *st, const struct component *c, size_
 		const struct task_attempt *up = tracker_latest(st->s->tracker, u->name, index);
 		enum verdict v = attempt_verdict(up);
 
-		if (never || (up && !queued(up) && v != UP_READY) ||
-		    (up && wave_number(up->wave) > wave_number(a->wave))) {
+		if (never || (up && !queued(up) && v != UP_READY)) {
 			describe(u, index, up, why);
+			return true;
+		}
+		if (up && wave_number(up->wave) > wave_number(a->wave)) {
+			/* resubmitted since: the attempt it waited for is the one before */
+			const struct task_attempt *was =
+				up->attempt > 1 ? tracker_find(st->s->tracker, u->name, index,
+							       up->attempt - 1) : NULL;
+
+			describe(u, index, was ? was : up, why);
 			return true;
 		}
 		/* an upstream cancelled in this same step dooms it too: one scancel */

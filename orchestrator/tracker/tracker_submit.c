@@ -70,9 +70,9 @@ static int describe_skip(struct task_attempt *a, const struct task_upstream *why
 		.failure_class = why->failure_class ? k->failure_class : NULL,
 	};
 	if (why->failure_class)
-		snprintf(text, sizeof text, "skipped: upstream %s-%zu %s for good (%s)",
-			 why->component, why->index, why->state ? why->state : "failed",
-			 why->failure_class);
+		snprintf(text, sizeof text, "skipped: upstream %s-%zu (attempt %u) %s (%s)",
+			 why->component, why->index, why->attempt,
+			 why->state ? why->state : "failed", why->failure_class);
 	else
 		snprintf(text, sizeof text, "skipped: upstream %s-%zu %s", why->component,
 			 why->index, why->state ? why->state : "did not succeed");
