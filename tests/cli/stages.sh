@@ -18,7 +18,7 @@ work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 n=0
-echo "1..26"
+echo "1..30"
 
 cat >scalable.yaml <<'YAML'
 version: 1
@@ -110,6 +110,15 @@ check "status" 0 "$scalable" status --latest
 holds "status counts the skipped" out "61: 50 succeeded, 5 failed, 6 skipped"
 check "diagnose" 0 "$scalable" diagnose --latest
 holds "diagnose counts the skipped on their own" out "6 skipped"
+check "report" 0 "$scalable" report --latest --format md
+holds "the report counts them" out "skipped"
+check "report --json" 0 "$scalable" report --latest --json
+cp out report.json
+check "its timeline has them as their own outcome" 0 python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+n = sum(b.get("skipped", 0) for c in d["components"] for b in c["timeline"])
+sys.exit(0 if n == 6 else 1)' report.json
 
 touch fixed
 check "resume completes the run" 0 "$scalable" resume --latest
