@@ -51,7 +51,7 @@ static int retry_step(struct run_session *s, const struct follow_options *o,
 	char text[128];
 
 	/* then the later stages: what their upstreams allow now (run_stages.h) */
-	if (n >= 0 && run_stages_step(s, err) < 0)
+	if (n >= 0 && run_stages_step(s, true, err) < 0)
 		return -1;
 	if (n > 0 && o->progress) {
 		snprintf(text, sizeof text, "retrying %ld task%s", n, n == 1 ? "" : "s");

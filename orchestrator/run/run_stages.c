@@ -351,11 +351,11 @@ static int fan_in_step(struct step *st, const struct component *f, size_t n,
 	return add_task(st, f, 0, latest, NULL, err);
 }
 
-static long step(struct run_session *s, bool dry, struct error *err)
+static long step(struct run_session *s, bool dry, bool hold, struct error *err)
 {
 	size_t n = scenarios_count(s->config->scenarios);
 	struct step st = { .s = s, .dry = dry,
-			   .holds = s->backend && backend_holds_dependencies(s->backend) };
+			   .holds = hold && s->backend && backend_holds_dependencies(s->backend) };
 	unsigned stages = config_stage_count(s->config);
 	int rc = st.holds ? settle_held(&st, err) : 0;
 
@@ -376,7 +376,7 @@ static long step(struct run_session *s, bool dry, struct error *err)
 	return rc == 0 ? st.acted : -1;
 }
 
-long run_stages_step(struct run_session *s, struct error *err)
+long run_stages_step(struct run_session *s, bool hold, struct error *err)
 {
 	if (!s->config || !s->target || !s->journal || config_stage_count(s->config) < 2 ||
 	    run_submit_unanswered(s))
@@ -386,10 +386,10 @@ long run_stages_step(struct run_session *s, struct error *err)
 	/* with Slurm holding each stage on the one before, the next stage can go
 	 * in at once: one more step per stage, while the last one acted */
 	for (unsigned i = 0; i < config_stage_count(s->config); i++) {
-		if ((acted = step(s, false, err)) < 0)
+		if ((acted = step(s, false, hold, err)) < 0)
 			return -1;
 		total += acted;
-		if (acted == 0 || !backend_holds_dependencies(s->backend))
+		if (acted == 0 || !hold || !backend_holds_dependencies(s->backend))
 			break;
 	}
 	return total;
@@ -401,7 +401,8 @@ bool run_stages_pending(const struct run_session *s)
 
 	if (!s->config || !s->target || !s->journal || config_stage_count(s->config) < 2)
 		return false;
-	return step((struct run_session *)s, true, &err) != 0;
+	/* a held task counts: a sweeper's pass (no hold) is not asked this */
+	return step((struct run_session *)s, true, true, &err) != 0;
 }
 
 bool run_stages_owns(const struct config *config, const struct task_attempt *latest,

@@ -27,8 +27,11 @@
 #include "run/run_session.h"
 
 /* Submits and skips what the stages allow now: the number of tasks
- * submitted or skipped, -1 with err. */
-long run_stages_step(struct run_session *s, struct error *err);
+ * submitted or skipped, -1 with err. hold: let the scheduler hold a task
+ * on its upstream's array (Slurm's aftercorr) instead of waiting for the
+ * upstream's success; a detached run's sweeper does not (its afterany on
+ * every open array would wait for ever on a task held in vain). */
+long run_stages_step(struct run_session *s, bool hold, struct error *err);
 /* True when a step would do something now (the run may not close yet). */
 bool run_stages_pending(const struct run_session *s);
 /* What `scalable resume` leaves to the stages: a later stage's task that
