@@ -131,7 +131,7 @@ static void print_group(const struct plan_group *g)
 }
 
 /* The stages of a config with after: (docs/scalable.yaml.5 "after"). */
-static void print_stages(const struct config *config)
+static void print_stages(const struct config *config, bool slurm)
 {
 	unsigned n = config_stage_count(config);
 	size_t scenarios = scenarios_count(config->scenarios);
@@ -154,7 +154,9 @@ static void print_stages(const struct config *config)
 				printf(" (after");
 				for (size_t k = 0; k < c->n_after; k++)
 					printf("%s %s", k ? "," : "", config->components[c->after[k]].name);
-				printf("; %zu tasks, each submitted once its upstreams succeeded)",
+				printf(slurm ? "; %zu tasks, queued with "
+				       "--dependency=aftercorr on its upstreams' arrays)"
+				       : "; %zu tasks, each submitted once its upstreams succeeded)",
 				       scenarios);
 			}
 			printf("\n");
@@ -175,7 +177,7 @@ static void print_plan(const struct plan *plan, const char *source)
 		printf("local target: each index of a chunk runs as `bash SCRIPT` with "
 		       "SLURM_ARRAY_TASK_ID = index - offset (packed: array task i runs "
 		       "the chunk's scenarios i*K .. i*K+K-1)\n");
-	print_stages(plan->config);
+	print_stages(plan->config, plan->target->provider == PROVIDER_SLURM);
 	for (size_t g = 0; g < plan->n_groups; g++) {
 		print_group(&plan->groups[g]);
 		submissions += plan->groups[g].n_chunks;
