@@ -188,64 +188,73 @@ static bool held_in_vain(const struct step *st, const struct component *c, size_
 
 /* Slurm: the queued tasks held in vain are cancelled (one scancel) and
  * skipped; the steps after decide what becomes of them. */
+/* The queued tasks to cancel and skip, and why. */
+struct held {
+	struct { const struct component *c; size_t index; const struct task_attempt *a;
+		 struct task_upstream why; } *task;
+	size_t n, cap;
+	bool *cancelled;         /* per (component, index), component-major */
+};
+
+/* Component c's tasks held in vain into h (and the step's cancel list). */
+static int collect_held(struct step *st, size_t c, struct held *h, struct error *err)
+{
+	const struct component *comp = &st->s->config->components[c];
+	size_t n = scenarios_count(st->s->config->scenarios);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct task_attempt *a = tracker_latest(st->s->tracker, comp->name, i);
+		struct task_upstream why;
+
+		if (!a || !held_in_vain(st, comp, i, a, h->cancelled, &why))
+			continue;
+		st->acted++;
+		h->cancelled[c * n + i] = true;
+		if (st->dry)
+			continue;
+		if (h->n == h->cap) {
+			void *grown = realloc(h->task, (h->cap = h->cap ? 2 * h->cap : 32) *
+							     sizeof *h->task);
+
+			if (!grown)
+				return out_of_memory(st, err);
+			h->task = grown;
+		}
+		h->task[h->n].c = comp;
+		h->task[h->n].index = i;
+		h->task[h->n].a = a;
+		h->task[h->n++].why = why;
+		if (stages_wave_cancel(&st->wave, a) != 0)
+			return out_of_memory(st, err);
+	}
+	return 0;
+}
+
 static int settle_held(struct step *st, struct error *err)
 {
 	const struct config *config = st->s->config;
-	size_t n = scenarios_count(config->scenarios), skips = 0, cap = 0;
-	struct { const struct component *c; size_t index; const struct task_attempt *a;
-		 struct task_upstream why; } *skip = NULL;
-	bool *cancelled = calloc(config->n_components * n + 1, sizeof *cancelled);
+	struct held h = { .cancelled = calloc(config->n_components *
+					      scenarios_count(config->scenarios) + 1, 1) };
 	struct error why_not;
-	int rc = cancelled ? 0 : out_of_memory(st, err);
+	int rc = h.cancelled ? 0 : out_of_memory(st, err);
 
 	/* stage by stage, so that a task cancelled here takes its own downstream along */
-	for (unsigned stage = 1; rc == 0 && stage < config_stage_count(config); stage++) {
-		for (size_t c = 0; rc == 0 && c < config->n_components; c++) {
-			const struct component *comp = &config->components[c];
-
-			for (size_t i = 0; rc == 0 && comp->stage == stage && !comp->fan_in && i < n;
-			     i++) {
-				const struct task_attempt *a = tracker_latest(st->s->tracker,
-									      comp->name, i);
-				struct task_upstream why;
-
-				if (!a || !held_in_vain(st, comp, i, a, cancelled, &why))
-					continue;
-				st->acted++;
-				cancelled[c * n + i] = true;
-				if (st->dry)
-					continue;
-				if (skips == cap) {
-					void *grown = realloc(skip, (cap = cap ? 2 * cap : 32) *
-								    sizeof *skip);
-
-					if (!grown) {
-						rc = out_of_memory(st, err);
-						break;
-					}
-					skip = grown;
-				}
-				skip[skips].c = comp;
-				skip[skips].index = i;
-				skip[skips].a = a;
-				skip[skips++].why = why;
-				if (stages_wave_cancel(&st->wave, a) != 0)
-					rc = out_of_memory(st, err);
-			}
-		}
-	}
+	for (unsigned stage = 1; rc == 0 && stage < config_stage_count(config); stage++)
+		for (size_t c = 0; rc == 0 && c < config->n_components; c++)
+			if (config->components[c].stage == stage && !config->components[c].fan_in)
+				rc = collect_held(st, c, &h, err);
 	/* one scancel for all; if it fails they stay queued, and the next step tries again */
-	if (rc == 0 && skips && backend_cancel_tasks(st->s->backend, st->wave.cancel,
-						     st->wave.n_cancel, &why_not) != 0) {
+	if (rc == 0 && h.n && backend_cancel_tasks(st->s->backend, st->wave.cancel,
+						   st->wave.n_cancel, &why_not) != 0) {
 		if (st->s->note)
 			st->s->note(st->s->note_ctx, why_not.text);
-		skips = 0;
+		h.n = 0;
 	}
-	for (size_t k = 0; rc == 0 && k < skips; k++)
-		rc = tracker_add_skipped(st->s->tracker, skip[k].c->name, skip[k].index,
-					 skip[k].a->attempt, &skip[k].why, err);
-	free(skip);
-	free(cancelled);
+	for (size_t k = 0; rc == 0 && k < h.n; k++)
+		rc = tracker_add_skipped(st->s->tracker, h.task[k].c->name, h.task[k].index,
+					 h.task[k].a->attempt, &h.task[k].why, err);
+	free(h.task);
+	free(h.cancelled);
 	return rc;
 }
 
