@@ -54,7 +54,8 @@ static int find_hits(struct run_session *s, bool use_cache, bool **hit, size_t *
 		return -1;
 	}
 	for (size_t c = 0; c < s->config->n_components; c++)
-		for (size_t i = 0; i < n; i++)
+		/* a fan-in's input is the succeeded list of this run: never a hit */
+		for (size_t i = 0; i < n && !s->config->components[c].fan_in; i++)
 			*hits += (*hit)[c * n + i] =
 				run_cache_lookup(s, &s->config->components[c], i) != NULL;
 	return 0;
