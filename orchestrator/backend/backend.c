@@ -68,6 +68,17 @@ int backend_cancel(struct backend *b, const uint32_t *ids, size_t n,
 	return b->ops->cancel(b, ids, n, err);
 }
 
+int backend_cancel_tasks(struct backend *b, const struct backend_array_task *tasks, size_t n,
+			 struct error *err)
+{
+	return b->ops->cancel_tasks && n ? b->ops->cancel_tasks(b, tasks, n, err) : 0;
+}
+
+bool backend_holds_dependencies(const struct backend *b)
+{
+	return b && b->ops->cancel_tasks;
+}
+
 bool backend_busy(const struct backend *b)
 {
 	return b->ops->busy(b);

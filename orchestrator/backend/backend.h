@@ -58,6 +58,18 @@ void backend_polls_once(struct backend *b);
 /* Cancels the given (array) jobs, in one call. */
 int backend_cancel(struct backend *b, const uint32_t *ids, size_t n,
 		       struct error *err);
+/* One task of an array job. */
+struct backend_array_task {
+	uint32_t array_job_id, array_task_id;
+};
+/* Cancels the given array tasks in one call (Slurm: one scancel, one
+ * JOB_[1,5,9] per array job); the local target, which holds no task on a
+ * dependency, has nothing to cancel. */
+int backend_cancel_tasks(struct backend *b, const struct backend_array_task *tasks, size_t n,
+			 struct error *err);
+/* True when the scheduler holds a later stage's task on its upstream's
+ * (Slurm's aftercorr); the local target submits it once that succeeded. */
+bool backend_holds_dependencies(const struct backend *b);
 /* True when the backend still runs something itself (local tasks). */
 bool backend_busy(const struct backend *b);
 /* Looks for the job of a chunk whose submission was never answered (its

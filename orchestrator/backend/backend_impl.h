@@ -15,6 +15,8 @@ struct backend_ops {
 	int (*poll)(struct backend *b, struct tracker *t, struct error *err);
 	int (*cancel)(struct backend *b, const uint32_t *ids, size_t n, struct error *err);
 	bool (*busy)(const struct backend *b);
+	int (*cancel_tasks)(struct backend *b, const struct backend_array_task *tasks, size_t n,
+			    struct error *err);  /* NULL: none held (local) */
 	int (*find_chunk)(struct backend *b, const struct journal_submission *s,
 			  uint32_t *job_id, struct error *err);
 };

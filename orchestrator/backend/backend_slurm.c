@@ -49,6 +49,24 @@ static int slurm_cancel(struct backend *b, const uint32_t *ids, size_t n,
 	return slurm_scancel(ids, n, 0, err) == SLURM_OK ? 0 : -1;
 }
 
+static int slurm_cancel_tasks(struct backend *b, const struct backend_array_task *tasks,
+			      size_t n, struct error *err)
+{
+	struct slurm_array_task *ids = calloc(n + 1, sizeof *ids);
+	int rc;
+
+	(void)b;
+	if (!ids) {
+		error_system(err, "scancel");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		ids[i] = (struct slurm_array_task){ tasks[i].array_job_id, tasks[i].array_task_id };
+	rc = slurm_scancel_array_tasks(ids, n, 0, err) == SLURM_OK ? 0 : -1;
+	free(ids);
+	return rc;
+}
+
 static bool slurm_busy(const struct backend *b)
 {
 	(void)b;
@@ -141,6 +159,7 @@ const struct backend_ops backend_slurm_ops = {
 	.wait = slurm_wait,
 	.poll = backend_slurm_poll,
 	.cancel = slurm_cancel,
+	.cancel_tasks = slurm_cancel_tasks,
 	.busy = slurm_busy,
 	.find_chunk = slurm_find_chunk,
 };

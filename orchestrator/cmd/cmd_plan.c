@@ -130,6 +130,40 @@ static void print_group(const struct plan_group *g)
 	}
 }
 
+/* The stages of a config with after: (docs/scalable.yaml.5 "after"). */
+static void print_stages(const struct config *config, bool slurm)
+{
+	unsigned n = config_stage_count(config);
+	size_t scenarios = scenarios_count(config->scenarios);
+
+	if (n < 2)
+		return;
+	printf("stages: %u (a later stage's scenario i runs once scenario i of its "
+	       "upstreams succeeded)\n", n);
+	for (unsigned st = 0; st < n; st++) {
+		for (size_t i = 0; i < config->n_components; i++) {
+			const struct component *c = &config->components[i];
+
+			if (c->stage != st)
+				continue;
+			printf("  stage %u: %s", st, c->name);
+			if (c->fan_in)
+				printf(" (after: all, when %s; 1 task once every scenario of its "
+				       "%zu upstreams is final)", fan_in_when_name(c->when), c->n_after);
+			else if (c->n_after) {
+				printf(" (after");
+				for (size_t k = 0; k < c->n_after; k++)
+					printf("%s %s", k ? "," : "", config->components[c->after[k]].name);
+				printf(slurm ? "; %zu tasks, queued with "
+				       "--dependency=aftercorr on its upstreams' arrays)"
+				       : "; %zu tasks, each submitted once its upstreams succeeded)",
+				       scenarios);
+			}
+			printf("\n");
+		}
+	}
+}
+
 static void print_plan(const struct plan *plan, const char *source)
 {
 	size_t submissions = 0;
@@ -143,6 +177,7 @@ static void print_plan(const struct plan *plan, const char *source)
 		printf("local target: each index of a chunk runs as `bash SCRIPT` with "
 		       "SLURM_ARRAY_TASK_ID = index - offset (packed: array task i runs "
 		       "the chunk's scenarios i*K .. i*K+K-1)\n");
+	print_stages(plan->config, plan->target->provider == PROVIDER_SLURM);
 	for (size_t g = 0; g < plan->n_groups; g++) {
 		print_group(&plan->groups[g]);
 		submissions += plan->groups[g].n_chunks;

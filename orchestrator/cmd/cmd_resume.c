@@ -96,7 +96,7 @@ static int resume(struct run_options *args, struct run_session *s)
 		snprintf(text, sizeof text, "scalable: %s", err.text);
 		progress_note(args->follow.progress, text);  /* what is in is followed */
 	}
-	if (o.resubmitted + o.cached == 0 && s->record.status != RUN_STATUS_RUNNING)
+	if (o.resubmitted + o.cached + o.staged == 0 && s->record.status != RUN_STATUS_RUNNING)
 		return nothing_to_do(args, s);
 	if (o.resubmitted + o.cached == 0)
 		progress_note(args->follow.progress,

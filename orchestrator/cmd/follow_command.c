@@ -62,9 +62,13 @@ static void say_closed(const struct follow_command *c, const struct run_session 
 	tracker_counts(s->tracker, NULL, &n);
 	if (n.by_state[TASK_CACHED])
 		snprintf(cached, sizeof cached, " (%zu cached)", n.by_state[TASK_CACHED]);
-	say(c, "run %s %s: %zu tasks, %zu succeeded%s, %zu failed, %zu cancelled", s->run->id,
+	char skipped[48] = "";
+
+	if (n.by_state[TASK_SKIPPED])  /* a later stage's, after an upstream failed */
+		snprintf(skipped, sizeof skipped, ", %zu skipped", n.by_state[TASK_SKIPPED]);
+	say(c, "run %s %s: %zu tasks, %zu succeeded%s, %zu failed, %zu cancelled%s", s->run->id,
 	    run_status_name(status), n.tasks, n.by_state[TASK_SUCCEEDED] + n.by_state[TASK_CACHED],
-	    cached, n.by_state[TASK_FAILED], n.by_state[TASK_CANCELLED]);
+	    cached, n.by_state[TASK_FAILED], n.by_state[TASK_CANCELLED], skipped);
 	say(c, "run directory: %s", s->run->path);
 	if (status == RUN_STATUS_FAILED)
 		say(c, "what failed: scalable status %s", s->run->id);

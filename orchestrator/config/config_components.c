@@ -90,6 +90,8 @@ static const struct field component_fields[] = {
 	  NULL },
 	{ "pack_parallel", FIELD_UINT, offsetof(struct component, pack_parallel), 1, 100000,
 	  NULL },
+	{ "after", FIELD_CUSTOM, 0, 0, 0, load_after },
+	{ "when", FIELD_CUSTOM, 0, 0, 0, load_when },
 };
 
 static int load_component(struct loader *L, const struct ynode *key,
@@ -136,7 +138,7 @@ int load_components(struct loader *L, const struct ynode *map)
 				   &config->components[i]) != 0)
 			return -1;
 	}
-	return 0;
+	return check_stages(L, map);
 }
 
 void free_components(struct config *config)
@@ -157,6 +159,7 @@ void free_components(struct config *config)
 		string_list_free(&c->setup);
 		string_list_free(&c->inputs);
 		free_outputs(c);
+		free_stages(c);
 	}
 	free(config->components);
 }

@@ -56,6 +56,9 @@ struct target {
 	bool max_queued_auto;             /* max_queued: auto (run_resolve_max_queued) */
 };
 
+/* A fan-in's condition on its upstream scenarios. */
+enum fan_in_when { WHEN_ALL_SUCCEEDED, WHEN_ANY_SUCCEEDED, WHEN_ALWAYS };
+
 struct component {
 	char *name;
 	char *template_path;       /* resolved against the config's directory;
@@ -82,6 +85,16 @@ struct component {
 	 * (output_templates[i]) against the parameters (config_outputs.c) */
 	struct string_list outputs;
 	struct template **output_templates;
+	/* stages (config_stages.c, scalable.yaml(5) "after"): scenario i runs
+	 * once scenario i of each of these succeeded */
+	struct string_list after_names;  /* as written; empty for after: all */
+	size_t *after;             /* indices into config->components */
+	size_t n_after;
+	/* after: all: one task, once every scenario of every per-scenario
+	 * component is final and when holds (after[] lists them all) */
+	bool fan_in;
+	enum fan_in_when when;
+	unsigned stage;            /* 0: no after; else 1 + its upstreams' highest */
 };
 
 #define CONFIG_PACK_TIME_S 1800u   /* pack: auto aims at 30 minutes a pack */
@@ -194,5 +207,9 @@ const struct target *config_target(const struct config *config, const char *name
 void config_set_max_queued(struct config *config, const char *name, unsigned max_queued);
 /* "slurm" or "local". */
 const char *provider_name(enum provider provider);
+/* "all_succeeded", "any_succeeded", "always". */
+const char *fan_in_when_name(enum fan_in_when when);
+/* The number of stages (1 + the highest component stage). */
+unsigned config_stage_count(const struct config *config);
 
 #endif

@@ -79,6 +79,12 @@ int load_components(struct loader *L, const struct ynode *map);
  * need of each other once all are read (config_pack.c). */
 int load_pack(struct loader *L, const struct ynode *value, void *component);
 int check_pack(struct loader *L, const struct ynode *map, struct component *component);
+/* after: and when: (FIELD_CUSTOM), resolved and checked for cycles once
+ * every component is read (config_stages.c). */
+int load_after(struct loader *L, const struct ynode *value, void *component);
+int load_when(struct loader *L, const struct ynode *value, void *component);
+int check_stages(struct loader *L, const struct ynode *map);
+void free_stages(struct component *component);
 int load_scenarios(struct loader *L, const struct ynode *node);
 int load_retry(struct loader *L, const struct ynode *map);
 int load_classify(struct loader *L, const struct ynode *list);

@@ -56,6 +56,7 @@ static void free_group(struct plan_group *group)
 	free(group->tasks);
 	free(group->name);
 	free(group->exclude);
+	free(group->after_corr);
 	free(group->script_path);
 }
 
@@ -183,8 +184,10 @@ int plan_initial(const struct config *config, const struct plan_options *options
 	if (!(plan = plan_new(config, options, config->n_components, err)))
 		return -1;
 	for (size_t c = 0; c < config->n_components; c++) {
-		struct plan_group *group = &plan->groups[c];
+		struct plan_group *group = &plan->groups[plan->n_groups];
 
+		if (config->components[c].stage > 0)
+			continue;  /* a later stage goes in as its upstreams succeed */
 		group->component = &config->components[c];
 		group->resources = component_resources(group->component, options->target);
 		group->n_tasks = n;
@@ -232,6 +235,15 @@ int plan_wave(const struct config *config, const struct plan_options *options,
 			free(group->tasks);
 			group->tasks = NULL;
 		}
+		if (group->tasks && req->n_after_corr &&
+		    (group->after_corr = malloc(req->n_after_corr * sizeof *req->after_corr))) {
+			memcpy(group->after_corr, req->after_corr,
+			       req->n_after_corr * sizeof *req->after_corr);
+			group->n_after_corr = req->n_after_corr;
+		} else if (req->n_after_corr) {
+			free(group->tasks);
+			group->tasks = NULL;
+		}
 		if (!group->tasks) {
 			plan->n_groups++;
 			error_system(err, "planning");
@@ -251,4 +263,12 @@ unsigned plan_chunk_limit(unsigned max_array_size, const struct target *target)
 	unsigned cap = window > 1 ? (window + 1) / 2 : window;
 
 	return cap && cap < max_array_size ? cap : max_array_size;
+}
+
+char *plan_succeeded_file(const char *run_dir, const char *component)
+{
+	char *path = NULL;
+
+	return asprintf(&path, "%s/stages/%s.succeeded.jsonl", run_dir, component) < 0 ? NULL
+											: path;
 }

@@ -88,6 +88,10 @@ struct plan_group {
 	struct resources resources;
 	uint64_t begin_delay_s;  /* --begin=now+N; 0: at once */
 	char *exclude;           /* --exclude "n1,n2" (Slurm); NULL: none */
+	/* stages on Slurm: --dependency=aftercorr on these upstream arrays
+	 * (index i waits for index i of each; same offsets); NULL: none */
+	uint32_t *after_corr;
+	size_t n_after_corr;
 	struct plan_task *tasks; /* sorted by index */
 	size_t n_tasks;
 	struct plan_chunk *chunks;
@@ -128,6 +132,8 @@ struct plan_request {
 	size_t n_tasks;
 	uint64_t begin_delay_s;
 	const char *exclude;     /* nodes to keep off, "n1,n2" (copied); NULL: none */
+	const uint32_t *after_corr;  /* upstream arrays (copied; run_stages.c); NULL: none */
+	size_t n_after_corr;
 };
 
 /* The largest chunk for target given the cluster's MaxArraySize: no more
@@ -156,6 +162,11 @@ unsigned plan_pack_size(const struct component *component, const struct resource
  * index - offset, or pos / pack when packed. */
 size_t plan_array_task_id(const struct plan_group *group, const struct plan_chunk *chunk,
 			  size_t pos);
+
+/* Where a fan-in (after: all) finds the scenarios its upstreams succeeded
+ * for: <run_dir>/stages/<component>.succeeded.jsonl (malloc'd; NULL when
+ * out of memory). */
+char *plan_succeeded_file(const char *run_dir, const char *component);
 
 /* A component's resources on a target (its walltime, else the target's). */
 struct resources component_resources(const struct component *component,

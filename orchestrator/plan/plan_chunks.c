@@ -121,6 +121,8 @@ static char **sbatch_argv(const struct plan *plan, const struct plan_group *grou
 		.delayed = group->begin_delay_s != 0, .begin_delay_s = group->begin_delay_s,
 		/* a node_fail retry stays off the nodes its task failed on */
 		.exclude = group->exclude,
+		/* a later stage's array: index i waits for index i of its upstreams' */
+		.after_corr = group->after_corr, .n_after_corr = group->n_after_corr,
 		.extra = target->sbatch_options.item, .n_extra = target->sbatch_options.count,
 		.script = group->script_path,
 	};

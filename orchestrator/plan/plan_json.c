@@ -92,6 +92,35 @@ static json_t *oom_policy_json(const struct config *config)
 			 json_integer((json_int_t)oom->memory_cap_bytes) : json_null());
 }
 
+/* The stages, when the config has more than one: each component's
+ * upstreams (docs/scalable.yaml.5 "after"). */
+json_t *plan_stages_json(const struct config *config)
+{
+	json_t *stages = json_array();
+
+	for (unsigned st = 0; stages && st < config_stage_count(config); st++) {
+		json_t *list = json_array();
+
+		for (size_t i = 0; list && i < config->n_components; i++) {
+			const struct component *c = &config->components[i];
+			json_t *after = json_array();
+
+			if (c->stage != st)
+				continue;
+			for (size_t k = 0; after && k < c->n_after; k++)
+				json_array_append_new(after, json_string(
+					config->components[c->after[k]].name));
+			json_array_append_new(list, json_pack(
+				"{s:s, s:o, s:b, s:s?}", "component", c->name, "after", after,
+				"fan_in", c->fan_in, "when", c->fan_in ? fan_in_when_name(c->when)
+								: NULL));
+		}
+		json_array_append_new(stages, json_pack("{s:i, s:o}", "stage", (int)st,
+							"components", list));
+	}
+	return stages;
+}
+
 json_t *plan_to_json(const struct plan *plan)
 {
 	json_t *groups = json_array(), *json;
@@ -113,6 +142,9 @@ json_t *plan_to_json(const struct plan *plan)
 			 "components", components_summary_json(plan->config), "groups", groups);
 	if (json)
 		json_object_set_new(json, "retry", oom_policy_json(plan->config));
+	/* added: only when there are stages, so plan.json of a sweep without stays as it was */
+	if (json && config_stage_count(plan->config) > 1)
+		json_object_set_new(json, "stages", plan_stages_json(plan->config));
 	return json;
 }
 

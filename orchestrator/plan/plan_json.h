@@ -12,6 +12,9 @@
 #include "plan/plan.h"
 
 json_t *plan_to_json(const struct plan *plan);
+/* The config's stages: [{"stage", "components": [{"component", "after",
+ * "fan_in", "when"}]}] (plan.json's "stages", when there is more than one). */
+json_t *plan_stages_json(const struct config *config);
 /* Writes plan.json at path (through a temporary file and rename). */
 int plan_write_json(const struct plan *plan, const char *path, struct error *err);
 

@@ -24,15 +24,24 @@ static void add_resources(struct string_vec *v, const struct sbatch_command *cmd
 		string_vec_add(v, "--qos=%s", cmd->qos);
 }
 
+/* "afterany:5:7", "aftercorr:9", both joined by "," (all must hold). */
+static int add_dependency(struct strbuf *sb, const char *kind, const uint32_t *ids, size_t n)
+{
+	int rc = n == 0 ? 0 : strbuf_printf(sb, "%s%s", sb->len ? "," : "--dependency=", kind);
+
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = strbuf_printf(sb, ":%u", ids[i]);
+	return rc;
+}
+
 /* When the job may start: after other jobs, or after a delay. */
 static void add_start(struct string_vec *v, const struct sbatch_command *cmd)
 {
-	if (cmd->n_after) {
+	if (cmd->n_after || cmd->n_after_corr) {
 		struct strbuf sb = { 0 };
-		int rc = strbuf_printf(&sb, "--dependency=afterany");
+		int rc = add_dependency(&sb, "afterany", cmd->after, cmd->n_after) ||
+			 add_dependency(&sb, "aftercorr", cmd->after_corr, cmd->n_after_corr);
 
-		for (size_t i = 0; rc == 0 && i < cmd->n_after; i++)
-			rc = strbuf_printf(&sb, ":%u", cmd->after[i]);
 		if (rc == 0)
 			string_vec_add(v, "%s", sb.text);
 		else

@@ -7,7 +7,7 @@
  *   sbatch --parsable --job-name= --comment= [--array=] --output=
  *   --export=ALL [--ntasks=] [--cpus-per-task=] [--mem=] [--time=]
  *   [--partition=] [--account=] [--qos=] --requeue|--no-requeue
- *   [--dependency=afterany:ID:ID... --kill-on-invalid-dep=no]
+ *   [--dependency=afterany:ID:ID...|aftercorr:ID:ID... --kill-on-invalid-dep=no]
  *   [--begin=now+N] [--exclude=] [extra...] SCRIPT | --wrap=TEXT
  *
  * It lives with the plan (below slurm/), since a chunk's command line is
@@ -30,6 +30,10 @@ struct sbatch_command {
 	bool requeue;                    /* --requeue, else --no-requeue */
 	const uint32_t *after;           /* --dependency=afterany on these jobs */
 	size_t n_after;
+	/* stages: --dependency=aftercorr on these arrays (index i of this array
+	 * waits for index i of each to complete successfully) */
+	const uint32_t *after_corr;
+	size_t n_after_corr;
 	bool delayed;                    /* --begin=now+begin_delay_s (even 0) */
 	uint64_t begin_delay_s;
 	const char *exclude;             /* nodes to stay off */

@@ -68,6 +68,7 @@ static bool resolve_builtin(struct render_ctx *ctx, const char *name,
 		{ "task_id", "SCALABLE_TASK_ID" },
 		{ "attempt", "SCALABLE_ATTEMPT" },
 		{ "run_dir", "SCALABLE_RUN_DIR" },
+		{ "succeeded_file", "SCALABLE_SUCCEEDED_FILE" },  /* a fan-in's; else empty */
 	};
 
 	for (size_t i = 0; i < sizeof runtime / sizeof runtime[0]; i++) {
@@ -171,6 +172,12 @@ static int render_prelude(const struct render_ctx *ctx, const char *workdir,
 		 export_line(out, "SCALABLE_RUN_ID", plan->run_id) ||
 		 export_line(out, "SCALABLE_COMPONENT", c) ||
 		 export_line(out, "SCALABLE_WAVE", plan->wave);
+	char *succeeded = g->component->fan_in ? plan_succeeded_file(plan->run_dir, c) : NULL;
+
+	/* a fan-in reads the scenarios its upstreams succeeded for (run_stages.c) */
+	if (g->component->fan_in)
+		rc = rc || !succeeded || export_line(out, "SCALABLE_SUCCEEDED_FILE", succeeded);
+	free(succeeded);
 
 	rc = rc || strbuf_printf(out,
 		"export SCALABLE_INDEX_OFFSET=\"${SCALABLE_INDEX_OFFSET:-0}\"\n"

@@ -10,7 +10,7 @@
 #include "report/report_impl.h"
 
 /* The outcome colours are shared with report_html_parts.c's class names
- * o0..o6 (enum report_outcome). */
+ * o0..o7 (enum report_outcome). */
 static const char style[] =
 	"body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;"
 	"color:#1d2330;background:#f6f7f9}"
@@ -39,7 +39,8 @@ static const char style[] =
 	".o0{fill:#2e7d32;background:#2e7d32}.o1{fill:#f2a900;background:#f2a900}"
 	".o2{fill:#5c9bd6;background:#5c9bd6}.o3{fill:#c62828;background:#c62828}"
 	".o4{fill:#8d6e63;background:#8d6e63}.o5{fill:#7e57c2;background:#7e57c2}"
-	".o6{fill:#dfe3ea;background:#dfe3ea}.ret{fill:#1d2330}"
+	".o6{fill:#dfe3ea;background:#dfe3ea}.o7{fill:#e8a0a0;background:#e8a0a0}"
+	".ret{fill:#1d2330}"
 	"#timeline-detail{min-height:1.4em;color:#1d2330}"
 	".bar{position:relative;width:180px;height:12px;background:#eef0f4;"
 	"border:1px solid #c3c8d2}.bar span{position:absolute;left:0;top:0;bottom:0}"

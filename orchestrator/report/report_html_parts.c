@@ -13,8 +13,8 @@
 				      failure among 500 still shows */
 /* Drawn top down: what needs a look first. */
 static const enum report_outcome stack_order[] = {
-	REPORT_FAILED, REPORT_CANCELLED, REPORT_ACTIVE, REPORT_RETRIED, REPORT_CACHED,
-	REPORT_SUCCEEDED, REPORT_UNSEEN,
+	REPORT_FAILED, REPORT_SKIPPED, REPORT_CANCELLED, REPORT_ACTIVE, REPORT_RETRIED,
+	REPORT_CACHED, REPORT_SUCCEEDED, REPORT_UNSEEN,
 };
 
 static size_t bucket_size(const struct report_bucket *b)

@@ -33,6 +33,7 @@ enum report_outcome {
 	REPORT_CANCELLED,
 	REPORT_ACTIVE,                 /* submitted, running or requeued */
 	REPORT_UNSEEN,                 /* no row in tasks.jsonl yet */
+	REPORT_SKIPPED,                /* a later stage's, after its upstream failed */
 	REPORT_OUTCOMES
 };
 

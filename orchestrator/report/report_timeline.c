@@ -14,6 +14,7 @@ enum report_outcome report_outcome_of(struct dx_task_state t)
 	case TASK_CACHED + 1: return REPORT_CACHED;
 	case TASK_FAILED + 1: return REPORT_FAILED;
 	case TASK_CANCELLED + 1: return REPORT_CANCELLED;
+	case TASK_SKIPPED + 1: return REPORT_SKIPPED;
 	default: return REPORT_ACTIVE;  /* submitted, running, requeued */
 	}
 }
@@ -22,7 +23,7 @@ const char *report_outcome_name(enum report_outcome o)
 {
 	static const char *const names[] = {
 		"succeeded", "succeeded after retries", "cached", "failed", "cancelled",
-		"in progress", "not started",
+		"in progress", "not started", "skipped",
 	};
 
 	return o < REPORT_OUTCOMES ? names[o] : "?";

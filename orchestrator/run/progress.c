@@ -37,7 +37,7 @@ static const struct {
 	{ TASK_SUCCEEDED, "\033[32m" }, { TASK_FAILED, "\033[31m" },
 	{ TASK_CANCELLED, "\033[33m" }, { TASK_RUNNING, "\033[36m" },
 	{ TASK_SUBMITTED, "" },         { TASK_REQUEUED, "\033[35m" },
-	{ TASK_CACHED, "\033[32m" },
+	{ TASK_CACHED, "\033[32m" },   { TASK_SKIPPED, "\033[33m" },
 };
 
 struct progress *progress_new(FILE *out)
@@ -72,7 +72,8 @@ static void clear_bar(struct progress *p)
 static size_t final_count(const struct tracker_counts *c)
 {
 	return c->by_state[TASK_SUCCEEDED] + c->by_state[TASK_FAILED] +
-	       c->by_state[TASK_CANCELLED] + c->by_state[TASK_CACHED];
+	       c->by_state[TASK_CANCELLED] + c->by_state[TASK_CACHED] +
+	       c->by_state[TASK_SKIPPED];
 }
 
 /* "1h02m", "3m20s", "12s" */

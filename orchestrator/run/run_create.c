@@ -54,7 +54,8 @@ static int find_hits(struct run_session *s, bool use_cache, bool **hit, size_t *
 		return -1;
 	}
 	for (size_t c = 0; c < s->config->n_components; c++)
-		for (size_t i = 0; i < n; i++)
+		/* a fan-in's input is the succeeded list of this run: never a hit */
+		for (size_t i = 0; i < n && !s->config->components[c].fan_in; i++)
 			*hits += (*hit)[c * n + i] =
 				run_cache_lookup(s, &s->config->components[c], i) != NULL;
 	run_cache_say_refused(s);
@@ -77,6 +78,8 @@ int run_session_plan_uncached(struct run_session *s, const struct plan_options *
 	for (size_t c = 0; c < nc; c++) {
 		struct plan_request *r = &requests[n_requests];
 
+		if (s->config->components[c].stage > 0)
+			continue;  /* later stages: run_stages.c, as upstreams succeed */
 		*r = (struct plan_request){
 			.component = &s->config->components[c],
 			.resources = component_resources(&s->config->components[c], s->target),

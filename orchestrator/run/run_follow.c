@@ -8,6 +8,7 @@
 #include "lib/util/crash_point.h"
 #include "lib/util/interrupt.h"
 #include "run/run_close.h"
+#include "run/run_stages.h"
 #include "run/run_submit.h"
 #include "run/run_window.h"
 
@@ -23,7 +24,7 @@ bool run_follow_finished(const struct run_session *s)
 {
 	/* a failed task with a retry decided is final, the run is not */
 	return !backend_busy(s->backend) && tracker_all_final(s->tracker) &&
-	       !run_retries_pending(s) && !run_window_pending(s);
+	       !run_retries_pending(s) && !run_window_pending(s) && !run_stages_pending(s);
 }
 
 /* Whether to stop following, and why. A signal counts from the start of
@@ -49,6 +50,9 @@ static int retry_step(struct run_session *s, const struct follow_options *o,
 	long n = run_submit_retries(s, err);
 	char text[128];
 
+	/* then the later stages: what their upstreams allow now (run_stages.h) */
+	if (n >= 0 && run_stages_step(s, true, err) < 0)
+		return -1;
 	if (n > 0 && o->progress) {
 		snprintf(text, sizeof text, "retrying %ld task%s", n, n == 1 ? "" : "s");
 		progress_note(o->progress, text);

@@ -13,6 +13,7 @@
 #include "run/run_cache.h"
 #include "run/run_outputs.h"
 #include "run/run_submit.h"
+#include "run/run_stages.h"
 #include "run/run_window.h"
 #include "scenarios/scenarios.h"
 
@@ -195,6 +196,14 @@ static int pick(struct run_session *s, const struct task_table *t, bool use_cach
 				error_system(err, "resuming %s", s->run->id);
 				return -1;
 			}
+			if (run_stages_owns(s->config, t->latest[at], component)) {
+				/* they follow their upstreams, by the same stage steps */
+				out->staged += (!component->fan_in || i == 0) &&  /* a fan-in is task 0 */
+					       (!t->latest[at] ||
+						(t->latest[at]->state != TASK_SUCCEEDED &&
+						 t->latest[at]->state != TASK_CACHED));
+				continue;
+			}
 			if (outputs_gone(s, component, t->latest[at], &gone, out, err) != 0)
 				return -1;
 			if (!wants_resume(s, component, i, t->latest[at], t->max_attempt[at], gone,
@@ -258,11 +267,16 @@ int run_session_resume(struct run_session *s, bool use_cache, struct run_resume_
 	if (use_cache && run_cache_load_index(s, err) != 0)
 		return -1;
 	t.n_scenarios = scenarios_count(s->config->scenarios);
-	if (table_fill(s, &t, err) == 0 && pick(s, &t, use_cache, &p, out, err) == 0)
-		rc = p.n == 0 ? 0
-			      : run_record_reopen(s->run->path, &s->record, err) == 0
-					? submit(s, p.d, p.hit, p.n, out, err)
-					: -1;
+	s->stages_resume_wave = journal_state(s->journal)->last_wave + 1;
+	if (table_fill(s, &t, err) == 0 && pick(s, &t, use_cache, &p, out, err) == 0) {
+		if (p.n == 0 && !(out->staged && run_stages_pending(s)))
+			out->staged = 0;  /* nor would the stages do anything now: untouched */
+		if (p.n > 0)
+			rc = run_record_reopen(s->run->path, &s->record, err) == 0
+				     ? submit(s, p.d, p.hit, p.n, out, err) : -1;
+		else  /* only the stages' (a fan-in that failed): the follow loop's */
+			rc = out->staged ? run_record_reopen(s->run->path, &s->record, err) : 0;
+	}
 	free(t.latest);
 	free(t.max_attempt);
 	free(p.d);

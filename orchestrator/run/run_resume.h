@@ -41,6 +41,7 @@ struct run_resume_outcome {
 	size_t cached;            /* found in the cache instead */
 	size_t in_flight;         /* still queued or running: followed */
 	size_t outputs_gone;      /* succeeded or cached, outputs vanished since */
+	size_t staged;            /* later stages' tasks left to run_stages.h */
 	char wave[32];            /* the resume wave; "" when none */
 };
 

@@ -63,6 +63,9 @@ struct run_session {
 	struct run_window window;       /* run_window.h: a site's limit on queued jobs */
 	struct retry_context retry;     /* the tracker's decider's; unused without config */
 	struct run_cache *cache;        /* run_cache.h; NULL when nothing caches */
+	/* run_stages.h: the wave `scalable resume` began at (0: not resumed):
+	 * a fan-in that failed before it runs again */
+	unsigned stages_resume_wave;
 	run_note_fn note;
 	void *note_ctx;
 };

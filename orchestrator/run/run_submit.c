@@ -140,7 +140,7 @@ int run_submit_first_wave(struct run_session *s, const struct plan *plan, run_no
 }
 
 /* A chunk whose submission nobody saw answered: a wave now could repeat it. */
-static bool journal_unanswered(const struct run_session *s)
+bool run_submit_unanswered(const struct run_session *s)
 {
 	const struct journal_submission **uncertain = NULL;
 	size_t n = journal_uncertain(journal_state(s->journal), &uncertain);
@@ -256,6 +256,14 @@ static int finish_first_wave(struct run_session *s, struct error *err)
 
 int run_submit_wave(struct run_session *s, struct retry_wave *w, struct error *err)
 {
+	for (size_t r = 0; r < w->n_requests; r++)
+		w->requests[r].exclude = w->exclude[r];
+	return run_submit_requests(s, w->requests, w->n_requests, err);
+}
+
+int run_submit_requests(struct run_session *s, const struct plan_request *requests, size_t n,
+			struct error *err)
+{
 	char wave[32];
 	struct plan_options o = {
 		.target = s->target, .run_dir = s->run->path, .run_id = s->run->id,
@@ -266,9 +274,7 @@ int run_submit_wave(struct run_session *s, struct retry_wave *w, struct error *e
 	int rc;
 
 	journal_wave_name(journal_state(s->journal)->last_wave + 1, wave, sizeof wave);
-	for (size_t r = 0; r < w->n_requests; r++)
-		w->requests[r].exclude = w->exclude[r];
-	rc = plan_wave(s->config, &o, w->requests, w->n_requests, &plan, err) == 0 &&
+	rc = plan_wave(s->config, &o, requests, n, &plan, err) == 0 &&
 			     plan_write_scripts(plan, err) == 0 ? 0 : -1;
 	if (rc == 0) {
 		crash_point("wave_scripts");
@@ -285,7 +291,7 @@ long run_submit_retries(struct run_session *s, struct error *err)
 	size_t n = 0;
 	long submitted = -1;
 
-	if (!s->config || !s->journal || !s->target || journal_unanswered(s))
+	if (!s->config || !s->journal || !s->target || run_submit_unanswered(s))
 		return 0;
 	if (finish_first_wave(s, err) != 0)
 		return -1;

@@ -38,4 +38,13 @@ int run_submit_wave(struct run_session *s, struct retry_wave *w, struct error *e
 /* Whether retries are decided and not yet submitted: the run goes on. */
 bool run_retries_pending(const struct run_session *s);
 
+/* True while a chunk's submission is in the journal unanswered: no new
+ * wave now (it could repeat that chunk). */
+bool run_submit_unanswered(const struct run_session *s);
+
+/* One more wave of the given groups (run_submit_wave's, without a retry
+ * round: the stages' tasks, run_stages.h). */
+int run_submit_requests(struct run_session *s, const struct plan_request *requests, size_t n,
+			struct error *err);
+
 #endif

@@ -97,18 +97,35 @@ static json_t *with_outputs(json_t *component, const struct component *c)
 	return component;
 }
 
+/* Stages, only when the component has after: (the digest of a config
+ * without stages stays what it was). */
+static json_t *with_stages(json_t *component, const struct component *c)
+{
+	json_t *after;
+
+	if (!component || (!c->fan_in && !c->n_after))
+		return component;
+	after = c->fan_in ? json_string("all") : string_list_json(&c->after_names);
+	if (json_object_update_new(component, json_pack(
+		    "{s:o, s:s}", "after", after, "when", fan_in_when_name(c->when))) != 0) {
+		json_decref(component);
+		return NULL;
+	}
+	return component;
+}
+
 static json_t *component_json(const struct component *c, struct error *err)
 {
 	json_t *template = template_digest(c, err);
 
 	if (!template)
 		return NULL;
-	return with_outputs(with_pack(json_pack("{s:s, s:o, s:s?, s:I, s:I, s:I, s:o, s:o, s:b, s:o}",
+	return with_stages(with_outputs(with_pack(json_pack("{s:s, s:o, s:s?, s:I, s:I, s:I, s:o, s:o, s:b, s:o}",
 			 "name", c->name, "template_sha256", template, "command", c->command,
 			 "cpus", (json_int_t)c->cpus, "memory_bytes", (json_int_t)c->memory_bytes,
 			 "walltime_s", (json_int_t)c->walltime_s, "env", env_json(c),
 			 "setup", string_list_json(&c->setup), "cache", c->cache,
-			 "inputs", string_list_json(&c->inputs)), c), c);
+			 "inputs", string_list_json(&c->inputs)), c), c), c);
 }
 
 static ssize_t hash_write(void *cookie, const char *data, size_t len)

@@ -48,6 +48,7 @@
 #define RECORD_WAVE "wave"
 #define RECORD_RESTART_COUNT "restart_count"
 #define RECORD_NOT_STARTED "not_started"
+#define RECORD_UPSTREAM "upstream"        /* a skipped row: the upstream task that failed */
 
 /* failures.jsonl, at the top. */
 #define RECORD_MESSAGE "message"

@@ -12,7 +12,7 @@ static const char *const state_names[TASK_STATE_COUNT] = {
 	[TASK_SUBMITTED] = "submitted", [TASK_RUNNING] = "running",
 	[TASK_SUCCEEDED] = "succeeded", [TASK_FAILED] = "failed",
 	[TASK_CANCELLED] = "cancelled", [TASK_REQUEUED] = "requeued",
-	[TASK_CACHED] = "cached",
+	[TASK_CACHED] = "cached", [TASK_SKIPPED] = "skipped",
 };
 
 const char *task_state_name(enum task_state state)
@@ -34,7 +34,7 @@ bool task_state_from_name(const char *name, enum task_state *state)
 bool task_state_is_final(enum task_state state)
 {
 	return state == TASK_SUCCEEDED || state == TASK_FAILED || state == TASK_CANCELLED ||
-	       state == TASK_CACHED;
+	       state == TASK_CACHED || state == TASK_SKIPPED;
 }
 
 void task_row_init(struct task_row *row)
@@ -79,6 +79,20 @@ json_t *task_row_json(const struct task_row *r, const char *run_id)
 	/* added, only when true: the attempt's pack ended before it began */
 	if (row && r->not_started &&
 	    json_object_set_new(row, RECORD_NOT_STARTED, json_true()) != 0) {
+		json_decref(row);
+		row = NULL;
+	}
+	/* added, on a skipped row: the upstream task that failed for good */
+	if (r->upstream)
+		snprintf(name, sizeof name, "%s-%zu", r->upstream->component, r->upstream->index);
+	if (row && r->upstream &&
+	    json_object_set_new(row, RECORD_UPSTREAM, json_pack(
+		    "{s:s, s:I, s:s, s:o, s:s?, s:s?}", RECORD_COMPONENT, r->upstream->component,
+		    RECORD_TASK_ID, (json_int_t)r->upstream->index, RECORD_TASK_NAME,
+		    name, RECORD_ATTEMPT, r->upstream->attempt
+			? json_integer(r->upstream->attempt) : json_null(),
+		    RECORD_STATE, r->upstream->state, RECORD_FAILURE_CLASS,
+		    r->upstream->failure_class)) != 0) {
 		json_decref(row);
 		row = NULL;
 	}

@@ -28,14 +28,26 @@ enum task_state {
 	TASK_CANCELLED,
 	TASK_REQUEUED,
 	TASK_CACHED,
+	/* a later stage's scenario whose upstream failed for good: never run
+	 * (docs/run-directory.md "Stages") */
+	TASK_SKIPPED,
 	TASK_STATE_COUNT
 };
 
 const char *task_state_name(enum task_state state);
 bool task_state_from_name(const char *name, enum task_state *state);
-/* succeeded, failed, cancelled and cached: nothing more will happen to the attempt
+/* succeeded, failed, cancelled, cached and skipped: nothing more will happen to the attempt
  * (unless Slurm requeues it). */
 bool task_state_is_final(enum task_state state);
+
+/* Why a task is skipped: its upstream task's latest attempt, as it ended. */
+struct task_upstream {
+	const char *component;
+	size_t index;
+	unsigned attempt;             /* 0: it never had one */
+	const char *state;            /* "failed", "cancelled", "skipped"; NULL: never run */
+	const char *failure_class;    /* NULL: none */
+};
 
 /* One tasks.jsonl row. Negative numbers and NULL strings are written null. */
 struct task_row {
@@ -53,6 +65,7 @@ struct task_row {
 	int64_t max_rss_bytes, requested_memory_bytes, requested_walltime_s;
 	const char *failure_class, *error_type, *error_message;
 	bool not_started;             /* cancelled: its pack ended before it began */
+	const struct task_upstream *upstream;  /* skipped: why (written as "upstream"); NULL: none */
 };
 
 /* A task_row with every optional field unknown. */

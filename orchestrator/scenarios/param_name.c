@@ -7,7 +7,7 @@
 
 const char *const builtin_placeholders[] = {
 	"attempt", "command", "component", "cpus", "memory", "memory_mb",
-	"project", "run_dir", "setup", "task_id", "walltime", "walltime_s", NULL,
+	"project", "run_dir", "setup", "succeeded_file", "task_id", "walltime", "walltime_s", NULL,
 };
 
 bool is_identifier(const char *name)

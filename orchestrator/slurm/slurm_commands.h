@@ -83,6 +83,19 @@ int slurm_scontrol_jobs(const uint32_t *job_ids, size_t n, unsigned timeout_s,
 /* One scancel for all ids; jobs that already ended are not an error. */
 int slurm_scancel(const uint32_t *job_ids, size_t n, unsigned timeout_s, struct error *err);
 
+/* One task of an array job. */
+struct slurm_array_task {
+	uint32_t array_job_id, array_task_id;
+};
+/* One scancel for the given array tasks, one argument per array job
+ * (JOB_[1,5,9]; slurm_array_task_args), never one call per task. */
+int slurm_scancel_array_tasks(const struct slurm_array_task *tasks, size_t n,
+			      unsigned timeout_s, struct error *err);
+/* scancel's arguments for tasks (any order, repeats allowed): one
+ * "JOB_[T,T,...]" per array job, jobs and tasks in ascending order
+ * (malloc'd, *n_args of them; NULL when out of memory). */
+char **slurm_array_task_args(const struct slurm_array_task *tasks, size_t n, size_t *n_args);
+
 /* The nodes of partition (NULL: the default one) as "n1,n2" (malloc'd; ""
  * when it has none), from one sinfo. */
 int slurm_partition_nodes(const char *partition, unsigned timeout_s, char **nodes,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "backend/backend.h"
+#include "run/run_stages.h"
 #include "run/run_submit.h"
 #include "lib/util/u64_map.h"
 
@@ -34,7 +35,8 @@ long sweeper_pass(struct run_session *s, struct error *err)
 	/* what an earlier pass decided may still wait for its wave */
 	if ((before = run_submit_retries(s, err)) < 0 || tracker_poll_events(s->tracker, err) < 0 ||
 	    backend_poll(s->backend, s->tracker, err) != 0 ||
-	    (after = run_submit_retries(s, err)) < 0)
+	    (after = run_submit_retries(s, err)) < 0 ||
+	    run_stages_step(s, false, err) < 0)  /* later stages whose upstreams succeeded */
 		return -1;
 	return before + after;
 }

@@ -62,7 +62,7 @@ static void add_attempt(struct tally *tally, const struct task_attempt *a, bool 
 		if (a->state == TASK_FAILED)
 			tally->final_failures[a->failure_class]++;
 	}
-	if (a->state == TASK_CACHED)
+	if (a->state == TASK_CACHED || a->state == TASK_SKIPPED)
 		return;  /* no attempt ran */
 	tally->attempts++;
 	tally->resubmissions += a->attempt > 1;

@@ -166,6 +166,20 @@ const struct task_attempt *tracker_find(const struct tracker *t, const char *com
 	return tracker_attempt((struct tracker *)t, component, index, attempt, false);
 }
 
+const struct task_attempt *tracker_latest(const struct tracker *t, const char *component,
+					  size_t index)
+{
+	const struct tracked_task *task;
+
+	for (size_t i = 0; i < t->components.count; i++) {
+		if (strcmp(t->components.names[i], component) != 0)
+			continue;
+		task = u64_map_get(&t->tasks, task_key((uint32_t)i, index));
+		return task ? tracked_task_latest(task) : NULL;
+	}
+	return NULL;
+}
+
 struct task_attempt *tracked_task_latest(const struct tracked_task *task)
 {
 	for (unsigned i = task->n_attempts; i-- > 0;)
@@ -289,6 +303,7 @@ static void free_attempt(struct task_attempt *a)
 	free(a->error_type);
 	free(a->error_message);
 	free(a->retry);
+	free(a->skip);
 	free(a);
 }
 

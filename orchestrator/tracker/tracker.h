@@ -104,7 +104,14 @@ struct task_attempt {
 	 * the queue as a new attempt that no retry policy counts */
 	bool packed, started, not_started;
 	bool pack_settled;              /* settled by its pack's end, not its own */
+	struct tracker_skip *skip;      /* skipped: why (its row's upstream); NULL: not */
 	unsigned poll_seen;             /* the tracker's own: the last poll that named it */
+};
+
+/* Why a task is skipped, owned by its attempt (upstream points into it). */
+struct tracker_skip {
+	struct task_upstream upstream;
+	char component[128], state[16], failure_class[32];
 };
 
 /* What the orchestrator decides about a failed attempt: malloc'd, or NULL
@@ -205,6 +212,13 @@ int tracker_add_submission(struct tracker *t, const struct tracker_submission *s
 int tracker_add_cached(struct tracker *t, const char *component, size_t index,
 		       unsigned attempt, struct error *err);
 
+/* A later stage's scenario not run because its upstream task (why, copied)
+ * failed: this attempt (new, or one still queued that was cancelled in
+ * Slurm before it ran) is `skipped`, with error_type upstream_failed and a
+ * message naming the upstream and its class. */
+int tracker_add_skipped(struct tracker *t, const char *component, size_t index,
+			unsigned attempt, const struct task_upstream *why, struct error *err);
+
 /* Reads what is new in events/ and applies it; returns the events read or -1. */
 long tracker_poll_events(struct tracker *t, struct error *err);
 /* What went unread in events/ (docs/telemetry.md, "What else a task may
@@ -291,6 +305,9 @@ size_t tracker_not_started(const struct tracker *t, const struct task_attempt **
 /* The attempt, or NULL. */
 const struct task_attempt *tracker_find(const struct tracker *t, const char *component,
 					size_t index, unsigned attempt);
+/* The task's latest (highest-numbered) attempt, or NULL when it has none. */
+const struct task_attempt *tracker_latest(const struct tracker *t, const char *component,
+					  size_t index);
 
 /* What the reader of events/ has done (event_reader.h: files opened, known
  * ended, skipped): for tests and benchmarks. */

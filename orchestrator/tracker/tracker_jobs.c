@@ -91,6 +91,9 @@ static int apply_record(struct tracker *t, struct task_attempt *a, const struct 
 			snprintf(a->node, sizeof a->node, "%s", r->node);
 		return attempt_running(t, a, NULL, err);
 	}
+	/* a later stage's task Slurm holds in vain: run_stages.c settles it */
+	if (phase == JOB_PHASE_QUEUED && !strcmp(r->reason, "DependencyNeverSatisfied"))
+		snprintf(a->slurm_reason, sizeof a->slurm_reason, "%s", r->reason);
 	return 0;
 }
 

@@ -47,7 +47,7 @@ static void take_outcome(struct task_attempt *a, const struct task_row *row)
 
 static int take_failure_text(struct task_attempt *a, const struct task_row *row)
 {
-	if (a->state != TASK_FAILED)
+	if (a->state != TASK_FAILED && a->state != TASK_SKIPPED)
 		return 0;
 	if (row->failure_class)
 		failure_class_from_name(row->failure_class, &a->failure_class);

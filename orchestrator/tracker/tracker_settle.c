@@ -46,6 +46,12 @@ static void fill_row(const struct task_attempt *a, enum task_state state,
 		row->error_message = TRACKER_NOT_STARTED_MESSAGE;
 		return;
 	}
+	if (state == TASK_SKIPPED) {
+		row->error_type = a->error_type;
+		row->error_message = a->error_message;
+		row->upstream = a->skip ? &a->skip->upstream : NULL;
+		return;
+	}
 	if (state == TASK_RUNNING || state == TASK_SUBMITTED || state == TASK_CACHED)
 		return;
 	row->duration_s = a->duration_s;

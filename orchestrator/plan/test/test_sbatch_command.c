@@ -120,9 +120,47 @@ static void a_sweeper_after_a_delay(void **state)
 	string_vec_free(argv);
 }
 
+/* A later stage's chunk: index i waits for index i of each upstream array. */
+static void a_stage_after_its_upstreams(void **state)
+{
+	static const uint32_t upstream[] = { 8000001, 8000002 };
+	const struct sbatch_command cmd = {
+		.job_name = "p.post.w001.0.run-x", .comment = "scalable:run-x:w001/post/0",
+		.array = "0-199", .output = "/r/logs/slurm-%A_%a.out", .cpus_per_task = 1,
+		.after_corr = upstream, .n_after_corr = 2, .script = "/r/post.sh",
+	};
+	static const char *const expect[] = {
+		"sbatch", "--parsable", "--job-name=p.post.w001.0.run-x",
+		"--comment=scalable:run-x:w001/post/0", "--array=0-199",
+		"--output=/r/logs/slurm-%A_%a.out", "--export=ALL", "--cpus-per-task=1",
+		"--no-requeue", "--dependency=aftercorr:8000001:8000002",
+		"--kill-on-invalid-dep=no", "/r/post.sh", NULL,
+	};
+	static const uint32_t sweeper_after[] = { 5 };
+	struct sbatch_command both = cmd;
+	static const char *const expect_both[] = {
+		"sbatch", "--parsable", "--job-name=p.post.w001.0.run-x",
+		"--comment=scalable:run-x:w001/post/0", "--array=0-199",
+		"--output=/r/logs/slurm-%A_%a.out", "--export=ALL", "--cpus-per-task=1",
+		"--no-requeue", "--dependency=afterany:5,aftercorr:8000001:8000002",
+		"--kill-on-invalid-dep=no", "/r/post.sh", NULL,
+	};
+	char **argv = sbatch_command_argv(&cmd);
+
+	(void)state;
+	assert_argv(argv, expect);
+	string_vec_free(argv);
+	both.after = sweeper_after;
+	both.n_after = 1;
+	argv = sbatch_command_argv(&both);
+	assert_argv(argv, expect_both);
+	string_vec_free(argv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_stage_after_its_upstreams),
 		cmocka_unit_test(a_chunk),
 		cmocka_unit_test(a_chunk_with_nothing_optional),
 		cmocka_unit_test(a_sweeper_after_jobs),

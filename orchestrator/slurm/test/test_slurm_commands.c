@@ -351,6 +351,29 @@ static void test_scancel_one_call(void **state)
 	assert_int_equal(slurm_scancel(NULL, 0, 10, &err), SLURM_OK);
 }
 
+/* A stage's queued tasks cancelled in one scancel: one JOB_[T,...] per
+ * array job, sorted, each task once, however many tasks. */
+static void test_scancel_array_tasks_one_call(void **state)
+{
+	static const struct slurm_array_task tasks[] = {
+		{ 8000002, 9 }, { 8000001, 5 }, { 8000002, 1 }, { 8000001, 1 }, { 8000002, 9 },
+	};
+	struct shims *s = *state;
+	struct error err = { 0 };
+	size_t n_args;
+	char **args = slurm_array_task_args(tasks, 5, &n_args);
+
+	assert_int_equal(n_args, 2);
+	assert_string_equal(args[0], "8000001_[1,5]");
+	assert_string_equal(args[1], "8000002_[1,9]");
+	free(args[0]);
+	free(args[1]);
+	free(args);
+	assert_int_equal(slurm_scancel_array_tasks(tasks, 5, 10, &err), SLURM_OK);
+	assert_call(s, "scancel [8000001_[1,5]] [8000002_[1,9]] TF= BL= OFF=\n");
+	assert_int_equal(slurm_scancel_array_tasks(tasks, 0, 10, &err), SLURM_OK);
+}
+
 static void test_missing_command(void **state)
 {
 	static const uint32_t ids[] = { 1 };
@@ -385,6 +408,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sacct_needs_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scontrol_one_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scancel_one_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scancel_array_tasks_one_call, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_missing_command, setup, teardown),
 	};
 

@@ -572,6 +572,47 @@ static void a_requeue_is_the_same_attempt(void **state)
 	assert_int_equal(rows(f, "failures.jsonl", 0, NULL, NULL), 0);
 }
 
+/* A later stage's task held in Slurm: a DependencyNeverSatisfied reason is
+ * kept (any other pending reason is not), and skipping the queued attempt
+ * writes a final skipped row naming its upstream, without a failure. */
+static void a_held_task_is_skipped(void **state)
+{
+	struct fixture *f = *state;
+	struct job_record r = job(ARRAY, 2, "PENDING", false);
+	const struct task_upstream why = { "prepare", 2, 1, "failed", "input_error" };
+	const struct task_attempt *a;
+	struct error err;
+	json_t *row;
+
+	submit(f, ARRAY, 0, 3, 1, "w002");
+	snprintf(r.reason, sizeof r.reason, "Dependency");
+	apply(f, r);
+	a = tracker_find(f->t, "model", 2, 1);
+	assert_string_equal(a->slurm_reason, "");
+	snprintf(r.reason, sizeof r.reason, "DependencyNeverSatisfied");
+	apply(f, r);
+	assert_string_equal(a->slurm_reason, "DependencyNeverSatisfied");
+	assert_int_equal(a->state, TASK_SUBMITTED);
+	if (tracker_add_skipped(f->t, "model", 2, 1, &why, &err) != 0)
+		fail_msg("%s", err.text);
+	assert_int_equal(a->state, TASK_SKIPPED);
+	assert_int_equal(rows(f, "tasks.jsonl", 2, "skipped", &row), 1);
+	assert_string_equal(str(row, "error_type"), "upstream_failed");
+	assert_string_equal(str(json_object_get(row, "upstream"), "task_name"), "prepare-2");
+	assert_string_equal(str(json_object_get(row, "upstream"), "failure_class"),
+			    "input_error");
+	assert_true(json_is_null(json_object_get(row, "failure_class")));
+	json_decref(row);
+	/* once final, nothing moves it: not a second skip, not Slurm's cancel */
+	if (tracker_add_skipped(f->t, "model", 2, 1, &why, &err) != 0)
+		fail_msg("%s", err.text);
+	apply(f, job(ARRAY, 2, "CANCELLED", true));
+	assert_int_equal(rows(f, "tasks.jsonl", 2, NULL, NULL), 2);
+	assert_int_equal(rows(f, "failures.jsonl", 2, NULL, NULL), 0);
+	assert_true(tracker_latest(f->t, "model", 2) == a);
+	counts_agree(f->t);
+}
+
 static int count_lines(struct fixture *f, const char *name)
 {
 	return tmpdir_count_lines(f->dir, name);
@@ -944,6 +985,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(slurm_alone_settles_success_and_cancel, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_requeue_is_the_same_attempt, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_held_task_is_skipped, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_rebuild_writes_nothing_twice, setup, teardown),
 		cmocka_unit_test_setup_teardown(what_a_task_leaves_in_events_is_skipped_and_said_once,
 						setup, teardown),
