@@ -157,6 +157,16 @@ static bool held_in_vain(const struct step *st, const struct component *c, size_
 
 	if (a->state != TASK_SUBMITTED || !a->array_job_id)
 		return false;
+	/* Slurm can say so before the tracker has settled the upstream that
+	 * failed: wait for that, or the task would go in again on the same
+	 * array, and be held in vain again (issue 13's sweep, on the cluster) */
+	for (size_t k = 0; never && k < c->n_after; k++) {
+		const struct task_attempt *up = tracker_latest(
+			st->s->tracker, st->s->config->components[c->after[k]].name, index);
+
+		if (up && queued(up))
+			return false;
+	}
 	for (size_t k = 0; k < c->n_after; k++) {
 		const struct component *u = &st->s->config->components[c->after[k]];
 		const struct task_attempt *up = tracker_latest(st->s->tracker, u->name, index);

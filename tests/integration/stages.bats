@@ -161,3 +161,164 @@ YAML
 	[ "$(jq -s 'map(select(.component != "prepare")) | length' "$run_dir/failures.jsonl")" -eq 0 ]
 	[ -z "$(as_user squeue -h -o %i)" ]
 }
+
+# pipeline DIR TARGET_LINE: issue 13's acceptance sweep in DIR: 200
+# scenarios through prepare -> model -> post and an after: all aggregate,
+# with failures injected in each stage until DIR/fixed exists: input errors
+# in prepare (i % 37 == 3), model (i % 43 == 11) and post (i % 47 == 13),
+# and a transient error in model's first attempt (i % 41 == 7).
+pipeline() {
+	cat >"$1/scalable.yaml" <<'YAML'
+version: 1
+project: pipeline
+targets:
+  hpc: {provider: slurm, partition: low, walltime: "00:10:00", poll_interval: 2s}
+  laptop: {provider: local, walltime: "00:10:00", local: {concurrency: 8}}
+scenarios:
+  range: {name: i, start: 0, stop: 199}
+retry:
+  transient: {max_attempts: 3, backoff: {initial: 1s, max: 2s}}
+components:
+  prepare: {command: "sh ./task.sh prepare {{ i }}", memory: 50M}
+  model: {command: "sh ./task.sh model {{ i }}", memory: 50M, after: [prepare]}
+  post: {command: "sh ./task.sh post {{ i }}", memory: 50M, after: [model]}
+  aggregate:
+    command: 'cp "$SCALABLE_SUCCEEDED_FILE" "agg.$SCALABLE_ATTEMPT.jsonl"'
+    memory: 50M
+    after: all
+    when: always
+YAML
+	cat >"$1/task.sh" <<'SH'
+i=$2
+if [ ! -e fixed ]; then
+	case $1 in
+	prepare) [ $((i % 37)) -eq 3 ] && { echo "bad input for prepare $i" >&2; exit 65; } ;;
+	model) [ $((i % 43)) -eq 11 ] && { echo "bad input for model $i" >&2; exit 65; } ;;
+	post) [ $((i % 47)) -eq 13 ] && { echo "bad input for post $i" >&2; exit 65; } ;;
+	esac
+fi
+if [ "$1" = model ] && [ $((i % 41)) -eq 7 ] && [ "$SCALABLE_ATTEMPT" = 1 ]; then
+	echo "connection reset, try again" >&2
+	exit 75
+fi
+echo "$1 $i ok"
+SH
+	chown -R "$TEST_USER:" "$1"
+}
+
+# final_states RUN: "component task_id state" of each task's latest attempt, sorted.
+final_states() {
+	jq -sr 'group_by([.component, .task_id]) | map(max_by(.attempt))
+		| map("\(.component) \(.task_id) \(.state)") | .[]' "$1/tasks.jsonl" | sort
+}
+
+@test "issue 13's sweep: 200 scenarios in three stages and an aggregate, failures in each stage; the same states on the local target; resume completes it" {
+	dir=$(new_run_dir)
+	pipeline "$dir"
+	run in_dir "$dir" timeout 1200 "$SCALABLE" run --target hpc --poll-interval 2s
+	echo "$output" | tail -5
+	[ "$status" -eq 1 ]
+	run_dir=$(the_run "$dir")
+	# 6 prepare, 5 model and 4 post failures; 6 + 11 skipped downstream; the
+	# transient ones succeeded on their retry
+	run python3 - "$run_dir" <<'PY'
+import json, sys
+from collections import Counter, defaultdict
+run = sys.argv[1]
+rows = [json.loads(l) for l in open(f"{run}/tasks.jsonl")]
+latest = {}
+for r in rows:
+    k = (r["component"], r["task_id"])
+    if k not in latest or r["attempt"] >= latest[k]["attempt"]:
+        latest[k] = r
+def ids(c, s):
+    return sorted(i for (k, i), r in latest.items() if k == c and r["state"] == s)
+prep_bad = [i for i in range(200) if i % 37 == 3]
+model_bad = [i for i in range(200) if i % 43 == 11]
+post_bad = [i for i in range(200) if i % 47 == 13]
+assert ids("prepare", "failed") == prep_bad, ids("prepare", "failed")
+assert ids("model", "skipped") == prep_bad, ids("model", "skipped")
+assert ids("model", "failed") == model_bad, ids("model", "failed")
+assert ids("post", "skipped") == sorted(prep_bad + model_bad), ids("post", "skipped")
+assert ids("post", "failed") == post_bad, ids("post", "failed")
+assert ids("aggregate", "succeeded") == [0]
+for i in (i for i in range(200) if i % 41 == 7):
+    assert latest[("model", i)]["state"] == "succeeded" and latest[("model", i)]["attempt"] == 2, i
+for (c, i), r in latest.items():
+    if r["state"] == "skipped":
+        up = r["upstream"]
+        assert up["task_id"] == i and up["state"] in ("failed", "skipped"), r
+# one sbatch per stage per chunk per wave: no (wave, component, offset) twice
+intents, submitted = {}, []
+for rec in map(json.loads, open(f"{run}/journal.jsonl")):
+    if rec["record"] == "intent":
+        intents[rec["key"]] = (rec["wave"], rec["component"], rec["offset"])
+    elif rec["record"] == "submitted":
+        submitted.append(rec["key"])
+assert len(submitted) == len(set(submitted)), "a key submitted twice"
+triples = Counter(intents[k] for k in submitted)
+assert max(triples.values()) == 1, triples
+# every stage queued in Slurm (aftercorr) before the first prepare ended:
+# nothing polls for a dependency
+first_end = min(r["timestamp"] for r in rows
+                if r["component"] == "prepare" and r["state"] in ("succeeded", "failed"))
+for c in ("model", "post"):
+    queued = [r["timestamp"] for r in rows if r["component"] == c and r["state"] == "submitted"]
+    assert sum(t < first_end for t in queued) == 200, (c, first_end)
+# every downstream batch step started after its upstream's ended with exit 0,
+# and only where it did (from the plugin's events)
+component_of = {r["array_job_id"]: r["component"] for r in rows if r.get("array_job_id")}
+starts, good_ends = defaultdict(list), defaultdict(list)
+import glob
+for path in glob.glob(f"{run}/events/**/*.jsonl", recursive=True):
+    for line in open(path):
+        try:
+            ev = json.loads(line)
+        except ValueError:
+            continue
+        if ev.get("step_id") != "batch" or ev.get("array_job_id") not in component_of:
+            continue
+        key = (component_of[ev["array_job_id"]], ev["task_id"])
+        if ev["event"] == "start":
+            starts[key].append(ev["timestamp"])
+        elif ev["event"] == "end" and ev.get("exit_code") == 0:
+            good_ends[key].append(ev["timestamp"])
+late = early = 0
+for down, up in (("model", "prepare"), ("post", "model")):
+    for i in range(200):
+        ran = starts.get((down, i), [])
+        ok = good_ends.get((up, i), [])
+        if not ok:
+            assert not ran, (down, i, "ran without its upstream")
+            continue
+        assert ran, (down, i, "never ran though its upstream succeeded")
+        assert min(ran) >= min(ok), (down, i, min(ran), min(ok))
+print("ok", dict(triples))
+PY
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(wc -l <"$dir/agg.1.jsonl")" -eq $((194 + 189 + 185)) ]
+	[ -z "$(as_user squeue -h -o %i)" ]
+	final_states "$run_dir" >"$dir/states.hpc"
+	# the same sweep on the local target ends in the same states
+	local_dir=$(new_run_dir)
+	pipeline "$local_dir"
+	run in_dir "$local_dir" timeout 600 "$SCALABLE" run --target laptop
+	[ "$status" -eq 1 ]
+	final_states "$(the_run "$local_dir")" >"$dir/states.local"
+	diff "$dir/states.hpc" "$dir/states.local"
+	# the report and diagnose count the skipped on their own
+	run in_dir "$dir" "$SCALABLE" status --latest
+	echo "$output"
+	[[ $output == *"17 skipped"* ]]
+	# resume after the fix runs the failed ones, then the skipped ones follow
+	touch "$dir/fixed"
+	chown "$TEST_USER:" "$dir/fixed"
+	run in_dir "$dir" timeout 1200 "$SCALABLE" resume --latest --poll-interval 2s
+	echo "$output" | tail -5
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .status "$run_dir/run.json")" = completed ]
+	[ "$(jq .summary.counts_by_state.succeeded "$run_dir/run.json")" -eq 601 ]
+	[ "$(wc -l <"$dir/agg.2.jsonl")" -eq 600 ]
+	[ -z "$(final_states "$run_dir" | grep -v ' succeeded$')" ]
+}
