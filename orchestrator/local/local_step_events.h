@@ -26,6 +26,11 @@ struct local_step_end {
  * with errno. */
 int local_step_event_start(int events_dirfd, int layout, const struct step_identity *id);
 
+/* Appends a `sample` line (docs/telemetry.md "Memory samples": the counts
+ * only a cgroup has are null here); returns 0, or -1 with errno. */
+int local_step_event_sample(int events_dirfd, int layout, const struct step_identity *id,
+			    double elapsed_s, const struct step_memory_sample *sample);
+
 /* Appends the end line likewise; returns 0, or -1 with errno. */
 int local_step_event_end(int events_dirfd, int layout, const struct step_identity *id,
 			 const struct local_step_end *end);
