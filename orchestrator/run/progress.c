@@ -246,17 +246,20 @@ static void show_failure(const struct task_attempt *a, bool latest, void *ctx)
 	fprintf(p->out, "%s\n", text);
 }
 
-/* One line per running attempt the first time it is sampled at 90 %. */
+/* One line per attempt the first time it is sampled at 90 % (also when its
+ * end came in the same poll: the samples of a task that ended before a
+ * re-attach are never read again). */
 static void warn_memory(const struct task_attempt *a, bool latest, void *ctx)
 {
 	struct progress *p = ctx;
 	char text[512];
 
-	if (!latest || a->state != TASK_RUNNING || !a->memory.above_90_at[0] ||
+	(void)latest;
+	if (!a->memory.above_90_at[0] ||
 	    u64_map_get(&p->warned, (uintptr_t)a) ||
 	    u64_map_put(&p->warned, (uintptr_t)a, (void *)a) != 0)
 		return;
-	snprintf(text, sizeof text, "%swarning%s %s-%zu (attempt %u) at %.1f %% of its memory "
+	snprintf(text, sizeof text, "%swarning%s %s-%zu (attempt %u) reached %.1f %% of its memory "
 		 "limit on %s", p->color ? "\033[33m" : "", p->color ? "\033[0m" : "",
 		 a->component, a->index, a->attempt, a->memory.percent,
 		 a->memory.node[0] ? a->memory.node : "?");
