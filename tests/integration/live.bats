@@ -72,10 +72,11 @@ status_lists() {
 	grep -q '^memory  *[0-9]* running tasks\? above 80 % of the limit' "$dir/status.txt"
 	[ "$(jq -r '.memory_pressure.worst[] | select(.task == "model-0") | .percent >= 80' "$dir/status.json")" = true ]
 	[ "$(jq -r '.memory_pressure.worst[] | select(.task == "model-0") | .node' "$dir/status.json")" != null ]
-	run wait "$RUN_PID"
+	rc=0
+	wait "$RUN_PID" || rc=$?
 	RUN_PID=
 	cat "$dir/run.out"
-	[ "$status" -eq 1 ]  # the OOM failed for good
+	[ "$rc" -eq 1 ]  # the OOM failed for good
 	grep -q 'warning model-0 (attempt 1) reached' "$dir/run.out"
 	run_dir=$(the_run "$dir")
 	run in_dir "$dir" "$SCALABLE" diagnose --json
