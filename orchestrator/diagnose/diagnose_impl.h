@@ -261,7 +261,8 @@ struct dx_sampled {
 	char component[DX_NAME_MAX];
 	int64_t task, attempt;
 	enum task_state state;
-	bool state_known;
+	bool state_known, task_known;
+	bool pack;                     /* rows of several scenarios name the job: left out */
 };
 
 struct dx_memory {

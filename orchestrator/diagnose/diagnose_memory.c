@@ -144,14 +144,17 @@ static int on_task_row(const char *line, size_t len, uint64_t offset, void *ctx)
 		    ? u64_map_get(&m->by_array, array_key(array_job, array_task)) : NULL;
 	if (!s && job > 0 && job <= UINT32_MAX)
 		s = u64_map_get(&m->by_job, (uint64_t)job);
-	if (!s || !task_state_from_name(state, &st) ||
-	    (s->state_known && task_state_is_final(s->state)))
+	if (!s || !task_state_from_name(state, &st))
+		return 0;
+	if (s->task_known && (s->task != task || strcmp(s->component, component) != 0))
+		s->pack = true;  /* a packed array task: its samples are no one scenario's */
+	if (s->state_known && task_state_is_final(s->state))
 		return 0;
 	snprintf(s->component, sizeof s->component, "%s", component);
 	s->task = task;
 	s->attempt = attempt;
 	s->state = st;
-	s->state_known = true;
+	s->state_known = s->task_known = true;
 	return 0;
 }
 
@@ -222,13 +225,13 @@ void dx_memory_free(struct dx_memory *m)
 
 bool dx_sampled_killed(const struct dx_sampled *s)
 {
-	return s->samples && s->oom;
+	return s->samples && s->oom && !s->pack;
 }
 
 /* Succeeded after a sample at 80 % or more: its scenario may fail next time. */
 bool dx_sampled_at_risk(const struct dx_sampled *s)
 {
-	return s->samples && s->percent >= 80 && !s->oom && s->state_known &&
+	return s->samples && s->percent >= 80 && !s->oom && s->state_known && !s->pack &&
 	       s->state == TASK_SUCCEEDED;
 }
 
@@ -244,7 +247,7 @@ int dx_memory_crossed(const struct diagnosis *dx, const char *component, size_t 
 		const struct dx_sampled *s = m->items[i];
 		uint64_t key = (uint64_t)s->task;  /* a task once, whatever its attempts */
 
-		if (!s->samples || s->task < 0 || strcmp(s->component, component) != 0)
+		if (!s->samples || s->pack || !s->task_known || strcmp(s->component, component) != 0)
 			continue;
 		if (s->percent >= 80 && !u64_map_get(&seen80, key)) {
 			rc = u64_map_put(&seen80, key, (void *)s);

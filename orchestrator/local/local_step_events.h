@@ -3,7 +3,10 @@
  * a batch step: <events_dir>/<job_id>.batch.0.jsonl in layout 1,
  * <events_dir>/<step_event_subdir>/<job_id>.batch.0.jsonl in layout 2 (its
  * directories made level by level, never through a symlink), one write per
- * line. */
+ * line; and its memory samples (local_task_limits.c).
+ *
+ * Tests: orchestrator/local/test/test_local_step_events.c,
+ * orchestrator/local/test/test_local_executor.c (test_memory_samples). */
 #ifndef SCALABLE_LOCAL_STEP_EVENTS_H
 #define SCALABLE_LOCAL_STEP_EVENTS_H
 

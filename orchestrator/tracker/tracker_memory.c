@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Memory samples into the tracker, and the live view of the attempts close
  * to their limit (see tracker.h, "Memory pressure"). A sample read twice
- * (after a re-attach) changes nothing: highest values and earliest times. */
+ * (after a re-attach) changes nothing: highest values and earliest times.
+ *
+ * Tests: orchestrator/tracker/test/test_tracker_memory.c,
+ * tests/integration/live.bats. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

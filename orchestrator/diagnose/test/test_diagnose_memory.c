@@ -2,7 +2,8 @@
 /* diagnose and the memory samples (diagnose_memory.c): an attempt the
  * kernel killed says how long it ran at 90 % or more before the kill; a
  * scenario that reached 80 % and succeeded is at risk, once, with the
- * memory to ask for; a run without samples says nothing of them. Run
+ * memory to ask for; a packed array task's samples are left out (several
+ * scenarios ran in it); a run without samples says nothing of them. Run
  * directories as the orchestrator writes them, with step event files as
  * the plugin writes them (both layouts). */
 #include <jansson.h>
@@ -101,8 +102,13 @@ static void killed_and_at_risk(void **state)
 
 	(void)state;
 	fixture_begin(&fx, "failed");
-	for (size_t i = 0; i < 5; i++)
+	for (size_t i = 0; i < 6; i++)
 		run_of(&fx, i, i == 1 ? "failed" : "succeeded");
+	/* array task 5 ran scenario 9 too (a pack): its samples are no one's */
+	fixture_raw(&fx, "tasks", "{\"event_type\":\"task\",\"schema_version\":1,\"run_id\":\""
+		    FIXTURE_RUN_ID "\",\"component\":\"model\",\"task_id\":9,\"attempt\":1,"
+		    "\"timestamp\":\"2026-01-01T01:00:00.000Z\",\"state\":\"succeeded\","
+		    "\"job_id\":1000,\"array_job_id\":1000,\"array_task_id\":5}\n");
 	fixture_write(&fx);
 	/* 1 grows to its OOM: 80 % at :10, 90 % at :20, again at :30, killed at :45 */
 	sample(&fx, 1, "2026-01-01T01:00:10.000Z", 82.0, "80", false);
@@ -117,9 +123,10 @@ static void killed_and_at_risk(void **state)
 	      ",\"exit_code\":0,\"signal\":null,\"oom_kill_count\":0,\"inferred_cause\":\"exited\"",
 	      true);
 	sample(&fx, 4, "2026-01-01T01:00:10.000Z", 81.0, "80", false);
+	sample(&fx, 5, "2026-01-01T01:00:10.000Z", 88.0, "80", false);
 	r = diagnose_json_of(&fx, &text);
 	mem = json_object_get(r, "memory");
-	assert_int_equal(json_integer_value(json_object_get(mem, "sampled_attempts")), 3);
+	assert_int_equal(json_integer_value(json_object_get(mem, "sampled_attempts")), 4);
 	assert_int_equal(json_integer_value(json_object_get(mem, "killed_count")), 1);
 	k = json_array_get(json_object_get(mem, "killed"), 0);
 	assert_int_equal(json_integer_value(json_object_get(k, "scenario")), 1);
