@@ -100,6 +100,23 @@ static void print_window(FILE *out, const json_t *view)
 	fputs(")\n", out);
 }
 
+/* The running tasks sampled at 80 % of their memory limit or more. */
+static void print_memory(FILE *out, const json_t *pressure)
+{
+	size_t i;
+	json_t *w;
+
+	if (num(pressure, "above_80") == 0)
+		return;
+	fprintf(out, "memory        %lld running task%s above 80 %% of the limit (%lld above 90 %%)\n",
+		(long long)num(pressure, "above_80"), num(pressure, "above_80") == 1 ? "" : "s",
+		(long long)num(pressure, "above_90"));
+	json_array_foreach(json_object_get(pressure, "worst"), i, w)
+		fprintf(out, "  %-24s %5.1f %%  on %-16s since %s\n", str(w, "task"),
+			json_number_value(json_object_get(w, "percent")), str(w, "node"),
+			str(w, "since"));
+}
+
 void status_print(FILE *out, const json_t *view)
 {
 	fprintf(out, "run           %s\n", str(view, "run_id"));
@@ -114,6 +131,7 @@ void status_print(FILE *out, const json_t *view)
 	print_counts(out, json_object_get(view, "counts_by_state"));
 	print_components(out, json_object_get(view, "components"));
 	print_window(out, view);
+	print_memory(out, json_object_get(view, "memory_pressure"));
 	print_failures(out, json_object_get(view, "failures"));
 }
 

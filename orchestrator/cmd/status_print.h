@@ -3,7 +3,7 @@
  * as aligned text.
  *
  * Tests: tests/cli/cli.sh, tests/integration/orchestrator.bats (status and
- * runs as text). */
+ * runs as text), tests/integration/live.bats (the memory line). */
 #ifndef SCALABLE_STATUS_PRINT_H
 #define SCALABLE_STATUS_PRINT_H
 

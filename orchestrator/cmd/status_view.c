@@ -166,6 +166,7 @@ json_t *status_view_json(const struct run_session *s)
 	json_decref(summary);
 	json_object_set_new(view, "failures", failures);
 	add_window(view, s);
+	json_object_set_new(view, "memory_pressure", tracker_memory_pressure_json(s->tracker));
 	return view;
 }
 

@@ -9,7 +9,8 @@
  *    "tasks", "counts_by_state", "components": {name: {"tasks",
  *    "counts_by_state", ...}}, "failures_by_class",
  *    "failures": [{"failure_class", "prefix", "count", "example"}, ...],
- *    "not_submitted", "window": {"max_queued", "refused"} | null}
+ *    "not_submitted", "window": {"max_queued", "refused"} | null,
+ *    "memory_pressure": {"above_80", "above_90", "worst": [...]}}
  *
  * Counts are the tracker's, rebuilt from tasks.jsonl, the journal and the
  * events (so a task whose end event came after the orchestrator left counts
@@ -17,7 +18,9 @@
  * prefix before ':' (as the tutorial counts them), most frequent first.
  * not_submitted counts the first wave's tasks the window (run_window.h)
  * has not submitted yet (0: none); window says why: max_queued (0: no cap)
- * and whether sbatch refused a chunk for a site's limit.
+ * and whether sbatch refused a chunk for a site's limit. memory_pressure:
+ * the running tasks whose memory samples reached 80 % of their limit
+ * (tracker_memory_pressure_json; absent for a closed run).
  *
  * Tests: tests/cli/cli.sh, tests/integration/orchestrator.bats (status
  * --json, runs --json). */

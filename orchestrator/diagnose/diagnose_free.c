@@ -32,6 +32,7 @@ void dx_clear(struct diagnosis *dx)
 	dx_names_free(&dx->components);
 	dx_names_free(&dx->workers);
 	dx_scenarios_free(&dx->scen);
+	dx_memory_free(dx->memory);
 	run_record_clear(&dx->record);
 	free(dx->run_path);
 	memset(dx, 0, sizeof *dx);

@@ -163,6 +163,7 @@ int diagnose_print(FILE *out, const struct diagnosis *dx, bool color)
 		for (size_t i = 0; i < dx->n_findings; i++)
 			finding(&p, i + 1, &dx->findings[i]);
 	}
+	dx_memory_print(out, dx);
 	notes(&p, dx);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

@@ -31,6 +31,8 @@
 #include "rundir/run_lock.h"
 #include "rundir/run_record.h"
 #include "lib/util/strbuf.h"
+#include "lib/util/u64_map.h"
+#include "rfc3339.h"
 #include "rundir/telemetry.h"
 
 #define DX_NO_ID UINT32_MAX
@@ -242,6 +244,34 @@ struct dx_finding {
 	char *suggestion;
 };
 
+/* One job's memory samples (diagnose_memory.c): an attempt, or a pack's
+ * array task. Unknown numbers are 0, or -1 where said. */
+struct dx_sampled {
+	uint32_t job_id;
+	size_t samples;
+	double percent;                /* the highest sampled */
+	int64_t peak_bytes, limit_bytes;
+	char node[64];
+	char first_90[RFC3339_BUFSZ];  /* the first sample at 90 %; "": none */
+	char end_at[RFC3339_BUFSZ];    /* its batch step's end; "": none */
+	bool oom;                      /* that end says the kernel killed it */
+	double above_90_s;             /* first_90 to end_at; -1 unknown */
+	int64_t suggested_bytes;       /* the peak x DIAGNOSE_HEADROOM on the ladder */
+	/* from tasks.jsonl (state_known false: no row names the job) */
+	char component[DX_NAME_MAX];
+	int64_t task, attempt;
+	enum task_state state;
+	bool state_known, task_known;
+	bool pack;                     /* rows of several scenarios name the job: left out */
+};
+
+struct dx_memory {
+	struct dx_sampled **items;     /* every job with a sample or a batch end */
+	size_t n, cap;
+	size_t sampled;                /* of them, with a sample */
+	struct u64_map by_job, by_array;  /* job id; array job id << 32 | array task id */
+};
+
 /* A run's diagnosis; also a thread's partial one (diagnose_parallel.c),
  * which fills only the tables. */
 struct diagnosis {
@@ -266,6 +296,7 @@ struct diagnosis {
 	size_t tasks, by_state[TASK_STATE_COUNT], attempts;
 	struct dx_finding *findings;
 	size_t n_findings;
+	struct dx_memory *memory;      /* diagnose_memory.c; NULL: not read */
 };
 
 /* diagnose_lines.c: calls fn on each complete line of path (without its
@@ -341,6 +372,21 @@ void dx_read_plan(struct diagnosis *dx);
 /* The request the config gave component c: plan.json's, else the smallest
  * request of its first attempts; 0 unknown. */
 int64_t dx_configured_request(const struct diagnosis *dx, uint32_t c);
+
+/* diagnose_memory.c: the memory samples in events/, with the tasks.jsonl
+ * rows of the sampled jobs; 0, or -1 (out of memory). */
+int dx_read_memory(struct diagnosis *dx, struct error *err);
+void dx_memory_free(struct dx_memory *m);
+/* Killed by the kernel after samples; succeeded after one at 80 % or more. */
+bool dx_sampled_killed(const struct dx_sampled *s);
+bool dx_sampled_at_risk(const struct dx_sampled *s);
+/* The tasks of component whose samples reached 80 %, and 90 %; 0, or -1. */
+int dx_memory_crossed(const struct diagnosis *dx, const char *component, size_t *above_80,
+		      size_t *above_90);
+/* diagnose_memory_out.c: diagnose --json's "memory" (NULL when out of
+ * memory), and its lines for people. */
+json_t *dx_memory_json(const struct diagnosis *dx);
+void dx_memory_print(FILE *out, const struct diagnosis *dx);
 
 /* diagnose_free.c: frees what dx holds (not dx itself) and zeroes it. */
 void dx_clear(struct diagnosis *dx);

@@ -113,6 +113,7 @@ json_t *diagnose_json(const struct diagnosis *dx)
 		json_decref(s);
 		return NULL;
 	}
-	out = json_pack("{s:o, s:o}", "summary", s, "findings", findings);
+	out = json_pack("{s:o, s:o, s:o?}", "summary", s, "findings", findings, "memory",
+			dx_memory_json(dx));
 	return out;
 }

@@ -62,6 +62,8 @@ static int load_and_analyse(struct diagnosis *dx, struct error *err)
 	if (dx_load_records(dx, err) != 0)
 		return -1;
 	dx_read_plan(dx);
+	if (dx_read_memory(dx, err) != 0)
+		return -1;
 	if (dx_outcomes(dx) != 0 || dx_shared(dx) != 0 || dx_findings(dx) != 0) {
 		errno = ENOMEM;
 		error_system(err, "cannot diagnose %s", dx->run_path);

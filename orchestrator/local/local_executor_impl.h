@@ -45,6 +45,10 @@ struct task {
 	bool terminating, killed, oom_killed, timed_out, cancelled;
 	bool abandoned;              /* killed by free(): no end event */
 	uint64_t peak_rss;
+	/* memory samples said (docs/telemetry.md "Memory samples"): the first
+	 * at 80 % and at 90 %, and when the last was written */
+	bool said_80, said_90;
+	int64_t said_at_ms;
 };
 
 struct local_executor {
@@ -86,6 +90,9 @@ void local_task_report_dropped(struct local_executor *x, const struct chunk *c, 
 
 /* Walltime, KillWait and memory: what is due at now. */
 void local_limits_enforce(struct local_executor *x, int64_t now);
+/* Appends a `sample` event of t at rss bytes (its limit set). */
+void local_task_sample_event(const struct local_executor *x, const struct task *t,
+			     uint64_t rss, const char *threshold, int64_t now);
 
 /* The earliest time a limit needs attention (INT64_MAX: none). */
 int64_t local_limits_next_ms(const struct local_executor *x);

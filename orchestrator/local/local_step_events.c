@@ -98,6 +98,18 @@ int local_step_event_start(int events_dirfd, int layout, const struct step_ident
 	return append_event(events_dirfd, layout, &ev);
 }
 
+int local_step_event_sample(int events_dirfd, int layout, const struct step_identity *id,
+			    double elapsed_s, const struct step_memory_sample *sample)
+{
+	struct step_event ev;
+
+	step_event_init(&ev, "sample", id);
+	ev.producer = SCALABLE_PRODUCER;
+	ev.elapsed_s = elapsed_s;
+	ev.sample = *sample;
+	return append_event(events_dirfd, layout, &ev);
+}
+
 int local_step_event_end(int events_dirfd, int layout, const struct step_identity *id,
 			 const struct local_step_end *end)
 {

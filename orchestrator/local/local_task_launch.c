@@ -157,6 +157,22 @@ void local_task_start(struct local_executor *x, struct chunk *c, size_t pos, int
 	report(x, &r);
 }
 
+void local_task_sample_event(const struct local_executor *x, const struct task *t,
+			     uint64_t rss, const char *threshold, int64_t now)
+{
+	struct step_identity f = task_step_identity(x, t->chunk, t->pos, t->pid);
+	uint64_t limit = t->chunk->mem_limit;
+	struct step_memory_sample s = {
+		.current_bytes = (int64_t)rss, .peak_bytes = (int64_t)t->peak_rss,
+		.limit_bytes = (int64_t)limit, .threshold = threshold,
+		.percent = 100.0 * (double)rss / (double)limit,  /* written with one decimal */
+		.oom_count = -1, .oom_kill_count = -1, .max_count = -1, .high_count = -1,
+	};
+
+	(void)local_step_event_sample(x->events_dirfd, t->chunk->events_layout, &f,
+				      (double)(now - t->started_ms) / 1000.0, &s);
+}
+
 /* The end event and the callback of a reaped task. */
 static void record_end(struct local_executor *x, const struct task *t, int status,
 		       int64_t now)

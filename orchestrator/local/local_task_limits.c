@@ -51,6 +51,33 @@ static void kill_group(struct task *t)
 	t->terminating = true;
 }
 
+/* The sample event the reading rss of t calls for, as the plugin's sampler
+ * writes them: the first at 80 %, the first at 90 % (alone when it jumps
+ * past both), then at most once per sampling interval (1 s at least) while
+ * at 90 % or more. */
+static void say_sample(struct local_executor *x, struct task *t, uint64_t rss, int64_t now)
+{
+	uint64_t limit = t->chunk->mem_limit;
+	int64_t every = x->sample_ms > 1000 ? x->sample_ms : 1000;
+	const char *threshold = NULL;
+
+	if (!limit || rss * 10 < limit * 8 || rss > limit)  /* above: the kill says it */
+		return;
+	if (rss * 10 >= limit * 9 && !t->said_90) {
+		threshold = "90";
+		t->said_80 = t->said_90 = true;
+	} else if (!t->said_80) {
+		threshold = "80";
+		t->said_80 = true;
+	} else if (rss * 10 >= limit * 9 && now - t->said_at_ms >= every) {
+		threshold = "above_90";
+	}
+	if (!threshold)
+		return;
+	t->said_at_ms = now;
+	local_task_sample_event(x, t, rss, threshold, now);
+}
+
 /* Samples every running group's RSS, keeps peaks, kills those over limit. */
 static void sample_memory(struct local_executor *x)
 {
@@ -64,6 +91,7 @@ static void sample_memory(struct local_executor *x)
 
 		if (rss > t->peak_rss)
 			t->peak_rss = rss;
+		say_sample(x, t, rss, monotonic_ms());
 		if (limit && rss > limit && !t->oom_killed && !t->killed) {
 			t->oom_killed = true;
 			kill_group(t);

@@ -179,7 +179,9 @@ int report_html_resources(FILE *out, const struct report *r)
 	      "<th class=\"n\">requested (config)</th><th class=\"n\">escalated to</th>"
 	      "<th class=\"n\">median</th><th class=\"n\">p95</th>"
 	      "<th class=\"n\">max</th><th class=\"n\">max / largest request</th>"
-	      "<th>median, p95, max | largest request</th></tr>\n", out);
+	      "<th>median, p95, max | largest request</th>"
+	      "<th class=\"n\">tasks sampled above 80 %</th>"
+	      "<th class=\"n\">above 90 %</th></tr>\n", out);
 	for (size_t c = 0; c < r->n_comps; c++) {
 		const struct report_component *comp = &r->comps[c];
 		const struct report_spread *s = &comp->peak;
@@ -197,7 +199,8 @@ int report_html_resources(FILE *out, const struct report *r)
 		cell_bytes(out, s->count ? s->max : 0);
 		cell_share(out, s->max, (double)comp->memory_request);
 		memory_bar(out, s, (double)comp->memory_request);
-		fputs("</tr>\n", out);
+		fprintf(out, "<td class=\"n\">%zu</td><td class=\"n\">%zu</td></tr>\n",
+			comp->above_80, comp->above_90);
 	}
 	fputs("</table>\n<h2 id=\"durations\">Durations</h2>\n<table id=\"duration-table\">"
 	      "<tr><th>component</th><th class=\"n\">attempts that ended</th>"

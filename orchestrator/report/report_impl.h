@@ -58,6 +58,7 @@ struct report_component {
 	struct report_spread peak, duration;  /* bytes; seconds */
 	int64_t memory_request, walltime_request;  /* largest seen; 0 unknown */
 	int64_t configured_request;    /* the config's (dx_configured_request); 0 unknown */
+	size_t above_80, above_90;     /* tasks whose memory samples reached 80 %, 90 % */
 	const struct dx_requests *requests;  /* attempts that ended, by request */
 	struct report_bucket *buckets;
 	size_t n_buckets;

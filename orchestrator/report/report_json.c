@@ -45,6 +45,9 @@ static int memory_requests_json(json_t *memory, const struct report_component *c
 						(json_int_t)r->bytes, "attempts",
 						(json_int_t)r->attempts));
 	}
+	if (json_object_set_new(memory, "tasks_above_80", json_integer((json_int_t)c->above_80)) ||
+	    json_object_set_new(memory, "tasks_above_90", json_integer((json_int_t)c->above_90)))
+		return -1;
 	return json_object_set_new(memory, "configured_request_bytes",
 				   c->configured_request > 0 ?
 				   json_integer((json_int_t)c->configured_request) : json_null()) ||

@@ -47,6 +47,8 @@ static int load_component(struct report *r, uint32_t id, size_t n_indices)
 	c->duration = report_spread_of(dc->durations, dc->n_durations);
 	c->memory_request = dc->memory_request;
 	c->configured_request = dx_configured_request(r->dx, id);
+	if (dx_memory_crossed(r->dx, c->name, &c->above_80, &c->above_90) != 0)
+		return -1;
 	c->requests = &dc->requests;
 	c->walltime_request = dc->walltime_request;
 	if (n_buckets && !(c->buckets = calloc(n_buckets, sizeof *c->buckets)))

@@ -70,8 +70,8 @@ static void resources(FILE *out, const struct report *r)
 		return;
 	fputs("\n## Resources per component\n\n| component | tasks | requested (config) | "
 	      "escalated to | peak median | peak p95 | peak max | duration median | duration p95 "
-	      "| duration max | walltime |\n"
-	      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", out);
+	      "| duration max | walltime | sampled above 80 % | above 90 % |\n"
+	      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", out);
 	for (size_t c = 0; c < r->n_comps; c++) {
 		const struct report_component *comp = &r->comps[c];
 		const struct report_spread *p = &comp->peak, *d = &comp->duration;
@@ -91,7 +91,7 @@ static void resources(FILE *out, const struct report *r)
 			escalated, v[1], v[2], v[3], v[4], v[5], v[6]);
 		report_seconds(comp->walltime_request > 0 ? (double)comp->walltime_request : -1,
 			       v[0], sizeof v[0]);
-		fprintf(out, "%s |\n", v[0]);
+		fprintf(out, "%s | %zu | %zu |\n", v[0], comp->above_80, comp->above_90);
 	}
 }
 

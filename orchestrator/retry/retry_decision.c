@@ -59,6 +59,8 @@ static void escalate_memory(const struct retry_input *in, const struct retry_pol
 	uint64_t peak = in->max_rss_bytes > 0 ? (uint64_t)in->max_rss_bytes : 0;
 	char a[32];
 
+	if (in->sampled_peak_bytes > 0 && (uint64_t)in->sampled_peak_bytes > peak)
+		peak = (uint64_t)in->sampled_peak_bytes;  /* what the kernel counted, cache too */
 	if (cap && request >= cap) {
 		give_up(d, "memory cap %s reached", size_text(cap, a, sizeof a));
 		return;

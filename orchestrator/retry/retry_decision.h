@@ -19,7 +19,10 @@
  *
  * Per class:
  *  - oom: next memory = min(cap, max(request x memory_factor, peak x 1.25)),
- *    rounded up to whole MiB. A request already at the cap, memory that
+ *    rounded up to whole MiB; peak is the larger of the end event's and the
+ *    highest memory the step's samples saw (docs/telemetry.md "Memory
+ *    samples": page cache included, which the end event's RSS leaves out,
+ *    so an OOM whose RSS stayed below the limit still grows from the limit). A request already at the cap, memory that
  *    would not grow, or neither a request nor a peak to grow from: give up.
  *  - timeout: walltime x walltime_factor rounded up to whole minutes (what
  *    Slurm keeps), up to walltime_cap; at the cap, or not growing: give up.
@@ -76,6 +79,7 @@ struct retry_input {
 	unsigned class_failures;          /* of this class, this one included */
 	struct resources resources;       /* what the attempt requested */
 	int64_t max_rss_bytes;            /* measured peak; < 0: unknown */
+	int64_t sampled_peak_bytes;       /* the samples' highest while it ran; <= 0: none */
 	double elapsed_s;                 /* < 0: unknown */
 	int64_t time_limit_s;             /* the limit Slurm applied; < 0: unknown */
 	const char *node;                 /* where it ran; NULL or "": unknown */

@@ -27,6 +27,9 @@ struct progress {
 	struct u64_map shown;       /* failed attempts already printed */
 	size_t failure_lines, failures_unshown;
 	size_t failed_changes;      /* tracker_failed_changes when last looked */
+	size_t memory_changes;      /* tracker_memory_changes when last looked */
+	struct u64_map warned;      /* attempts whose 90 % was said */
+	char pressure[160];         /* "  memory: 2 above 80 % (worst ...)", or "" */
 };
 
 /* The order states are shown in, and their colours. */
@@ -59,6 +62,7 @@ void progress_free(struct progress *p)
 	if (!p)
 		return;
 	u64_map_free(&p->shown);
+	u64_map_free(&p->warned);
 	free(p);
 }
 
@@ -162,6 +166,7 @@ static void compose(const struct progress *p, const struct tracker_counts *c, bo
 		      c->tasks ? done * 100 / c->tasks : 100);
 	append_counts(&plain, c, line);
 	strbuf_puts(line, left);
+	strbuf_puts(line, p->pressure);
 }
 
 /* On a terminal the line must fit its width, or \r cannot redraw it: the
@@ -241,14 +246,61 @@ static void show_failure(const struct task_attempt *a, bool latest, void *ctx)
 	fprintf(p->out, "%s\n", text);
 }
 
+/* One line per attempt the first time it is sampled at 90 % (also when its
+ * end came in the same poll: the samples of a task that ended before a
+ * re-attach are never read again). */
+static void warn_memory(const struct task_attempt *a, bool latest, void *ctx)
+{
+	struct progress *p = ctx;
+	char text[512];
+
+	(void)latest;
+	if (!a->memory.above_90_at[0] ||
+	    u64_map_get(&p->warned, (uintptr_t)a) ||
+	    u64_map_put(&p->warned, (uintptr_t)a, (void *)a) != 0)
+		return;
+	snprintf(text, sizeof text, "%swarning%s %s-%zu (attempt %u) reached %.1f %% of its memory "
+		 "limit on %s", p->color ? "\033[33m" : "", p->color ? "\033[0m" : "",
+		 a->component, a->index, a->attempt, a->memory.percent,
+		 a->memory.node[0] ? a->memory.node : "?");
+	clear_bar(p);
+	fprintf(p->out, "%s\n", text);
+}
+
+/* The running attempts at 80 % of their limit, for the status line. */
+static void update_pressure(struct progress *p, const struct tracker *t)
+{
+	json_t *view = tracker_memory_pressure_json(t);
+	json_t *worst = json_array_get(json_object_get(view, "worst"), 0);
+	json_int_t n = json_integer_value(json_object_get(view, "above_80"));
+
+	p->pressure[0] = '\0';
+	if (n > 0)
+		snprintf(p->pressure, sizeof p->pressure, "  memory: %lld above 80 %% (worst %s "
+			 "%.1f %%)", (long long)n,
+			 json_string_value(json_object_get(worst, "task")),
+			 json_number_value(json_object_get(worst, "percent")));
+	json_decref(view);
+}
+
 void progress_update(struct progress *p, const struct tracker *t)
 {
 	struct tracker_counts c;
+	char pressure[sizeof p->pressure];
 
 	tracker_counts(t, NULL, &c);
+	memcpy(pressure, p->pressure, sizeof pressure);
+	if (tracker_memory_changes(t) != p->memory_changes) {
+		p->memory_changes = tracker_memory_changes(t);
+		tracker_foreach(t, warn_memory, p);
+	}
+	if (p->memory_changes)  /* a sample can move it without a change of counts */
+		update_pressure(p, t);
+	bool pressure_moved = strcmp(pressure, p->pressure) != 0;
+
 	if (!p->have_last)
 		p->final_at_start = final_count(&c);
-	if (p->have_last && !memcmp(&c, &p->last, sizeof c)) {
+	if (p->have_last && !memcmp(&c, &p->last, sizeof c) && !pressure_moved) {
 		/* a terminal: the ETA moves on, once a second; a log: what
 		 * was held back in the last line's second is due now */
 		if ((p->tty || p->line_pending) && time(NULL) != p->last_line)

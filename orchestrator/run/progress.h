@@ -2,7 +2,11 @@
 /* What a followed run shows a human. On a terminal: one line redrawn in
  * place (a bar, percent done, counts per state, ETA; colour unless NO_COLOR
  * is set), with notes and failures printed above it. Otherwise: one line
- * each time the counts change, and one per failure. */
+ * each time the counts change, and one per failure. The running tasks
+ * sampled at 80 % of their memory limit are counted on the line, and a
+ * task first sampled at 90 % gets a warning line of its own.
+ *
+ * Tests: tests/cli/memory_samples.sh (the warning), tests/integration/live.bats. */
 #ifndef SCALABLE_PROGRESS_H
 #define SCALABLE_PROGRESS_H
 

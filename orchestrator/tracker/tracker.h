@@ -65,6 +65,19 @@
  * has it made JSON and read back through struct tracker_retry_hooks. */
 struct retry_decision;
 
+/* What the memory samples of an attempt's steps said while they ran
+ * (docs/telemetry.md "Memory samples"; tracker_memory.c). n_samples 0: none. */
+struct attempt_memory {
+	size_t n_samples;
+	double percent;                 /* the highest sampled */
+	int64_t current_bytes;          /* at that sample */
+	int64_t peak_bytes;             /* the highest peak_bytes (or current_bytes) sampled */
+	int64_t limit_bytes;            /* at that sample */
+	char node[64];                  /* where that sample was taken */
+	/* the first sample at 80 % and at 90 % or more, and the last one; "": none */
+	char above_80_at[RFC3339_BUFSZ], above_90_at[RFC3339_BUFSZ], last_at[RFC3339_BUFSZ];
+};
+
 /* One attempt as the tracker knows it (read-only outside the tracker). */
 struct task_attempt {
 	const char *component;
@@ -106,6 +119,7 @@ struct task_attempt {
 	bool pack_settled;              /* settled by its pack's end, not its own */
 	struct tracker_skip *skip;      /* skipped: why (its row's upstream); NULL: not */
 	unsigned poll_seen;             /* the tracker's own: the last poll that named it */
+	struct attempt_memory memory;   /* its memory samples */
 };
 
 /* Why a task is skipped, owned by its attempt (upstream points into it). */
@@ -313,6 +327,20 @@ const struct task_attempt *tracker_latest(const struct tracker *t, const char *c
  * ended, skipped): for tests and benchmarks. */
 struct event_reader_stats;
 void tracker_event_stats(const struct tracker *t, struct event_reader_stats *out);
+
+/* Memory pressure (tracker_memory.c). Seconds the attempt spent at or
+ * above 90 % of its limit: from its first such sample to its end (or, still
+ * running, to its last sample); 0 when it never got there. */
+double tracker_above_90_s(const struct task_attempt *a);
+/* A number that changes whenever an attempt gets its first memory sample
+ * or its first at 90 %: what tells a live view to look again (0: none). */
+size_t tracker_memory_changes(const struct tracker *t);
+#define TRACKER_PRESSURE_WORST 5
+/* The running latest attempts sampled at 80 % or more of their limit:
+ * {"above_80": N, "above_90": M, "worst": [{"task", "component",
+ * "scenario", "attempt", "percent", "node", "since"}, ...]} with the
+ * TRACKER_PRESSURE_WORST highest first; NULL when out of memory. */
+json_t *tracker_memory_pressure_json(const struct tracker *t);
 
 /* Calls fn for every attempt; latest says it is its task's latest. */
 typedef void (*tracker_visitor)(const struct task_attempt *a, bool latest, void *ctx);

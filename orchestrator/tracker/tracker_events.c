@@ -104,6 +104,10 @@ static int apply_to(struct tracker *t, struct task_attempt *a,
 		return 0;  /* from a run Slurm has requeued since */
 	if (attempt_requeued(t, a, restart, f->timestamp, err) != 0)
 		return -1;
+	if (!strcmp(f->event, "sample") && !is_step(f, STEP_ID_EXTERN)) {
+		tracker_note_sample(t, a, f);
+		return 0;
+	}
 	if (task_state_is_final(a->state))
 		return 0;
 	if (!is_step(f, STEP_ID_BATCH)) {

@@ -83,6 +83,7 @@ struct tracker {
 	struct tracker_counts totals;
 	size_t not_final;
 	size_t failed_changes;     /* times an attempt's state became failed */
+	size_t memory_changes;     /* times an attempt got its first sample, or first at 90 % */
 	/* tracker_rebuild read rows back: the next poll of events/ skips the
 	 * files of attempts already final (tracker_events.c) */
 	bool rebuilt;
@@ -170,6 +171,11 @@ int tracker_apply_scenario(struct tracker *t, json_t *event, struct error *err);
  * reader may not have listed yet), before its open members are settled. */
 int tracker_pack_read_records(struct tracker *t, const struct tracked_pack *p,
 			      struct error *err);
+
+/* tracker_memory.c */
+/* A step's `sample` event into the attempt's memory (idempotent). */
+void tracker_note_sample(struct tracker *t, struct task_attempt *a,
+			 const struct step_event_fields *f);
 
 /* tracker_events.c */
 /* Applies the events kept for jobs that were not known when they came

@@ -173,14 +173,18 @@ static const char *string_field(json_t *ev, const char *key)
 	return json_string_value(v);
 }
 
-/* The end event of job_id, after checking that a start precedes it. */
+/* The end event of job_id, after checking that a start precedes it (and
+ * only memory samples come between). */
 static json_t *end_event(struct fixture *f, uint32_t job_id)
 {
 	json_t *all = events_of(f, job_id), *end;
+	size_t n = json_array_size(all);
 
-	assert_int_equal(json_array_size(all), 2);
+	assert_true(n >= 2);
 	assert_string_equal(string_field(json_array_get(all, 0), "event"), "start");
-	end = json_incref(json_array_get(all, 1));
+	for (size_t i = 1; i + 1 < n; i++)
+		assert_string_equal(string_field(json_array_get(all, i), "event"), "sample");
+	end = json_incref(json_array_get(all, n - 1));
 	assert_string_equal(string_field(end, "event"), "end");
 	json_decref(all);
 	return end;
@@ -411,6 +415,67 @@ static void test_memory_limit(void **state)
 	assert_true(int_field(end, "max_rss_bytes") >= 50 << 20);
 	assert_true(ended(f, 7)->oom_killed);
 	json_decref(end);
+}
+
+/* A task that grows past 80 % and 90 % of its limit and holds at 95 %
+ * gets the plugin's samples: one "90" (after one "80" unless it jumped
+ * past both between two readings), "above_90" only at 90 % or more, each
+ * percent its current_bytes of its limit, before its end. */
+static void test_memory_samples(void **state)
+{
+	struct fixture *f = *state;
+	struct local_executor_options o = options(f);
+	struct local_executor *x;
+	json_t *all, *ev;
+	size_t i, said_80 = 0, said_90 = 0, at_90 = 0;
+
+	if (system("command -v python3 >/dev/null 2>&1") != 0)
+		skip();
+	o.memory_limit_bytes = 100u << 20;
+	x = local_executor_new(&o);
+	submit(x, script(f, "python3 -c \"\n"
+			    "import time\n"
+			    "def rss(): return int(open('/proc/self/statm').read().split()[1]) * 4096\n"
+			    "keep = []\n"
+			    "while rss() < 95 * 1024 * 1024:\n"
+			    "    keep.append(b'x' * (1024 * 1024)); time.sleep(0.02)\n"
+			    "time.sleep(1.2)\n"
+			    "\"\n"), NULL, 0, 1, 8, NULL);
+	pump(x);
+	local_executor_free(x);
+	json_decref(end_event(f, 8));  /* start, samples, end */
+	all = events_of(f, 8);
+	json_array_foreach(all, i, ev) {
+		const char *threshold;
+		double percent, exact;
+
+		if (strcmp(string_field(ev, "event"), "sample") != 0)
+			continue;
+		threshold = string_field(ev, "threshold");
+		percent = json_number_value(json_object_get(ev, "percent"));
+		assert_int_equal(int_field(ev, "limit_bytes"), 100 << 20);
+		assert_true(percent >= 80 && percent <= 100);
+		exact = 100.0 * (double)int_field(ev, "current_bytes") / (double)(100 << 20);
+		assert_true(percent - exact <= 0.1 && exact - percent <= 0.1);
+		assert_true(json_is_null(json_object_get(ev, "oom_count")));
+		if (!strcmp(threshold, "80")) {
+			assert_int_equal(said_90, 0);
+			assert_true(percent < 90);
+			said_80++;
+		} else {
+			assert_true(percent >= 90);
+			if (!strcmp(threshold, "90"))
+				said_90++;
+			else
+				assert_int_equal(said_90, 1);  /* above_90 only after the 90 */
+			at_90++;
+		}
+	}
+	assert_true(said_80 <= 1);
+	assert_int_equal(said_90, 1);
+	assert_true(at_90 >= 1);
+	assert_int_equal(ended(f, 8)->outcome.exit_code, 0);
+	json_decref(all);
 }
 
 /* The banner slurmstepd writes at the time limit, in the slurm output. */
@@ -760,6 +825,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_concurrency_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpus_and_throttle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_memory_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_memory_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walltime_sigterm, setup, teardown),
 		{ "test_walltime_sigkill_sigchld_pipe", test_walltime_sigkill, setup_no_pidfd, teardown,
 		  NULL },

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The report's memory per component (issue 13): the request the config
  * gave (plan.json) and the escalations of the OOM retries apart, in HTML,
- * Markdown and JSON, never the last escalated request as the request. */
+ * Markdown and JSON, never the last escalated request as the request; and
+ * (issue 15) the tasks whose memory samples reached 80 % and 90 %. */
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include "report/report.h"
+#include "test/tmpdir.h"
 #include "testing/diagnose_fixture.h"
 
 #define MIB ((int64_t)1 << 20)
@@ -116,10 +118,71 @@ static void the_configured_request_and_its_escalations_stand_apart(void **state)
 	fixture_free(&fx);
 }
 
+/* A sample line of array task index (array job 1000, as the fixture's rows). */
+static void sample(struct dx_fixture *fx, size_t index, const char *step, double percent,
+		   const char *threshold)
+{
+	char file[64];
+
+	char rel[128], line[768];
+	FILE *f;
+	char *path;
+
+	snprintf(file, sizeof file, "%zu.%s.0.jsonl", 5000 + index, step);
+	snprintf(rel, sizeof rel, "events/%s", file);
+	snprintf(line, sizeof line, "{\"event_type\":\"step\",\"schema_version\":1,"
+		 "\"event\":\"sample\",\"timestamp\":\"2026-01-01T01:00:10.000Z\",\"job_id\":%zu,"
+		 "\"array_job_id\":1000,\"array_task_id\":%zu,\"step_id\":\"%s\","
+		 "\"restart_count\":0,\"node\":\"c01\",\"run_id\":\"%s\",\"current_bytes\":1,"
+		 "\"peak_bytes\":1,\"limit_bytes\":1,\"percent\":%.1f,\"threshold\":\"%s\"}\n",
+		 5000 + index, index, step, FIXTURE_RUN_ID, percent, threshold);
+	tmpdir_write(fx->dir, "events/.keep", "");
+	assert_true(asprintf(&path, "%s/%s", fx->dir, rel) > 0);
+	assert_non_null(f = fopen(path, "a"));
+	fputs(line, f);
+	fclose(f);
+	free(path);
+}
+
+static void the_tasks_that_crossed_80_and_90_percent(void **state)
+{
+	struct dx_fixture fx;
+	char *md, *html, *text;
+	json_t *json, *memory;
+
+	(void)state;
+	fixture_begin(&fx, "completed");
+	for (size_t i = 0; i < 4; i++)
+		fixture_attempt(&fx, &(struct attempt_spec){ .index = i, .worker = "c01",
+			.duration = 30, .memory = 256 * MIB, .walltime = 600, .rss = 200 * MIB });
+	fixture_write(&fx);
+	sample(&fx, 1, "batch", 85, "80");
+	sample(&fx, 2, "batch", 82, "80");
+	sample(&fx, 2, "batch", 96, "90");
+	sample(&fx, 3, "0", 81, "80");  /* an srun step's: the task's too */
+	md = report_of(&fx, REPORT_MARKDOWN);
+	has(md, "| sampled above 80 % | above 90 % |");
+	has(md, " | 3 | 1 |\n");
+	html = report_of(&fx, REPORT_HTML);
+	has(html, "<td class=\"n\">3</td><td class=\"n\">1</td></tr>");
+	text = report_of(&fx, REPORT_JSON);
+	json = json_loads(text, 0, NULL);
+	assert_non_null(json);
+	memory = json_object_get(json_array_get(json_object_get(json, "components"), 0), "memory");
+	assert_int_equal(json_integer_value(json_object_get(memory, "tasks_above_80")), 3);
+	assert_int_equal(json_integer_value(json_object_get(memory, "tasks_above_90")), 1);
+	json_decref(json);
+	free(text);
+	free(html);
+	free(md);
+	fixture_free(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(the_configured_request_and_its_escalations_stand_apart),
+		cmocka_unit_test(the_tasks_that_crossed_80_and_90_percent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

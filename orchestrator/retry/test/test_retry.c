@@ -106,6 +106,34 @@ static void test_oom_measured_peak(void **state)
 	assert_string_equal(d.reason, "oom: no memory request and no measured peak to grow from");
 }
 
+/* The samples saw more than the end event's RSS (page cache): they count;
+ * less: the end event's peak stands (never less than without samples). */
+static void test_oom_sampled_peak(void **state)
+{
+	struct retry_input in = failed(FAILURE_OOM, 1);
+	struct retry_policy p = policy(3, 0);
+	struct retry_decision d;
+
+	(void)state;
+	in.resources.memory_bytes = 0;
+	in.max_rss_bytes = GIB;
+	in.sampled_peak_bytes = 2 * GIB;        /* x 1.25 = 2560M */
+	d = decide(&in, &p);
+	assert_int_equal(d.resources.memory_bytes, 2560 * UNITS_MIB);
+	in.sampled_peak_bytes = GIB / 2;
+	d = decide(&in, &p);
+	assert_int_equal(d.resources.memory_bytes, 1280 * UNITS_MIB);
+	in.max_rss_bytes = -1;                  /* samples alone */
+	in.sampled_peak_bytes = 4 * GIB;
+	d = decide(&in, &p);
+	assert_int_equal(d.resources.memory_bytes, 5 * GIB);
+	in = failed(FAILURE_OOM, 1);            /* 4G requested, doubled: above 1.25 x 4G */
+	in.max_rss_bytes = 3 * GIB;
+	in.sampled_peak_bytes = 4 * GIB;
+	d = decide(&in, &p);
+	assert_int_equal(d.resources.memory_bytes, 8 * GIB);
+}
+
 static void test_oom_cap(void **state)
 {
 	struct retry_input in = failed(FAILURE_OOM, 1);
@@ -686,6 +714,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_oom_doubles_the_request),
 		cmocka_unit_test(test_oom_measured_peak),
+		cmocka_unit_test(test_oom_sampled_peak),
 		cmocka_unit_test(test_oom_cap),
 		cmocka_unit_test(test_timeout_escalation_and_cap),
 		cmocka_unit_test(test_timeout_without_request),
