@@ -103,10 +103,11 @@ json_t *plan_stages_json(const struct config *config)
 
 		for (size_t i = 0; list && i < config->n_components; i++) {
 			const struct component *c = &config->components[i];
-			json_t *after = json_array();
+			json_t *after;
 
 			if (c->stage != st)
 				continue;
+			after = json_array();
 			for (size_t k = 0; after && k < c->n_after; k++)
 				json_array_append_new(after, json_string(
 					config->components[c->after[k]].name));
