@@ -3,10 +3,15 @@
 #include "testing/diagnose_fixture.h"
 
 #include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cmocka.h>
 
+#include "diagnose/diagnose.h"
 #include "failure_class.h"
 #include "lib/util/jsonl_file.h"
 #include "rundir/run_record.h"
@@ -244,4 +249,29 @@ void fixture_tutorial(struct dx_fixture *fx, const char *status)
 		fixture_scenario(fx, i, params);
 		tutorial_task(fx, i);
 	}
+}
+
+json_t *fixture_diagnose(const struct dx_fixture *fx, char **text)
+{
+	struct diagnosis *dx;
+	struct error err;
+	size_t len = 0;
+	FILE *out = open_memstream(text, &len);
+	json_t *json;
+
+	assert_non_null(out);
+	if (diagnose_run(fx->dir, &dx, &err) != 0)
+		fail_msg("diagnose_run: %s", err.text);
+	json = diagnose_json(dx);
+	assert_non_null(json);
+	assert_int_equal(diagnose_print(out, dx, false), 0);
+	fclose(out);
+	diagnose_free(dx);
+	return json;
+}
+
+void assert_text_contains(const char *text, const char *part)
+{
+	if (!text || !strstr(text, part))
+		fail_msg("'%s' not in: %s", part, text ? text : "(null)");
 }

@@ -4,6 +4,7 @@
 #ifndef SCALABLE_TEST_DIAGNOSE_FIXTURE_H
 #define SCALABLE_TEST_DIAGNOSE_FIXTURE_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,5 +60,11 @@ void fixture_free(struct dx_fixture *fx);
  * ModuleNotFoundError, task 101 times out at its 600 s limit. Everything
  * else succeeds on c01..c08 (and c12). */
 void fixture_tutorial(struct dx_fixture *fx, const char *status);
+
+/* Diagnoses fx's run: returns diagnose --json's report, and the report for
+ * people (no colour) in *text (free it). A failure fails the test. */
+json_t *fixture_diagnose(const struct dx_fixture *fx, char **text);
+/* Fails the test unless text holds part. */
+void assert_text_contains(const char *text, const char *part);
 
 #endif

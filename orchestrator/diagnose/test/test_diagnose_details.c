@@ -21,25 +21,6 @@
 
 #define MIB ((int64_t)1 << 20)
 
-static json_t *diagnose_json_of(const struct dx_fixture *fx, char **text)
-{
-	struct diagnosis *dx;
-	struct error err;
-	size_t len = 0;
-	FILE *out = open_memstream(text, &len);
-	json_t *json;
-
-	assert_non_null(out);
-	if (diagnose_run(fx->dir, &dx, &err) != 0)
-		fail_msg("diagnose_run: %s", err.text);
-	json = diagnose_json(dx);
-	assert_non_null(json);
-	assert_int_equal(diagnose_print(out, dx, false), 0);
-	fclose(out);
-	diagnose_free(dx);
-	return json;
-}
-
 static json_t *finding(json_t *report, const char *failure_class)
 {
 	size_t i;
@@ -63,12 +44,6 @@ static json_t *evidence(json_t *f, const char *key)
 static const char *field(json_t *f, const char *key)
 {
 	return json_string_value(json_object_get(f, key));
-}
-
-static void contains(const char *text, const char *part)
-{
-	if (!text || !strstr(text, part))
-		fail_msg("'%s' not in: %s", part, text ? text : "(null)");
 }
 
 static void lacks(const char *text, const char *part)
@@ -118,7 +93,7 @@ static void a_finding_blames_only_tasks_whose_final_failure_is_its_class(void **
 
 	(void)state;
 	mixed_fixture(&fx);
-	r = diagnose_json_of(&fx, &text);
+	r = fixture_diagnose(&fx, &text);
 	f = finding(r, "transient");
 	assert_int_equal(json_integer_value(evidence(f, "tasks")), 3);
 	assert_int_equal(json_integer_value(evidence(f, "tasks_failed")), 0);
@@ -128,8 +103,8 @@ static void a_finding_blames_only_tasks_whose_final_failure_is_its_class(void **
 							    "input_error")), 1);
 	lacks(field(f, "suggestion"), "still failed after their retries");
 	lacks(field(f, "suggestion"), "max_attempts");
-	contains(field(f, "suggestion"), "1 then failed with input_error (see that finding)");
-	contains(field(f, "evidence_text"), "2 recovered on a retry, 1 then failed with "
+	assert_text_contains(field(f, "suggestion"), "1 then failed with input_error (see that finding)");
+	assert_text_contains(field(f, "evidence_text"), "2 recovered on a retry, 1 then failed with "
 		 "input_error (see that finding)");
 	assert_string_not_equal(field(f, "severity"), "high");
 	assert_string_not_equal(field(f, "severity"), "critical");
@@ -142,10 +117,10 @@ static void a_finding_blames_only_tasks_whose_final_failure_is_its_class(void **
 	assert_int_equal(json_integer_value(evidence(f, "tasks_failed")), 0);
 	assert_int_equal(json_integer_value(json_object_get(evidence(f, "failed_later_with"),
 							    "oom")), 1);
-	contains(field(f, "evidence_text"), "1 then failed with oom (see that finding)");
+	assert_text_contains(field(f, "evidence_text"), "1 then failed with oom (see that finding)");
 	f = finding(r, "oom");
 	assert_int_equal(json_integer_value(evidence(f, "tasks_failed")), 1);
-	contains(text, "then failed with input_error");
+	assert_text_contains(text, "then failed with input_error");
 	json_decref(r);
 	free(text);
 	fixture_free(&fx);
@@ -197,10 +172,10 @@ static void oom_evidence_sets_each_request_against_its_own_peak(void **state)
 
 	(void)state;
 	escalation_fixture(&fx, true);
-	r = diagnose_json_of(&fx, &text);
+	r = fixture_diagnose(&fx, &text);
 	f = finding(r, "oom");
 	lacks(field(f, "evidence_text"), "against a 576M request (4 of 4");
-	contains(field(f, "evidence_text"), "failed attempts by request: 256M peaked at 255M "
+	assert_text_contains(field(f, "evidence_text"), "failed attempts by request: 256M peaked at 255M "
 		 "(2 attempts), 384M at 380M (1), 576M at 570M (1)");
 	assert_int_equal(json_array_size(evidence(f, "by_request")), 3);
 	assert_int_equal(json_integer_value(by_request(f, 0, "requested_bytes")), 256 * MIB);
@@ -224,15 +199,15 @@ static void a_task_at_the_memory_cap_is_offered_a_size_not_yet_tried(void **stat
 
 	(void)state;
 	escalation_fixture(&fx, true);
-	r = diagnose_json_of(&fx, &text);
+	r = fixture_diagnose(&fx, &text);
 	f = finding(r, "oom");
 	assert_int_equal(json_integer_value(evidence(f, "tasks_at_memory_cap")), 1);
 	assert_int_equal(json_integer_value(evidence(f, "memory_cap_bytes")), 576 * MIB);
-	contains(field(f, "evidence_text"), "1 task reached retry.oom.memory_cap (576M)");
+	assert_text_contains(field(f, "evidence_text"), "1 task reached retry.oom.memory_cap (576M)");
 	/* 576M x memory_factor 1.5: the next step, above every size tried */
 	assert_int_equal(json_integer_value(evidence(f, "suggested_memory_bytes")), 864 * MIB);
-	contains(field(f, "suggestion"), "raise retry.oom.memory_cap in scalable.yaml to 864M");
-	contains(field(f, "suggestion"), "chunk");
+	assert_text_contains(field(f, "suggestion"), "raise retry.oom.memory_cap in scalable.yaml to 864M");
+	assert_text_contains(field(f, "suggestion"), "chunk");
 	lacks(field(f, "suggestion"), "to 1G");
 	lacks(field(f, "suggestion"), "to 576M");
 	json_decref(r);
@@ -241,11 +216,11 @@ static void a_task_at_the_memory_cap_is_offered_a_size_not_yet_tried(void **stat
 	/* without plan.json's retry policy: the cap from the decision's reason
 	 * and the built-in memory_factor 2 */
 	escalation_fixture(&fx, false);
-	r = diagnose_json_of(&fx, &text);
+	r = fixture_diagnose(&fx, &text);
 	f = finding(r, "oom");
 	assert_int_equal(json_integer_value(evidence(f, "memory_cap_bytes")), 576 * MIB);
 	assert_int_equal(json_integer_value(evidence(f, "suggested_memory_bytes")), 1152 * MIB);
-	contains(field(f, "suggestion"), "raise retry.oom.memory_cap in scalable.yaml to 1152M");
+	assert_text_contains(field(f, "suggestion"), "raise retry.oom.memory_cap in scalable.yaml to 1152M");
 	json_decref(r);
 	free(text);
 	fixture_free(&fx);

@@ -58,31 +58,6 @@ static void sample(struct dx_fixture *fx, size_t index, const char *at, double p
 	event(fx, index, "sample", at, more, fanned);
 }
 
-static json_t *diagnose_json_of(const struct dx_fixture *fx, char **text)
-{
-	struct diagnosis *dx;
-	struct error err;
-	size_t len = 0;
-	FILE *out = open_memstream(text, &len);
-	json_t *json;
-
-	assert_non_null(out);
-	if (diagnose_run(fx->dir, &dx, &err) != 0)
-		fail_msg("diagnose_run: %s", err.text);
-	json = diagnose_json(dx);
-	assert_non_null(json);
-	assert_int_equal(diagnose_print(out, dx, false), 0);
-	fclose(out);
-	diagnose_free(dx);
-	return json;
-}
-
-static void contains(const char *text, const char *part)
-{
-	if (!text || !strstr(text, part))
-		fail_msg("'%s' not in: %s", part, text ? text : "(null)");
-}
-
 static void run_of(struct dx_fixture *fx, size_t index, const char *state)
 {
 	bool failed = !strcmp(state, "failed");
@@ -124,7 +99,7 @@ static void killed_and_at_risk(void **state)
 	      true);
 	sample(&fx, 4, "2026-01-01T01:00:10.000Z", 81.0, "80", false);
 	sample(&fx, 5, "2026-01-01T01:00:10.000Z", 88.0, "80", false);
-	r = diagnose_json_of(&fx, &text);
+	r = fixture_diagnose(&fx, &text);
 	mem = json_object_get(r, "memory");
 	assert_int_equal(json_integer_value(json_object_get(mem, "sampled_attempts")), 4);
 	assert_int_equal(json_integer_value(json_object_get(mem, "killed_count")), 1);
@@ -139,9 +114,9 @@ static void killed_and_at_risk(void **state)
 	/* 870M x 1.25 = 1088M: the next step of the ladder is 2G */
 	assert_int_equal(json_integer_value(json_object_get(risk, "suggested_memory_bytes")),
 			 2 * GIB);
-	contains(text, "killed   model-1 (attempt 1): 25s at 90 % or more before the kill");
-	contains(text, "at risk  model-3: succeeded at 85.0 % of 1G");
-	contains(text, "ask for 2G");
+	assert_text_contains(text, "killed   model-1 (attempt 1): 25s at 90 % or more before the kill");
+	assert_text_contains(text, "at risk  model-3: succeeded at 85.0 % of 1G");
+	assert_text_contains(text, "ask for 2G");
 	json_decref(r);
 	free(text);
 	fixture_free(&fx);
@@ -159,7 +134,7 @@ static void no_samples_no_section(void **state)
 	fixture_write(&fx);
 	event(&fx, 0, "end", "2026-01-01T01:01:00.000Z",
 	      ",\"exit_code\":0,\"signal\":null,\"oom_kill_count\":0", false);
-	r = diagnose_json_of(&fx, &text);
+	r = fixture_diagnose(&fx, &text);
 	mem = json_object_get(r, "memory");
 	assert_int_equal(json_integer_value(json_object_get(mem, "sampled_attempts")), 0);
 	assert_int_equal(json_array_size(json_object_get(mem, "at_risk")), 0);
